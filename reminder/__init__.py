@@ -1,0 +1,1 @@
+"""betaminder: every-other-day injection reminders, check-ins and escalation."""
