@@ -1,0 +1,255 @@
+"""Tables: patients and their contacts, scheduled doses, the outbox and the raw inbox.
+
+Every time is stored as UTC and read back aware; local times exist only in rules and in rendered text.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that refuses naive values and always comes back aware in UTC, on SQLite too."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} cannot be stored; times are UTC-aware")
+        value = value.astimezone(UTC)
+        # SQLite has no zone-aware type: store naive UTC text so it sorts and compares correctly.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _ts(*, nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+def _status(default: StrEnum) -> Any:
+    return Field(default=default, sa_type=sa.String(16), nullable=False)
+
+
+class PatientStatus(StrEnum):
+    ACTIVE = "active"  # reminders flow
+    PAUSED = "paused"  # PAUSE n or `patient pause`: nothing is planned until paused_until or RESUME
+    OPTED_OUT = "opted_out"  # STOP: nothing is sent to the patient until START
+
+
+class Channel(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class Patient(SQLModel, table=True):
+    """A person on interferon beta-1b, with where and when to reach them.
+
+    ``next_action_at`` is the earliest moment the planner has something to do for this patient; the tick
+    reads only rows whose moment has come, so its cost follows what is due, not how many are enrolled.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=sa.String(120), nullable=False, index=True)
+    phone: str | None = Field(default=None, sa_type=sa.String(20), unique=True)
+    email: str | None = Field(default=None, sa_type=sa.String(254), unique=True)
+    timezone: str = Field(sa_type=sa.String(64), nullable=False)
+    dose_time: time = Field(sa_type=sa.Time, nullable=False)
+    checkin_time: time = Field(sa_type=sa.Time, nullable=False)
+    quiet_start: time = Field(sa_type=sa.Time, nullable=False)
+    quiet_end: time = Field(sa_type=sa.Time, nullable=False)
+    start_date: date = Field(sa_type=sa.Date, nullable=False)
+    full_dose: bool = Field(default=False, nullable=False)
+    language: str = Field(default="en", sa_type=sa.String(8), nullable=False)
+    status: PatientStatus = _status(PatientStatus.ACTIVE)
+    paused_until: datetime | None = _ts()
+    opted_out_at: datetime | None = _ts()
+    injured_sites: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+    next_lab_on: date | None = Field(default=None, sa_type=sa.Date)
+    created_at: datetime = _ts(nullable=False)
+    # Enrolment, RESUME or START: no dose is planned before this, so a pause is never made up for.
+    active_since: datetime = _ts(nullable=False)
+    next_action_at: datetime | None = _ts(index=True)
+
+    @property
+    def channel(self) -> Channel:
+        return Channel.SMS if self.phone else Channel.EMAIL
+
+    @property
+    def address(self) -> str:
+        return self.phone or self.email or ""
+
+
+class ContactRole(StrEnum):
+    CAREGIVER = "caregiver"
+    NURSE = "nurse"
+    DOCTOR = "doctor"
+
+
+class Contact(SQLModel, table=True):
+    """Someone to alert about a patient; ``position`` is the escalation order (1 first)."""
+
+    __table_args__ = (sa.UniqueConstraint("patient_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", nullable=False, index=True)
+    name: str = Field(sa_type=sa.String(120), nullable=False)
+    phone: str | None = Field(default=None, sa_type=sa.String(20), index=True)
+    email: str | None = Field(default=None, sa_type=sa.String(254), index=True)
+    role: ContactRole = _status(ContactRole.CAREGIVER)
+    position: int = Field(nullable=False)
+    created_at: datetime = _ts(nullable=False)
+
+
+class DoseStatus(StrEnum):
+    PENDING = "pending"  # planned; its reminder is due or answerable
+    TAKEN = "taken"  # the patient said DONE (taken_at is when)
+    SKIPPED = "skipped"  # the patient said SKIP; counts as missed for the 48 h rule
+    MISSED = "missed"  # the window closed with no answer
+    CANCELLED = "cancelled"  # withdrawn by a pause or opt-out before it was answered
+
+
+class Dose(SQLModel, table=True):
+    """One planned injection: ``pending`` > ``taken`` | ``skipped`` | ``missed`` | ``cancelled``.
+
+    A reminder stays answerable until ``window_end`` (the preferred time on the next local day); a reply
+    after that is stored but never moves to the next dose.
+    """
+
+    __table_args__ = (
+        # One live dose per local day; a dose cancelled by a pause may be planned again on resume.
+        sa.Index(
+            "uq_dose_patient_day",
+            "patient_id",
+            "day",
+            unique=True,
+            sqlite_where=sa.text("status != 'cancelled'"),
+            postgresql_where=sa.text("status != 'cancelled'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", nullable=False, index=True)
+    day: date = Field(sa_type=sa.Date, nullable=False)
+    scheduled_at: datetime = _ts(nullable=False)
+    window_end: datetime = _ts(nullable=False)
+    why: str = Field(sa_type=sa.String(16), nullable=False)
+    dose_mcg: float = Field(nullable=False)
+    volume_ml: float = Field(nullable=False)
+    suggested_site: str | None = Field(default=None, sa_type=sa.String(16))
+    status: DoseStatus = _status(DoseStatus.PENDING)
+    taken_at: datetime | None = _ts()
+    site: str | None = Field(default=None, sa_type=sa.String(16))
+    site_reported: bool = Field(default=False, nullable=False)
+    closed_at: datetime | None = _ts()
+    snoozed_until: datetime | None = _ts()
+    snooze_count: int = Field(default=0, nullable=False)
+    created_at: datetime = _ts(nullable=False)
+
+
+class MessageKind(StrEnum):
+    REMINDER = "reminder"  # the dose reminder (also re-sent after LATER)
+    NUDGE = "nudge"  # one gentle nudge when a reminder is unanswered
+    CHECKIN = "checkin"  # the morning-after check-in
+    FOLLOWUP = "followup"  # a relapse-screen follow-up
+    LAB = "lab"  # blood count and liver test reminder
+    REPLY = "reply"  # an answer to something the person wrote
+    ALERT = "alert"  # an escalation to a contact
+
+
+class MessageStatus(StrEnum):
+    QUEUED = "queued"  # waiting for next_attempt_at; a transient failure comes back here
+    SENDING = "sending"  # claimed by a worker until claimed_until (a lease a sweep reclaims)
+    SENT = "sent"  # the transport accepted it; provider_id names it there
+    DELIVERED = "delivered"  # the provider reported delivery
+    FAILED = "failed"  # permanent error or retry limit; failed_reason says which
+    CANCELLED = "cancelled"  # never sent on purpose; failed_reason says why (too late, paused, ...)
+
+
+class Message(SQLModel, table=True):
+    """An outgoing message; it is a row before it is a send.
+
+    Lifecycle: ``queued > sending > sent > delivered``; ``sending > queued`` (transient error, retried at
+    next_attempt_at with backoff); ``sending > failed`` (permanent error or retry limit); ``queued >
+    cancelled`` (too late, opted out, paused). ``idempotency_key`` is unique, so planning the same thing
+    twice, in one process or two, writes one row.
+    """
+
+    __table_args__ = (
+        # The outbox reads exactly these rows when it claims: keep the index as narrow as that query.
+        sa.Index(
+            "ix_message_due",
+            "next_attempt_at",
+            sqlite_where=sa.text("status = 'queued'"),
+            postgresql_where=sa.text("status = 'queued'"),
+        ),
+        sa.Index(
+            "ix_message_lease",
+            "claimed_until",
+            sqlite_where=sa.text("status = 'sending'"),
+            postgresql_where=sa.text("status = 'sending'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(sa_type=sa.String(120), nullable=False, unique=True)
+    patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    dose_id: int | None = Field(default=None, foreign_key="dose.id", index=True)
+    channel: Channel = _status(Channel.SMS)
+    to_address: str = Field(sa_type=sa.String(254), nullable=False)
+    kind: MessageKind = _status(MessageKind.REMINDER)
+    template: str = Field(sa_type=sa.String(64), nullable=False)
+    context: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON, nullable=False)
+    subject: str | None = Field(default=None, sa_type=sa.String(200))
+    body: str | None = Field(default=None, sa_type=sa.Text)
+    status: MessageStatus = _status(MessageStatus.QUEUED)
+    send_at: datetime = _ts(nullable=False)
+    next_attempt_at: datetime = _ts(nullable=False)
+    claimed_until: datetime | None = _ts()
+    attempts: int = Field(default=0, nullable=False)
+    sent_at: datetime | None = _ts()
+    provider_id: str | None = Field(default=None, sa_type=sa.String(64), index=True)
+    failed_reason: str | None = Field(default=None, sa_type=sa.String(200))
+    last_error: str | None = Field(default=None, sa_type=sa.String(500))
+    created_at: datetime = _ts(nullable=False)
+
+
+class InboundMessage(SQLModel, table=True):
+    """Something a person wrote, stored raw before it is parsed, so nothing is lost.
+
+    ``parsed_as`` is what the parser made of it (an intent, or ``unknown_sender``); ``outcome`` is what
+    the conversation did with it in words, for the operator.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: Channel = _status(Channel.SMS)
+    sender: str = Field(sa_type=sa.String(254), nullable=False, index=True)
+    body: str = Field(sa_type=sa.Text, nullable=False)
+    received_at: datetime = _ts(nullable=False)
+    provider_id: str | None = Field(default=None, sa_type=sa.String(64), unique=True)
+    patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    dose_id: int | None = Field(default=None, foreign_key="dose.id")
+    parsed_as: str | None = Field(default=None, sa_type=sa.String(32))
+    outcome: str | None = Field(default=None, sa_type=sa.String(200))
+
+
+class Heartbeat(SQLModel, table=True):
+    """When each loop last completed, so health checks can tell a stalled daemon from a quiet one."""
+
+    name: str = Field(sa_type=sa.String(32), primary_key=True)
+    at: datetime = _ts(nullable=False)
+    detail: str | None = Field(default=None, sa_type=sa.String(200))

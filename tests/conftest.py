@@ -1,0 +1,87 @@
+"""Shared fixtures: every database test runs on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL.
+
+Each PostgreSQL test gets a schema of its own (named by the process and a counter), created by the
+real Alembic migrations and dropped afterwards, so test runs never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+
+from reminder.clock import SimulatedClock
+from reminder.config import Settings, load_settings
+from reminder.db import create_db_engine, upgrade
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+_schemas = itertools.count()
+
+
+def postgres_url_with_schema(schema: str) -> str:
+    """The test server's URL with a search_path option, usable by subprocesses too."""
+    url = make_url(PG_URL)
+    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False
+    )
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+        engine = create_db_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+        return
+    schema = f"t_{os.getpid()}_{next(_schemas)}"
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = postgres_url_with_schema(schema)
+    engine = create_db_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = create_db_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Default settings on the test database (no config file, no secrets)."""
+    return load_settings(
+        {"DATABASE_URL": database_url, "REMINDER_CONFIG": str(_empty_config(tmp_path))}
+    )
+
+
+def _empty_config(tmp_path: Path) -> Path:
+    path = tmp_path / "reminder.toml"
+    if not path.exists():
+        path.write_text('[schedule]\ndefault_timezone = "America/Chicago"\n', encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def clock() -> SimulatedClock:
+    # A Tuesday morning in Chicago (CST), days before the 2026 spring-forward change on 8 March.
+    return SimulatedClock(datetime(2026, 3, 3, 15, 0, tzinfo=UTC))
