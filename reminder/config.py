@@ -1,0 +1,262 @@
+"""Settings: one TOML file (named by REMINDER_CONFIG) plus secrets and DATABASE_URL from the environment."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
+
+DEFAULT_CONFIG_PATH = Path("reminder.toml")
+_HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+# Waking hours shorter than this leave no room for a reminder, its nudge and a check-in.
+MIN_WAKING_HOURS = 4
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message is one line naming the file, the key and the fault."""
+
+
+class KeyedError(ValueError):
+    """A fault found by a section-wide check, attributed to the key that should change."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def parse_hhmm(value: object) -> time:
+    """Accept "HH:MM" (24 h) only: a misread 7:30 for 19:30 would move every dose by half a day."""
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str) or not _HHMM.match(value.strip()):
+        raise ValueError(f"{value!r} is not a time of day as HH:MM (00:00 to 23:59)")
+    hours, minutes = value.strip().split(":")
+    return time(int(hours), int(minutes))
+
+
+def parse_zone(value: object) -> str:
+    """Accept an IANA zone name such as "America/Chicago"."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{value!r} is not an IANA time zone name")
+    try:
+        ZoneInfo(value.strip())
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a region folder such as "America" is a directory in the zone database.
+        raise ValueError(
+            f"unknown time zone {value!r} (expected an IANA name like Europe/Berlin)"
+        ) from None
+    return value.strip()
+
+
+HHMM = Annotated[time, BeforeValidator(parse_hhmm)]
+Zone = Annotated[str, BeforeValidator(parse_zone)]
+
+
+def minutes_outside(start: time, end: time) -> int:
+    """Length of the waking window that quiet hours [start, end) leave in a day, in minutes."""
+    quiet = (end.hour * 60 + end.minute - start.hour * 60 - start.minute) % (24 * 60)
+    return 24 * 60 - quiet
+
+
+def in_window(moment: time, start: time, end: time) -> bool:
+    """Whether a local time of day lies in [start, end), a window that may wrap past midnight."""
+    if start <= end:
+        return start <= moment < end
+    return moment >= start or moment < end
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Schedule(_Section):
+    default_timezone: Zone = "UTC"
+    default_dose_time: HHMM = time(19, 30)
+    checkin_time: HHMM = time(9, 0)
+    min_hours_between_doses: float = Field(40.0, ge=24, le=47)
+    quiet_hours_start: HHMM = time(21, 30)
+    quiet_hours_end: HHMM = time(8, 0)
+    nudge_after_minutes: int = Field(120, ge=10, le=720)
+    snooze_minutes: int = Field(60, ge=5, le=720)
+    late_send_grace_minutes: int = Field(360, ge=0, le=1440)
+    default_pause_days: int = Field(7, ge=1, le=365)
+
+    @model_validator(mode="after")
+    def _quiet_hours_leave_a_day(self) -> Schedule:
+        if self.quiet_hours_start == self.quiet_hours_end:
+            raise KeyedError(
+                "quiet_hours_end", "equals quiet_hours_start, which leaves no waking hours"
+            )
+        waking = minutes_outside(self.quiet_hours_start, self.quiet_hours_end)
+        if waking < MIN_WAKING_HOURS * 60:
+            raise KeyedError(
+                "quiet_hours_end",
+                f"quiet hours {self.quiet_hours_start:%H:%M}-{self.quiet_hours_end:%H:%M} leave "
+                f"{waking // 60} h {waking % 60} min awake; at least {MIN_WAKING_HOURS} h are needed",
+            )
+        for key in ("default_dose_time", "checkin_time"):
+            value: time = getattr(self, key)
+            if in_window(value, self.quiet_hours_start, self.quiet_hours_end):
+                raise KeyedError(
+                    key,
+                    f"{value:%H:%M} falls in quiet hours "
+                    f"{self.quiet_hours_start:%H:%M}-{self.quiet_hours_end:%H:%M}",
+                )
+        return self
+
+    def nudge_after(self) -> timedelta:
+        return timedelta(minutes=self.nudge_after_minutes)
+
+    def late_send_grace(self) -> timedelta:
+        return timedelta(minutes=self.late_send_grace_minutes)
+
+
+class Outbox(_Section):
+    max_attempts: int = Field(8, ge=1, le=50)
+    backoff_base_seconds: float = Field(30.0, gt=0, allow_inf_nan=False)
+    backoff_max_seconds: float = Field(3600.0, gt=0, allow_inf_nan=False)
+    lease_seconds: int = Field(120, ge=10)
+    batch_size: int = Field(100, ge=1, le=10_000)
+
+    @model_validator(mode="after")
+    def _cap_above_base(self) -> Outbox:
+        if self.backoff_max_seconds < self.backoff_base_seconds:
+            raise KeyedError("backoff_max_seconds", "is smaller than backoff_base_seconds")
+        return self
+
+
+class Transports(_Section):
+    sms: Literal["console"] = "console"
+    email: Literal["console"] = "console"
+
+
+class Daemon(_Section):
+    tick_seconds: float = Field(30.0, ge=1, le=3600)
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535, strict=True)
+
+
+class Messages(_Section):
+    sender_name: str = Field("Your care team", min_length=1, max_length=40)
+    help_contact: str = Field("", max_length=80)
+
+
+class FileSettings(_Section):
+    """Everything the TOML file may hold; unknown keys are refused so a typo cannot pass silently."""
+
+    # repr=False: a URL may hold a password, and settings do get printed while debugging.
+    database_url: str = Field("sqlite:///reminder.db", repr=False)
+    default_region: str = Field("US", pattern=r"^[A-Z]{2}$")
+    templates_dir: str = ""
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    schedule: Schedule = Schedule()
+    outbox: Outbox = Outbox()
+    transport: Transports = Transports()
+    daemon: Daemon = Daemon()
+    messages: Messages = Messages()
+
+
+class Secrets(BaseModel):
+    """Secrets come only from the environment; SecretStr keeps them out of reprs and logs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    twilio_auth_token: SecretStr | None = None
+    smtp_password: SecretStr | None = None
+    secret_key: SecretStr | None = None
+
+
+class Settings(BaseModel):
+    """The one settings object, read once and passed down."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: Path | None
+    file: FileSettings
+    secrets: Secrets
+    database_url: str = Field(repr=False)
+
+    @property
+    def schedule(self) -> Schedule:
+        return self.file.schedule
+
+    @property
+    def outbox(self) -> Outbox:
+        return self.file.outbox
+
+    @property
+    def daemon(self) -> Daemon:
+        return self.file.daemon
+
+    @property
+    def messages(self) -> Messages:
+        return self.file.messages
+
+    @property
+    def default_zone(self) -> ZoneInfo:
+        return ZoneInfo(self.schedule.default_timezone)
+
+
+def _describe(error: Mapping[str, object]) -> tuple[str, str]:
+    loc = ".".join(str(part) for part in error.get("loc", ()) if part != "__root__")
+    cause = (error.get("ctx") or {}).get("error")  # type: ignore[union-attr]
+    if isinstance(cause, KeyedError):
+        return f"{loc}.{cause.key}" if loc else cause.key, str(cause)
+    if error.get("type") == "extra_forbidden":
+        return loc, "unknown key"
+    message = str(error.get("msg", "invalid value"))
+    message = message.removeprefix("Value error, ")
+    return loc, message
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the file named by REMINDER_CONFIG (default ./reminder.toml, optional) and the environment."""
+    env = os.environ if environ is None else environ
+    named = env.get("REMINDER_CONFIG")
+    path = Path(named) if named else DEFAULT_CONFIG_PATH
+    raw: dict[str, object] = {}
+    if path.exists():
+        try:
+            # utf-8-sig: Windows editors often save a byte-order mark in front.
+            raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"
+            ) from None
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+    elif named:
+        raise ConfigError(f"{path}: REMINDER_CONFIG names a file that does not exist")
+    try:
+        file_settings = FileSettings.model_validate(raw)
+    except ValidationError as exc:
+        key, message = _describe(exc.errors()[0])
+        raise ConfigError(f"{path}: {key or '(top level)'}: {message}") from None
+    secrets = Secrets(
+        twilio_auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
+        smtp_password=env.get("SMTP_PASSWORD") or None,
+        secret_key=env.get("REMINDER_SECRET_KEY") or None,
+    )
+    return Settings(
+        path=path if path.exists() else None,
+        file=file_settings,
+        secrets=secrets,
+        database_url=env.get("DATABASE_URL") or file_settings.database_url,
+    )
