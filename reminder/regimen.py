@@ -23,8 +23,8 @@ SITES: tuple[str, ...] = (
 
 SITE_LABELS: dict[str, str] = {
     # The label says "back" because the patient injects into the back of the upper arm.
-    "left_arm": "left upper arm (back)",
-    "right_arm": "right upper arm (back)",
+    "left_arm": "back of left upper arm",
+    "right_arm": "back of right upper arm",
     "left_abdomen": "left abdomen",
     "right_abdomen": "right abdomen",
     "left_buttock": "left buttock",

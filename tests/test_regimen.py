@@ -159,7 +159,7 @@ def test_an_unknown_last_site_is_refused():
 
 def test_every_site_has_a_label():
     assert set(SITE_LABELS) == set(SITES)
-    assert SITE_LABELS["left_arm"] == "left upper arm (back)"
+    assert SITE_LABELS["left_arm"] == "back of left upper arm"
     assert SITE_LABELS["right_thigh"] == "right thigh"
 
 
