@@ -111,6 +111,15 @@ class Contact(SQLModel, table=True):
     role: ContactRole = _status(ContactRole.CAREGIVER)
     position: int = Field(nullable=False)
     created_at: datetime = _ts(nullable=False)
+    opted_out_at: datetime | None = _ts()  # STOP from the contact: nothing but answers until START
+
+    @property
+    def channel(self) -> Channel:
+        return Channel.SMS if self.phone else Channel.EMAIL
+
+    @property
+    def address(self) -> str:
+        return self.phone or self.email or ""
 
 
 class DoseStatus(StrEnum):

@@ -64,6 +64,7 @@ def upgrade() -> None:
         sa.Column("role", sa.String(16), nullable=False),
         sa.Column("position", sa.Integer, nullable=False),
         sa.Column("created_at", TS, nullable=False),
+        sa.Column("opted_out_at", TS),
         sa.UniqueConstraint("patient_id", "position"),
     )
     op.create_index("ix_contact_patient_id", "contact", ["patient_id"])
