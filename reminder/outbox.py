@@ -18,7 +18,15 @@ from sqlmodel import Session
 from reminder.clock import Clock
 from reminder.config import Settings
 from reminder.db import session_scope
-from reminder.models import Channel, Message, MessageKind, MessageStatus, Patient, PatientStatus
+from reminder.models import (
+    Channel,
+    Contact,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Patient,
+    PatientStatus,
+)
 from reminder.render import Renderer, RenderError
 from reminder.transports import Outgoing, Transport, TransportError
 
@@ -41,9 +49,12 @@ def enqueue(
     send_at: datetime,
     now: datetime,
     dose_id: int | None = None,
+    contact: Contact | None = None,
     cancelled_because: str | None = None,
 ) -> bool:
     """Write one message row unless its idempotency key exists; return whether it was written.
+
+    The message goes to ``contact`` when given (about ``patient``), else to the patient.
 
     ``INSERT ... ON CONFLICT DO NOTHING`` makes a repeated or concurrent tick harmless: the second
     writer of the same key finds it taken and writes nothing.
@@ -51,9 +62,10 @@ def enqueue(
     values = {
         "idempotency_key": key,
         "patient_id": patient.id,
+        "contact_id": contact.id if contact else None,
         "dose_id": dose_id,
-        "channel": patient.channel.value,
-        "to_address": patient.address,
+        "channel": (contact or patient).channel.value,
+        "to_address": (contact or patient).address,
         "kind": kind.value,
         "template": template,
         "context": {"tz": patient.timezone, **context},
@@ -237,7 +249,8 @@ class Outbox:
             if message is None or message.status != MessageStatus.SENDING:
                 return
             patient = session.get(Patient, message.patient_id) if message.patient_id else None
-            reason = self._reason_not_to_send(message, patient, now)
+            contact = session.get(Contact, message.contact_id) if message.contact_id else None
+            reason = self._reason_not_to_send(message, patient, contact, now)
             if reason:
                 self._finish(session, message, MessageStatus.CANCELLED, reason=reason)
                 stats.cancelled += 1
@@ -280,9 +293,12 @@ class Outbox:
             stats.sent += 1
 
     def _reason_not_to_send(
-        self, message: Message, patient: Patient | None, now: datetime
+        self, message: Message, patient: Patient | None, contact: Contact | None, now: datetime
     ) -> str | None:
-        if patient is not None and message.contact_id is None:
+        if contact is not None:
+            if contact.opted_out_at is not None and message.kind != MessageKind.REPLY:
+                return "contact opted out"
+        elif patient is not None:
             # Answers to the patient's own words (the STOP confirmation, HELP) are allowed through.
             if patient.status == PatientStatus.OPTED_OUT and message.kind != MessageKind.REPLY:
                 return "patient opted out"
