@@ -1,0 +1,443 @@
+"""The `reminder` command line: parses arguments and calls the modules that do the work."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlmodel import col, select
+
+from reminder import conversation, planner, views
+from reminder.app import App, NotInitialised, configure_logging
+from reminder.clock import Clock, SimulatedClock, SystemClock, parse_moment
+from reminder.config import ConfigError
+from reminder.db import session_scope, upgrade
+from reminder.enrolment import (
+    FieldError,
+    add_contact,
+    add_patient,
+    check_patient,
+    find_patient,
+    import_csv,
+)
+from reminder.models import Channel, Contact, ContactRole, Message, MessageStatus, Patient
+
+app = typer.Typer(
+    help="Every-other-day injection reminders, check-ins and escalation for interferon beta-1b.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+patient_app = typer.Typer(help="Enrol and manage patients.", no_args_is_help=True)
+contact_app = typer.Typer(
+    help="Caregivers, nurses and doctors to alert, in order.", no_args_is_help=True
+)
+messages_app = typer.Typer(help="The outbox.", no_args_is_help=True)
+app.add_typer(patient_app, name="patient")
+app.add_typer(contact_app, name="contact")
+app.add_typer(messages_app, name="messages")
+
+out = Console()
+
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at", help="Act as of this moment (ISO 8601 with offset), e.g. 2026-03-03T19:30-06:00."
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print JSON with stable keys, for scripts.")
+]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def clock_at(at: str | None) -> Clock:
+    if at is None:
+        return SystemClock()
+    try:
+        return SimulatedClock(parse_moment(at))
+    except ValueError as exc:
+        fail(f"--at: {exc}")
+
+
+@contextmanager
+def application(at: str | None = None, *, schema: bool = True) -> Iterator[App]:
+    """Load the configuration and database; turn known failures into one clear line and exit 2."""
+    try:
+        instance = App.from_environment(clock_at(at))
+        configure_logging(instance.settings.file.log_level)
+        if schema:
+            instance.require_schema()
+        yield instance
+    except ConfigError as exc:
+        fail(str(exc))
+    except NotInitialised as exc:
+        fail(str(exc))
+    except FieldError as exc:
+        fail(str(exc))
+    except LookupError as exc:
+        # str(KeyError) adds quotes; args[0] is the message as written, quotes inside it kept.
+        fail(str(exc.args[0]) if exc.args else str(exc))
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, default=str) + "\n")
+
+
+@app.command()
+def init() -> None:
+    """Create the database or upgrade it to the newest schema (safe to run again)."""
+    with application(schema=False) as ctx:
+        upgrade(ctx.engine)
+        url = ctx.engine.url.render_as_string(hide_password=True)
+        typer.echo(f"database ready: {url}")
+
+
+@patient_app.command("add")
+def patient_add(
+    name: Annotated[str, typer.Argument(help="The patient's name.")],
+    phone: Annotated[str | None, typer.Option(help="Mobile number, E.164 or national.")] = None,
+    email: Annotated[str | None, typer.Option(help="Email address.")] = None,
+    tz: Annotated[
+        str | None, typer.Option("--tz", help="IANA time zone, e.g. America/Chicago.")
+    ] = None,
+    time: Annotated[
+        str | None, typer.Option("--time", help="Preferred injection time, HH:MM.")
+    ] = None,
+    start: Annotated[str | None, typer.Option(help="First day of therapy, YYYY-MM-DD.")] = None,
+    full_dose: Annotated[
+        bool, typer.Option("--full-dose", help="Already at 250 mcg: no titration.")
+    ] = False,
+    checkin_time: Annotated[str | None, typer.Option(help="Morning check-in time, HH:MM.")] = None,
+    language: Annotated[str | None, typer.Option(help="Template language code.")] = None,
+    at: AtOption = None,
+) -> None:
+    """Enrol a patient; prints the new patient's id."""
+    if bool(phone) == bool(email):
+        fail("give exactly one of --phone or --email")
+    with application(at) as ctx:
+        spec = check_patient(
+            ctx.settings,
+            name=name,
+            phone=phone,
+            email=email,
+            timezone=tz,
+            dose_time=time,
+            start=start,
+            full_dose=full_dose,
+            checkin_time=checkin_time,
+            language=language,
+        )
+        with session_scope(ctx.engine) as session:
+            patient = add_patient(session, ctx.settings, spec, ctx.clock.now())
+        typer.echo(patient.id)
+
+
+@patient_app.command("list")
+def patient_list(as_json: JsonOption = False) -> None:
+    """All patients with their next dose."""
+    with application() as ctx, session_scope(ctx.engine) as session:
+        patients = session.exec(select(Patient).order_by(col(Patient.id)))
+        rows = [views.patient_row(session, p, ctx.settings) for p in patients]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "name", "address", "zone", "time", "status", "next dose")
+    for row in rows:
+        address = row["phone"] or row["email"]
+        table.add_row(
+            str(row["id"]),
+            row["name"],
+            address,
+            row["timezone"],
+            row["time"],
+            row["status"],
+            row["next_dose_at"] or "-",
+        )
+    out.print(table)
+
+
+@patient_app.command("show")
+def patient_show(
+    patient: Annotated[str, typer.Argument(help="Patient id or unique name.")],
+    as_json: JsonOption = False,
+) -> None:
+    """One patient: the next dose (when, which dose and site, and why), contacts, recent doses."""
+    with application() as ctx, session_scope(ctx.engine) as session:
+        detail = views.patient_detail(session, find_patient(session, patient), ctx.settings)
+    if as_json:
+        print_json(detail)
+        return
+    typer.echo(f"{detail['name']} (id {detail['id']}), {detail['phone'] or detail['email']}")
+    typer.echo(
+        f"  zone {detail['timezone']}, injection at {detail['time']}, status {detail['status']}"
+    )
+    upcoming = detail["next_dose"]
+    if upcoming:
+        typer.echo(
+            f"  next dose: {upcoming['at']}, {upcoming['dose_mcg']:g} mcg ({upcoming['volume_ml']:g} mL), "
+            f"site {upcoming['site'] or 'any'}"
+        )
+        typer.echo(f"  why: {upcoming['why']}")
+    elif detail["paused_until"]:
+        typer.echo(f"  paused until {detail['paused_until']}")
+    for contact in detail["contacts"]:
+        typer.echo(
+            f"  contact {contact['position']}: {contact['name']} ({contact['role']}) "
+            f"{contact['phone'] or contact['email']}"
+        )
+    for dose in detail["recent_doses"]:
+        taken = f" at {dose['taken_at']}" if dose["taken_at"] else ""
+        typer.echo(f"  {dose['day']}: {dose['status']}{taken} {dose['site'] or ''}".rstrip())
+    for message in detail["failed_messages"]:
+        typer.echo(f"  failed message {message['id']} ({message['kind']}): {message['reason']}")
+
+
+@patient_app.command("pause")
+def patient_pause(
+    patient: Annotated[str, typer.Argument(help="Patient id or unique name.")],
+    days: Annotated[
+        int | None, typer.Option(min=1, max=365, help="Days to pause (default from config).")
+    ] = None,
+    at: AtOption = None,
+) -> None:
+    """Pause a patient's reminders (travel, hospital)."""
+    with application(at) as ctx, session_scope(ctx.engine) as session:
+        found = find_patient(session, patient)
+        now = ctx.clock.now()
+        until = now + timedelta(days=days or ctx.settings.schedule.default_pause_days)
+        conversation.pause(session, found, until, now)
+        typer.echo(f"patient {found.id} paused until {until.isoformat()}")
+
+
+@patient_app.command("resume")
+def patient_resume(
+    patient: Annotated[str, typer.Argument(help="Patient id or unique name.")], at: AtOption = None
+) -> None:
+    """Resume a paused patient's reminders now."""
+    with application(at) as ctx, session_scope(ctx.engine) as session:
+        found = find_patient(session, patient)
+        if found.status != "paused":
+            fail(f"patient {found.id} is not paused (status {found.status})")
+        conversation.resume(session, found, ctx.settings, ctx.clock.now())
+        typer.echo(f"patient {found.id} resumed")
+
+
+@contact_app.command("add")
+def contact_add(
+    patient: Annotated[str, typer.Argument(help="Patient id or unique name.")],
+    name: Annotated[str, typer.Argument(help="The contact's name.")],
+    phone: Annotated[str | None, typer.Option(help="Mobile number.")] = None,
+    email: Annotated[str | None, typer.Option(help="Email address.")] = None,
+    role: Annotated[
+        ContactRole, typer.Option(help="caregiver, nurse or doctor.")
+    ] = ContactRole.CAREGIVER,
+) -> None:
+    """Add the patient's next contact in escalation order; prints the contact's id."""
+    if bool(phone) == bool(email):
+        fail("give exactly one of --phone or --email")
+    with application() as ctx, session_scope(ctx.engine) as session:
+        found = find_patient(session, patient)
+        contact = add_contact(
+            session,
+            ctx.settings,
+            found,
+            name=name,
+            phone=phone,
+            email=email,
+            role=role,
+            now=ctx.clock.now(),
+        )
+        typer.echo(contact.id)
+
+
+@contact_app.command("list")
+def contact_list(
+    patient: Annotated[str | None, typer.Argument(help="Only this patient's contacts.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Contacts in escalation order."""
+    with application() as ctx, session_scope(ctx.engine) as session:
+        query = select(Contact).order_by(col(Contact.patient_id), col(Contact.position))
+        if patient:
+            query = query.where(Contact.patient_id == find_patient(session, patient).id)
+        rows = [views.contact_row(c) for c in session.exec(query)]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "patient", "#", "name", "role", "address")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            str(row["patient"]),
+            str(row["position"]),
+            row["name"],
+            row["role"],
+            row["phone"] or row["email"],
+        )
+    out.print(table)
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="CSV with a header row.")
+    ],
+    at: AtOption = None,
+) -> None:
+    """Import patients from CSV; bad rows are reported by line and field, good rows are kept."""
+    with application(at) as ctx:
+        try:
+            # Reading it all first also finds a wrong encoding before any row is written.
+            with file.open(encoding="utf-8-sig") as handle:
+                total = max(sum(1 for _ in handle) - 1, 0)
+        except UnicodeDecodeError:
+            fail(f"{file}: not UTF-8 text; save it as CSV UTF-8 and import it again")
+        columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("import", total=total)
+            report = import_csv(
+                ctx.engine,
+                ctx.settings,
+                file,
+                ctx.clock.now(),
+                progress=lambda n: progress.advance(task, n),
+            )
+    for line, error in report.errors:
+        typer.echo(f"{file}:{line}: {error.field}: {error.message}", err=True)
+    typer.echo(f"imported {report.imported} patient(s), {len(report.errors)} bad row(s)")
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def inbound(
+    text: Annotated[str, typer.Argument(help="What the person wrote.")],
+    sender: Annotated[str, typer.Option("--from", help="Their phone number or email address.")],
+    channel: Annotated[Channel, typer.Option(help="sms or email.")] = Channel.SMS,
+    at: AtOption = None,
+) -> None:
+    """Feed a reply by hand, as if it had arrived; the answer is sent at once."""
+    with application(at) as ctx:
+        result = conversation.receive(
+            ctx.engine, ctx.settings, ctx.clock, sender=sender, body=text, channel=channel
+        )
+        ctx.outbox().dispatch()
+        typer.echo(f"inbound {result.inbound_id}: {result.parsed_as}: {result.outcome}")
+        if result.answer_message_id is not None:
+            with session_scope(ctx.engine) as session:
+                answer = session.get(Message, result.answer_message_id)
+                if answer is not None:
+                    typer.echo(f"answer ({answer.status}): {answer.body or ''}")
+
+
+@app.command()
+def tick(at: AtOption = None) -> None:
+    """One planner and sender pass: write what is due, then send it."""
+    with application(at) as ctx:
+        planned = planner.tick(ctx.engine, ctx.settings, ctx.clock)
+        sent = ctx.outbox().dispatch()
+    typer.echo(
+        f"planned {planned.messages} message(s) for {planned.patients} patient(s)"
+        f" ({planned.cancelled} too late, {planned.doses_missed} dose(s) missed);"
+        f" sent {sent.sent}, retrying {sent.retried}, failed {sent.failed}, cancelled {sent.cancelled}"
+    )
+
+
+@messages_app.command("list")
+def messages_list(
+    patient: Annotated[str | None, typer.Option(help="Only this patient's messages.")] = None,
+    status: Annotated[
+        MessageStatus | None, typer.Option(help="Only messages in this status.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many, newest first.")] = 200,
+    as_json: JsonOption = False,
+) -> None:
+    """The outbox with each message's status."""
+    with application() as ctx, session_scope(ctx.engine) as session:
+        query = select(Message).order_by(col(Message.id).desc()).limit(limit)
+        if patient:
+            query = query.where(Message.patient_id == find_patient(session, patient).id)
+        if status:
+            query = query.where(Message.status == status)
+        rows = [views.message_row(m) for m in reversed(list(session.exec(query)))]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "patient", "kind", "status", "send at (UTC)", "body / reason")
+    for row in rows:
+        detail = row["failed_reason"] if row["status"] in ("failed", "cancelled") else row["body"]
+        table.add_row(
+            str(row["id"]),
+            str(row["patient"]),
+            row["kind"],
+            row["status"],
+            row["send_at"][:16],
+            detail or "",
+        )
+    out.print(table)
+
+
+HostOption = Annotated[str | None, typer.Option(help="Address to listen on (default from config).")]
+PortOption = Annotated[int | None, typer.Option(help="Port to listen on (default from config).")]
+
+
+@app.command()
+def run(host: HostOption = None, port: PortOption = None) -> None:
+    """The daemon: the scheduler tick and the web server in one process."""
+    from reminder.daemon import run_daemon
+
+    with application() as ctx:
+        run_daemon(ctx, scheduler=True, web=True, host=host, port=port)
+
+
+@app.command()
+def worker() -> None:
+    """The scheduler tick only (run as many as you like against one PostgreSQL)."""
+    from reminder.daemon import run_daemon
+
+    with application() as ctx:
+        run_daemon(ctx, scheduler=True, web=False)
+
+
+@app.command()
+def serve(host: HostOption = None, port: PortOption = None) -> None:
+    """The web server only (health check; webhooks as channels are configured)."""
+    from reminder.daemon import run_daemon
+
+    with application() as ctx:
+        run_daemon(ctx, scheduler=False, web=True, host=host, port=port)
+
+
+@app.command()
+def demo(
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Start of the simulated two weeks (ISO 8601 with offset)."),
+    ] = None,
+) -> None:
+    """Two simulated weeks of a new patient, on a temporary database, printed as a conversation."""
+    from reminder.demo import run_demo
+
+    start = parse_moment(at) if at else datetime.fromisoformat("2026-03-02T09:00:00-06:00")
+    run_demo(start, echo=typer.echo)
+
+
+def main() -> None:  # pragma: no cover - the console script entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m reminder.cli`
+    main()

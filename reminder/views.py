@@ -1,0 +1,169 @@
+"""Read-only views of the database for people and scripts: the stable JSON shapes of PRODUCT.md."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from reminder.config import Settings
+from reminder.models import Contact, Dose, DoseStatus, Message, Patient, PatientStatus
+from reminder.planner import last_taken_dose, open_dose, propose_next_dose
+from reminder.regimen import Why
+
+
+def local_iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
+    """ISO 8601 with the local offset, e.g. 2026-03-06T19:30:00-06:00: exact and readable."""
+    return moment.astimezone(zone).isoformat() if moment else None
+
+
+def describe(moment: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
+def next_dose(session: Session, patient: Patient, settings: Settings) -> dict[str, Any] | None:
+    """When, which dose and site, and why; None while the patient is paused or opted out."""
+    if patient.status != PatientStatus.ACTIVE:
+        return None
+    zone = ZoneInfo(patient.timezone)
+    dose = open_dose(session, patient.id or 0)
+    if dose is not None:
+        at, why, mcg, ml, site = (
+            dose.scheduled_at,
+            Why(dose.why),
+            dose.dose_mcg,
+            dose.volume_ml,
+            dose.suggested_site,
+        )
+        last = last_taken_dose(session, patient.id or 0)
+    else:
+        proposal = propose_next_dose(session, patient, settings)
+        at, why = proposal.next.at, proposal.next.why
+        mcg, ml, site = proposal.titration.dose_mcg, proposal.titration.volume_ml, proposal.site
+        last = proposal.last_taken
+    return {
+        "at": local_iso(at, zone),
+        "dose_mcg": mcg,
+        "volume_ml": ml,
+        "site": site,
+        "why": explain(session, patient, why, last, settings),
+    }
+
+
+def explain(
+    session: Session, patient: Patient, why: Why, last: Dose | None, settings: Settings
+) -> str:
+    """The scheduling decision in words an operator can check against the rules."""
+    zone = ZoneInfo(patient.timezone)
+    taken = (
+        f"the last dose taken, {describe(last.taken_at, zone)}" if last and last.taken_at else ""
+    )
+    if why == Why.FIRST:
+        return f"first dose of the schedule (start date {patient.start_date.isoformat()})"
+    if why == Why.AFTER_TAKEN:
+        return f"second calendar day after {taken}"
+    if why == Why.MIN_GAP:
+        hours = settings.schedule.min_hours_between_doses
+        return f"third day after {taken}: the second day would be under {hours:g} h after it"
+    if why == Why.AFTER_MISSED:
+        closed = session.exec(
+            select(Dose)
+            .where(
+                Dose.patient_id == patient.id,
+                col(Dose.status).in_([DoseStatus.MISSED, DoseStatus.SKIPPED]),
+            )
+            .order_by(col(Dose.day).desc())
+        ).first()
+        what = (
+            f"the dose of {closed.day:%a} {closed.day.day} {closed.day:%b} was {closed.status}"
+            if closed
+            else ""
+        )
+        since = f"; the schedule follows {taken}" if taken else ""
+        return f"{what}{since}, so the next reminder is the following day".lstrip(", ")
+    return f"first reminder time after {describe(patient.active_since, zone)} (enrolment or resume)"
+
+
+def patient_row(session: Session, patient: Patient, settings: Settings) -> dict[str, Any]:
+    upcoming = next_dose(session, patient, settings)
+    return {
+        "id": patient.id,
+        "name": patient.name,
+        "phone": patient.phone,
+        "email": patient.email,
+        "timezone": patient.timezone,
+        "time": f"{patient.dose_time:%H:%M}",
+        "status": patient.status,
+        "next_dose_at": upcoming["at"] if upcoming else None,
+    }
+
+
+def contact_row(contact: Contact) -> dict[str, Any]:
+    return {
+        "id": contact.id,
+        "patient": contact.patient_id,
+        "name": contact.name,
+        "phone": contact.phone,
+        "email": contact.email,
+        "role": contact.role,
+        "position": contact.position,
+    }
+
+
+def patient_detail(session: Session, patient: Patient, settings: Settings) -> dict[str, Any]:
+    zone = ZoneInfo(patient.timezone)
+    contacts = session.exec(
+        select(Contact).where(Contact.patient_id == patient.id).order_by(col(Contact.position))
+    )
+    recent = session.exec(
+        select(Dose)
+        .where(Dose.patient_id == patient.id, Dose.status != DoseStatus.PENDING)
+        .order_by(col(Dose.day).desc())
+        .limit(10)
+    )
+    failed = session.exec(
+        select(Message)
+        .where(Message.patient_id == patient.id, Message.status == "failed")
+        .order_by(col(Message.id).desc())
+        .limit(5)
+    )
+    return patient_row(session, patient, settings) | {
+        "start": patient.start_date.isoformat(),
+        "full_dose": patient.full_dose,
+        "language": patient.language,
+        "paused_until": local_iso(patient.paused_until, zone),
+        "next_dose": next_dose(session, patient, settings),
+        "contacts": [contact_row(c) for c in contacts],
+        "recent_doses": [
+            {
+                "day": dose.day.isoformat(),
+                "status": dose.status,
+                "dose_mcg": dose.dose_mcg,
+                "taken_at": local_iso(dose.taken_at, zone),
+                "site": dose.site,
+            }
+            for dose in recent
+        ],
+        "failed_messages": [
+            {"id": m.id, "kind": m.kind, "reason": m.failed_reason} for m in failed
+        ],
+    }
+
+
+def message_row(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "patient": message.patient_id,
+        "to": message.to_address,
+        "channel": message.channel,
+        "kind": message.kind,
+        "body": message.body,
+        "status": message.status,
+        "send_at": message.send_at.isoformat(),
+        "sent_at": message.sent_at.isoformat() if message.sent_at else None,
+        "attempts": message.attempts,
+        "failed_reason": message.failed_reason,
+    }

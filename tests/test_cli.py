@@ -1,0 +1,461 @@
+"""The `reminder` command line as an operator uses it.
+
+The end-to-end scenario runs the installed command as real processes; the shorter checks run the
+same typer app in-process with CliRunner. Every command that acts on time gets ``--at``, so the
+scenario replays the same way on any day.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+from typer.testing import CliRunner
+
+from reminder.cli import app
+from reminder.db import alembic_config
+from reminder.models import Dose, DoseStatus, InboundMessage, Message, Patient
+from reminder.regimen import SITES
+
+CHICAGO = ZoneInfo("America/Chicago")
+PHONE = "+13125550100"
+REMINDER = Path(sys.executable).with_name("reminder")
+COMMAND = [str(REMINDER)] if REMINDER.exists() else [sys.executable, "-m", "reminder.cli"]
+PROCESS_SECONDS = 60
+CONFIG = '[schedule]\ndefault_timezone = "America/Chicago"\n'
+MESSAGE_KEYS = {"id", "patient", "to", "channel", "kind", "body", "status", "send_at", "sent_at"}
+PATIENT_KEYS = {"id", "name", "phone", "email", "timezone", "time", "status", "next_dose_at"}
+ANN = [
+    "patient",
+    "add",
+    "Ann Smith",
+    "--phone",
+    "+1 312 555 0100",
+    "--tz",
+    "America/Chicago",
+    "--time",
+    "19:30",
+    "--full-dose",
+    "--start",
+    "2026-03-03",
+    "--at",
+    "2026-03-03T10:00-06:00",
+]
+
+
+@dataclass(frozen=True)
+class Ran:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def env(database_url: str, tmp_path: Path) -> dict[str, str]:
+    """What an operator exports: the database and a config file whose default zone is Chicago."""
+    config = tmp_path / "cli.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    return {"DATABASE_URL": database_url, "REMINDER_CONFIG": str(config)}
+
+
+@pytest.fixture
+def process(env: dict[str, str], tmp_path: Path) -> Callable[..., Ran]:
+    """Run the installed `reminder` command as its own process."""
+
+    def run(*args: str) -> Ran:
+        done = subprocess.run(
+            [*COMMAND, *args],
+            env=os.environ | env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=PROCESS_SECONDS,
+        )
+        return Ran(done.returncode, done.stdout, done.stderr)
+
+    return run
+
+
+@pytest.fixture
+def cli(env: dict[str, str]) -> Callable[..., Ran]:
+    """Run the same typer app in-process, with the operator's environment."""
+    runner = CliRunner()
+
+    def run(*args: str) -> Ran:
+        result = runner.invoke(app, list(args), env=env)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Ran(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+def ok(ran: Ran) -> Ran:
+    assert ran.code == 0, ran.stderr
+    return ran
+
+
+def local_day(iso: str) -> str:
+    return datetime.fromisoformat(iso).astimezone(CHICAGO).date().isoformat()
+
+
+def error_line(ran: Ran) -> str:
+    """The one stderr line a refused command prints."""
+    lines = ran.stderr.strip().splitlines()
+    assert len(lines) == 1, ran.stderr
+    return lines[0]
+
+
+@pytest.mark.slow
+def test_a_late_dose_moves_the_next_one_past_the_dst_change(
+    process: Callable[..., Ran], engine: Engine
+) -> None:
+    ok(process("init"))
+    assert ok(process(*ANN)).stdout.strip() == "1"
+    assert "planned 1 message(s)" in ok(process("tick", "--at", "2026-03-03T19:30-06:00")).stdout
+    taken = ok(
+        process("inbound", "--from", "+13125550100", "DONE", "--at", "2026-03-03T19:40-06:00")
+    )
+    assert "taken" in taken.stdout
+    ok(process("tick", "--at", "2026-03-05T19:30-06:00"))
+    # No answer that evening; the nudge (due 21:30) is held by quiet hours until 08:00.
+    assert "planned 0 message(s)" in ok(process("tick", "--at", "2026-03-05T21:00-06:00")).stdout
+    ok(process("inbound", "--from", "+13125550100", "DONE", "--at", "2026-03-06T08:30-06:00"))
+
+    shown = ok(process("patient", "show", "1", "--json")).json()
+    upcoming = shown["next_dose"]
+    # Day 6, not day 5: day 5 at 19:30 would be 35 h after 08:30 on day 4. Mar 8 is already CDT.
+    assert upcoming["at"] == "2026-03-08T19:30:00-05:00"
+    assert (upcoming["dose_mcg"], upcoming["volume_ml"]) == (250, 1.0)
+    assert upcoming["site"] in SITES
+    assert "last dose taken" in upcoming["why"]
+    assert "6 Mar 08:30" in upcoming["why"]
+
+    ok(process("tick", "--at", "2026-03-08T19:30-05:00"))
+    messages = ok(process("messages", "list", "--json")).json()
+    assert all(set(m) >= MESSAGE_KEYS for m in messages)
+    reminders = [m for m in messages if m["kind"] == "reminder"]
+    assert [local_day(m["send_at"]) for m in reminders] == [
+        "2026-03-03",
+        "2026-03-05",
+        "2026-03-08",
+    ]
+    assert {(m["status"], m["to"], m["channel"], m["patient"]) for m in reminders} == {
+        ("sent", PHONE, "sms", 1)
+    }
+    assert all("1 mL" in m["body"] for m in reminders)
+    assert [m for m in messages if m["kind"] == "nudge" and m["status"] == "sent"] == []
+    assert reminders[-1]["sent_at"] == "2026-03-09T00:30:00+00:00"
+
+    listed = ok(process("patient", "list", "--json")).json()
+    assert len(listed) == 1
+    assert {key: listed[0][key] for key in PATIENT_KEYS} == {
+        "id": 1,
+        "name": "Ann Smith",
+        "phone": PHONE,
+        "email": None,
+        "timezone": "America/Chicago",
+        "time": "19:30",
+        "status": "active",
+        "next_dose_at": "2026-03-08T19:30:00-05:00",
+    }
+
+    with Session(engine) as session:
+        doses = list(session.exec(select(Dose).order_by(col(Dose.day))))
+    assert [(d.day.isoformat(), d.status) for d in doses] == [
+        ("2026-03-03", DoseStatus.TAKEN),
+        ("2026-03-05", DoseStatus.TAKEN),
+        ("2026-03-08", DoseStatus.PENDING),
+    ]
+    assert doses[1].site != doses[2].suggested_site
+
+
+def test_init_may_run_twice_and_any_command_before_it_says_to_run_it(
+    cli: Callable[..., Ran], engine: Engine
+) -> None:
+    command.downgrade(alembic_config(engine), "base")
+    refused = cli("patient", "list")
+    assert refused.code == 2
+    assert "run `reminder init`" in error_line(refused)
+
+    assert "database ready" in ok(cli("init")).stdout
+    assert "database ready" in ok(cli("init")).stdout
+    assert ok(cli("patient", "list", "--json")).json() == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("init",), ("patient", "list"), ("tick", "--at", "2026-03-03T19:30-06:00")],
+    ids=["init", "patient-list", "tick"],
+)
+def test_an_unknown_key_in_the_config_file_stops_every_command(
+    cli: Callable[..., Ran], env: dict[str, str], engine: Engine, args: tuple[str, ...]
+) -> None:
+    Path(env["REMINDER_CONFIG"]).write_text(CONFIG + "reminder_time = 1\n", encoding="utf-8")
+    refused = cli(*args)
+    assert refused.code == 2
+    line = error_line(refused)
+    assert env["REMINDER_CONFIG"] in line
+    assert "schedule.reminder_time" in line
+    with Session(engine) as session:
+        assert session.exec(select(sa.func.count()).select_from(Message)).one() == 0
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "field", "words"),
+    [
+        ("--phone", "555 0100", "phone", "not a valid phone number"),
+        ("--tz", "America/Springfield", "timezone", "unknown time zone"),
+        ("--time", "22:15", "time", "quiet hours"),
+        ("--time", "7:30pm", "time", "HH:MM"),
+    ],
+    ids=["bad-phone", "unknown-zone", "time-in-quiet-hours", "time-not-hhmm"],
+)
+def test_patient_add_refuses_a_bad_field_and_names_it(
+    cli: Callable[..., Ran], engine: Engine, option: str, value: str, field: str, words: str
+) -> None:
+    given = {"--phone": "+1 312 555 0100", "--tz": "America/Chicago", "--time": "19:30"}
+    given[option] = value
+    refused = cli("patient", "add", "Ann Smith", *(p for pair in given.items() for p in pair))
+    assert refused.code == 2
+    line = error_line(refused)
+    assert line.startswith(f"error: {field}: ")
+    assert words in line
+    with Session(engine) as session:
+        assert session.exec(select(Patient)).all() == []
+
+
+def test_patient_add_needs_exactly_one_address(cli: Callable[..., Ran], engine: Engine) -> None:
+    both = cli("patient", "add", "Ann Smith", "--phone", PHONE, "--email", "ann@example.com")
+    neither = cli("patient", "add", "Ann Smith")
+    for refused in (both, neither):
+        assert refused.code == 2
+        assert "--phone or --email" in error_line(refused)
+    with Session(engine) as session:
+        assert session.exec(select(Patient)).all() == []
+
+
+def test_contacts_are_added_in_escalation_order_with_normalised_addresses(
+    cli: Callable[..., Ran],
+) -> None:
+    ok(cli(*ANN))
+    ok(
+        cli(
+            "patient",
+            "add",
+            "Bob Brown",
+            "--email",
+            "bob@example.com",
+            "--at",
+            "2026-03-03T10:00-06:00",
+        )
+    )
+    nurse = ok(
+        cli("contact", "add", "1", "Carl Carer", "--phone", "(312) 555-0199", "--role", "nurse")
+    )
+    daughter = ok(cli("contact", "add", "ann smith", "Dora Smith", "--email", "Dora@Example.ORG"))
+    ok(cli("contact", "add", "2", "Eve Brown", "--phone", "+1 312 555 0198"))
+
+    contacts = ok(cli("contact", "list", "--json")).json()
+    assert [(c["patient"], c["position"], c["name"]) for c in contacts] == [
+        (1, 1, "Carl Carer"),
+        (1, 2, "Dora Smith"),
+        (2, 1, "Eve Brown"),
+    ]
+    assert contacts[0]["id"] == int(nurse.stdout)
+    assert contacts[1]["id"] == int(daughter.stdout)
+    assert (contacts[0]["phone"], contacts[0]["role"]) == ("+13125550199", "nurse")
+    assert (contacts[1]["email"], contacts[1]["role"]) == ("dora@example.org", "caregiver")
+
+    only_ann = ok(cli("contact", "list", "Ann Smith", "--json")).json()
+    assert [c["name"] for c in only_ann] == ["Carl Carer", "Dora Smith"]
+    shown = ok(cli("patient", "show", "1", "--json")).json()
+    assert [c["name"] for c in shown["contacts"]] == ["Carl Carer", "Dora Smith"]
+
+
+def test_a_contact_with_a_bad_phone_is_refused_naming_the_field(
+    cli: Callable[..., Ran], engine: Engine
+) -> None:
+    ok(cli(*ANN))
+    refused = cli("contact", "add", "1", "Carl Carer", "--phone", "12")
+    assert refused.code == 2
+    assert error_line(refused).startswith("error: contact_phone: ")
+    assert ok(cli("contact", "list", "--json")).json() == []
+
+
+def test_pause_withdraws_the_open_dose_and_resume_plans_the_next_one(
+    cli: Callable[..., Ran], engine: Engine
+) -> None:
+    ok(cli(*ANN))
+    ok(cli("tick", "--at", "2026-03-03T19:30-06:00"))
+    paused = ok(cli("patient", "pause", "1", "--days", "3", "--at", "2026-03-03T20:00-06:00"))
+    assert "paused until" in paused.stdout
+
+    shown = ok(cli("patient", "show", "Ann Smith", "--json")).json()
+    assert shown["status"] == "paused"
+    assert shown["paused_until"] == "2026-03-06T20:00:00-06:00"
+    assert shown["next_dose"] is None
+    assert shown["next_dose_at"] is None
+    with Session(engine) as session:
+        assert session.exec(select(Dose.status)).all() == [DoseStatus.CANCELLED]
+    # The morning after, when the unanswered reminder's nudge would be due: nothing goes out.
+    assert "planned 0 message(s)" in ok(cli("tick", "--at", "2026-03-04T09:00-06:00")).stdout
+
+    assert "resumed" in ok(cli("patient", "resume", "1", "--at", "2026-03-04T10:00-06:00")).stdout
+    shown = ok(cli("patient", "show", "1", "--json")).json()
+    assert shown["status"] == "active"
+    assert shown["paused_until"] is None
+    # Nothing was taken, so the schedule starts again at the first dose time after the resume.
+    assert shown["next_dose"]["at"] == "2026-03-04T19:30:00-06:00"
+    assert "resume" in shown["next_dose"]["why"]
+
+    again = cli("patient", "resume", "1", "--at", "2026-03-04T10:05-06:00")
+    assert again.code == 2
+    assert "not paused" in error_line(again)
+
+
+def test_patient_show_finds_a_unique_name_and_refuses_an_ambiguous_one(
+    cli: Callable[..., Ran],
+) -> None:
+    ok(cli(*ANN))
+    ok(
+        cli(
+            "patient",
+            "add",
+            "Bob Brown",
+            "--email",
+            "bob@example.com",
+            "--at",
+            "2026-03-03T10:00-06:00",
+        )
+    )
+    assert ok(cli("patient", "show", "  bob   BROWN ", "--json")).json()["id"] == 2
+    assert "Ann Smith (id 1)" in ok(cli("patient", "show", "Ann Smith")).stdout
+
+    ok(
+        cli(
+            "patient",
+            "add",
+            "ANN SMITH",
+            "--email",
+            "ann@example.com",
+            "--at",
+            "2026-03-03T10:00-06:00",
+        )
+    )
+    ambiguous = cli("patient", "show", "Ann Smith", "--json")
+    assert ambiguous.code == 2
+    assert ambiguous.stdout == ""
+    assert error_line(ambiguous) == (
+        "error: 2 patients are named 'Ann Smith' (ids 1, 3); use the id"
+    )
+
+    unknown = cli("patient", "show", "Zed")
+    assert unknown.code == 2
+    assert error_line(unknown) == "error: no patient named 'Zed'"
+    assert error_line(cli("patient", "show", "9")) == "error: no patient with id 9"
+
+
+def test_messages_list_can_be_narrowed_to_one_patient(cli: Callable[..., Ran]) -> None:
+    ok(cli(*ANN))
+    ok(
+        cli(
+            "patient",
+            "add",
+            "Bob Brown",
+            "--email",
+            "bob@example.com",
+            "--time",
+            "19:00",
+            "--at",
+            "2026-03-03T10:00-06:00",
+        )
+    )
+    ok(cli("tick", "--at", "2026-03-03T19:30-06:00"))
+
+    everyone = ok(cli("messages", "list", "--json")).json()
+    assert sorted((m["patient"], m["kind"], m["channel"]) for m in everyone) == [
+        (1, "reminder", "sms"),
+        (2, "reminder", "email"),
+    ]
+    for reference, patient, address in (("1", 1, PHONE), ("Bob Brown", 2, "bob@example.com")):
+        narrowed = ok(cli("messages", "list", "--patient", reference, "--json")).json()
+        assert [(m["patient"], m["to"], m["status"]) for m in narrowed] == [
+            (patient, address, "sent")
+        ]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("tick", "--at", "2026-03-03T19:30"),
+        ("inbound", "--from", PHONE, "DONE", "--at", "2026-03-03T19:40"),
+        ("tick", "--at", "tomorrow evening"),
+    ],
+    ids=["tick-naive", "inbound-naive", "tick-not-iso"],
+)
+def test_at_without_an_offset_is_refused(
+    cli: Callable[..., Ran], engine: Engine, args: tuple[str, ...]
+) -> None:
+    ok(cli(*ANN))
+    refused = cli(*args)
+    assert refused.code == 2
+    line = error_line(refused)
+    assert line.startswith("error: --at: ")
+    assert "offset" in line or "ISO 8601" in line
+    with Session(engine) as session:
+        assert session.exec(select(Message)).all() == []
+        assert session.exec(select(Dose)).all() == []
+        assert session.exec(select(InboundMessage)).all() == []
+
+
+def test_an_email_reply_finds_its_patient_whatever_the_case_of_the_address(
+    cli: Callable[..., Ran], engine: Engine
+) -> None:
+    enrolled = ok(
+        cli(
+            "patient",
+            "add",
+            "Bob Brown",
+            "--email",
+            "Bob.Brown@Example.com",
+            "--at",
+            "2026-03-03T10:00-06:00",
+        )
+    )
+    ok(cli("tick", "--at", "2026-03-03T19:30-06:00"))
+    reply = ok(
+        cli(
+            "inbound",
+            "--from",
+            "bob.brown@example.COM",
+            "--channel",
+            "email",
+            "DONE",
+            "--at",
+            "2026-03-03T19:45-06:00",
+        )
+    )
+    assert "taken" in reply.stdout
+    with Session(engine) as session:
+        doses = session.exec(select(Dose.patient_id, Dose.day, Dose.status).order_by(col(Dose.day)))
+        assert [tuple(d) for d in doses] == [
+            (int(enrolled.stdout), date(2026, 3, 3), DoseStatus.TAKEN),
+            (int(enrolled.stdout), date(2026, 3, 5), DoseStatus.PENDING),
+        ]
