@@ -1,0 +1,120 @@
+"""The long-running process: APScheduler drives the tick, uvicorn serves the web app, signals stop both.
+
+The database is the source of truth: the scheduler holds one interval job, not a job per patient, so
+a restart or a second process needs no job bookkeeping.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import UTC
+from types import FrameType
+
+import uvicorn
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from reminder import planner
+from reminder.app import App
+
+log = logging.getLogger("reminder.daemon")
+
+
+class Loop:
+    """One pass of the daemon: plan what is due, then send what is queued."""
+
+    def __init__(self, app: App, stop: threading.Event) -> None:
+        self.app = app
+        self.stop = stop
+        self.outbox = app.outbox()
+
+    def __call__(self) -> None:
+        try:
+            planned = planner.tick(self.app.engine, self.app.settings, self.app.clock, self.stop)
+            sent = self.outbox.dispatch(self.stop)
+        except Exception:
+            # The database may be restarting; the next tick tries again, nothing is lost meanwhile.
+            log.exception("tick failed; retrying at the next interval")
+            return
+        if planned.messages or sent.sent or sent.failed or sent.retried:
+            log.info(
+                "tick: planned %d, sent %d, retrying %d, failed %d, cancelled %d",
+                planned.messages,
+                sent.sent,
+                sent.retried,
+                sent.failed,
+                sent.cancelled + planned.cancelled,
+            )
+
+
+def run_daemon(
+    app: App,
+    *,
+    scheduler: bool,
+    web: bool,
+    host: str | None = None,
+    port: int | None = None,
+) -> None:
+    """Run until SIGTERM or SIGINT; a claimed message is either finished or handed back, never lost.
+
+    If the web server stops on its own (it could not bind its port, say), everything stops and the
+    process exits with status 1.
+    """
+    stop = threading.Event()
+    jobs: BackgroundScheduler | None = None
+    server: uvicorn.Server | None = None
+    server_thread: threading.Thread | None = None
+
+    def request_stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("received %s, stopping", signal.Signals(signum).name)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+
+    if web:
+        from reminder.web import create_app
+
+        daemon = app.settings.daemon
+        config = uvicorn.Config(
+            create_app(app),
+            host=host or daemon.host,
+            port=port or daemon.port,
+            log_level=app.settings.file.log_level.lower(),
+            timeout_graceful_shutdown=3,
+        )
+        server = uvicorn.Server(config)
+        # Off the main thread uvicorn installs no signal handlers; ours above stop everything together.
+        server_thread = threading.Thread(target=server.run, name="web", daemon=True)
+        server_thread.start()
+    if scheduler:
+        jobs = BackgroundScheduler(timezone=UTC)
+        jobs.add_job(
+            Loop(app, stop),
+            "interval",
+            seconds=app.settings.daemon.tick_seconds,
+            id="tick",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+            next_run_time=app.clock.now(),
+        )
+        jobs.start()
+        log.info("worker started: a tick every %g s", app.settings.daemon.tick_seconds)
+
+    web_failed = False
+    while not stop.wait(0.5):
+        if server_thread is not None and not server_thread.is_alive():
+            log.error("the web server stopped; shutting down")
+            web_failed = True
+            stop.set()
+    if jobs is not None:
+        jobs.shutdown(wait=True)  # the running tick sees `stop` and hands back unsent messages
+    if server is not None and server_thread is not None:
+        server.should_exit = True
+        server_thread.join(timeout=4)
+    log.info("stopped")
+    if web_failed:
+        # A supervisor must see a failure (the port was taken, say), not a clean stop to leave be.
+        raise SystemExit(1)
