@@ -1,0 +1,166 @@
+"""`reminder demo`: two simulated weeks of a new patient, on a temporary database, as a conversation.
+
+Nothing is sent anywhere: the console transport is used and the clock is simulated, jumping from one
+due moment to the next, so two weeks take a few seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import col, select
+
+from reminder import conversation, planner, views
+from reminder.app import App
+from reminder.clock import SimulatedClock
+from reminder.config import FileSettings, Secrets, Settings
+from reminder.db import create_db_engine, session_scope, upgrade
+from reminder.enrolment import add_patient, check_patient
+from reminder.models import Message, MessageStatus, Patient
+
+ZONE = "America/Chicago"
+PHONE = "+13125550147"
+
+
+@dataclass(frozen=True)
+class Line:
+    """A scripted reply: on day ``day`` (0 = start) at local ``at``, the patient writes ``text``."""
+
+    day: int
+    at: time
+    text: str
+    note: str = ""
+
+
+# Two weeks that show the rules at work; the comments are printed beside the replies.
+SCRIPT = (
+    Line(0, time(19, 42), "DONE left thigh", "first dose, site recorded"),
+    Line(3, time(8, 15), "done", "a late dose: taken the next morning, so the schedule moves"),
+    Line(5, time(19, 35), "later", "snooze: reminded again in an hour"),
+    Line(5, time(20, 40), "Done RA"),
+    Line(7, time(19, 50), "skip", "skipped: counts as missed, next reminder tomorrow"),
+    Line(
+        8, time(19, 37), "what dose is it today?", "not understood: stored and answered with help"
+    ),
+    Line(8, time(19, 39), "DONE"),
+    Line(10, time(7, 45), "PAUSE 2", "travelling: reminders paused"),
+    Line(11, time(10, 0), "RESUME", "back early"),
+    Line(11, time(19, 33), "done LAB"),
+    Line(13, time(19, 31), "done"),
+    Line(15, time(19, 34), "done left buttock", "week 3: the titration step is 0.5 mL"),
+)
+
+
+def run_demo(start: datetime, echo: Callable[[str], None] = print, days: int = 16) -> None:
+    """Play SCRIPT from ``start`` (its local date is day 0) and print every message both ways."""
+    zone = ZoneInfo(ZONE)
+    first_day = start.astimezone(zone).date()
+    logging.getLogger("reminder").setLevel(logging.WARNING)  # the demo prints messages itself
+    with tempfile.TemporaryDirectory(prefix="reminder-demo-") as folder:
+        settings = Settings(
+            path=None,
+            file=FileSettings(),
+            secrets=Secrets(),
+            database_url=f"sqlite:///{Path(folder) / 'demo.db'}",
+        )
+        engine = create_db_engine(settings.database_url)
+        upgrade(engine)
+        clock = SimulatedClock(start)
+        app = App(settings, engine, clock)
+        outbox = app.outbox()
+        spec = check_patient(
+            settings,
+            name="Alex Rivera",
+            phone=PHONE,
+            email=None,
+            timezone=ZONE,
+            dose_time="19:30",
+            start=first_day.isoformat(),
+        )
+        with session_scope(engine) as session:
+            patient_id = add_patient(session, settings, spec, clock.now()).id
+        echo(
+            f"Demo: Alex Rivera starts therapy on {first_day:%a %d %b %Y}, reminders at 19:30 {ZONE}."
+        )
+        echo("Times are Alex's local times. Replies marked '<-', messages from the bot '->'.\n")
+        printed = 0
+        pending = sorted(SCRIPT, key=lambda line: (line.day, line.at))
+        end = _local(first_day + timedelta(days=days), time(0, 0), zone)
+        while True:
+            moment = _next_moment(app, end, pending, first_day, zone)
+            if moment is None:
+                break
+            clock.set(moment)
+            if pending and _due(pending[0], first_day, zone) <= moment:
+                line = pending.pop(0)
+                note = f"   ({line.note})" if line.note else ""
+                echo(f"{_stamp(moment, zone)}  <- {line.text}{note}")
+                conversation.receive(engine, settings, clock, sender=PHONE, body=line.text)
+            planner.tick(engine, settings, clock)
+            outbox.dispatch()
+            printed = _print_sent(app, printed, zone, echo)
+        with session_scope(engine) as session:
+            patient = session.get(Patient, patient_id)
+            assert patient is not None
+            upcoming = views.next_dose(session, patient, settings)
+        if upcoming:
+            echo(
+                f"\nNext dose: {upcoming['at']}, {upcoming['volume_ml']:g} mL, "
+                f"site {upcoming['site']}: {upcoming['why']}."
+            )
+        engine.dispose()
+
+
+def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, at, tzinfo=zone)
+
+
+def _due(line: Line, first_day: date, zone: ZoneInfo) -> datetime:
+    return _local(first_day + timedelta(days=line.day), line.at, zone)
+
+
+def _stamp(moment: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%a %d %b %H:%M}"
+
+
+def _next_moment(
+    app: App, end: datetime, pending: list[Line], first_day: date, zone: ZoneInfo
+) -> datetime | None:
+    """The next moment anything happens: a patient due, a message due, or a scripted reply."""
+    now = app.clock.now()
+    with session_scope(app.engine) as session:
+        due = [
+            session.exec(select(sa.func.min(Patient.next_action_at))).one(),
+            session.exec(
+                select(sa.func.min(Message.next_attempt_at)).where(
+                    Message.status == MessageStatus.QUEUED
+                )
+            ).one(),
+        ]
+    if pending:
+        due.append(_due(pending[0], first_day, zone))
+    upcoming = [moment for moment in due if moment is not None]
+    moment = max(min(upcoming), now) if upcoming else None
+    return moment if moment is not None and moment < end else None
+
+
+def _print_sent(app: App, printed: int, zone: ZoneInfo, echo: Callable[[str], None]) -> int:
+    with session_scope(app.engine) as session:
+        sent = session.exec(
+            select(Message)
+            .where(Message.id > printed, Message.status == MessageStatus.SENT)
+            .order_by(col(Message.id))
+        ).all()
+    for message in sent:
+        assert message.sent_at is not None
+        echo(f"{_stamp(message.sent_at, zone)}  -> {message.body}")
+        printed = max(printed, message.id or 0)
+    return printed
