@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -425,14 +425,13 @@ def serve(host: HostOption = None, port: PortOption = None) -> None:
 def demo(
     at: Annotated[
         str | None,
-        typer.Option("--at", help="Start of the simulated two weeks (ISO 8601 with offset)."),
+        typer.Option("--at", help="Day the simulated two weeks start (ISO 8601 with offset)."),
     ] = None,
 ) -> None:
     """Two simulated weeks of a new patient, on a temporary database, printed as a conversation."""
     from reminder.demo import run_demo
 
-    start = parse_moment(at) if at else datetime.fromisoformat("2026-03-02T09:00:00-06:00")
-    run_demo(start, echo=typer.echo)
+    run_demo(clock_at(at).now(), echo=typer.echo)
 
 
 def main() -> None:  # pragma: no cover - the console script entry point

@@ -14,7 +14,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from sqlmodel import col, select
 
 from reminder import conversation, planner, views
@@ -59,9 +58,10 @@ SCRIPT = (
 
 
 def run_demo(start: datetime, echo: Callable[[str], None] = print, days: int = 16) -> None:
-    """Play SCRIPT from ``start`` (its local date is day 0) and print every message both ways."""
+    """Play SCRIPT from 09:00 on the local date of ``start`` (day 0), printing messages both ways."""
     zone = ZoneInfo(ZONE)
     first_day = start.astimezone(zone).date()
+    start = _local(first_day, time(9, 0), zone)
     logging.getLogger("reminder").setLevel(logging.WARNING)  # the demo prints messages itself
     with tempfile.TemporaryDirectory(prefix="reminder-demo-") as folder:
         settings = Settings(
@@ -136,15 +136,7 @@ def _next_moment(
 ) -> datetime | None:
     """The next moment anything happens: a patient due, a message due, or a scripted reply."""
     now = app.clock.now()
-    with session_scope(app.engine) as session:
-        due = [
-            session.exec(select(sa.func.min(Patient.next_action_at))).one(),
-            session.exec(
-                select(sa.func.min(Message.next_attempt_at)).where(
-                    Message.status == MessageStatus.QUEUED
-                )
-            ).one(),
-        ]
+    due = [planner.next_due(app.engine)]
     if pending:
         due.append(_due(pending[0], first_day, zone))
     upcoming = [moment for moment in due if moment is not None]

@@ -54,7 +54,22 @@ class Channel(StrEnum):
     EMAIL = "email"
 
 
-class Patient(SQLModel, table=True):
+class Reachable:
+    """A person reached by SMS when they have a phone number, else by email."""
+
+    phone: str | None
+    email: str | None
+
+    @property
+    def channel(self) -> Channel:
+        return Channel.SMS if self.phone else Channel.EMAIL
+
+    @property
+    def address(self) -> str:
+        return self.phone or self.email or ""
+
+
+class Patient(Reachable, SQLModel, table=True):
     """A person on interferon beta-1b, with where and when to reach them.
 
     ``next_action_at`` is the earliest moment the planner has something to do for this patient; the tick
@@ -83,14 +98,6 @@ class Patient(SQLModel, table=True):
     active_since: datetime = _ts(nullable=False)
     next_action_at: datetime | None = _ts(index=True)
 
-    @property
-    def channel(self) -> Channel:
-        return Channel.SMS if self.phone else Channel.EMAIL
-
-    @property
-    def address(self) -> str:
-        return self.phone or self.email or ""
-
 
 class ContactRole(StrEnum):
     CAREGIVER = "caregiver"
@@ -98,7 +105,7 @@ class ContactRole(StrEnum):
     DOCTOR = "doctor"
 
 
-class Contact(SQLModel, table=True):
+class Contact(Reachable, SQLModel, table=True):
     """Someone to alert about a patient; ``position`` is the escalation order (1 first)."""
 
     __table_args__ = (sa.UniqueConstraint("patient_id", "position"),)
@@ -112,14 +119,6 @@ class Contact(SQLModel, table=True):
     position: int = Field(nullable=False)
     created_at: datetime = _ts(nullable=False)
     opted_out_at: datetime | None = _ts()  # STOP from the contact: nothing but answers until START
-
-    @property
-    def channel(self) -> Channel:
-        return Channel.SMS if self.phone else Channel.EMAIL
-
-    @property
-    def address(self) -> str:
-        return self.phone or self.email or ""
 
 
 class DoseStatus(StrEnum):

@@ -29,6 +29,7 @@ from reminder.models import (
     Heartbeat,
     Message,
     MessageKind,
+    MessageStatus,
     Patient,
     PatientStatus,
 )
@@ -358,6 +359,21 @@ def tick(
             break
     beat(engine, "planner", now, f"{stats.patients} patients, {stats.messages} messages")
     return stats
+
+
+def next_due(engine: Engine) -> datetime | None:
+    """The earliest moment anything is due: a patient to plan or a queued message to send."""
+    with session_scope(engine) as session:
+        moments = [
+            session.exec(select(sa.func.min(Patient.next_action_at))).one(),
+            session.exec(
+                select(sa.func.min(Message.next_attempt_at)).where(
+                    Message.status == MessageStatus.QUEUED
+                )
+            ).one(),
+        ]
+    present = [moment for moment in moments if moment is not None]
+    return min(present) if present else None
 
 
 def beat(engine: Engine, name: str, now: datetime, detail: str) -> None:

@@ -3,28 +3,21 @@ dose, and answered, on a simulated clock through receive, tick and the outbox.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 
-from reminder import conversation, planner
-from reminder.app import App
 from reminder.clock import SimulatedClock
 from reminder.config import Settings
 from reminder.db import session_scope
-from reminder.enrolment import add_contact, add_patient, check_patient
+from reminder.enrolment import add_contact
 from reminder.models import (
     Contact,
     ContactRole,
-    Dose,
     DoseStatus,
     InboundMessage,
     Message,
@@ -34,118 +27,10 @@ from reminder.models import (
     PatientStatus,
 )
 from reminder.outbox import enqueue
+from tests.scenario import PHONE, Bot, local
 
-CHICAGO = ZoneInfo("America/Chicago")
-PHONE = "+13125550101"
 STRANGER = "+13125550199"
 CONTACT_PHONE = "+13125550150"
-
-
-def local(month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    """A wall-clock moment in Chicago in 2026."""
-    return datetime(2026, month, day, hour, minute, tzinfo=CHICAGO)
-
-
-@dataclass
-class Bot:
-    """The planner, the inbox and the outbox on one database and one simulated clock."""
-
-    engine: Engine
-    settings: Settings
-    clock: SimulatedClock
-
-    def enrol(self, *, phone: str = PHONE, dose_time: str = "19:30") -> int:
-        spec = check_patient(
-            self.settings,
-            name="Ada Lovelace",
-            phone=phone,
-            email=None,
-            timezone="America/Chicago",
-            dose_time=dose_time,
-            start="2026-03-03",
-            full_dose=True,
-        )
-        with session_scope(self.engine) as session:
-            patient_id = add_patient(session, self.settings, spec, self.clock.now()).id
-        assert patient_id is not None
-        return patient_id
-
-    def tick(self) -> None:
-        planner.tick(self.engine, self.settings, self.clock)
-        App(self.settings, self.engine, self.clock).outbox().dispatch()
-
-    def at(self, moment: datetime) -> None:
-        self.clock.set(moment)
-        self.tick()
-
-    def run_until(self, end: datetime) -> None:
-        """Tick at every moment something is due up to ``end``, then at ``end`` itself."""
-        for _ in range(1000):
-            self.tick()
-            upcoming = self.next_due()
-            if upcoming is None or upcoming > end:
-                break
-            self.clock.set(max(upcoming, self.clock.now() + timedelta(seconds=1)))
-        else:
-            raise AssertionError("the planner keeps asking to be woken: it spins")
-        if end > self.clock.now():
-            self.at(end)
-
-    def next_due(self) -> datetime | None:
-        with session_scope(self.engine) as session:
-            moments = [
-                session.exec(select(sa.func.min(Patient.next_action_at))).one(),
-                session.exec(
-                    select(sa.func.min(Message.next_attempt_at)).where(
-                        Message.status == MessageStatus.QUEUED
-                    )
-                ).one(),
-            ]
-        present = [moment for moment in moments if moment is not None]
-        return min(present) if present else None
-
-    def say(
-        self, body: str, sender: str = PHONE, provider_id: str | None = None
-    ) -> conversation.Outcome:
-        outcome = conversation.receive(
-            self.engine,
-            self.settings,
-            self.clock,
-            sender=sender,
-            body=body,
-            provider_id=provider_id,
-        )
-        App(self.settings, self.engine, self.clock).outbox().dispatch()
-        return outcome
-
-    def messages(self, *kinds: MessageKind) -> list[Message]:
-        with session_scope(self.engine) as session:
-            statement = select(Message).order_by(col(Message.send_at), col(Message.id))
-            if kinds:
-                statement = statement.where(col(Message.kind).in_([k.value for k in kinds]))
-            return list(session.exec(statement))
-
-    def replies(self) -> list[Message]:
-        return self.messages(MessageKind.REPLY)
-
-    def last_reply(self) -> Message:
-        replies = self.replies()
-        assert replies, "nothing was answered"
-        return replies[-1]
-
-    def inbox(self) -> list[InboundMessage]:
-        with session_scope(self.engine) as session:
-            return list(session.exec(select(InboundMessage).order_by(col(InboundMessage.id))))
-
-    def doses(self) -> list[Dose]:
-        with session_scope(self.engine) as session:
-            return list(session.exec(select(Dose).order_by(col(Dose.day), col(Dose.id))))
-
-    def patient(self, patient_id: int) -> Patient:
-        with session_scope(self.engine) as session:
-            patient = session.get(Patient, patient_id)
-            assert patient is not None
-            return patient
 
 
 @pytest.fixture

@@ -29,6 +29,16 @@ def test_the_demo_shows_titration_sites_a_late_dose_a_skip_and_a_pause() -> None
     assert "Tue 17 Mar 19:30  -> Hi Alex, it's time for your injection: 0.5 mL today" in text
 
 
+def test_the_demo_starts_today_without_at_and_refuses_a_bad_at(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Alex Rivera starts therapy on" in result.output
+    bad = CliRunner().invoke(app, ["demo", "--at", "yesterday"])
+    assert bad.exit_code == 2
+    assert "--at: not an ISO 8601 time: 'yesterday'" in bad.output
+
+
 def test_the_demo_never_sends_two_messages_for_one_moment_twice() -> None:
     lines = [line for line in play() if "->" in line]
     assert len(lines) == len(set(lines))
@@ -40,7 +50,7 @@ def test_the_demo_runs_from_the_command_line_without_a_database_or_config(
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("REMINDER_CONFIG", raising=False)
-    result = CliRunner().invoke(app, ["demo"])
+    result = CliRunner().invoke(app, ["demo", "--at", "2026-03-02T20:00:00-06:00"])
     assert result.exit_code == 0, result.output
     assert "Next dose: 2026-03-19T19:30:00-05:00, 0.5 mL" in result.output
     assert list(tmp_path.iterdir()) == []  # the demo leaves nothing behind

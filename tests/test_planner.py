@@ -7,23 +7,16 @@ asserts on the Dose and Message rows that result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import col, select
 
-from reminder import conversation, planner
-from reminder.app import App
+from reminder import conversation
 from reminder.clock import SimulatedClock
 from reminder.config import Settings
 from reminder.db import session_scope
-from reminder.enrolment import add_patient, check_patient
 from reminder.models import (
-    Dose,
     DoseStatus,
     Message,
     MessageKind,
@@ -32,15 +25,9 @@ from reminder.models import (
     PatientStatus,
 )
 from reminder.regimen import SITES
+from tests.scenario import CHICAGO, PHONE, Bot, local
 
-CHICAGO = ZoneInfo("America/Chicago")
-PHONE = "+13125550101"
 OTHER_PHONE = "+13125550102"
-
-
-def local(month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    """A wall-clock moment in Chicago in 2026."""
-    return datetime(2026, month, day, hour, minute, tzinfo=CHICAGO)
 
 
 def utc(month: int, day: int, hour: int, minute: int = 0) -> datetime:
@@ -50,105 +37,6 @@ def utc(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 def in_quiet_hours(moment: datetime) -> bool:
     wall = moment.astimezone(CHICAGO).time()
     return wall >= time(21, 30) or wall < time(8, 0)
-
-
-@dataclass
-class Bot:
-    """The planner, the inbox and the outbox on one database and one simulated clock."""
-
-    engine: Engine
-    settings: Settings
-    clock: SimulatedClock
-
-    def enrol(
-        self,
-        *,
-        phone: str = PHONE,
-        dose_time: str = "19:30",
-        start: str = "2026-03-03",
-        full_dose: bool = True,
-    ) -> int:
-        spec = check_patient(
-            self.settings,
-            name="Ada Lovelace",
-            phone=phone,
-            email=None,
-            timezone="America/Chicago",
-            dose_time=dose_time,
-            start=start,
-            full_dose=full_dose,
-        )
-        with session_scope(self.engine) as session:
-            patient_id = add_patient(session, self.settings, spec, self.clock.now()).id
-        assert patient_id is not None
-        return patient_id
-
-    def tick(self) -> planner.TickStats:
-        stats = planner.tick(self.engine, self.settings, self.clock)
-        App(self.settings, self.engine, self.clock).outbox().dispatch()
-        return stats
-
-    def at(self, moment: datetime) -> planner.TickStats:
-        self.clock.set(moment)
-        return self.tick()
-
-    def run_until(self, end: datetime) -> None:
-        """Tick at every moment something is due up to ``end``, then at ``end`` itself."""
-        for _ in range(1000):
-            self.tick()
-            upcoming = self.next_due()
-            if upcoming is None or upcoming > end:
-                break
-            self.clock.set(max(upcoming, self.clock.now() + timedelta(seconds=1)))
-        else:
-            raise AssertionError("the planner keeps asking to be woken: it spins")
-        if end > self.clock.now():
-            self.at(end)
-
-    def next_due(self) -> datetime | None:
-        with session_scope(self.engine) as session:
-            moments = [
-                session.exec(select(sa.func.min(Patient.next_action_at))).one(),
-                session.exec(
-                    select(sa.func.min(Message.next_attempt_at)).where(
-                        Message.status == MessageStatus.QUEUED
-                    )
-                ).one(),
-            ]
-        present = [moment for moment in moments if moment is not None]
-        return min(present) if present else None
-
-    def say(self, body: str, sender: str = PHONE) -> conversation.Outcome:
-        outcome = conversation.receive(
-            self.engine, self.settings, self.clock, sender=sender, body=body
-        )
-        App(self.settings, self.engine, self.clock).outbox().dispatch()
-        return outcome
-
-    def messages(self, *kinds: MessageKind) -> list[Message]:
-        with session_scope(self.engine) as session:
-            statement = select(Message).order_by(col(Message.send_at), col(Message.id))
-            if kinds:
-                statement = statement.where(col(Message.kind).in_([k.value for k in kinds]))
-            return list(session.exec(statement))
-
-    def doses(self) -> list[Dose]:
-        with session_scope(self.engine) as session:
-            return list(session.exec(select(Dose).order_by(col(Dose.day), col(Dose.id))))
-
-    def patient(self, patient_id: int) -> Patient:
-        with session_scope(self.engine) as session:
-            patient = session.get(Patient, patient_id)
-            assert patient is not None
-            return patient
-
-    def update_patient(self, patient_id: int, **values: object) -> None:
-        with session_scope(self.engine) as session:
-            patient = session.get(Patient, patient_id)
-            assert patient is not None
-            for name, value in values.items():
-                setattr(patient, name, value)
-            session.add(patient)
 
 
 @pytest.fixture
