@@ -141,8 +141,45 @@ class Outbox(_Section):
 
 
 class Transports(_Section):
-    sms: Literal["console"] = "console"
+    sms: Literal["console", "twilio"] = "console"
     email: Literal["console"] = "console"
+
+
+class Twilio(_Section):
+    """Twilio (or a Twilio-compatible provider) for SMS; the auth token comes from TWILIO_AUTH_TOKEN."""
+
+    account_sid: str = Field("", pattern=r"^(AC[0-9a-fA-F]{32})?$")
+    from_number: str = ""
+    messaging_service_sid: str = Field("", pattern=r"^(MG[0-9a-fA-F]{32})?$")
+    # Long codes send about one message a second; 0 turns pacing off (a local fake, a short code).
+    messages_per_second: float = Field(1.0, ge=0, le=1000, allow_inf_nan=False)
+    api_base_url: str = Field("https://api.twilio.com", pattern=r"^https?://[^\s]+$")
+    timeout_seconds: float = Field(10.0, gt=0, le=120, allow_inf_nan=False)
+    # Twilio Advanced Opt-Out answers STOP/START/HELP itself; then we store them but do not answer.
+    advanced_opt_out: bool = False
+
+
+class Triage(_Section):
+    """Thresholds of the red-flag rules; each alert's reason names the rule that fired."""
+
+    flu_alert_score: int = Field(7, ge=1, le=10)
+    flu_alert_checkins: int = Field(3, ge=1, le=10)
+    site_alert_score: int = Field(7, ge=1, le=10)
+    relapse_followup_hours: int = Field(24, ge=12, le=72)
+    relapse_recheck_hours: int = Field(48, ge=24, le=120)
+    relapse_repeat_days: int = Field(30, ge=1, le=365)
+    adherence_missed_doses: int = Field(2, ge=1, le=10)
+    adherence_unanswered_checkins: int = Field(3, ge=1, le=10)
+    site_heal_ask_days: int = Field(7, ge=1, le=60)
+
+
+class Escalation(_Section):
+    """Who hears about an alert, and how long each contact has to acknowledge it with OK."""
+
+    urgent_ack_minutes: int = Field(30, ge=5, le=240)
+    routine_ack_hours: int = Field(24, ge=1, le=168)
+    # The operator's phone (E.164) or email: the last resort when no contact acknowledges.
+    fallback_address: str = ""
 
 
 class Daemon(_Section):
@@ -154,6 +191,13 @@ class Daemon(_Section):
 class Messages(_Section):
     sender_name: str = Field("Your care team", min_length=1, max_length=40)
     help_contact: str = Field("", max_length=80)
+    # Sent at once to a patient whose reply mentions self-harm, whatever the hour.
+    crisis_text: str = Field(
+        "If you are thinking about harming yourself, please call or text 988 (Suicide & Crisis "
+        "Lifeline) or your local emergency number now. You are not alone.",
+        min_length=1,
+        max_length=300,
+    )
 
 
 class FileSettings(_Section):
@@ -164,9 +208,14 @@ class FileSettings(_Section):
     default_region: str = Field("US", pattern=r"^[A-Z]{2}$")
     templates_dir: str = ""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # The address the outside world reaches the web app at (webhooks, links), e.g. https://rem.example.org
+    public_base_url: str = Field("", pattern=r"^(https?://[^\s/]+(/[^\s]*)?)?$")
     schedule: Schedule = Schedule()
     outbox: Outbox = Outbox()
     transport: Transports = Transports()
+    twilio: Twilio = Twilio()
+    triage: Triage = Triage()
+    escalation: Escalation = Escalation()
     daemon: Daemon = Daemon()
     messages: Messages = Messages()
 
@@ -206,6 +255,18 @@ class Settings(BaseModel):
     @property
     def messages(self) -> Messages:
         return self.file.messages
+
+    @property
+    def twilio(self) -> Twilio:
+        return self.file.twilio
+
+    @property
+    def triage(self) -> Triage:
+        return self.file.triage
+
+    @property
+    def escalation(self) -> Escalation:
+        return self.file.escalation
 
     @property
     def default_zone(self) -> ZoneInfo:

@@ -40,6 +40,8 @@ from reminder.replies import Intent, Reply, parse
 log = logging.getLogger("reminder.conversation")
 
 UNKNOWN_SENDER = "unknown_sender"
+# Answers that carrier rules require; a provider with its own opt-out handling may send them.
+COMPLIANCE_ANSWERS = frozenset({"opted_out", "opted_in", "help"})
 _SENDER_CHARS = 254  # the width of InboundMessage.sender; PostgreSQL refuses a longer value
 
 
@@ -309,6 +311,15 @@ class Conversation:
         self.session.add(contact)
         return self._queue_answer(patient, inbound, answer, context, contact=contact)
 
+    def _provider_answers(self, answer: str, inbound: InboundMessage) -> bool:
+        """Twilio Advanced Opt-Out answers STOP/START/HELP itself; a second answer would confuse."""
+        return (
+            answer in COMPLIANCE_ANSWERS
+            and inbound.channel == Channel.SMS
+            and self.settings.file.transport.sms == "twilio"
+            and self.settings.twilio.advanced_opt_out
+        )
+
     def _queue_answer(
         self,
         patient: Patient,
@@ -317,6 +328,9 @@ class Conversation:
         context: dict[str, Any],
         contact: Contact | None = None,
     ) -> int | None:
+        if self._provider_answers(answer, inbound):
+            inbound.outcome = f"{inbound.outcome} (answered by the provider's Advanced Opt-Out)"
+            return None
         context = {
             "answer": answer,
             "help_contact": self.settings.messages.help_contact,

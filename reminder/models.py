@@ -229,7 +229,11 @@ class Message(SQLModel, table=True):
     claimed_until: datetime | None = _ts()
     attempts: int = Field(default=0, nullable=False)
     sent_at: datetime | None = _ts()
-    provider_id: str | None = Field(default=None, sa_type=sa.String(64), index=True)
+    delivered_at: datetime | None = _ts()
+    provider_id: str | None = Field(default=None, sa_type=sa.String(255), index=True)
+    # The provider's last word on delivery, e.g. "undelivered 30003: unreachable handset".
+    provider_status: str | None = Field(default=None, sa_type=sa.String(200))
+    segments: int | None = Field(default=None)
     failed_reason: str | None = Field(default=None, sa_type=sa.String(200))
     last_error: str | None = Field(default=None, sa_type=sa.String(500))
     created_at: datetime = _ts(nullable=False)

@@ -188,7 +188,10 @@ def test_every_key_in_the_example_file_follows_a_comment() -> None:
             id="port-above-range",
         ),
         pytest.param(
-            '[transport]\nsms = "twilio"\n', "transport.sms", "'console'", id="unknown-transport"
+            '[transport]\nsms = "carrier-pigeon"\n',
+            "transport.sms",
+            "'console' or 'twilio'",
+            id="unknown-transport",
         ),
         pytest.param(
             'default_region = "us"\n', "default_region", "should match pattern", id="region-case"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
 from reminder.clock import SimulatedClock
-from reminder.config import Settings
+from reminder.config import Settings, load_settings
 from reminder.db import session_scope
 from reminder.enrolment import add_contact
 from reminder.models import (
@@ -474,3 +474,23 @@ def test_an_overlong_sender_is_stored_cut_to_its_column(bot: Bot) -> None:
         "unknown_sender",
     )
     assert inbound.sender == sender[:254]
+
+
+def test_with_advanced_opt_out_the_provider_answers_stop_and_we_only_record_it(
+    engine: Engine, clock: SimulatedClock, tmp_path
+) -> None:
+    config = tmp_path / "aoo.toml"
+    config.write_text(
+        '[transport]\nsms = "twilio"\n[twilio]\nadvanced_opt_out = true\n', encoding="utf-8"
+    )
+    url = engine.url.render_as_string(hide_password=False)
+    settings = load_settings({"DATABASE_URL": url, "REMINDER_CONFIG": str(config)})
+    bot = Bot(engine, settings, clock)
+    patient_id = bot.enrol()
+
+    outcome = bot.say("STOP")
+
+    assert outcome.answer_message_id is None
+    assert bot.replies() == []
+    assert bot.patient(patient_id).status == PatientStatus.OPTED_OUT
+    assert "Advanced Opt-Out" in (bot.inbox()[0].outcome or "")
