@@ -1,23 +1,49 @@
-"""The ASGI app: health check now; channel webhooks plug in beside it."""
+"""The ASGI app: the health check, and Twilio's inbound-SMS and delivery-status webhooks.
+
+Every database call runs in the thread pool (sync endpoints, or ``run_in_threadpool``): the queries
+block, and a slow database must not stall the event loop that serves the other requests.
+"""
 
 from __future__ import annotations
 
+import logging
+from urllib.parse import parse_qsl
+
 import sqlalchemy as sa
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import ImmutableMultiDict
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
 
+from reminder import conversation
 from reminder.app import App
+from reminder.checkin_form import LinkPages
+from reminder.config import require_twilio
 from reminder.models import Heartbeat, Message, MessageStatus
+from reminder.outbox import DeliveryOutcome, Outbox, record_delivery
+from reminder.transports.twilio_sms import INBOUND_PATH, STATUS_CALLBACK_PATH, delivery_report
+
+log = logging.getLogger("reminder.web")
 
 # A tick older than this many intervals means no worker is running (or all are stuck).
 STALE_TICKS = 4
+# Twilio's webhook forms are a few hundred bytes; anything far larger is not from Twilio.
+MAX_FORM_BYTES = 64 * 1024
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
-def create_app(app: App) -> Starlette:
-    # A plain function, so Starlette runs it in its thread pool: the queries block, and a slow
-    # database must not stall the event loop that also serves the webhooks.
+def create_app(app: App, outbox: Outbox | None = None) -> Starlette:
+    """The web app; with ``transport.sms = "twilio"`` also the Twilio webhooks.
+
+    ``outbox`` sends the answers to inbound texts; `reminder run` passes the worker's own, so both
+    share one pacer. Raises ConfigError when Twilio is chosen but not configured.
+    """
+
     def healthz(_request: Request) -> JSONResponse:
         """200 when the database answers and a tick ran recently; 503 otherwise."""
         now = app.clock.now()
@@ -46,4 +72,98 @@ def create_app(app: App) -> Starlette:
         }
         return JSONResponse(body, 200 if healthy else 503)
 
-    return Starlette(routes=[Route("/healthz", healthz)])
+    routes = [Route("/healthz", healthz)]
+    if app.settings.secrets.secret_key is not None:
+        # The pages behind the signed links in emails (check-in form, "I took it", unsubscribe).
+        routes += LinkPages(app, outbox).routes()
+    if app.settings.file.transport.sms == "twilio":
+        webhooks = TwilioWebhooks(app, outbox or app.outbox())
+        routes += [
+            Route(INBOUND_PATH, webhooks.inbound_sms, methods=["POST"]),
+            Route(STATUS_CALLBACK_PATH, webhooks.status, methods=["POST"]),
+        ]
+    return Starlette(routes=routes)
+
+
+class TwilioWebhooks:
+    """``POST /twilio/sms`` and ``POST /twilio/status``, each refused with 403 unless Twilio signed it.
+
+    The signature is checked against ``public_base_url`` + the path: the address Twilio was given,
+    never what the Host header says (a proxy or an attacker sets that). A request that fails the
+    check changes nothing.
+
+    **Answers go through the outbox, never in the TwiML.** The inbound text is stored raw first
+    (``conversation.receive``, deduplicated by MessageSid), its answer is queued as an outbox row,
+    and the webhook returns an empty ``<Response/>`` at once; the answer is then sent from that row,
+    right after the response (a background task; a worker sends it if this process dies first).
+    So the answer passes the block list and pacing like any message, gets a provider id, a segment
+    count and delivery reports, and is retried if Twilio is briefly down. Answering in the TwiML
+    instead would mark a row sent that Twilio never got whenever the webhook's response was lost.
+    A Twilio retry of the same MessageSid is stored once and answered once.
+    """
+
+    def __init__(self, app: App, outbox: Outbox) -> None:
+        require_twilio(app.settings)
+        token = app.settings.secrets.twilio_auth_token
+        assert token is not None  # require_twilio refused the settings otherwise
+        self.app = app
+        self.outbox = outbox
+        self.validator = RequestValidator(token.get_secret_value())
+        self.public_base_url = app.settings.file.public_base_url.rstrip("/")
+
+    async def inbound_sms(self, request: Request) -> Response:
+        form = await self._signed_form(request)
+        if isinstance(form, Response):
+            return form
+        sender, sid = form.get("From", ""), form.get("MessageSid") or form.get("SmsSid", "")
+        if not sender or not sid:
+            return PlainTextResponse("From and MessageSid are required", 400)
+        outcome = await run_in_threadpool(
+            conversation.receive,
+            self.app.engine,
+            self.app.settings,
+            self.app.clock,
+            sender=sender,
+            body=form.get("Body", ""),
+            provider_id=sid,
+        )
+        now = outcome.send_at_once()
+        answer = BackgroundTask(self.outbox.send_each_now, now) if now else None
+        return Response(str(MessagingResponse()), media_type="application/xml", background=answer)
+
+    async def status(self, request: Request) -> Response:
+        form = await self._signed_form(request)
+        if isinstance(form, Response):
+            return form
+        report = delivery_report(form)
+        if report is None:
+            return PlainTextResponse("MessageSid and MessageStatus are required", 400)
+        outcome = await run_in_threadpool(
+            record_delivery, self.app.engine, report, self.app.clock.now()
+        )
+        if outcome is DeliveryOutcome.UNKNOWN:
+            log.info(
+                "status %s for %s, which names no message sent here",
+                report.status,
+                report.provider_id,
+            )
+        return Response(status_code=204)
+
+    async def _signed_form(self, request: Request) -> ImmutableMultiDict[str, str] | Response:
+        """The request's form if Twilio signed it, else the response that refuses it."""
+        if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM_TYPE:
+            return PlainTextResponse(f"expected {FORM_TYPE}", 415)
+        raw = b""
+        async for chunk in request.stream():  # read with a cap: the sender is not trusted yet
+            raw += chunk
+            if len(raw) > MAX_FORM_BYTES:
+                return PlainTextResponse("too large", 413)
+        form = ImmutableMultiDict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+        url = self.public_base_url + request.url.path
+        if request.url.query:
+            url += "?" + request.url.query
+        signature = request.headers.get("x-twilio-signature", "")
+        if not signature or not self.validator.validate(url, form, signature):
+            log.warning("refused %s: the Twilio signature does not match", request.url.path)
+            return PlainTextResponse("invalid signature", 403)
+        return form

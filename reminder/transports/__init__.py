@@ -1,4 +1,5 @@
-"""The one small protocol every way out implements, and the error it raises."""
+"""The one small protocol every way out implements, the error it raises, and the delivery reports
+providers send back later."""
 
 from __future__ import annotations
 
@@ -20,14 +21,82 @@ class Outgoing:
 
 
 class TransportError(Exception):
-    """A send failed. ``permanent`` failures are never retried; the rest retry with backoff."""
+    """A send failed; the transport says what kind of failure, the outbox alone decides what follows.
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    - ``permanent``: never retried (an invalid number); the row ends ``failed`` with this text.
+    - ``opted_out``: the recipient told the provider STOP; permanent, and the person is marked opted
+      out so nothing else is attempted.
+    - ``ambiguous``: the request may have reached the provider before the failure (a read timeout),
+      so a retry may send a second copy; the outbox retries such a message at most once.
+    - ``code``: the provider's error code, when it gave one ("21211").
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        code: str | None = None,
+        opted_out: bool = False,
+        ambiguous: bool = False,
+    ) -> None:
         super().__init__(message)
-        self.permanent = permanent
+        self.permanent = permanent or opted_out
+        self.code = code
+        self.opted_out = opted_out
+        self.ambiguous = ambiguous and not self.permanent
 
 
 class Transport(Protocol):
-    """Sends one message and returns the provider's id for it, or raises TransportError."""
+    """Sends one message and returns the provider's id for it, or raises TransportError.
+
+    A transport that talks to a rate-limited provider also has ``sender`` (the number or service it
+    sends from) and ``messages_per_second`` (0: no limit); the outbox paces its sends per sender.
+    """
 
     def send(self, outgoing: Outgoing) -> str: ...
+
+
+# The provider's delivery words in the order a message passes through them; Twilio's vocabulary,
+# which Twilio-compatible providers share. A report never moves a message back to a lower rank.
+STATUS_RANK = {
+    "accepted": 1,
+    "scheduled": 1,
+    "queued": 2,
+    "sending": 3,
+    "sent": 4,
+    "delivered": 5,
+    "undelivered": 5,
+    "failed": 5,
+    "read": 6,
+}
+DELIVERED_WORDS = frozenset({"delivered", "read"})
+FAILED_WORDS = frozenset({"undelivered", "failed"})
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """What the provider later said about a message it accepted (a status callback)."""
+
+    provider_id: str
+    status: str  # the provider's word: queued, sent, delivered, undelivered, failed, read, ...
+    error_code: str | None = None
+    meaning: str | None = None  # the error code in words: "unreachable destination handset"
+    opted_out: bool = False  # the error says the recipient opted out with the provider
+
+    @property
+    def rank(self) -> int:
+        return STATUS_RANK.get(self.status, 0)
+
+    def describe(self) -> str:
+        """The provider's last word, as stored in Message.provider_status."""
+        if not self.error_code:
+            return self.status
+        return f"{self.status} {self.error_code}: {self.meaning or 'see the provider error code'}"
+
+
+def rank_of(provider_status: str | None) -> int:
+    """The rank of a stored provider_status (its first word); 0 when nothing was reported yet."""
+    if not provider_status:
+        return 0
+    return STATUS_RANK.get(provider_status.split(" ", 1)[0], 0)
