@@ -16,10 +16,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlmodel import col, select
 
-from reminder import conversation, planner, views
-from reminder.app import App, NotInitialised, configure_logging
+from reminder import conversation, escalation, planner, views
+from reminder.app import App, NotInitialised
 from reminder.clock import Clock, SimulatedClock, SystemClock, parse_moment
-from reminder.config import ConfigError
+from reminder.config import ConfigError, parse_zone
 from reminder.db import session_scope, upgrade
 from reminder.enrolment import (
     FieldError,
@@ -29,7 +29,16 @@ from reminder.enrolment import (
     find_patient,
     import_csv,
 )
-from reminder.models import Channel, Contact, ContactRole, Message, MessageStatus, Patient
+from reminder.models import (
+    Alert,
+    AlertStatus,
+    Channel,
+    Contact,
+    ContactRole,
+    Message,
+    MessageStatus,
+    Patient,
+)
 
 app = typer.Typer(
     help="Every-other-day injection reminders, check-ins and escalation for interferon beta-1b.",
@@ -41,9 +50,11 @@ contact_app = typer.Typer(
     help="Caregivers, nurses and doctors to alert, in order.", no_args_is_help=True
 )
 messages_app = typer.Typer(help="The outbox.", no_args_is_help=True)
+alerts_app = typer.Typer(help="Alerts raised by the red-flag rules.", no_args_is_help=True)
 app.add_typer(patient_app, name="patient")
 app.add_typer(contact_app, name="contact")
 app.add_typer(messages_app, name="messages")
+app.add_typer(alerts_app, name="alerts")
 
 out = Console()
 
@@ -76,8 +87,7 @@ def clock_at(at: str | None) -> Clock:
 def application(at: str | None = None, *, schema: bool = True) -> Iterator[App]:
     """Load the configuration and database; turn known failures into one clear line and exit 2."""
     try:
-        instance = App.from_environment(clock_at(at))
-        configure_logging(instance.settings.file.log_level)
+        instance = App.from_environment(clock_at(at))  # also configures logging
         if schema:
             instance.require_schema()
         yield instance
@@ -203,6 +213,22 @@ def patient_show(
         typer.echo(f"  {dose['day']}: {dose['status']}{taken} {dose['site'] or ''}".rstrip())
     for message in detail["failed_messages"]:
         typer.echo(f"  failed message {message['id']} ({message['kind']}): {message['reason']}")
+    if detail["injured_sites"]:
+        typer.echo(f"  injured sites, skipped in rotation: {', '.join(detail['injured_sites'])}")
+    for alert in detail["open_alerts"]:
+        typer.echo(
+            f"  OPEN ALERT {alert['id']} ({alert['severity']} {alert['kind']}): {alert['reason']}"
+        )
+    for check_in in detail["recent_check_ins"]:
+        answers = ", ".join(
+            f"{name} {check_in[key]}"
+            for name, key in (("flu", "flu"), ("site", "site_score"))
+            if check_in[key] is not None
+        )
+        symptom = {True: "new symptom", False: "no new symptom", None: ""}[check_in["neuro"]]
+        asked = (check_in["asked_at"] or "")[:16]
+        detail_text = ", ".join(part for part in (answers, symptom) if part)
+        typer.echo(f"  {check_in['kind']} {asked}: {check_in['status']} {detail_text}".rstrip())
 
 
 @patient_app.command("pause")
@@ -244,10 +270,20 @@ def contact_add(
     role: Annotated[
         ContactRole, typer.Option(help="caregiver, nurse or doctor.")
     ] = ContactRole.CAREGIVER,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz", help="Their IANA time zone, for quiet hours (default: the patient's)."
+        ),
+    ] = None,
 ) -> None:
     """Add the patient's next contact in escalation order; prints the contact's id."""
     if bool(phone) == bool(email):
         fail("give exactly one of --phone or --email")
+    try:
+        zone = parse_zone(tz) if tz else None
+    except ValueError as exc:
+        fail(f"timezone: {exc}")
     with application() as ctx, session_scope(ctx.engine) as session:
         found = find_patient(session, patient)
         contact = add_contact(
@@ -260,6 +296,8 @@ def contact_add(
             role=role,
             now=ctx.clock.now(),
         )
+        contact.timezone = zone
+        session.add(contact)
         typer.echo(contact.id)
 
 
@@ -352,8 +390,60 @@ def tick(at: AtOption = None) -> None:
     typer.echo(
         f"planned {planned.messages} message(s) for {planned.patients} patient(s)"
         f" ({planned.cancelled} too late, {planned.doses_missed} dose(s) missed);"
+        f" {planned.alerts} new alert(s), {planned.escalated} escalated;"
         f" sent {sent.sent}, retrying {sent.retried}, failed {sent.failed}, cancelled {sent.cancelled}"
     )
+
+
+@alerts_app.command("list")
+def alerts_list(
+    only_open: Annotated[
+        bool, typer.Option("--open", help="Only alerts not yet acknowledged.")
+    ] = False,
+    patient: Annotated[str | None, typer.Option(help="Only this patient's alerts.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Alerts with their reason, who they went to, and who acknowledged them."""
+    with application() as ctx, session_scope(ctx.engine) as session:
+        query = select(Alert).order_by(col(Alert.id))
+        if only_open:
+            query = query.where(Alert.status == AlertStatus.OPEN)
+        if patient:
+            query = query.where(Alert.patient_id == find_patient(session, patient).id)
+        rows = [views.alert_row(session, a) for a in session.exec(query)]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "patient", "kind", "severity", "status", "created", "reason", "sent to")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            row["patient_name"] or str(row["patient"]),
+            row["kind"],
+            row["severity"],
+            row["status"] + (f" by {row['acknowledged_by']}" if row["acknowledged_by"] else ""),
+            (row["created_at"] or "")[:16],
+            row["reason"],
+            ", ".join(f"{n['to']} ({n['status']})" for n in row["sent_to"]) or "-",
+        )
+    out.print(table)
+
+
+@alerts_app.command("ack")
+def alerts_ack(
+    alert_id: Annotated[int, typer.Argument(help="The alert's id.")],
+    at: AtOption = None,
+) -> None:
+    """Acknowledge an alert as the operator: it stops escalating, and those told hear so."""
+    with application(at) as ctx:
+        with session_scope(ctx.engine) as session:
+            alert = session.get(Alert, alert_id)
+            if alert is None:
+                fail(f"no alert with id {alert_id}")
+            if not escalation.acknowledge(session, ctx.settings, alert, ctx.clock.now()):
+                fail(f"alert {alert_id} is already acknowledged (by {alert.acknowledged_note})")
+        ctx.outbox().dispatch()
+    typer.echo(f"alert {alert_id} acknowledged")
 
 
 @messages_app.command("list")

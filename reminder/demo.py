@@ -1,4 +1,5 @@
-"""`reminder demo`: two simulated weeks of a new patient, on a temporary database, as a conversation.
+"""`reminder demo`: two simulated weeks of a new patient and her caregiver, on a temporary database,
+as a conversation: reminders, check-ins, a relapse screen that ends in an alert, and the caregiver's OK.
 
 Nothing is sent anywhere: the console transport is used and the clock is simulated, jumping from one
 due moment to the next, so two weeks take a few seconds.
@@ -21,38 +22,51 @@ from reminder.app import App
 from reminder.clock import SimulatedClock
 from reminder.config import FileSettings, Secrets, Settings
 from reminder.db import create_db_engine, session_scope, upgrade
-from reminder.enrolment import add_patient, check_patient
-from reminder.models import Message, MessageStatus, Patient
+from reminder.enrolment import add_contact, add_patient, check_patient
+from reminder.models import Contact, ContactRole, Message, MessageStatus, Patient
 
 ZONE = "America/Chicago"
 PHONE = "+13125550147"
+CAREGIVER = "Sam Rivera"
+CAREGIVER_PHONE = "+13125550148"
 
 
 @dataclass(frozen=True)
 class Line:
-    """A scripted reply: on day ``day`` (0 = start) at local ``at``, the patient writes ``text``."""
+    """A scripted reply: on day ``day`` (0 = start) at local ``at``, the patient (or, with
+    ``caregiver``, Sam) writes ``text``."""
 
     day: int
     at: time
     text: str
     note: str = ""
+    caregiver: bool = False
 
 
 # Two weeks that show the rules at work; the comments are printed beside the replies.
 SCRIPT = (
     Line(0, time(19, 42), "DONE left thigh", "first dose, site recorded"),
+    Line(1, time(9, 20), "2 1 N", "the morning check-in: flu-like 2, site 1, no new symptom"),
     Line(3, time(8, 15), "done", "a late dose: taken the next morning, so the schedule moves"),
+    Line(4, time(9, 10), "3,1", "a partial answer: only the missing question is asked"),
+    Line(4, time(9, 12), "N"),
     Line(5, time(19, 35), "later", "snooze: reminded again in an hour"),
     Line(5, time(20, 40), "Done RA"),
+    Line(6, time(9, 5), "1 0 Y numbness", "a new symptom: the relapse screen starts"),
+    Line(7, time(9, 10), "Y", "still there a day later, no fever: a possible relapse"),
+    Line(7, time(9, 40), "OK", "the caregiver acknowledges the alert", caregiver=True),
     Line(7, time(19, 50), "skip", "skipped: counts as missed, next reminder tomorrow"),
     Line(
         8, time(19, 37), "what dose is it today?", "not understood: stored and answered with help"
     ),
     Line(8, time(19, 39), "DONE"),
+    Line(9, time(9, 15), "2 0 N"),
     Line(10, time(7, 45), "PAUSE 2", "travelling: reminders paused"),
     Line(11, time(10, 0), "RESUME", "back early"),
     Line(11, time(19, 33), "done LAB"),
+    Line(12, time(9, 30), "1 1 N"),
     Line(13, time(19, 31), "done"),
+    Line(14, time(9, 5), "0 0 N"),
     Line(15, time(19, 34), "done left buttock", "week 3: the titration step is 0.5 mL"),
 )
 
@@ -62,7 +76,8 @@ def run_demo(start: datetime, echo: Callable[[str], None] = print, days: int = 1
     zone = ZoneInfo(ZONE)
     first_day = start.astimezone(zone).date()
     start = _local(first_day, time(9, 0), zone)
-    logging.getLogger("reminder").setLevel(logging.WARNING)  # the demo prints messages itself
+    # The demo prints messages and alerts itself; the operator's log lines would repeat them.
+    logging.getLogger("reminder").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="reminder-demo-") as folder:
         settings = Settings(
             path=None,
@@ -85,11 +100,26 @@ def run_demo(start: datetime, echo: Callable[[str], None] = print, days: int = 1
             start=first_day.isoformat(),
         )
         with session_scope(engine) as session:
-            patient_id = add_patient(session, settings, spec, clock.now()).id
+            patient = add_patient(session, settings, spec, clock.now())
+            patient_id = patient.id
+            add_contact(
+                session,
+                settings,
+                patient,
+                name=CAREGIVER,
+                phone=CAREGIVER_PHONE,
+                email=None,
+                role=ContactRole.CAREGIVER,
+                now=clock.now(),
+            )
         echo(
-            f"Demo: Alex Rivera starts therapy on {first_day:%a %d %b %Y}, reminders at 19:30 {ZONE}."
+            f"Demo: Alex Rivera starts therapy on {first_day:%a %d %b %Y}, reminders at 19:30 {ZONE};"
+            f" {CAREGIVER} is her caregiver."
         )
-        echo("Times are Alex's local times. Replies marked '<-', messages from the bot '->'.\n")
+        echo(
+            "Times are Alex's local times. Replies marked '<-', messages from the bot '->';"
+            f" [{CAREGIVER}] marks what {CAREGIVER} writes and gets.\n"
+        )
         printed = 0
         pending = sorted(SCRIPT, key=lambda line: (line.day, line.at))
         end = _local(first_day + timedelta(days=days), time(0, 0), zone)
@@ -101,8 +131,10 @@ def run_demo(start: datetime, echo: Callable[[str], None] = print, days: int = 1
             if pending and _due(pending[0], first_day, zone) <= moment:
                 line = pending.pop(0)
                 note = f"   ({line.note})" if line.note else ""
-                echo(f"{_stamp(moment, zone)}  <- {line.text}{note}")
-                conversation.receive(engine, settings, clock, sender=PHONE, body=line.text)
+                who = f"[{CAREGIVER}] " if line.caregiver else ""
+                echo(f"{_stamp(moment, zone)}  <- {who}{line.text}{note}")
+                sender = CAREGIVER_PHONE if line.caregiver else PHONE
+                conversation.receive(engine, settings, clock, sender=sender, body=line.text)
             planner.tick(engine, settings, clock)
             outbox.dispatch()
             printed = _print_sent(app, printed, zone, echo)
@@ -151,8 +183,10 @@ def _print_sent(app: App, printed: int, zone: ZoneInfo, echo: Callable[[str], No
             .where(Message.id > printed, Message.status == MessageStatus.SENT)
             .order_by(col(Message.id))
         ).all()
+        contacts = {c.id: c.name for c in session.exec(select(Contact))}
     for message in sent:
         assert message.sent_at is not None
-        echo(f"{_stamp(message.sent_at, zone)}  -> {message.body}")
+        to = f"[{contacts[message.contact_id]}] " if message.contact_id in contacts else ""
+        echo(f"{_stamp(message.sent_at, zone)}  -> {to}{message.body}")
         printed = max(printed, message.id or 0)
     return printed

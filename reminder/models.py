@@ -1,4 +1,4 @@
-"""Tables: patients and their contacts, scheduled doses, the outbox and the raw inbox.
+"""Tables: patients and their contacts, scheduled doses, check-ins, alerts, the outbox and the raw inbox.
 
 Every time is stored as UTC and read back aware; local times exist only in rules and in rendered text.
 """
@@ -119,6 +119,8 @@ class Contact(Reachable, SQLModel, table=True):
     position: int = Field(nullable=False)
     created_at: datetime = _ts(nullable=False)
     opted_out_at: datetime | None = _ts()  # STOP from the contact: nothing but answers until START
+    # Their own IANA zone for quiet hours; None: they live where the patient does.
+    timezone: str | None = Field(default=None, sa_type=sa.String(64))
 
 
 class DoseStatus(StrEnum):
@@ -171,7 +173,7 @@ class MessageKind(StrEnum):
     REMINDER = "reminder"  # the dose reminder (also re-sent after LATER)
     NUDGE = "nudge"  # one gentle nudge when a reminder is unanswered
     CHECKIN = "checkin"  # the morning-after check-in
-    FOLLOWUP = "followup"  # a relapse-screen follow-up
+    FOLLOWUP = "followup"  # a follow-up question: the relapse screen, or "has the site healed?"
     LAB = "lab"  # blood count and liver test reminder
     REPLY = "reply"  # an answer to something the person wrote
     ALERT = "alert"  # an escalation to a contact
@@ -239,6 +241,132 @@ class Message(SQLModel, table=True):
     created_at: datetime = _ts(nullable=False)
 
 
+class CheckInKind(StrEnum):
+    CHECKIN = (
+        "checkin"  # the morning after a taken dose: flu-like and site scores, neuro Y/N, fever
+    )
+    FOLLOWUP = (
+        "followup"  # relapse screen: is the neurological symptom still there (and any fever)?
+    )
+    SITE_HEAL = "site_heal"  # has the injured injection site healed?
+
+
+class CheckInStatus(StrEnum):
+    PLANNED = "planned"  # written; asked at due_at
+    OPEN = "open"  # asked; answers apply until expires_at
+    ANSWERED = "answered"  # every question answered
+    INCOMPLETE = "incomplete"  # expired with some questions answered
+    UNANSWERED = "unanswered"  # expired with no answer at all (counts for the adherence rule)
+    CANCELLED = "cancelled"  # never asked or withdrawn (pause, STOP, too late); ``reason`` says why
+
+
+class CheckIn(SQLModel, table=True):
+    """A question put to a patient: ``planned > open > answered | incomplete | unanswered``, or
+    ``cancelled``.
+
+    ``answers`` keeps every reply applied to it, with its time and raw text; the score columns hold the
+    latest value of each. ``key`` is unique (``checkin:{dose_id}``, ``followup:{checkin_id}``, ...), so
+    planning the same question twice writes one row.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_type=sa.String(64), nullable=False, unique=True)
+    patient_id: int = Field(foreign_key="patient.id", nullable=False, index=True)
+    kind: CheckInKind = _status(CheckInKind.CHECKIN)
+    status: CheckInStatus = _status(CheckInStatus.PLANNED)
+    dose_id: int | None = Field(default=None, foreign_key="dose.id")
+    # A follow-up: the check-in whose "yes" started the relapse screen.
+    parent_id: int | None = Field(default=None, foreign_key="checkin.id")
+    site: str | None = Field(default=None, sa_type=sa.String(16))  # the dose's, or the injured one
+    due_at: datetime = _ts(nullable=False)
+    reask_at: datetime | None = _ts()  # one re-ask if nothing is answered by then
+    expires_at: datetime = _ts(nullable=False)
+    asked_at: datetime | None = _ts()
+    reasked_at: datetime | None = _ts()
+    answered_at: datetime | None = _ts()  # the first answer
+    closed_at: datetime | None = _ts()
+    flu_score: int | None = Field(default=None)
+    site_score: int | None = Field(default=None)
+    neuro: bool | None = Field(
+        default=None
+    )  # check-in: new or worse symptom; follow-up: still there
+    fever: bool | None = Field(default=None)
+    symptoms: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+    answers: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+    reason: str | None = Field(default=None, sa_type=sa.String(200))
+    created_at: datetime = _ts(nullable=False)
+
+
+class AlertKind(StrEnum):
+    POSSIBLE_RELAPSE = (
+        "possible_relapse"  # a new neurological symptom still there after 24 h, no fever
+    )
+    PSEUDO_RELAPSE = "pseudo_relapse"  # the same, with fever: infection or heat may be the cause
+    INJECTION_SITE = (
+        "injection_site"  # site score at the threshold, or words like pus, blister, open
+    )
+    TOLERABILITY = "tolerability"  # high flu-like scores on several check-ins in a row
+    MOOD = "mood"  # words of self-harm or suicide: urgent
+    ADHERENCE = "adherence"  # doses missed, or check-ins unanswered, several in a row
+
+
+class AlertSeverity(StrEnum):
+    URGENT = "urgent"  # every contact at once, whatever the hour
+    ROUTINE = "routine"  # contacts one by one, in their waking hours
+
+
+class AlertStatus(StrEnum):
+    OPEN = "open"  # waiting for an OK; escalates at escalate_at
+    ACKNOWLEDGED = "acknowledged"  # a contact said OK, or the operator acknowledged it
+
+
+class Alert(SQLModel, table=True):
+    """A finding that must reach a person: ``open > acknowledged``.
+
+    While open it escalates: at ``escalate_at`` it goes to the contact after ``notified_position``,
+    then to the operator's fallback address. One open alert per patient and kind; the same finding
+    seen again meanwhile only counts in ``repeats``.
+    """
+
+    __table_args__ = (
+        sa.Index(
+            "uq_alert_open_kind",
+            "patient_id",
+            "kind",
+            unique=True,
+            sqlite_where=sa.text("status = 'open'"),
+            postgresql_where=sa.text("status = 'open'"),
+        ),
+        # The escalation pass reads exactly these rows.
+        sa.Index(
+            "ix_alert_escalate",
+            "escalate_at",
+            sqlite_where=sa.text("status = 'open'"),
+            postgresql_where=sa.text("status = 'open'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", nullable=False, index=True)
+    kind: AlertKind = Field(sa_type=sa.String(32), nullable=False)
+    severity: AlertSeverity = _status(AlertSeverity.ROUTINE)
+    status: AlertStatus = _status(AlertStatus.OPEN)
+    reason: str = Field(sa_type=sa.String(300), nullable=False)
+    site: str | None = Field(default=None, sa_type=sa.String(16))
+    symptoms: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+    created_at: datetime = _ts(nullable=False)
+    # The newest evidence this alert accounts for; older evidence never raises or repeats it again.
+    evidence_at: datetime = _ts(nullable=False)
+    repeats: int = Field(default=0, nullable=False)
+    last_repeat_at: datetime | None = _ts()
+    notified_position: int = Field(default=0, nullable=False)  # contacts reached, in order
+    fallback_at: datetime | None = _ts()  # when it went to escalation.fallback_address
+    escalate_at: datetime | None = _ts()
+    acknowledged_at: datetime | None = _ts()
+    acknowledged_by: int | None = Field(default=None, foreign_key="contact.id")
+    acknowledged_note: str | None = Field(default=None, sa_type=sa.String(120))
+
+
 class InboundMessage(SQLModel, table=True):
     """Something a person wrote, stored raw before it is parsed, so nothing is lost.
 
@@ -257,6 +385,8 @@ class InboundMessage(SQLModel, table=True):
     dose_id: int | None = Field(default=None, foreign_key="dose.id")
     parsed_as: str | None = Field(default=None, sa_type=sa.String(32))
     outcome: str | None = Field(default=None, sa_type=sa.String(200))
+    # An email's whole source (RFC 5322), as received; ``body`` is the reply without quotes.
+    raw: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class Heartbeat(SQLModel, table=True):

@@ -1,9 +1,11 @@
-"""One tick: ask the database what is due and write it as Dose and Message rows.
+"""One tick: ask the database what is due and write it as Dose, CheckIn and Message rows.
 
-Each patient carries ``next_action_at``, the earliest moment something may be due for them; a tick
+Each patient carries ``next_action_at``, the earliest moment something may be due for them (a
+reminder, a nudge, a check-in or its re-ask, a follow-up, a lab reminder, a question closing); a tick
 reads only patients whose moment has come (row-locked with SKIP LOCKED on PostgreSQL, so two
-workers share the work), plans them, and sets their next moment. Messages are written with
-idempotency keys, so a repeated or concurrent tick never writes one twice.
+workers share the work), plans them, and sets their next moment. Alerts carry their own
+``escalate_at``, read the same way. Messages are written with idempotency keys, so a repeated or
+concurrent tick never writes one twice.
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from reminder import regimen
+from reminder import checkins, escalation, regimen
 from reminder.clock import Clock
 from reminder.config import Settings
 from reminder.db import session_scope
 from reminder.models import (
+    CheckIn,
+    CheckInKind,
+    CheckInStatus,
     Dose,
     DoseStatus,
     Heartbeat,
@@ -48,6 +53,8 @@ class TickStats:
     messages: int = 0
     cancelled: int = 0
     doses_missed: int = 0
+    alerts: int = 0  # new alerts raised
+    escalated: int = 0  # open alerts moved on to their next person
 
 
 def preferences(patient: Patient, settings: Settings) -> regimen.Preferences:
@@ -171,8 +178,16 @@ class PatientPlanner:
                 None,
                 resume_at,
             )
+        self.review = False
         candidates = [self._plan_dose(patient), self._plan_labs(patient)]
-        upcoming = [moment for moment in candidates if moment is not None]
+        prompts = self._plan_prompts(patient)
+        if self.review:
+            # A dose missed or a question left unanswered may complete a rule; what it raises
+            # (a site flagged, so a "has it healed?" question) is planned in the same pass.
+            raised = escalation.review(self.session, self.settings, patient, self.now)
+            self.stats.alerts += sum(1 for r in raised if r.new)
+            prompts = self._plan_prompts(patient)
+        upcoming = [moment for moment in [*candidates, prompts] if moment is not None]
         return max(min(upcoming), self.now + _MIN_REVISIT) if upcoming else None
 
     def _enqueue(
@@ -188,6 +203,21 @@ class PatientPlanner:
         reason: str | None = None,
     ) -> datetime:
         """Write one message (cancelled if ``reason``); return when it goes out."""
+        return self._write(patient, dose, key, kind, template, context, send_at, reason=reason)[0]
+
+    def _write(
+        self,
+        patient: Patient,
+        dose: Dose | None,
+        key: str,
+        kind: MessageKind,
+        template: str,
+        context: dict[str, object],
+        send_at: datetime,
+        *,
+        reason: str | None = None,
+    ) -> tuple[datetime, str | None]:
+        """Write one message; return when it goes out, and why it was cancelled instead, if it was."""
         if reason is None:
             # A catch-up after downtime never wakes anyone: it waits for the end of quiet hours,
             # and a time-bound one that would then be past the grace is not sent at all.
@@ -217,7 +247,7 @@ class PatientPlanner:
             if reason:
                 self.stats.cancelled += 1
                 log.warning("patient %s: %s %s", patient.id, key, reason)
-        return send_at
+        return send_at, reason
 
     def _plan_dose(self, patient: Patient) -> datetime | None:
         assert patient.id is not None
@@ -228,6 +258,7 @@ class PatientPlanner:
         while self.now >= dose.window_end:
             dose.status, dose.closed_at = DoseStatus.MISSED, dose.window_end
             self.stats.doses_missed += 1
+            self.review = True
             cancel_queued(self.session, reason="dose window closed", dose_id=dose.id)
             # A reminder that never went out is recorded as cancelled, with the reason: never silent.
             self._ensure_reminder(patient, dose, prefs, closed=True)
@@ -301,6 +332,85 @@ class PatientPlanner:
                     upcoming.append(nudge_at)
         return min(upcoming)
 
+    def _plan_prompts(self, patient: Patient) -> datetime | None:
+        """Write the check-in for the last dose taken, a "has it healed?" question for each injured
+        site, and ask, re-ask or close each question whose moment has come; return the next moment."""
+        assert patient.id is not None
+        taken = last_taken_dose(self.session, patient.id)
+        if taken is not None and taken.taken_at is not None:
+            checkin = checkins.checkin_for(taken, patient, self.now)
+            if checkin.expires_at > self.now:
+                checkins.add(self.session, checkin)
+        live = checkins.live(self.session, patient.id)
+        asked_about = {p.site for p in live if p.kind == CheckInKind.SITE_HEAL}
+        for site in patient.injured_sites:
+            if site not in asked_about:
+                question = checkins.heal_question_for(patient, site, self.now, self.settings)
+                live.append(checkins.add(self.session, question))
+        upcoming = [self._advance(patient, prompt) for prompt in live]
+        present = [moment for moment in upcoming if moment is not None]
+        return min(present) if present else None
+
+    def _advance(self, patient: Patient, prompt: CheckIn) -> datetime | None:
+        """Ask, re-ask or close one question as its moments come; return its next moment."""
+        if prompt.status == CheckInStatus.PLANNED:
+            if self.now < prompt.due_at:
+                return prompt.due_at
+            if self.now >= prompt.expires_at:
+                reason = f"not asked: nothing ran before it closed at {prompt.expires_at:%Y-%m-%d %H:%M} UTC"
+                checkins.close(prompt, self.now, CheckInStatus.CANCELLED, reason)
+                self.session.add(prompt)
+                return None
+            # A question due in quiet hours (a follow-up a day after a late-night "yes") is meant
+            # for the morning: it is not late when it waits for it.
+            due = regimen.outside_quiet_hours(prompt.due_at, preferences(patient, self.settings))
+            sent_at, reason = self._ask(patient, prompt, again=False, send_at=due)
+            if reason is not None:
+                checkins.close(prompt, self.now, CheckInStatus.CANCELLED, reason)
+                self.session.add(prompt)
+                return None
+            prompt.status, prompt.asked_at = CheckInStatus.OPEN, sent_at
+        if self.now >= prompt.expires_at:
+            checkins.expire(prompt)
+            self.session.add(prompt)
+            self.review = True
+            return None
+        upcoming = [prompt.expires_at]
+        if prompt.reask_at is not None and prompt.reasked_at is None and not prompt.answered_at:
+            if self.now < prompt.reask_at:
+                upcoming.append(prompt.reask_at)
+            else:
+                send_at = regimen.outside_quiet_hours(
+                    prompt.reask_at, preferences(patient, self.settings)
+                )
+                if send_at < prompt.expires_at:
+                    sent_at, reason = self._ask(patient, prompt, again=True, send_at=send_at)
+                    prompt.reasked_at = sent_at if reason is None else None
+                if prompt.reasked_at is None:
+                    prompt.reask_at = None  # too late to ask again before it closes
+        self.session.add(prompt)
+        return min(upcoming)
+
+    def _ask(
+        self, patient: Patient, prompt: CheckIn, *, again: bool, send_at: datetime
+    ) -> tuple[datetime, str | None]:
+        kind, template = {
+            CheckInKind.CHECKIN: (MessageKind.CHECKIN, "checkin"),
+            CheckInKind.FOLLOWUP: (MessageKind.FOLLOWUP, "followup"),
+            CheckInKind.SITE_HEAL: (MessageKind.FOLLOWUP, "site_heal"),
+        }[CheckInKind(prompt.kind)]
+        context: dict[str, object] = {"name": first_name(patient), "again": again}
+        if prompt.kind == CheckInKind.FOLLOWUP:
+            # followup_for dates the question from the "yes" that started the screen.
+            context |= {
+                "reported_at": prompt.created_at.isoformat(),
+                "symptoms": list(prompt.symptoms),
+            }
+        elif prompt.kind == CheckInKind.SITE_HEAL:
+            context |= {"site": prompt.site}
+        key = prompt.key + (":reask" if again else "")
+        return self._write(patient, None, key, kind, template, context, send_at)
+
     def _plan_labs(self, patient: Patient) -> datetime | None:
         zone = ZoneInfo(patient.timezone)
         if patient.next_lab_on is None:
@@ -357,15 +467,23 @@ def tick(
             stats.patients += len(patients)
         if len(patients) < batch or (stop is not None and stop.is_set()):
             break
+    while not (stop is not None and stop.is_set()):
+        with session_scope(engine) as session:
+            moved = escalation.escalate_due(session, settings, now, batch)
+        stats.escalated += moved
+        if moved < batch:
+            break
     beat(engine, "planner", now, f"{stats.patients} patients, {stats.messages} messages")
     return stats
 
 
 def next_due(engine: Engine) -> datetime | None:
-    """The earliest moment anything is due: a patient to plan or a queued message to send."""
+    """The earliest moment anything is due: a patient to plan, an alert to escalate or a queued
+    message to send."""
     with session_scope(engine) as session:
         moments = [
             session.exec(select(sa.func.min(Patient.next_action_at))).one(),
+            escalation.next_escalation(session),
             session.exec(
                 select(sa.func.min(Message.next_attempt_at)).where(
                     Message.status == MessageStatus.QUEUED

@@ -9,7 +9,19 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from reminder.config import Settings
-from reminder.models import Contact, Dose, DoseStatus, Message, Patient, PatientStatus
+from reminder.models import (
+    Alert,
+    AlertStatus,
+    CheckIn,
+    CheckInStatus,
+    Contact,
+    Dose,
+    DoseStatus,
+    Message,
+    MessageKind,
+    Patient,
+    PatientStatus,
+)
 from reminder.planner import last_taken_dose, open_dose, propose_next_dose
 from reminder.regimen import Why
 
@@ -149,6 +161,80 @@ def patient_detail(session: Session, patient: Patient, settings: Settings) -> di
         ],
         "failed_messages": [
             {"id": m.id, "kind": m.kind, "reason": m.failed_reason} for m in failed
+        ],
+        "injured_sites": list(patient.injured_sites),
+        "open_alerts": [
+            alert_row(session, a, zone)
+            for a in session.exec(
+                select(Alert)
+                .where(Alert.patient_id == patient.id, Alert.status == AlertStatus.OPEN)
+                .order_by(col(Alert.id))
+            )
+        ],
+        "recent_check_ins": [
+            check_in_row(c, zone)
+            for c in session.exec(
+                select(CheckIn)
+                .where(CheckIn.patient_id == patient.id, CheckIn.status != CheckInStatus.PLANNED)
+                .order_by(col(CheckIn.due_at).desc(), col(CheckIn.id).desc())
+                .limit(10)
+            )
+        ],
+    }
+
+
+def check_in_row(check_in: CheckIn, zone: ZoneInfo) -> dict[str, Any]:
+    """A check-in, follow-up or site question with its answers so far."""
+    return {
+        "id": check_in.id,
+        "kind": check_in.kind,
+        "status": check_in.status,
+        "asked_at": local_iso(check_in.asked_at, zone),
+        "answered_at": local_iso(check_in.answered_at, zone),
+        "flu": check_in.flu_score,
+        "site_score": check_in.site_score,
+        "neuro": check_in.neuro,
+        "fever": check_in.fever,
+        "symptoms": list(check_in.symptoms),
+        "site": check_in.site,
+    }
+
+
+def alert_row(session: Session, alert: Alert, zone: ZoneInfo | None = None) -> dict[str, Any]:
+    """An alert with its reason, who it went to and who acknowledged it."""
+    patient = session.get(Patient, alert.patient_id)
+    zone = zone or ZoneInfo(patient.timezone if patient else "UTC")
+    notices = session.exec(
+        select(Message)
+        .where(
+            Message.kind == MessageKind.ALERT,
+            col(Message.idempotency_key).startswith(f"alert:{alert.id}:"),
+            ~col(Message.idempotency_key).contains(":ack:"),
+        )
+        .order_by(col(Message.id))
+    )
+    return {
+        "id": alert.id,
+        "patient": alert.patient_id,
+        "patient_name": patient.name if patient else None,
+        "kind": alert.kind,
+        "severity": alert.severity,
+        "status": alert.status,
+        "reason": alert.reason,
+        "created_at": local_iso(alert.created_at, zone),
+        "acknowledged_at": local_iso(alert.acknowledged_at, zone),
+        "acknowledged_by": alert.acknowledged_note,
+        "repeats": alert.repeats,
+        "escalate_at": local_iso(alert.escalate_at, zone),
+        "sent_to": [
+            {
+                "contact": m.contact_id,
+                "to": m.to_address,
+                "status": m.status,
+                "send_at": local_iso(m.send_at, zone),
+                "sent_at": local_iso(m.sent_at, zone),
+            }
+            for m in notices
         ],
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,7 +16,10 @@ from reminder.clock import SimulatedClock
 from reminder.config import Settings
 from reminder.db import session_scope
 from reminder.enrolment import add_patient, check_patient
-from reminder.models import Dose, InboundMessage, Message, MessageKind, Patient
+from reminder.models import Channel, Dose, InboundMessage, Message, MessageKind, Patient
+from reminder.outbox import Outbox
+from reminder.render import Renderer
+from reminder.transports import Transport
 
 CHICAGO = ZoneInfo("America/Chicago")
 PHONE = "+13125550101"
@@ -33,6 +37,13 @@ class Bot:
     engine: Engine
     settings: Settings
     clock: SimulatedClock
+    # Stand-ins for the providers (e.g. one that rejects a number); default: the configured ones.
+    transports: Mapping[Channel, Transport] | None = None
+
+    def outbox(self) -> Outbox:
+        if self.transports is None:
+            return App(self.settings, self.engine, self.clock).outbox()
+        return Outbox(self.engine, self.settings, self.clock, self.transports, Renderer())
 
     def enrol(
         self,
@@ -59,7 +70,7 @@ class Bot:
 
     def tick(self) -> planner.TickStats:
         stats = planner.tick(self.engine, self.settings, self.clock)
-        App(self.settings, self.engine, self.clock).outbox().dispatch()
+        self.outbox().dispatch()
         return stats
 
     def at(self, moment: datetime) -> planner.TickStats:
@@ -90,7 +101,7 @@ class Bot:
             body=body,
             provider_id=provider_id,
         )
-        App(self.settings, self.engine, self.clock).outbox().dispatch()
+        self.outbox().dispatch()
         return outcome
 
     def messages(self, *kinds: MessageKind) -> list[Message]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "reminder"
-PURE_CORES = ["regimen.py", "replies.py"]
+PURE_CORES = ["regimen.py", "replies.py", "triage.py"]
 CLOCK_CALLS = {
     ("datetime", "now"),
     ("datetime", "utcnow"),

@@ -459,3 +459,184 @@ def test_an_email_reply_finds_its_patient_whatever_the_case_of_the_address(
             (int(enrolled.stdout), date(2026, 3, 3), DoseStatus.TAKEN),
             (int(enrolled.stdout), date(2026, 3, 5), DoseStatus.PENDING),
         ]
+
+
+# Check-ins, alerts and acknowledgement, as an operator replays them
+
+ALERT_KEYS = {"id", "patient", "kind", "severity", "status", "created_at", "acknowledged_at"}
+ANN_PHONE, BOB_PHONE, CY_PHONE = PHONE, "+13125550110", "+13125550120"
+CARL, DORA, EVE = "+13125550160", "dora@example.org", "+13125550170"
+
+
+def enrol(cli: Callable[..., Ran], name: str, phone: str) -> None:
+    ok(
+        cli(
+            "patient",
+            "add",
+            name,
+            "--phone",
+            phone,
+            "--time",
+            "19:30",
+            "--full-dose",
+            "--start",
+            "2026-03-03",
+            "--at",
+            "2026-03-03T10:00-06:00",
+        )
+    )
+
+
+def test_every_alert_kind_comes_from_a_scripted_conversation_and_is_acknowledged_by_ok(
+    cli: Callable[..., Ran],
+) -> None:
+    def tick(at: str) -> None:
+        ok(cli("tick", "--at", at))
+
+    def say(sender: str, text: str, at: str) -> str:
+        return ok(cli("inbound", "--from", sender, text, "--at", at)).stdout
+
+    enrol(cli, "Ann Smith", ANN_PHONE)  # 1: a relapse, a site reaction, flu-like symptoms
+    enrol(cli, "Bob Brown", BOB_PHONE)  # 2: a pseudo-relapse, then words of self-harm
+    enrol(cli, "Cy Young", CY_PHONE)  # 3: never answers
+    ok(cli("contact", "add", "1", "Carl Smith", "--phone", CARL))
+    ok(cli("contact", "add", "1", "Dora Nurse", "--email", DORA, "--role", "nurse"))
+    for patient in ("2", "3"):  # Eve, a nurse, looks after Bob and Cy
+        ok(cli("contact", "add", patient, "Eve Nurse", "--phone", EVE, "--role", "nurse"))
+
+    tick("2026-03-03T19:30-06:00")
+    say(ANN_PHONE, "DONE", "2026-03-03T19:40-06:00")
+    say(BOB_PHONE, "DONE", "2026-03-03T19:45-06:00")
+    tick("2026-03-04T09:00-06:00")  # the check-ins
+    site = say(ANN_PHONE, "8 8 Y numbness", "2026-03-04T09:10-06:00")
+    assert "I won't suggest the back of left upper arm for injections until it heals" in site
+    assert "is acknowledged" in say(CARL, "OK", "2026-03-04T09:20-06:00")  # the site reaction
+    say(BOB_PHONE, "2 1 Y", "2026-03-04T09:30-06:00")
+    tick("2026-03-04T19:30-06:00")
+    tick("2026-03-05T09:30-06:00")  # both relapse follow-ups
+    say(ANN_PHONE, "Y", "2026-03-05T09:35-06:00")
+    say(BOB_PHONE, "Y FEVER", "2026-03-05T09:40-06:00")
+    assert "is acknowledged" in say(CARL, "OK", "2026-03-05T10:00-06:00")  # the relapse
+    tick("2026-03-05T19:30-06:00")  # Cy's second missed dose
+    for phone in (ANN_PHONE, BOB_PHONE):
+        say(phone, "DONE", "2026-03-05T19:40-06:00")
+    crisis = say(BOB_PHONE, "I want to end it all", "2026-03-05T23:00-06:00")
+    assert "call or text 988" in crisis
+    tick("2026-03-06T09:00-06:00")
+    say(ANN_PHONE, "9 2 N", "2026-03-06T09:05-06:00")
+    tick("2026-03-07T19:30-06:00")
+    say(ANN_PHONE, "DONE", "2026-03-07T19:40-06:00")
+    tick("2026-03-08T09:00-05:00")
+    say(ANN_PHONE, "7 1 N", "2026-03-08T09:05-05:00")
+    assert "is acknowledged" in say(CARL, "OK", "2026-03-08T10:00-05:00")  # the flu-like run
+    assert len(ok(cli("alerts", "list", "--open", "--json")).json()) == 3  # Eve's
+
+    listed = ok(cli("alerts", "list", "--json")).json()
+    assert all(set(row) >= ALERT_KEYS for row in listed)
+    by_kind = {row["kind"]: row for row in listed}
+    assert sorted(by_kind) == sorted(
+        [
+            "possible_relapse",
+            "pseudo_relapse",
+            "injection_site",
+            "tolerability",
+            "mood",
+            "adherence",
+        ]
+    )
+    expected = {
+        "injection_site": (1, "injection-site score 8 at the check-in of 4 Mar", [CARL]),
+        "possible_relapse": (1, "new numbness or tingling reported on 4 Mar", [CARL]),
+        "pseudo_relapse": (2, "still present on 5 Mar, with fever", [EVE]),
+        "adherence": (3, "2 doses in a row not taken: 3 Mar missed and 4 Mar missed", [EVE]),
+        "mood": (2, 'at 23:00 on Thu 5 Mar: "I want to end it all"', [EVE]),
+        "tolerability": (1, "flu-like score 8, 9 and 7 at the check-ins of 4 Mar", [CARL]),
+    }
+    for kind, (patient, reason, addresses) in expected.items():
+        row = by_kind[kind]
+        assert row["patient"] == patient, row
+        assert reason in row["reason"], row
+        assert [n["to"] for n in row["sent_to"]] == addresses, row
+        assert {n["status"] for n in row["sent_to"]} == {"sent"}, row
+    assert by_kind["mood"]["severity"] == "urgent"
+    assert by_kind["mood"]["sent_to"][0]["sent_at"] == "2026-03-05T23:00:00-06:00"
+    assert {by_kind[k]["severity"] for k in expected if k != "mood"} == {"routine"}
+
+    # Eve names hers, as she looks after two patients.
+    for kind in ("mood", "pseudo_relapse", "adherence"):
+        answer = say(EVE, f"OK {by_kind[kind]['id']}", "2026-03-08T10:05-05:00")
+        assert f"alert {by_kind[kind]['id']} about" in answer
+
+    assert ok(cli("alerts", "list", "--open", "--json")).json() == []
+    final = {row["kind"]: row for row in ok(cli("alerts", "list", "--json")).json()}
+    assert final["tolerability"]["acknowledged_by"] == "Carl Smith (caregiver)"
+    assert final["mood"]["acknowledged_by"] == "Eve Nurse (nurse)"
+    assert final["mood"]["acknowledged_at"] == "2026-03-08T10:05:00-05:00"
+    # Nobody was left unacknowledged long enough to reach Dora, the second contact.
+    messages = ok(cli("messages", "list", "--json")).json()
+    assert DORA not in {m["to"] for m in messages}
+    assert {m["kind"] for m in messages} >= {"checkin", "followup", "alert", "reply"}
+
+    shown = ok(cli("patient", "show", "1", "--json")).json()
+    assert shown["open_alerts"] == []
+    assert shown["injured_sites"] == ["left_arm"]
+    assert [(c["kind"], c["flu"], c["site_score"]) for c in shown["recent_check_ins"]][:2] == [
+        ("checkin", 7, 1),
+        ("checkin", 9, 2),
+    ]
+    assert "OPEN ALERT" not in ok(cli("patient", "show", "1")).stdout
+
+
+def test_alerts_ack_closes_an_alert_for_the_operator_once(cli: Callable[..., Ran]) -> None:
+    enrol(cli, "Ann Smith", ANN_PHONE)
+    ok(cli("contact", "add", "1", "Carl Smith", "--phone", CARL, "--tz", "Europe/London"))
+    ok(cli("inbound", "--from", ANN_PHONE, "I want to die", "--at", "2026-03-03T11:00-06:00"))
+    (alert,) = ok(cli("alerts", "list", "--open", "--json")).json()
+    shown = ok(cli("patient", "show", "1")).stdout
+    assert f"OPEN ALERT {alert['id']} (urgent mood)" in shown
+
+    acked = ok(cli("alerts", "ack", str(alert["id"]), "--at", "2026-03-03T11:20-06:00"))
+
+    assert f"alert {alert['id']} acknowledged" in acked.stdout
+    (row,) = ok(cli("alerts", "list", "--json")).json()
+    assert (row["status"], row["acknowledged_by"], row["acknowledged_at"]) == (
+        "acknowledged",
+        "the operator",
+        "2026-03-03T11:20:00-06:00",
+    )
+    messages = ok(cli("messages", "list", "--json")).json()
+    told = [m for m in messages if m["kind"] == "alert" and "was acknowledged by" in m["body"]]
+    assert [(m["to"], m["status"]) for m in told] == [(CARL, "sent")]
+    again = cli("alerts", "ack", str(alert["id"]))
+    assert again.code == 2
+    assert "already acknowledged" in error_line(again)
+    assert "no alert with id 99" in error_line(cli("alerts", "ack", "99"))
+
+
+def test_a_contact_with_an_unknown_time_zone_is_refused(cli: Callable[..., Ran]) -> None:
+    enrol(cli, "Ann Smith", ANN_PHONE)
+    refused = cli("contact", "add", "1", "Carl", "--phone", CARL, "--tz", "Mars/Olympus")
+    assert refused.code == 2
+    assert error_line(refused).startswith("error: timezone: unknown time zone")
+    assert ok(cli("contact", "list", "--json")).json() == []
+
+
+@pytest.mark.slow
+def test_a_mood_reply_reaches_the_contact_and_ok_closes_it_across_processes(
+    process: Callable[..., Ran],
+) -> None:
+    ok(process("init"))
+    ok(process(*ANN))
+    ok(process("contact", "add", "1", "Carl Smith", "--phone", CARL))
+
+    crisis = ok(
+        process("inbound", "--from", ANN_PHONE, "I want to die", "--at", "2026-03-03T23:00-06:00")
+    )
+
+    assert "988" in crisis.stdout
+    (alert,) = ok(process("alerts", "list", "--open", "--json")).json()
+    assert (alert["kind"], alert["severity"], alert["sent_to"][0]["to"]) == ("mood", "urgent", CARL)
+    assert alert["sent_to"][0]["sent_at"] == "2026-03-03T23:00:00-06:00"
+    acked = ok(process("inbound", "--from", CARL, "OK", "--at", "2026-03-03T23:05-06:00"))
+    assert "is acknowledged" in acked.stdout
+    assert ok(process("alerts", "list", "--open", "--json")).json() == []

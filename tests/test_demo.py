@@ -29,6 +29,38 @@ def test_the_demo_shows_titration_sites_a_late_dose_a_skip_and_a_pause() -> None
     assert "Tue 17 Mar 19:30  -> Hi Alex, it's time for your injection: 0.5 mL today" in text
 
 
+def test_the_demo_shows_a_check_in_a_relapse_screen_an_alert_and_the_caregivers_ok() -> None:
+    lines = play()
+    text = "\n".join(lines)
+    assert "Tue 03 Mar 09:00  -> Hi Alex, how are you after your last injection?" in text
+    assert (
+        "Tue 03 Mar 09:20  -> Thanks, recorded: flu-like 2, injection site 1, no new symptoms."
+        in text
+    )
+    # A partial answer: only the symptom question is asked again.
+    assert (
+        "Fri 06 Mar 09:10  -> Thanks, noted: flu-like 3, injection site 1. Any new or worse vision"
+        in text
+    )
+    assert (
+        "Mon 09 Mar 09:05  -> Hi Alex, on Sun 8 Mar you told me about numbness or tingling." in text
+    )
+    alert = (
+        "Mon 09 Mar 09:10  -> [Sam Rivera] Alert 1 about Alex Rivera: possible relapse. Why: new "
+        "numbness or tingling reported on 8 Mar and still present on 9 Mar, no fever. "
+        "Reply OK 1 to acknowledge."
+    )
+    assert alert in lines
+    assert "Mon 09 Mar 09:40  <- [Sam Rivera] OK   (the caregiver acknowledges the alert)" in lines
+    assert (
+        "Mon 09 Mar 09:40  -> [Sam Rivera] Thanks, alert 1 about Alex Rivera (possible relapse) is "
+        "acknowledged." in lines
+    )
+    # Acknowledged at once: it is never sent on, and no other alert is raised in the two weeks.
+    assert sum("[Sam Rivera] Alert" in line for line in lines) == 1
+    assert not any(line.startswith("patient ") for line in lines)
+
+
 def test_the_demo_starts_today_without_at_and_refuses_a_bad_at(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["demo"])

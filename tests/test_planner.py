@@ -70,7 +70,15 @@ def test_the_worked_example_follows_the_doses_actually_taken(bot: Bot) -> None:
     assert [m.sent_at for m in reminders] == expected
     assert all(m.status == MessageStatus.SENT for m in reminders)
     assert {m.send_at.astimezone(CHICAGO).time() for m in reminders} == {time(19, 30)}
-    assert date(2026, 3, 7) not in local_days(bot.messages())
+    assert date(2026, 3, 7) not in local_days(bot.messages(MessageKind.REMINDER, MessageKind.NUDGE))
+    # Saturday 7 March only asks how the dose of Friday morning went: the check-in, and its re-ask.
+    saturday = [
+        m for m in bot.messages() if m.send_at.astimezone(CHICAGO).date() == date(2026, 3, 7)
+    ]
+    assert [(m.kind, m.send_at) for m in saturday] == [
+        (MessageKind.CHECKIN, local(3, 7, 9, 0)),
+        (MessageKind.CHECKIN, local(3, 7, 18, 0)),
+    ]
 
     first, third, fifth = bot.doses()
     assert (first.day, first.status, first.taken_at) == (
@@ -373,9 +381,16 @@ def test_after_planning_the_next_action_is_the_next_thing_due(bot: Bot) -> None:
     bot.at(local(3, 4, 9, 0))
     bot.say("DONE")
     patient = bot.patient(patient_id)
-    assert patient.next_action_at == local(3, 6, 19, 30)  # the next dose, planned by the reply
+    assert patient.next_action_at == local(3, 5, 9, 0)  # the check-in the morning after the dose
     assert patient.next_action_at > bot.clock.now()
-    assert bot.at(local(3, 5, 12, 0)).patients == 0
+
+    assert bot.at(local(3, 5, 9, 0)).patients == 1
+    assert bot.patient(patient_id).next_action_at == local(3, 5, 18, 0)  # its re-ask
+    bot.at(local(3, 5, 10, 0))
+    bot.say("2 1 N")
+    # Answered: no re-ask; the next dose (planned by the DONE) is the next thing due.
+    assert bot.patient(patient_id).next_action_at == local(3, 6, 19, 30)
+    assert bot.at(local(3, 5, 18, 0)).patients == 0
 
 
 def test_a_tick_reads_only_the_patients_whose_moment_has_come(bot: Bot) -> None:

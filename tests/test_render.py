@@ -31,7 +31,51 @@ REPLY_CONTEXTS: dict[str, dict[str, Any]] = {
     "opted_in": {"sender_name": "Your care team"},
     "help": {"question": "dose"},
     "not_understood": {"question": "dose"},
+    "checkin_recorded": {
+        "flu": 3,
+        "site_score": 1,
+        "neuro": False,
+        "fever": False,
+        "followup_at": None,
+        "alerted": False,
+        "injured_site": None,
+    },
+    "checkin_partial": {
+        "flu": 3,
+        "site_score": None,
+        "neuro": None,
+        "fever": False,
+        "followup_at": None,
+        "missing": ["site", "neuro"],
+        "alerted": False,
+        "injured_site": None,
+    },
+    "checkin_correction": {"problem": "out_of_range", "detail": "12"},
+    "no_checkin": {"symptom": False},
+    "followup_recorded": {"present": True, "fever": False, "alerted": True, "injured_site": None},
+    "healed": {"site": "left_thigh"},
+    "healed_which": {"sites": ["left_thigh", "right_arm"]},
+    "not_injured": {},
+    "not_healed": {"site": "left_thigh", "days": 7},
+    "crisis": {"crisis_text": "Call or text 988 now. You are not alone.", "alerted": True},
+    "alert_acknowledged": {
+        "alert_id": 12,
+        "patient": "Ada Lovelace",
+        "kind": "possible_relapse",
+        "others": [],
+    },
+    "alert_not_found": {"ref": 12, "others": [{"id": 9, "patient": "Bob Brown"}]},
+    "no_open_alert": {},
 }
+ALERT_KINDS = [
+    "possible_relapse",
+    "pseudo_relapse",
+    "injection_site",
+    "tolerability",
+    "mood",
+    "adherence",
+]
+QUESTIONS = ["dose", "checkin", "followup", "site_heal"]
 # The same answers when the optional parts are missing or odd: no next dose, an unknown site word.
 REPLY_VARIANTS: list[tuple[str, dict[str, Any]]] = [
     ("taken", {"taken_at": EVENING, "site": None, "site_text": "elbow", "next_at": NEXT}),
@@ -43,6 +87,65 @@ REPLY_VARIANTS: list[tuple[str, dict[str, Any]]] = [
     ("not_paused", {"next_at": None}),
     ("help", {"question": None, "help_contact": "call 555 0100"}),
     ("not_understood", {"question": None}),
+    *[(answer, {"question": q}) for answer in ("help", "not_understood") for q in QUESTIONS],
+    (
+        "checkin_recorded",
+        {
+            "flu": 0,
+            "site_score": 8,
+            "neuro": True,
+            "fever": True,
+            "followup_at": NEXT,
+            "alerted": True,
+            "injured_site": "right_abdomen",
+        },
+    ),
+    *[
+        (
+            "checkin_partial",
+            {
+                "flu": flu,
+                "site_score": site,
+                "neuro": neuro,
+                "fever": False,
+                "followup_at": followup,
+                "missing": missing,
+                "alerted": False,
+                "injured_site": None,
+            },
+        )
+        for flu, site, neuro, followup, missing in [
+            (None, None, True, NEXT, ["flu", "site"]),
+            (3, 1, None, None, ["neuro"]),
+            (None, 0, False, None, ["flu"]),
+            (None, None, None, None, ["flu", "site", "neuro"]),
+        ]
+    ],
+    *[
+        ("checkin_correction", {"problem": problem, "detail": detail})
+        for problem, detail in [
+            ("decimal", "2.5"),
+            ("too_many", "3 1 5"),
+            ("twice", "3 4"),
+            ("yes_and_no", ""),
+            ("which_score", "5"),
+        ]
+    ],
+    ("no_checkin", {"symptom": True}),
+    ("followup_recorded", {"present": False, "fever": False, "alerted": False}),
+    ("followup_recorded", {"present": None, "fever": True, "alerted": False}),
+    ("followup_recorded", {"present": True, "fever": True, "alerted": False}),
+    ("crisis", {"crisis_text": "Call or text 988 now.", "alerted": False}),
+    (
+        "alert_acknowledged",
+        {
+            "alert_id": 12,
+            "patient": "Ada Lovelace",
+            "kind": "mood",
+            "others": [{"id": 9, "patient": "Bob Brown"}, {"id": 10, "patient": "Cy Young"}],
+        },
+    ),
+    ("alert_not_found", {"ref": 7, "others": []}),
 ]
 
 
@@ -79,6 +182,25 @@ def dose_context(
     }
 
 
+def alert_context(
+    kind: str = "possible_relapse",
+    severity: str = "routine",
+    escalated: bool = False,
+    fallback: bool = False,
+) -> dict[str, Any]:
+    """What escalation._send writes, plus the zone enqueue adds."""
+    return {
+        "tz": "America/Chicago",
+        "alert_id": 12,
+        "patient": "Ada Lovelace",
+        "kind": kind,
+        "severity": severity,
+        "reason": "new numbness or tingling reported on 3 Mar and still present on 4 Mar, no fever",
+        "escalated": escalated,
+        "fallback": fallback,
+    }
+
+
 def all_cases() -> list[tuple[str, dict[str, Any]]]:
     """(template, context) for every template and every branch worth rendering."""
     cases: list[tuple[str, dict[str, Any]]] = []
@@ -88,6 +210,39 @@ def all_cases() -> list[tuple[str, dict[str, Any]]]:
     cases.append(("reminder", dose_context(volume_ml=0.25, dose_mcg=62.5)))
     cases.append(("nudge", dose_context(volume_ml=0.5, dose_mcg=125.0)))
     cases.append(("lab", {"tz": "America/Chicago", "name": "Ann", "on": "2026-04-03"}))
+    for again in (False, True):
+        cases.append(("checkin", {"tz": "America/Chicago", "name": "Ann", "again": again}))
+        for symptoms in ([], ["numbness"], ["vision", "balance", "bladder", "weakness"]):
+            followup = {"reported_at": EVENING, "symptoms": symptoms}
+            cases.append(
+                ("followup", {"tz": "America/Chicago", "name": "Ann", "again": again} | followup)
+            )
+        cases.append(
+            (
+                "site_heal",
+                {"tz": "America/Chicago", "name": "Ann", "site": "left_thigh", "again": again},
+            )
+        )
+    for kind in ALERT_KINDS:
+        for severity, escalated, fallback in [
+            ("routine", False, False),
+            ("routine", True, False),
+            ("urgent", False, True),
+        ]:
+            cases.append(("alert", alert_context(kind, severity, escalated, fallback)))
+        cases.append(
+            (
+                "alert_acknowledged",
+                {
+                    "tz": "America/Chicago",
+                    "alert_id": 12,
+                    "patient": "Ada Lovelace",
+                    "kind": kind,
+                    "by": "Grace Hopper (caregiver)",
+                    "at": EVENING,
+                },
+            )
+        )
     for answer, extra in REPLY_CONTEXTS.items():
         cases.append(("reply", reply_context(answer, extra)))
     for answer, extra in REPLY_VARIANTS:
@@ -138,7 +293,7 @@ def test_the_shipped_templates_are_the_ones_tested() -> None:
 
 def test_every_answer_conversation_gives_has_a_case() -> None:
     source = (Path(__file__).parent.parent / "reminder" / "conversation.py").read_text()
-    answers = set(re.findall(r'return "(\w+)",', source))
+    answers = set(re.findall(r'return "(\w+)", (?!None\b)', source))
     assert answers == set(REPLY_CONTEXTS)
 
 
@@ -260,9 +415,12 @@ def test_a_taken_answer_reads_as_separate_sentences(renderer: Renderer) -> None:
 
 def test_help_names_the_operators_contact_only_when_there_is_one(renderer: Renderer) -> None:
     with_contact = renderer.render(
-        "sms", "reply", "en", reply_context("help", {"help_contact": "call 555 0100"})
+        "sms",
+        "reply",
+        "en",
+        reply_context("help", {"help_contact": "call 555 0100", "question": None}),
     ).body
-    without = renderer.render("sms", "reply", "en", reply_context("help", {})).body
+    without = renderer.render("sms", "reply", "en", reply_context("help", {"question": None})).body
     assert with_contact.endswith("Reply STOP to opt out. Help: call 555 0100")
     assert without.endswith("Reply STOP to opt out.")
     assert "Your care team" in without

@@ -1,0 +1,382 @@
+"""Findings become alerts, and alerts reach a person: contacts in escalation order (urgent ones all
+at once, whatever the hour), then the operator's fallback address, until someone says OK.
+
+One open alert per patient and kind: the same finding seen again meanwhile is counted on the open
+alert, not sent again. Every notice is an outbox row keyed ``alert:{alert_id}:contact:{contact_id}``,
+so a repeated tick or a second worker never sends one twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from reminder import checkins, regimen, triage
+from reminder.config import Settings
+from reminder.models import (
+    Alert,
+    AlertKind,
+    AlertSeverity,
+    AlertStatus,
+    CheckIn,
+    CheckInKind,
+    Contact,
+    Dose,
+    DoseStatus,
+    InboundMessage,
+    MessageKind,
+    Patient,
+)
+from reminder.outbox import enqueue
+
+log = logging.getLogger("reminder.escalation")
+
+# How far back the rules look: enough for every streak and relapse window the thresholds allow.
+_PROMPTS_READ = 60
+_DOSES_READ = 30
+_SAID_DAYS = 14
+_ALERTS_READ = 50
+
+
+@dataclass(frozen=True)
+class Raised:
+    """What review did with one finding: a new alert (sent), or a repeat counted on an open one."""
+
+    alert: Alert
+    new: bool
+
+
+def history(session: Session, patient: Patient) -> triage.History:
+    """The patient's recent check-ins, replies, doses and alerts, as values for the pure rules."""
+    assert patient.id is not None
+    prompts = session.exec(
+        select(CheckIn)
+        .where(CheckIn.patient_id == patient.id, CheckIn.kind != CheckInKind.SITE_HEAL)
+        .order_by(col(CheckIn.due_at).desc(), col(CheckIn.id).desc())
+        .limit(_PROMPTS_READ)
+    )
+    doses = session.exec(
+        select(Dose)
+        .where(
+            Dose.patient_id == patient.id,
+            col(Dose.status).in_([DoseStatus.TAKEN, DoseStatus.MISSED, DoseStatus.SKIPPED]),
+        )
+        .order_by(col(Dose.day).desc())
+        .limit(_DOSES_READ)
+    )
+    newest_said = session.exec(
+        select(sa.func.max(InboundMessage.received_at)).where(
+            InboundMessage.patient_id == patient.id
+        )
+    ).one()
+    said = []
+    if newest_said is not None:
+        said = list(
+            session.exec(
+                select(InboundMessage).where(
+                    InboundMessage.patient_id == patient.id,
+                    InboundMessage.received_at > newest_said - timedelta(days=_SAID_DAYS),
+                )
+            )
+        )
+    alerts = session.exec(
+        select(Alert)
+        .where(Alert.patient_id == patient.id)
+        .order_by(col(Alert.created_at).desc(), col(Alert.id).desc())
+        .limit(_ALERTS_READ)
+    )
+    return triage.History(
+        prompts=tuple(_prompt(p) for p in prompts),
+        said=tuple(triage.Said(m.received_at, m.body) for m in said),
+        doses=tuple(
+            triage.DoseOutcome(d.day, str(d.status), d.closed_at or d.scheduled_at, d.site)
+            for d in doses
+        ),
+        alerts=tuple(
+            triage.PastAlert(
+                a.id or 0,
+                triage.Kind(a.kind),
+                a.created_at,
+                a.evidence_at,
+                a.status == AlertStatus.OPEN,
+                frozenset(a.symptoms),
+            )
+            for a in alerts
+        ),
+    )
+
+
+def _prompt(row: CheckIn) -> triage.Prompt:
+    answers = []
+    for given in row.answers:
+        answers.append(
+            triage.Answer(
+                at=datetime.fromisoformat(given["at"]),
+                flu=given.get("flu"),
+                site_score=given.get("site"),
+                neuro=given.get("neuro"),
+                fever=given.get("fever"),
+                symptoms=frozenset(given.get("symptoms", ())),
+            )
+        )
+    return triage.Prompt(
+        id=row.id or 0,
+        kind=str(row.kind),
+        status=str(row.status),
+        asked_at=row.asked_at,
+        closed_at=row.closed_at,
+        site=row.site,
+        parent_id=row.parent_id,
+        answers=tuple(answers),
+    )
+
+
+def review(session: Session, settings: Settings, patient: Patient, now: datetime) -> list[Raised]:
+    """Run the rules over the patient's history and act on what they find."""
+    findings = triage.evaluate(
+        history(session, patient), settings.triage, ZoneInfo(patient.timezone)
+    )
+    raised = [raise_alert(session, settings, patient, finding, now) for finding in findings]
+    for finding in findings:
+        if finding.kind == triage.Kind.INJECTION_SITE and finding.site:
+            flag_site(session, settings, patient, finding.site, now)
+    return raised
+
+
+def flag_site(
+    session: Session, settings: Settings, patient: Patient, site: str, now: datetime
+) -> None:
+    """Skip ``site`` in rotation until the patient says it healed; ask them after some days."""
+    if site not in regimen.SITES or site in patient.injured_sites:
+        return
+    patient.injured_sites = [*patient.injured_sites, site]
+    session.add(patient)
+    checkins.add(session, checkins.heal_question_for(patient, site, now, settings))
+
+
+def raise_alert(
+    session: Session, settings: Settings, patient: Patient, finding: triage.Finding, now: datetime
+) -> Raised:
+    """A new alert, notified at once; or, while one of its kind is open, a repeat counted on it."""
+    if finding.repeat_of is not None:
+        alert = session.get(Alert, finding.repeat_of)
+        if alert is not None and alert.status == AlertStatus.OPEN:
+            alert.repeats += 1
+            alert.last_repeat_at = now
+            alert.evidence_at = max(alert.evidence_at, finding.evidence_at)
+            session.add(alert)
+            log.info(
+                "patient %s: %s seen again, alert %s still open", patient.id, finding.kind, alert.id
+            )
+            return Raised(alert, new=False)
+    alert = Alert(
+        patient_id=patient.id,
+        kind=AlertKind(finding.kind.value),
+        severity=AlertSeverity(finding.severity.value),
+        reason=finding.reason[:300],
+        site=finding.site,
+        symptoms=sorted(finding.symptoms),
+        created_at=now,
+        evidence_at=finding.evidence_at,
+    )
+    session.add(alert)
+    session.flush()
+    log.warning("patient %s: %s alert %s: %s", patient.id, alert.kind, alert.id, alert.reason)
+    notify(session, settings, patient, alert, now)
+    return Raised(alert, new=True)
+
+
+def contacts_of(session: Session, patient_id: int) -> list[Contact]:
+    """The patient's contacts who can be reached, in escalation order."""
+    statement = select(Contact).where(
+        Contact.patient_id == patient_id, col(Contact.opted_out_at).is_(None)
+    )
+    return list(session.exec(statement.order_by(col(Contact.position))))
+
+
+def notify(
+    session: Session, settings: Settings, patient: Patient, alert: Alert, now: datetime
+) -> None:
+    """Send the alert one step further: urgent to every contact not yet told, routine to the next
+    one in order; when no contact is left, to the fallback address. Sets when to look again."""
+    waiting = [
+        c for c in contacts_of(session, patient.id or 0) if c.position > alert.notified_position
+    ]
+    urgent = alert.severity == AlertSeverity.URGENT
+    escalation = settings.escalation
+    wait = (
+        timedelta(minutes=escalation.urgent_ack_minutes)
+        if urgent
+        else timedelta(hours=escalation.routine_ack_hours)
+    )
+    chosen = waiting if urgent else waiting[:1]
+    if chosen:
+        sent_at = [_send(session, settings, patient, alert, c, now) for c in chosen]
+        alert.notified_position = chosen[-1].position
+        alert.escalate_at = max(sent_at) + wait
+    elif escalation.fallback_address and alert.fallback_at is None:
+        alert.fallback_at = _send(session, settings, patient, alert, None, now)
+        alert.escalate_at = None
+    else:
+        if alert.notified_position == 0:
+            log.error(
+                "alert %s for patient %s reaches no one: no contact, no fallback",
+                alert.id,
+                patient.id,
+            )
+        alert.escalate_at = None
+    session.add(alert)
+
+
+def _send(
+    session: Session,
+    settings: Settings,
+    patient: Patient,
+    alert: Alert,
+    contact: Contact | None,
+    now: datetime,
+) -> datetime:
+    """Queue one notice to ``contact`` (None: the fallback address); return when it goes out."""
+    fallback = contact is None
+    if contact is None:
+        address = settings.escalation.fallback_address
+        is_email = "@" in address
+        contact = Contact(
+            name="operator",
+            phone=None if is_email else address,
+            email=address if is_email else None,
+        )
+        zone = settings.default_zone
+        key = f"alert:{alert.id}:fallback"
+    else:
+        zone = ZoneInfo(contact.timezone or patient.timezone)
+        key = f"alert:{alert.id}:contact:{contact.id}"
+    send_at = now
+    if alert.severity == AlertSeverity.ROUTINE:
+        # Routine news waits for the morning; an urgent alert wakes people.
+        send_at = regimen.outside_quiet_hours(now, _waking(settings, zone, patient))
+    enqueue(
+        session,
+        key=key,
+        patient=patient,
+        kind=MessageKind.ALERT,
+        template="alert",
+        context={
+            "alert_id": alert.id,
+            "patient": patient.name,
+            "kind": str(alert.kind),
+            "severity": str(alert.severity),
+            "reason": alert.reason,
+            "escalated": alert.severity == AlertSeverity.ROUTINE and alert.notified_position > 0,
+            "fallback": fallback,
+        },
+        send_at=send_at,
+        now=now,
+        contact=contact,
+    )
+    return send_at
+
+
+def _waking(settings: Settings, zone: ZoneInfo, patient: Patient) -> regimen.Preferences:
+    schedule = settings.schedule
+    return regimen.Preferences(
+        zone=zone,
+        dose_time=patient.dose_time,
+        quiet_start=schedule.quiet_hours_start,
+        quiet_end=schedule.quiet_hours_end,
+    )
+
+
+def escalate_due(session: Session, settings: Settings, now: datetime, limit: int) -> int:
+    """Move every open alert whose acknowledgement time is up to its next person; return how many."""
+    due = session.exec(
+        select(Alert)
+        .where(
+            Alert.status == AlertStatus.OPEN,
+            col(Alert.escalate_at).is_not(None),
+            Alert.escalate_at <= now,
+        )
+        .order_by(col(Alert.escalate_at), col(Alert.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    alerts = list(due)
+    for alert in alerts:
+        patient = session.get(Patient, alert.patient_id)
+        assert patient is not None
+        log.warning("alert %s not acknowledged in time: escalating", alert.id)
+        notify(session, settings, patient, alert, now)
+    return len(alerts)
+
+
+def next_escalation(session: Session) -> datetime | None:
+    return session.exec(
+        select(sa.func.min(Alert.escalate_at)).where(Alert.status == AlertStatus.OPEN)
+    ).one()
+
+
+def open_alerts_for(session: Session, contacts: list[Contact]) -> list[Alert]:
+    """Open alerts about any patient these contact rows look after, newest first."""
+    patient_ids = {c.patient_id for c in contacts}
+    if not patient_ids:
+        return []
+    statement = select(Alert).where(
+        col(Alert.patient_id).in_(patient_ids), Alert.status == AlertStatus.OPEN
+    )
+    return list(
+        session.exec(statement.order_by(col(Alert.created_at).desc(), col(Alert.id).desc()))
+    )
+
+
+def acknowledge(
+    session: Session,
+    settings: Settings,
+    alert: Alert,
+    now: datetime,
+    by: Contact | None = None,
+) -> bool:
+    """Close the alert; everyone else who was told hears that it is taken care of. Returns False
+    if someone else acknowledged it first (two OKs at once: the first one counts)."""
+    session.refresh(alert, with_for_update=True)
+    if alert.status != AlertStatus.OPEN:
+        return False
+    alert.status, alert.acknowledged_at, alert.escalate_at = AlertStatus.ACKNOWLEDGED, now, None
+    alert.acknowledged_by = by.id if by else None
+    alert.acknowledged_note = f"{by.name} ({by.role})" if by else "the operator"
+    session.add(alert)
+    patient = session.get(Patient, alert.patient_id)
+    assert patient is not None
+    told = [
+        c
+        for c in contacts_of(session, alert.patient_id)
+        if c.position <= alert.notified_position and (by is None or c.id != by.id)
+    ]
+    for contact in told:
+        zone = ZoneInfo(contact.timezone or patient.timezone)
+        send_at = now
+        if alert.severity == AlertSeverity.ROUTINE:
+            send_at = regimen.outside_quiet_hours(now, _waking(settings, zone, patient))
+        enqueue(
+            session,
+            key=f"alert:{alert.id}:ack:contact:{contact.id}",
+            patient=patient,
+            kind=MessageKind.ALERT,
+            template="alert_acknowledged",
+            context={
+                "alert_id": alert.id,
+                "patient": patient.name,
+                "kind": str(alert.kind),
+                "by": alert.acknowledged_note,
+                "at": now.isoformat(),
+            },
+            send_at=send_at,
+            now=now,
+            contact=contact,
+        )
+    log.info("alert %s acknowledged by %s", alert.id, alert.acknowledged_note)
+    return True

@@ -1,0 +1,400 @@
+"""The red-flag rules of PRODUCT.md as pure functions: a patient's recent history in, findings out.
+
+Each finding carries a one-line reason in plain words, for the person who gets the alert. A finding
+is raised only on evidence newer than the last alert of its kind, so running the rules again on the
+same history finds nothing new; while an alert of the kind is still open, new evidence is reported
+as a repeat of it (recorded, not sent).
+
+Pure: values in, values out. No database, network or clock; ``zone`` only shapes the wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Protocol, TypeVar
+from zoneinfo import ZoneInfo
+
+from reminder.regimen import SITE_LABELS
+from reminder.replies import parse
+
+
+class Kind(StrEnum):
+    POSSIBLE_RELAPSE = "possible_relapse"
+    PSEUDO_RELAPSE = "pseudo_relapse"
+    INJECTION_SITE = "injection_site"
+    TOLERABILITY = "tolerability"
+    MOOD = "mood"
+    ADHERENCE = "adherence"
+
+
+class Severity(StrEnum):
+    URGENT = "urgent"  # every contact at once, quiet hours ignored
+    ROUTINE = "routine"  # one contact at a time, in waking hours
+
+
+RELAPSE = frozenset({Kind.POSSIBLE_RELAPSE, Kind.PSEUDO_RELAPSE})
+SYMPTOM_WORDS = {
+    "vision": "vision problems",
+    "numbness": "numbness or tingling",
+    "weakness": "weakness",
+    "balance": "balance or walking problems",
+    "bladder": "bladder problems",
+}
+_QUOTE_CHARS = 60
+T = TypeVar("T")
+
+
+class Thresholds(Protocol):
+    """The [triage] settings the rules read (reminder.config.Triage has exactly these)."""
+
+    flu_alert_score: int
+    flu_alert_checkins: int
+    site_alert_score: int
+    relapse_followup_hours: int
+    relapse_repeat_days: int
+    adherence_missed_doses: int
+    adherence_unanswered_checkins: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one reply said to a check-in or follow-up; None where it said nothing."""
+
+    at: datetime
+    flu: int | None = None
+    site_score: int | None = None
+    neuro: bool | None = None  # check-in: new or worse symptom; follow-up: still there
+    fever: bool | None = None
+    symptoms: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """A check-in, a relapse follow-up or a site question, with the answers it got.
+
+    ``status`` is a reminder.models.CheckInStatus value: planned, open, answered, incomplete,
+    unanswered or cancelled. ``parent_id`` links a follow-up to the check-in that reported the symptom.
+    """
+
+    id: int
+    kind: str  # "checkin", "followup" or "site_heal"
+    status: str
+    asked_at: datetime | None = None
+    closed_at: datetime | None = None
+    site: str | None = None
+    parent_id: int | None = None
+    answers: tuple[Answer, ...] = ()
+
+    def score(self, name: str) -> tuple[int, datetime] | None:
+        """The newest ``flu`` or ``site_score`` a reply gave, with when it was given."""
+        given = [(value, a.at) for a in self.answers if (value := getattr(a, name)) is not None]
+        return max(given, key=lambda pair: pair[1]) if given else None
+
+    def said_yes(self, name: str) -> tuple[bool, datetime] | None:
+        """The newest ``neuro`` or ``fever`` answer, with when it was given."""
+        given = [(value, a.at) for a in self.answers if (value := getattr(a, name)) is not None]
+        return max(given, key=lambda pair: pair[1]) if given else None
+
+    def symptoms(self) -> frozenset[str]:
+        return frozenset(s for answer in self.answers for s in answer.symptoms)
+
+    def fever(self) -> bool:
+        value = self.said_yes("fever")
+        return value is not None and value[0]
+
+
+@dataclass(frozen=True)
+class Said:
+    """Something the patient wrote, whatever it was about."""
+
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class DoseOutcome:
+    """A closed dose: "taken", "skipped" or "missed" (cancelled ones are left out)."""
+
+    day: date
+    status: str
+    closed_at: datetime
+    site: str | None = None
+
+
+@dataclass(frozen=True)
+class PastAlert:
+    """An alert already raised: what it covered, and whether it still waits for an OK."""
+
+    id: int
+    kind: Kind
+    created_at: datetime
+    evidence_at: datetime  # the newest evidence it accounts for
+    open: bool
+    symptoms: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class History:
+    prompts: Sequence[Prompt] = ()
+    said: Sequence[Said] = ()
+    doses: Sequence[DoseOutcome] = ()
+    alerts: Sequence[PastAlert] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a person must hear about. ``repeat_of`` names the open alert it repeats."""
+
+    kind: Kind
+    severity: Severity
+    reason: str
+    evidence_at: datetime
+    repeat_of: int | None = None
+    site: str | None = None
+    symptoms: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What a rule saw: ``times`` of the events that count, ``need`` of which must be new."""
+
+    kind: Kind
+    times: tuple[datetime, ...]
+    need: int
+    reason: str
+    site: str | None = None
+    symptoms: frozenset[str] = frozenset()
+
+
+def evaluate(history: History, rules: Thresholds, zone: ZoneInfo) -> list[Finding]:
+    """Every rule over ``history``: at most one finding per kind (one for both relapse kinds)."""
+    findings: list[Finding] = []
+    for evidence in (
+        _mood(history, zone),
+        _relapse(history, rules, zone),
+        _injection_site(history, rules, zone),
+        _tolerability(history, rules, zone),
+    ):
+        if evidence is not None and (finding := _decide(evidence, history, rules)) is not None:
+            findings.append(finding)
+    if (adherence := _adherence(history, rules, zone)) is not None:
+        findings.append(adherence)
+    return findings
+
+
+def group(kind: Kind) -> str:
+    """Kinds that share one open alert: a possible relapse and a pseudo-relapse are one story."""
+    return "relapse" if kind in RELAPSE else kind.value
+
+
+def _last_alert(history: History, kind: Kind) -> PastAlert | None:
+    same = [a for a in history.alerts if group(a.kind) == group(kind)]
+    return max(same, key=lambda a: (a.created_at, a.id)) if same else None
+
+
+def _decide(evidence: _Evidence, history: History, rules: Thresholds) -> Finding | None:
+    """Only evidence newer than the last alert of its kind counts: while that alert is open, as a
+    repeat of it; once acknowledged, as a new finding when there is enough of it (``need``)."""
+    if not evidence.times:
+        return None
+    newest = max(evidence.times)
+    severity = Severity.URGENT if evidence.kind == Kind.MOOD else Severity.ROUTINE
+    finding = Finding(
+        evidence.kind,
+        severity,
+        evidence.reason,
+        newest,
+        site=evidence.site,
+        symptoms=evidence.symptoms,
+    )
+    last = _last_alert(history, evidence.kind)
+    if last is not None and last.open:
+        if newest <= last.evidence_at:
+            return None
+        return replace(finding, repeat_of=last.id)
+    fresh = [t for t in evidence.times if last is None or t > last.evidence_at]
+    if len(fresh) < evidence.need:
+        return None
+    if (
+        last is not None
+        and evidence.kind in RELAPSE
+        and newest - last.created_at < timedelta(days=rules.relapse_repeat_days)
+        and not evidence.symptoms - last.symptoms
+    ):
+        return None  # the same relapse story within the window: no second alert
+    return finding
+
+
+def _mood(history: History, zone: ZoneInfo) -> _Evidence | None:
+    harmful = sorted((s for s in history.said if parse(s.text).self_harm), key=lambda s: s.at)
+    if not harmful:
+        return None
+    newest = harmful[-1]
+    return _Evidence(
+        Kind.MOOD,
+        tuple(s.at for s in harmful),
+        1,
+        f"wrote words of self-harm or suicide at {_when(newest.at, zone)}: {_quote(newest.text)}",
+    )
+
+
+def _relapse(history: History, rules: Thresholds, zone: ZoneInfo) -> _Evidence | None:
+    """A follow-up that says the symptom is still there, at least followup_hours after the "yes"."""
+    by_id = {p.id: p for p in history.prompts}
+    found: list[tuple[datetime, Prompt, Prompt, datetime]] = []
+    for followup in history.prompts:
+        if followup.kind != "followup" or (present := followup.said_yes("neuro")) is None:
+            continue
+        parent = by_id.get(followup.parent_id) if followup.parent_id is not None else None
+        reported = parent.said_yes("neuro") if parent is not None else None
+        if parent is None or reported is None or not reported[0] or not present[0]:
+            continue
+        if present[1] - reported[1] < timedelta(hours=rules.relapse_followup_hours):
+            continue
+        found.append((present[1], followup, parent, reported[1]))
+    if not found:
+        return None
+    at, followup, parent, reported_at = max(found, key=lambda item: item[0])
+    symptoms = parent.symptoms() | followup.symptoms()
+    fever = parent.fever() or followup.fever()
+    what = " and ".join(SYMPTOM_WORDS[s] for s in sorted(symptoms) if s in SYMPTOM_WORDS)
+    reason = (
+        f"new {what or 'or worse neurological symptom'} reported on {_day(reported_at, zone)} "
+        f"and still present on {_day(at, zone)}, "
+        + ("with fever (infection or heat can cause this)" if fever else "no fever")
+    )
+    kind = Kind.PSEUDO_RELAPSE if fever else Kind.POSSIBLE_RELAPSE
+    return _Evidence(kind, (at,), 1, reason, symptoms=frozenset(symptoms))
+
+
+def _injection_site(history: History, rules: Thresholds, zone: ZoneInfo) -> _Evidence | None:
+    """A site score at the threshold, or words of an injured site in anything the patient wrote."""
+    events: list[tuple[datetime, str | None, str]] = []
+    for prompt in history.prompts:
+        score = prompt.score("site_score") if prompt.kind == "checkin" else None
+        if score is not None and score[0] >= rules.site_alert_score:
+            reason = f"injection-site score {score[0]} at the check-in of {_day(score[1], zone)}"
+            events.append((score[1], prompt.site, reason))
+    for said in history.said:
+        if words := parse(said.text).site_words:
+            quoted = _list(f'"{word}"' for word in words)
+            reason = f"wrote {quoted} about the skin on {_day(said.at, zone)}"
+            events.append((said.at, _site_at(history, said.at), reason))
+    if not events:
+        return None
+    at, site, reason = max(events, key=lambda event: event[0])
+    where = f" ({SITE_LABELS[site]})" if site in SITE_LABELS else ""
+    return _Evidence(Kind.INJECTION_SITE, tuple(e[0] for e in events), 1, reason + where, site=site)
+
+
+def _site_at(history: History, moment: datetime) -> str | None:
+    """The site of the check-in answered at ``moment``, else of the last dose taken before it."""
+    for prompt in history.prompts:
+        if prompt.kind == "checkin" and any(a.at == moment for a in prompt.answers):
+            return prompt.site
+    taken = [d for d in history.doses if d.status == "taken" and d.closed_at <= moment and d.site]
+    return max(taken, key=lambda d: d.closed_at).site if taken else None
+
+
+def _tolerability(history: History, rules: Thresholds, zone: ZoneInfo) -> _Evidence | None:
+    """High flu-like scores on the last check-ins in a row; unanswered ones neither count nor break."""
+    scored = sorted(
+        (value[1], value[0])
+        for p in history.prompts
+        if p.kind == "checkin" and (value := p.score("flu")) is not None
+    )
+    run = _trailing(scored, lambda item: item[1] >= rules.flu_alert_score)
+    if len(run) < rules.flu_alert_checkins:
+        return None
+    shown = run[-rules.flu_alert_checkins :]
+    reason = (
+        f"flu-like score {_list(str(score) for _, score in shown)} at the check-ins of "
+        f"{_days([at for at, _ in shown], zone)} ({rules.flu_alert_score} or more, "
+        f"{rules.flu_alert_checkins} in a row)"
+    )
+    return _Evidence(
+        Kind.TOLERABILITY, tuple(at for at, _ in run), rules.flu_alert_checkins, reason
+    )
+
+
+def _adherence(history: History, rules: Thresholds, zone: ZoneInfo) -> Finding | None:
+    """Missed (or skipped) doses in a row, or unanswered check-ins and follow-ups in a row."""
+    doses = sorted(history.doses, key=lambda d: (d.day, d.closed_at))
+    missed = _trailing(doses, lambda d: d.status in ("missed", "skipped"))
+    asked = sorted(
+        (p for p in history.prompts if p.kind in ("checkin", "followup") and p.closed_at),
+        key=lambda p: p.closed_at or p.asked_at,
+    )
+    asked = [p for p in asked if p.status in ("answered", "incomplete", "unanswered")]
+    silent = _trailing(asked, lambda p: p.status == "unanswered")
+    candidates = []
+    if len(missed) >= rules.adherence_missed_doses:
+        shown = missed[-rules.adherence_missed_doses :]
+        what = _list(f"{_date(d.day)} {d.status}" for d in shown)
+        reason = f"{len(shown)} doses in a row not taken: {what}"
+        times = tuple(d.closed_at for d in missed)
+        candidates.append(_Evidence(Kind.ADHERENCE, times, rules.adherence_missed_doses, reason))
+    if len(silent) >= rules.adherence_unanswered_checkins:
+        shown_prompts = silent[-rules.adherence_unanswered_checkins :]
+        asked_on = _days((p.asked_at or p.closed_at for p in shown_prompts if p.closed_at), zone)
+        reason = f"no reply to {len(shown_prompts)} check-ins in a row (asked {asked_on})"
+        times = tuple(p.closed_at for p in silent if p.closed_at)
+        need = rules.adherence_unanswered_checkins
+        candidates.append(_Evidence(Kind.ADHERENCE, times, need, reason))
+    decided = [f for e in candidates if (f := _decide(e, history, rules)) is not None]
+    if not decided:
+        return None
+    # One alert covers both runs: it accounts for the newest evidence of either, even of a run too
+    # short to raise it, so a later pass does not count that evidence as a repeat.
+    newest = max(max(e.times) for e in candidates if e.times)
+    new = [f for f in decided if f.repeat_of is None]
+    chosen = new or decided
+    return Finding(
+        Kind.ADHERENCE,
+        Severity.ROUTINE,
+        "; ".join(f.reason for f in chosen),
+        newest,
+        repeat_of=chosen[0].repeat_of,
+    )
+
+
+def _trailing(items: Sequence[T], matches: Callable[[T], bool]) -> list[T]:
+    """The run of items at the end of ``items`` for which ``matches`` holds."""
+    run: list[T] = []
+    for item in reversed(items):
+        if not matches(item):
+            break
+        run.append(item)
+    return run[::-1]
+
+
+def _when(moment: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%H:%M} on {local:%a} {local.day} {local:%b}"
+
+
+def _day(moment: datetime, zone: ZoneInfo) -> str:
+    return _date(moment.astimezone(zone).date())
+
+
+def _date(day: date) -> str:
+    return f"{day.day} {day:%b}"
+
+
+def _days(moments: Iterable[datetime], zone: ZoneInfo) -> str:
+    return _list(_day(m, zone) for m in moments)
+
+
+def _list(items: Iterable[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    parts = [str(item) for item in items]
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+def _quote(text: str) -> str:
+    words = " ".join(text.split())
+    short = words if len(words) <= _QUOTE_CHARS else words[: _QUOTE_CHARS - 3].rstrip() + "..."
+    return f'"{short}"'
