@@ -33,6 +33,18 @@ def postgres_url_with_schema(schema: str) -> str:
     )
 
 
+def require_installed(path_or_name: str, package: str) -> None:
+    """Skip a test whose real server or browser is missing, except in CI, where it must be there."""
+    import shutil
+
+    if Path(path_or_name).exists() or shutil.which(path_or_name):
+        return
+    message = f"{path_or_name} is not installed (apt-get install {package})"
+    if os.environ.get("CI"):
+        pytest.fail(message + "; .ci/run installs it", pytrace=False)
+    pytest.skip(message)
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A migrated, empty database on each backend."""

@@ -1,0 +1,223 @@
+"""Replies by email: poll an IMAP mailbox, store each email raw, then apply it like an SMS reply.
+
+The pure parts (``reply_text``, ``strip_quoted``, ``message_key``, ``referenced_ids``) only read an
+email; ``poll`` does the I/O. For each unseen email in ``imap.folder``:
+
+1. it is fetched with ``BODY.PEEK[]``, which leaves it unseen;
+2. its reply text (the plain part, or the HTML part as text) loses quoted text and signatures;
+3. ``conversation.receive`` stores the raw source and that text in one transaction, then applies
+   the text exactly as it would an SMS (``provider_id`` is derived from the Message-ID, so an
+   email fetched twice is stored and applied once);
+4. only then is it flagged ``\\Seen``. A crash between 3 and 4 fetches it again next time, and the
+   unique ``provider_id`` makes that harmless.
+
+The sender is the address of the message the email answers (In-Reply-To, then References, matched
+against the Message-IDs we stored on sending) when there is one, else its From address. A sender we
+do not know is stored and not answered (``conversation`` decides that, as for SMS).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import html
+import logging
+import re
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr
+
+from imapclient import IMAPClient
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from reminder import conversation
+from reminder.clock import Clock
+from reminder.config import ConfigError, Settings
+from reminder.db import session_scope
+from reminder.models import Channel, Message
+
+log = logging.getLogger("reminder.imap")
+
+SEEN = b"\\Seen"
+_QUOTE_HEADER = re.compile(r"^\s*(on\s.+|le\s.+|am\s.+)\bwrote:\s*$", re.IGNORECASE)
+_QUOTE_HEADER_START = re.compile(r"^\s*on\s.+", re.IGNORECASE)
+_SIGNATURE = re.compile(
+    r"^\s*(sent from my \S.*|sent from (outlook|mail|yahoo mail).*|get outlook for \S.*"
+    r"|sent from my .*)$",
+    re.IGNORECASE,
+)
+_FORWARD = re.compile(
+    r"^\s*(-{2,}\s*original message\s*-{2,}|_{10,}|-{2,}\s*forwarded message\s*-{2,})\s*$",
+    re.IGNORECASE,
+)
+_OUTLOOK_HEADER = re.compile(r"^\s*from:\s.+", re.IGNORECASE)
+_TAGS = re.compile(r"<[^>]+>")
+_BLOCKS = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h\d)\b[^>]*>", re.IGNORECASE)
+_QUOTED_HTML = re.compile(r"<blockquote\b.*?</blockquote>", re.IGNORECASE | re.DOTALL)
+_HIDDEN_HTML = re.compile(r"<(style|script|head)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
+
+
+def strip_quoted(text: str) -> str:
+    """The new text of a reply: everything before the quote header ("On ... wrote:"), the
+    signature delimiter ("-- "), a "Sent from my iPhone" line or a forwarded block, without
+    lines quoted with ">"."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if line.rstrip() in ("--", "-- ") or line == "-- ":
+            break
+        if _SIGNATURE.match(line) or _FORWARD.match(line) or _QUOTE_HEADER.match(line):
+            break
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if _QUOTE_HEADER_START.match(line) and _QUOTE_HEADER.match(f"{line} {following}"):
+            break  # "On Tue, 3 Mar 2026 at 19:30, Care team <care@...>" / "wrote:"
+        if _OUTLOOK_HEADER.match(line) and kept and not kept[-1].strip():
+            break  # Outlook's "From: ..." block under a blank line
+        if line.lstrip().startswith(">"):
+            continue
+        kept.append(line)
+    return "\n".join(kept).strip()
+
+
+def html_to_text(markup: str) -> str:
+    markup = _HIDDEN_HTML.sub("", _QUOTED_HTML.sub("", markup))
+    return html.unescape(_TAGS.sub("", _BLOCKS.sub("\n", markup)))
+
+
+def reply_text(mail: EmailMessage) -> str:
+    """What the person wrote: the plain part (or the HTML part as text), quotes and signature gone."""
+    part = mail.get_body(("plain", "html"))
+    if part is None:
+        return ""
+    try:
+        content = part.get_content()
+    except (LookupError, ValueError):  # an unknown charset: read what can be read
+        content = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
+    if part.get_content_type() == "text/html":
+        content = html_to_text(str(content))
+    return strip_quoted(str(content))
+
+
+def referenced_ids(mail: EmailMessage) -> list[str]:
+    """The Message-IDs an email answers, nearest first: In-Reply-To, then References newest first."""
+    ids = re.findall(r"<[^<>\s]+>", str(mail.get("In-Reply-To", "")))
+    ids += reversed(re.findall(r"<[^<>\s]+>", str(mail.get("References", ""))))
+    return list(dict.fromkeys(ids))
+
+
+def message_key(mail: EmailMessage, raw: bytes) -> str:
+    """InboundMessage.provider_id of an email (64 characters at most, whatever the Message-ID)."""
+    identity = str(mail.get("Message-ID", "")).strip().encode() or raw
+    return "email:" + hashlib.sha256(identity).hexdigest()[:40]
+
+
+def sender_of(mail: EmailMessage) -> str:
+    return (
+        parseaddr(str(mail.get("From", "")))[1]
+        or (getaddresses([str(mail.get("Sender", ""))]) or [("", "")])[0][1]
+    )
+
+
+@dataclass
+class PollStats:
+    fetched: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    unknown: int = 0
+    answers: list[int] | None = None
+
+
+def receive_email(
+    engine: Engine, settings: Settings, clock: Clock, raw: bytes
+) -> conversation.Outcome:
+    """Store one email raw and apply its reply text, as the conversation does an SMS."""
+    mail = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(mail, EmailMessage)
+    sender = sender_of(mail)
+    references = referenced_ids(mail)
+    if references:
+        with session_scope(engine) as session:
+            rows = session.exec(
+                select(Message.provider_id, Message.to_address).where(
+                    col(Message.provider_id).in_(references), Message.channel == Channel.EMAIL
+                )
+            ).all()
+        by_id = dict(rows)
+        answered = next((by_id[ref] for ref in references if ref in by_id), None)
+        if answered:
+            sender = answered
+    return conversation.receive(
+        engine,
+        settings,
+        clock,
+        sender=sender or "(no sender)",
+        body=reply_text(mail),
+        channel=Channel.EMAIL,
+        provider_id=message_key(mail, raw),
+        raw=raw.decode("utf-8", "replace"),
+    )
+
+
+def connect(settings: Settings) -> IMAPClient:
+    config = settings.file.imap
+    password = settings.secrets.imap_password
+    if not config.host or not config.user:
+        raise ConfigError("imap.host and imap.user: both are needed to poll for email replies")
+    if password is None:
+        raise ConfigError("IMAP_PASSWORD: not set; imap.host is given, so it is needed")
+    context = ssl.create_default_context()
+    client = IMAPClient(
+        config.host,
+        port=config.port,
+        ssl=config.security == "tls",
+        ssl_context=context if config.security == "tls" else None,
+        timeout=config.timeout_seconds,
+    )
+    try:
+        if config.security == "starttls":
+            client.starttls(context)
+        client.login(config.user, password.get_secret_value())
+        client.select_folder(config.folder)
+    except BaseException:
+        client.shutdown()
+        raise
+    return client
+
+
+def poll(
+    engine: Engine,
+    settings: Settings,
+    clock: Clock,
+    connector: Callable[[Settings], IMAPClient] = connect,
+) -> PollStats:
+    """Fetch every unseen email, store and apply each, then flag it seen; see the module doc."""
+    stats = PollStats(answers=[])
+    client = connector(settings)
+    try:
+        uids = client.search(["UNSEEN"])
+        for uid in uids:
+            fetched = client.fetch([uid], [b"BODY.PEEK[]"]).get(uid, {})
+            raw = fetched.get(b"BODY[]")
+            if raw is None:
+                continue
+            stats.fetched += 1
+            outcome = receive_email(engine, settings, clock, bytes(raw))
+            # Stored (or stored before): only now is it marked seen.
+            client.add_flags([uid], [SEEN])
+            if outcome.duplicate:
+                stats.duplicates += 1
+                continue
+            stats.stored += 1
+            if outcome.parsed_as == conversation.UNKNOWN_SENDER:
+                stats.unknown += 1
+            stats.answers.extend(outcome.send_at_once())  # type: ignore[union-attr]
+    finally:
+        try:
+            client.logout()
+        except Exception:  # the connection may already be gone; nothing is lost by that
+            log.debug("IMAP logout failed", exc_info=True)
+    return stats

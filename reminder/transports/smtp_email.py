@@ -1,0 +1,178 @@
+"""Email through an SMTP server: multipart (plain text + HTML), a Message-ID we store, one-tap links.
+
+Each email carries the rendered text body, an autoescaped HTML part (``email/layout.html.j2``), a
+``List-Unsubscribe`` header with its one-click ``List-Unsubscribe-Post`` (RFC 8058), and signed links
+(reminder.links): "I took it" in reminders and nudges, the check-in form in check-ins, unsubscribe in
+all. The links are signed here, at send time, from the message row; they expire
+``links.expiry_hours`` after the message was due.
+
+Failures and what follows (the outbox acts on the TransportError raised here):
+
+==========================================  ====================================================
+4xx reply (greylisting, mailbox busy, 421)  transient: retried with backoff
+5xx reply (no such user, rejected)          permanent: the row ends ``failed`` with the reply
+authentication failed (535)                 transient, so fixing SMTP_PASSWORD drains the queue
+connection refused, timeout, disconnected   transient
+==========================================  ====================================================
+
+The Message-ID returned is what replies name in In-Reply-To, so the IMAP poller can match them.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid
+from typing import Any
+
+from jinja2 import TemplateError
+from sqlalchemy.engine import Engine
+
+from reminder.config import ConfigError, Settings
+from reminder.db import create_db_engine, session_scope
+from reminder.links import Action, html_templates, make_token, url
+from reminder.models import Message, MessageKind
+from reminder.transports import Outgoing, TransportError
+
+TAKEN_KINDS = (MessageKind.REMINDER, MessageKind.NUDGE)
+
+
+def require_smtp(settings: Settings) -> None:
+    where = settings.path or "reminder.toml"
+    if not settings.file.smtp.from_address:
+        raise ConfigError(f'{where}: smtp.from_address: required when transport.email = "smtp"')
+    if settings.file.smtp.user and settings.secrets.smtp_password is None:
+        raise ConfigError("SMTP_PASSWORD: not set; smtp.user is given, so it is needed")
+    if settings.secrets.secret_key is None:
+        raise ConfigError(
+            'REMINDER_SECRET_KEY: not set; transport.email = "smtp" signs the links in emails with it'
+        )
+
+
+class SmtpTransport:
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        require_smtp(settings)
+        self.settings = settings
+        self.config = settings.file.smtp
+        self.engine = engine or create_db_engine(settings.database_url)
+        self.sender = self.config.from_address
+        self.messages_per_second = 0.0
+        self.html = html_templates(settings)
+
+    def links(self, message_id: int) -> dict[str, str]:
+        """The signed links for one message row: ``unsubscribe`` always, plus ``taken`` or
+        ``checkin`` by its kind."""
+        with session_scope(self.engine) as session:
+            row = session.get(Message, message_id)
+            if row is None:
+                return {}
+            patient_id, kind, due = row.patient_id or 0, row.kind, row.send_at
+            to_contact = row.contact_id is not None
+        # An alert to the operator's fallback address names no one who could opt out.
+        operator = kind == MessageKind.ALERT and not to_contact
+        actions = [] if operator else [Action.UNSUBSCRIBE]
+        if not to_contact and kind in TAKEN_KINDS:
+            actions.append(Action.TAKEN)
+        if not to_contact and kind == MessageKind.CHECKIN:
+            actions.append(Action.CHECKIN)
+        return {
+            action.value: url(
+                self.settings,
+                action,
+                make_token(
+                    self.settings,
+                    patient_id=patient_id,
+                    message_id=message_id,
+                    action=action,
+                    now=due,
+                ),
+            )
+            for action in actions
+        }
+
+    def compose(self, outgoing: Outgoing) -> EmailMessage:
+        links = self.links(outgoing.message_id)
+        domain = self.sender.rpartition("@")[2] or None
+        email = EmailMessage()
+        email["From"] = formataddr((self.settings.messages.sender_name, self.sender))
+        email["To"] = outgoing.to
+        email["Subject"] = outgoing.subject or self.settings.messages.sender_name
+        email["Date"] = formatdate(localtime=False)
+        email["Message-ID"] = make_msgid(idstring=f"m{outgoing.message_id}", domain=domain)
+        if "unsubscribe" in links:
+            email["List-Unsubscribe"] = f"<{links['unsubscribe']}>"
+            email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        email.set_content(text_part(outgoing.body, links))
+        context: dict[str, Any] = {
+            "subject": email["Subject"],
+            "paragraphs": [p for p in outgoing.body.split("\n\n") if p.strip()],
+            "links": links,
+            "sender_name": self.settings.messages.sender_name,
+        }
+        email.add_alternative(
+            self.html.get_template("email/layout.html.j2").render(context), "html"
+        )
+        return email
+
+    def send(self, outgoing: Outgoing) -> str:
+        try:
+            email = self.compose(outgoing)
+        except TemplateError as exc:  # the operator's to fix; retrying cannot help
+            raise TransportError(f"email template error: {exc}"[:300], permanent=True) from None
+        try:
+            with self._connect() as client:
+                client.send_message(email)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reply = next(iter(exc.recipients.values()))
+            raise _classified(code, reply) from None
+        except smtplib.SMTPAuthenticationError as exc:
+            raise TransportError(
+                f"SMTP authentication failed ({exc.smtp_code}): check smtp.user and SMTP_PASSWORD",
+                code=str(exc.smtp_code),
+            ) from None
+        except smtplib.SMTPResponseException as exc:
+            raise _classified(exc.smtp_code, exc.smtp_error) from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise TransportError(f"SMTP connection failed: {exc!r}"[:300]) from None
+        return str(email["Message-ID"])
+
+    def _connect(self) -> smtplib.SMTP:
+        config = self.config
+        if config.security == "tls":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                config.host,
+                config.port,
+                timeout=config.timeout_seconds,
+                context=ssl.create_default_context(),
+            )
+        else:
+            client = smtplib.SMTP(config.host, config.port, timeout=config.timeout_seconds)
+        try:
+            if config.security == "starttls":
+                client.starttls(context=ssl.create_default_context())
+            if config.user:
+                password = self.settings.secrets.smtp_password
+                assert password is not None  # require_smtp refused the settings otherwise
+                client.login(config.user, password.get_secret_value())
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+
+def text_part(body: str, links: dict[str, str]) -> str:
+    lines = [body.rstrip(), ""]
+    if "taken" in links:
+        lines.append(f"Taken it? Tap to tell us: {links['taken']}")
+    if "checkin" in links:
+        lines.append(f"Answer in a short form: {links['checkin']}")
+    if "unsubscribe" in links:
+        lines += ["", f"To stop these emails: {links['unsubscribe']}"]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _classified(code: int, reply: bytes | str) -> TransportError:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    message = f"SMTP {code}: {text}"[:300]
+    return TransportError(message, permanent=500 <= code < 600, code=str(code))

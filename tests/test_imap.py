@@ -1,0 +1,266 @@
+"""Replies by email: quote stripping (pure), and polling a real IMAP server (dovecot) on loopback."""
+
+from __future__ import annotations
+
+import random
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+import pytest
+from imapclient import IMAPClient
+from sqlalchemy.engine import Engine
+from sqlmodel import col, select
+
+from reminder.app import Transports
+from reminder.clock import SimulatedClock
+from reminder.config import Settings
+from reminder.db import session_scope
+from reminder.email_replies import poll, strip_quoted
+from reminder.models import (
+    Channel,
+    Dose,
+    DoseStatus,
+    InboundMessage,
+    Message,
+    MessageKind,
+)
+from reminder.outbox import Outbox
+from reminder.render import Renderer
+from tests.mail_servers import (  # noqa: F401  (fixtures)
+    PATIENT_EMAIL,
+    SENDER,
+    ImapServer,
+    SmtpServer,
+    email_settings,
+    enrol_by_email,
+    imap_server_fixture,
+    smtp_server_fixture,
+    until_reminder,
+)
+
+# --- quote stripping ------------------------------------------------------------------------
+
+
+def test_a_gmail_reply_keeps_only_the_new_text() -> None:
+    text = (
+        "DONE left thigh\n\nOn Tue, Mar 3, 2026 at 7:30 PM Care team <care@clinic.example>"
+        " wrote:\n> It's time for your injection\n> Reply DONE\n"
+    )
+    assert strip_quoted(text) == "DONE left thigh"
+
+
+def test_a_quote_header_wrapped_over_two_lines_is_cut_too() -> None:
+    text = (
+        "3 1 N\n\nOn Wed, 4 Mar 2026 at 09:00, Your care team <care@clinic.example>\n"
+        "wrote:\n> How are you?"
+    )
+    assert strip_quoted(text) == "3 1 N"
+
+
+def test_sent_from_my_iphone_and_a_signature_are_dropped() -> None:
+    assert strip_quoted("Skip\n\nSent from my iPhone") == "Skip"
+    assert strip_quoted("later\n-- \nAnn Lee\nTeacher, Springfield") == "later"
+
+
+def test_lines_quoted_with_a_chevron_are_dropped_wherever_they_are() -> None:
+    assert strip_quoted("> Reply DONE when taken\nDONE\n>> older") == "DONE"
+
+
+def test_an_outlook_reply_stops_at_its_original_message_block() -> None:
+    text = "ok 12\n\n-----Original Message-----\nFrom: Care team\nSubject: Alert 12"
+    assert strip_quoted(text) == "ok 12"
+    assert strip_quoted("ok\n\nFrom: Care team <care@clinic.example>\nSent: Tuesday") == "ok"
+
+
+# --- against dovecot ------------------------------------------------------------------------
+
+
+def _settings(tmp_path: Path, database_url: str, smtp: SmtpServer, imap: ImapServer) -> Settings:
+    extra = f"""
+[imap]
+host = "127.0.0.1"
+port = {imap.port}
+security = "none"
+user = "{imap.user}"
+"""
+    return email_settings(tmp_path, database_url, smtp.port, extra, IMAP_PASSWORD=imap.password)
+
+
+def _deliver(imap: ImapServer, mail: EmailMessage) -> None:
+    with IMAPClient("127.0.0.1", port=imap.port, ssl=False) as client:
+        client.login(imap.user, imap.password)
+        client.append("INBOX", mail.as_bytes())
+
+
+def _unseen(imap: ImapServer) -> list[int]:
+    with IMAPClient("127.0.0.1", port=imap.port, ssl=False) as client:
+        client.login(imap.user, imap.password)
+        client.select_folder("INBOX")
+        return list(client.search(["UNSEEN"]))
+
+
+def _reply(sender: str, body: str, in_reply_to: str | None, clock: SimulatedClock) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"] = f"Ann Lee <{sender}>"
+    mail["To"] = SENDER
+    mail["Subject"] = "Re: Reminder: your injection today"
+    mail["Date"] = format_datetime(clock.now())
+    mail["Message-ID"] = make_msgid(domain="mail.example.org")
+    if in_reply_to:
+        mail["In-Reply-To"] = in_reply_to
+        mail["References"] = in_reply_to
+    mail.set_content(body)
+    return mail
+
+
+@pytest.fixture
+def reminded(
+    engine: Engine,
+    database_url: str,
+    clock: SimulatedClock,
+    tmp_path: Path,
+    smtp_server: SmtpServer,
+    imap_server: ImapServer,
+) -> tuple[Settings, str]:
+    """A patient reminded by email; returns the settings and the reminder's Message-ID."""
+    settings = _settings(tmp_path, database_url, smtp_server, imap_server)
+    until_reminder(engine, settings, clock, enrol_by_email(engine, settings, clock))
+    Outbox(
+        engine, settings, clock, Transports(settings, engine), Renderer(), rng=random.Random(1)
+    ).dispatch()
+    [mail] = smtp_server.received
+    return settings, str(mail["Message-ID"])
+
+
+def test_a_reply_with_quoted_text_is_stored_raw_applied_and_then_marked_seen(
+    engine: Engine,
+    clock: SimulatedClock,
+    imap_server: ImapServer,
+    reminded: tuple[Settings, str],
+) -> None:
+    settings, message_id = reminded
+    body = (
+        "DONE left thigh\n\nSent from my iPhone\n\nOn Tue, Mar 3, 2026 at 7:30 PM Your care team"
+        f" <{SENDER}> wrote:\n> It's time for your injection: 0.25 mL today\n"
+    )
+    reply = _reply(PATIENT_EMAIL, body, message_id, clock)
+    _deliver(imap_server, reply)
+    assert len(_unseen(imap_server)) == 1
+
+    stats = poll(engine, settings, clock)
+
+    assert (stats.fetched, stats.stored, stats.unknown) == (1, 1, 0)
+    assert _unseen(imap_server) == []
+    with session_scope(engine) as session:
+        inbound = session.exec(select(InboundMessage)).one()
+        dose = session.exec(select(Dose).order_by(col(Dose.id))).first()
+        answer = session.exec(select(Message).where(Message.kind == MessageKind.REPLY)).one()
+    assert inbound.channel == Channel.EMAIL and inbound.sender == PATIENT_EMAIL
+    assert inbound.body == "DONE left thigh"
+    assert inbound.raw is not None and str(reply["Message-ID"]) in inbound.raw
+    assert "wrote:" in inbound.raw
+    assert dose is not None and dose.status == DoseStatus.TAKEN and dose.site == "left_thigh"
+    assert answer.to_address == PATIENT_EMAIL and answer.channel == Channel.EMAIL
+    assert stats.answers == [answer.id]
+
+
+def test_a_reply_from_another_address_is_matched_by_in_reply_to(
+    engine: Engine,
+    clock: SimulatedClock,
+    imap_server: ImapServer,
+    reminded: tuple[Settings, str],
+) -> None:
+    settings, message_id = reminded
+    _deliver(imap_server, _reply("ann.lee@work.example", "done", message_id, clock))
+
+    poll(engine, settings, clock)
+
+    with session_scope(engine) as session:
+        inbound = session.exec(select(InboundMessage)).one()
+        dose = session.exec(select(Dose).order_by(col(Dose.id))).first()
+    assert inbound.sender == PATIENT_EMAIL and inbound.patient_id is not None
+    assert dose is not None and dose.status == DoseStatus.TAKEN
+
+
+def test_an_unknown_sender_is_stored_and_not_answered(
+    engine: Engine,
+    clock: SimulatedClock,
+    imap_server: ImapServer,
+    reminded: tuple[Settings, str],
+) -> None:
+    settings, _ = reminded
+    _deliver(imap_server, _reply("stranger@elsewhere.example", "DONE\n> quoted", None, clock))
+
+    stats = poll(engine, settings, clock)
+
+    assert (stats.stored, stats.unknown, stats.answers) == (1, 1, [])
+    assert _unseen(imap_server) == []
+    with session_scope(engine) as session:
+        inbound = session.exec(select(InboundMessage)).one()
+        replies = session.exec(select(Message).where(Message.kind == MessageKind.REPLY)).all()
+        dose = session.exec(select(Dose).order_by(col(Dose.id))).first()
+    assert inbound.sender == "stranger@elsewhere.example" and inbound.body == "DONE"
+    assert inbound.parsed_as == "unknown_sender" and inbound.raw is not None
+    assert replies == []
+    assert dose is not None and dose.status == DoseStatus.PENDING
+
+
+def test_an_email_fetched_again_before_it_was_marked_seen_is_applied_once(
+    engine: Engine,
+    clock: SimulatedClock,
+    imap_server: ImapServer,
+    reminded: tuple[Settings, str],
+) -> None:
+    settings, message_id = reminded
+    _deliver(imap_server, _reply(PATIENT_EMAIL, "DONE", message_id, clock))
+
+    class CrashesBeforeSeen(IMAPClient):
+        def add_flags(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            raise ConnectionResetError("the connection dropped")
+
+    def crashing(settings: Settings) -> IMAPClient:
+        client = CrashesBeforeSeen("127.0.0.1", port=settings.file.imap.port, ssl=False)
+        client.login(settings.file.imap.user, "imap-test-password")
+        client.select_folder("INBOX")
+        return client
+
+    with pytest.raises(ConnectionResetError):
+        poll(engine, settings, clock, connector=crashing)
+    assert len(_unseen(imap_server)) == 1
+
+    stats = poll(engine, settings, clock)
+
+    assert (stats.fetched, stats.duplicates, stats.stored) == (1, 1, 0)
+    assert _unseen(imap_server) == []
+    with session_scope(engine) as session:
+        assert len(session.exec(select(InboundMessage)).all()) == 1
+        assert (
+            len(session.exec(select(Message).where(Message.kind == MessageKind.REPLY)).all()) == 1
+        )
+
+
+def test_the_workers_mailbox_job_stores_a_reply_and_sends_its_answer_at_once(
+    engine: Engine,
+    clock: SimulatedClock,
+    imap_server: ImapServer,
+    smtp_server: SmtpServer,
+    reminded: tuple[Settings, str],
+) -> None:
+    import threading
+
+    from reminder.app import App
+    from reminder.daemon import MailboxLoop
+
+    settings, message_id = reminded
+    _deliver(imap_server, _reply(PATIENT_EMAIL, "LATER", message_id, clock))
+    outbox = Outbox(engine, settings, clock, Transports(settings, engine), Renderer())
+
+    MailboxLoop(App(settings, engine, clock), threading.Event(), outbox)()
+
+    assert _unseen(imap_server) == []
+    answer = smtp_server.received[-1]
+    assert answer["To"] == PATIENT_EMAIL and len(smtp_server.received) == 2
+    with session_scope(engine) as session:
+        reply = session.exec(select(Message).where(Message.kind == MessageKind.REPLY)).one()
+    assert reply.provider_id == answer["Message-ID"]

@@ -1,0 +1,182 @@
+"""The SMTP transport against a real SMTP server (aiosmtpd) on loopback."""
+
+from __future__ import annotations
+
+import random
+import smtplib
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import select
+
+from reminder.app import Transports
+from reminder.clock import SimulatedClock
+from reminder.db import session_scope
+from reminder.models import Message, MessageKind, MessageStatus
+from reminder.outbox import Outbox
+from reminder.render import Renderer
+from tests.mail_servers import (  # noqa: F401  (fixtures)
+    PATIENT_EMAIL,
+    SENDER,
+    SmtpServer,
+    email_settings,
+    enrol_by_email,
+    free_port,
+    parts,
+    smtp_server_fixture,
+    until_reminder,
+)
+
+
+def _outbox(engine: Engine, settings, clock: SimulatedClock) -> Outbox:  # type: ignore[no-untyped-def]
+    return Outbox(
+        engine, settings, clock, Transports(settings, engine), Renderer(), rng=random.Random(1)
+    )
+
+
+def _reminder(engine: Engine) -> Message:
+    with session_scope(engine) as session:
+        message = session.exec(select(Message).where(Message.kind == MessageKind.REMINDER)).one()
+        session.expunge(message)
+        return message
+
+
+def test_a_reminder_email_is_multipart_with_its_message_id_stored_and_unsubscribe_headers(
+    engine: Engine,
+    database_url: str,
+    clock: SimulatedClock,
+    tmp_path: Path,
+    smtp_server: SmtpServer,
+) -> None:
+    settings = email_settings(tmp_path, database_url, smtp_server.port)
+    patient_id = enrol_by_email(engine, settings, clock)
+    until_reminder(engine, settings, clock, patient_id)
+
+    stats = _outbox(engine, settings, clock).dispatch()
+
+    assert stats.sent == 1
+    [mail] = smtp_server.received
+    assert smtp_server.recorder.envelopes == [(SENDER, [PATIENT_EMAIL])]
+    assert mail["To"] == PATIENT_EMAIL
+    assert SENDER in mail["From"]
+    assert mail["Subject"] == "Reminder: your injection today"
+    stored = _reminder(engine)
+    assert stored.status == MessageStatus.SENT
+    assert stored.provider_id == mail["Message-ID"]
+    assert mail["Message-ID"].startswith("<") and mail["Message-ID"].endswith("@clinic.example>")
+    text, html = parts(mail)
+    assert "It's time for your injection: 0.25 mL" in text
+    assert "Taken it? Tap to tell us: http://127.0.0.1:8765/t/" in text
+    assert 'href="http://127.0.0.1:8765/t/' in html and "I took it" in html
+    unsubscribe = mail["List-Unsubscribe"]
+    assert unsubscribe.startswith("<http://127.0.0.1:8765/u/") and unsubscribe.endswith(">")
+    assert unsubscribe[1:-1] in text and unsubscribe[1:-1] in html
+    assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_the_html_part_escapes_what_a_patient_name_could_inject(
+    engine: Engine,
+    database_url: str,
+    clock: SimulatedClock,
+    tmp_path: Path,
+    smtp_server: SmtpServer,
+) -> None:
+    settings = email_settings(tmp_path, database_url, smtp_server.port)
+    patient_id = enrol_by_email(engine, settings, clock)
+    until_reminder(engine, settings, clock, patient_id)
+    with session_scope(engine) as session:
+        message = session.exec(select(Message)).one()
+        message.context = {**message.context, "name": "<script>x()</script>"}
+        session.add(message)
+
+    _outbox(engine, settings, clock).dispatch()
+
+    text, html = parts(smtp_server.received[0])
+    assert "<script>x()</script>" in text
+    assert "<script>" not in html and "&lt;script&gt;x()&lt;/script&gt;" in html
+
+
+def test_a_4xx_answer_is_retried_with_backoff_then_sent(
+    engine: Engine,
+    database_url: str,
+    clock: SimulatedClock,
+    tmp_path: Path,
+    smtp_server: SmtpServer,
+) -> None:
+    settings = email_settings(tmp_path, database_url, smtp_server.port)
+    until_reminder(engine, settings, clock, enrol_by_email(engine, settings, clock))
+    outbox = _outbox(engine, settings, clock)
+    smtp_server.recorder.answer = "451 4.3.0 greylisted, try again later"
+
+    first = outbox.dispatch()
+
+    message = _reminder(engine)
+    assert first.retried == 1 and message.status == MessageStatus.QUEUED
+    assert message.last_error is not None and message.last_error.startswith("SMTP 451")
+    assert message.next_attempt_at > clock.now()
+    smtp_server.recorder.answer = None
+    clock.advance(message.next_attempt_at - clock.now())
+    assert outbox.dispatch().sent == 1
+    message = _reminder(engine)
+    assert message.status == MessageStatus.SENT and message.attempts == 2
+    assert message.provider_id == smtp_server.received[0]["Message-ID"]
+
+
+def test_a_5xx_answer_fails_the_message_permanently_and_visibly(
+    engine: Engine,
+    database_url: str,
+    clock: SimulatedClock,
+    tmp_path: Path,
+    smtp_server: SmtpServer,
+) -> None:
+    settings = email_settings(tmp_path, database_url, smtp_server.port)
+    until_reminder(engine, settings, clock, enrol_by_email(engine, settings, clock))
+    smtp_server.recorder.answer = "550 5.1.1 mailbox unavailable"
+
+    stats = _outbox(engine, settings, clock).dispatch()
+
+    message = _reminder(engine)
+    assert stats.failed == 1 and message.status == MessageStatus.FAILED
+    assert message.failed_reason == "SMTP 550: 5.1.1 mailbox unavailable"
+    assert message.attempts == 1 and smtp_server.received == []
+
+
+def test_a_refused_connection_is_transient(
+    engine: Engine, database_url: str, clock: SimulatedClock, tmp_path: Path
+) -> None:
+    settings = email_settings(tmp_path, database_url, free_port())  # nothing listens there
+    until_reminder(engine, settings, clock, enrol_by_email(engine, settings, clock))
+
+    stats = _outbox(engine, settings, clock).dispatch()
+
+    message = _reminder(engine)
+    assert stats.retried == 1 and message.status == MessageStatus.QUEUED
+    assert message.last_error is not None and "SMTP connection failed" in message.last_error
+
+
+def test_a_refused_recipient_is_classified_by_its_code() -> None:
+    from reminder.transports.smtp_email import _classified
+
+    assert _classified(452, b"4.2.2 mailbox full").permanent is False
+    assert _classified(554, b"5.7.1 rejected").permanent is True
+    assert isinstance(smtplib.SMTPResponseException(550, b"x"), smtplib.SMTPException)
+
+
+def test_the_smtp_transport_is_built_from_the_configuration_and_refused_without_its_needs(
+    engine: Engine, database_url: str, tmp_path: Path
+) -> None:
+    from reminder.app import build_transport
+    from reminder.config import ConfigError
+    from reminder.models import Channel
+    from reminder.transports.smtp_email import SmtpTransport
+
+    settings = email_settings(tmp_path, database_url, 2525)
+    assert isinstance(build_transport(settings, Channel.EMAIL, engine), SmtpTransport)
+
+    without_key = email_settings(tmp_path, database_url, 2525, REMINDER_SECRET_KEY="")
+    with pytest.raises(ConfigError, match="REMINDER_SECRET_KEY"):
+        build_transport(without_key, Channel.EMAIL, engine)
+    with_user = email_settings(tmp_path, database_url, 2525, extra='user = "me"')
+    with pytest.raises(ConfigError, match="SMTP_PASSWORD"):
+        build_transport(with_user, Channel.EMAIL, engine)
