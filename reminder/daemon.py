@@ -16,7 +16,8 @@ import uvicorn
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from reminder import planner
-from reminder.app import App
+from reminder.app import App, Transports
+from reminder.outbox import Outbox
 
 log = logging.getLogger("reminder.daemon")
 
@@ -24,10 +25,10 @@ log = logging.getLogger("reminder.daemon")
 class Loop:
     """One pass of the daemon: plan what is due, then send what is queued."""
 
-    def __init__(self, app: App, stop: threading.Event) -> None:
+    def __init__(self, app: App, stop: threading.Event, outbox: Outbox | None = None) -> None:
         self.app = app
         self.stop = stop
-        self.outbox = app.outbox()
+        self.outbox = outbox or app.outbox()
 
     def __call__(self) -> None:
         try:
@@ -48,6 +49,33 @@ class Loop:
             )
 
 
+class MailboxLoop:
+    """One poll of the IMAP mailbox for email replies; their answers are sent at once."""
+
+    def __init__(self, app: App, stop: threading.Event, outbox: Outbox) -> None:
+        self.app = app
+        self.stop = stop
+        self.outbox = outbox
+
+    def __call__(self) -> None:
+        from reminder.email_replies import poll
+
+        try:
+            stats = poll(self.app.engine, self.app.settings, self.app.clock)
+            self.outbox.send_each_now(stats.answers or [], self.stop)
+        except Exception:
+            # The mail server may be down; an email not yet stored stays unseen and comes next time.
+            log.exception("mailbox poll failed; retrying at the next interval")
+            return
+        if stats.fetched:
+            log.info(
+                "mailbox: %d email(s), %d stored, %d from unknown senders",
+                stats.fetched,
+                stats.stored,
+                stats.unknown,
+            )
+
+
 def run_daemon(
     app: App,
     *,
@@ -59,9 +87,20 @@ def run_daemon(
     """Run until SIGTERM or SIGINT; a claimed message is either finished or handed back, never lost.
 
     If the web server stops on its own (it could not bind its port, say), everything stops and the
-    process exits with status 1.
+    process exits with status 1. A configuration fault (Twilio chosen without its token, say) is
+    raised as ConfigError before anything starts.
     """
     stop = threading.Event()
+    # One outbox for the tick and the web server's answers, so both share one pacer per sender.
+    transports = Transports(app.settings, app.engine)
+    transports.build_all()
+    outbox = app.outbox(transports)
+    loop = Loop(app, stop, outbox) if scheduler else None
+    web_app = None
+    if web:
+        from reminder.web import create_app
+
+        web_app = create_app(app, outbox)
     jobs: BackgroundScheduler | None = None
     server: uvicorn.Server | None = None
     server_thread: threading.Thread | None = None
@@ -73,25 +112,26 @@ def run_daemon(
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
 
-    if web:
-        from reminder.web import create_app
-
+    if web_app is not None:
         daemon = app.settings.daemon
         config = uvicorn.Config(
-            create_app(app),
+            web_app,
             host=host or daemon.host,
             port=port or daemon.port,
             log_level=app.settings.file.log_level.lower(),
+            # uvicorn's own logging setup would print its lines in its format, past ours: with
+            # none, they reach the one handler configure_logging set up (a JSON line each).
+            log_config=None,
             timeout_graceful_shutdown=3,
         )
         server = uvicorn.Server(config)
         # Off the main thread uvicorn installs no signal handlers; ours above stop everything together.
         server_thread = threading.Thread(target=server.run, name="web", daemon=True)
         server_thread.start()
-    if scheduler:
+    if loop is not None:
         jobs = BackgroundScheduler(timezone=UTC)
         jobs.add_job(
-            Loop(app, stop),
+            loop,
             "interval",
             seconds=app.settings.daemon.tick_seconds,
             id="tick",
@@ -100,6 +140,18 @@ def run_daemon(
             misfire_grace_time=None,
             next_run_time=app.clock.now(),
         )
+        imap = app.settings.file.imap
+        if imap.host:
+            jobs.add_job(
+                MailboxLoop(app, stop, outbox),
+                "interval",
+                seconds=imap.poll_seconds,
+                id="mailbox",
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=None,
+                next_run_time=app.clock.now(),
+            )
         jobs.start()
         log.info("worker started: a tick every %g s", app.settings.daemon.tick_seconds)
 
