@@ -2,7 +2,9 @@
 
 The raw text is stored first, in its own transaction, so nothing a patient writes is lost whatever
 happens next. A reply applies only to the one open dose, inside its window; a late reply is kept and
-answered, never moved to the next dose.
+answered, never moved to the next dose. Check-in answers go to the open check-in; a bare Y or N goes
+to whichever question was asked last. Every reply from a patient is then run past the red-flag
+rules, and words of self-harm are answered with the crisis text in the same request.
 """
 
 from __future__ import annotations
@@ -14,28 +16,36 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from reminder import regimen
+from reminder import checkins, escalation, regimen
 from reminder.clock import Clock
 from reminder.config import Settings
 from reminder.db import session_scope
 from reminder.enrolment import normalise_address
 from reminder.models import (
+    Alert,
+    AlertKind,
+    AlertSeverity,
     Channel,
+    CheckIn,
+    CheckInKind,
+    CheckInStatus,
     Contact,
     Dose,
     DoseStatus,
     InboundMessage,
     Message,
     MessageKind,
+    MessageStatus,
     Patient,
     PatientStatus,
 )
 from reminder.outbox import cancel_queued, enqueue
 from reminder.planner import last_taken_dose, open_dose, preferences, replan
-from reminder.replies import Intent, Reply, parse
+from reminder.replies import Answers, Intent, Problem, Reply, parse, read_scores
 
 log = logging.getLogger("reminder.conversation")
 
@@ -54,6 +64,16 @@ class Outcome:
     parsed_as: str | None
     outcome: str | None
     answer_message_id: int | None
+    # Urgent alert notices this message raised: a webhook sends them at once, with the answer.
+    urgent_message_ids: tuple[int, ...] = ()
+
+    def send_at_once(self) -> list[int]:
+        """The messages whoever received this text should send right away, not at the next tick:
+        the answer to the person and any urgent alert it raised (nothing for a provider's retry)."""
+        if self.duplicate:
+            return []
+        answer = [self.answer_message_id] if self.answer_message_id is not None else []
+        return answer + list(self.urgent_message_ids)
 
 
 def receive(
@@ -65,27 +85,50 @@ def receive(
     body: str,
     channel: Channel = Channel.SMS,
     provider_id: str | None = None,
+    raw: str | None = None,
 ) -> Outcome:
-    """Store an inbound message raw, then parse and apply it; a provider's retry is applied once."""
+    """Store an inbound message raw, then parse and apply it; a provider's retry is applied once.
+
+    ``raw``: an email's whole source, stored with it (``body`` is then the reply without quotes).
+    """
     now = clock.now()
     address = _storable(normalise_address(sender, settings.file.default_region))[:_SENDER_CHARS]
     body = _storable(body)
+    # One statement, so two web processes given the same provider retry store it once, no error.
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    store = (
+        dialect.insert(InboundMessage)
+        .values(
+            channel=channel,
+            sender=address,
+            body=body,
+            received_at=now,
+            provider_id=provider_id,
+            raw=raw,
+        )
+        .on_conflict_do_nothing(index_elements=["provider_id"])
+        .returning(InboundMessage.id)
+    )
     with session_scope(engine) as session:
-        if provider_id is not None:
+        inbound_id = session.execute(store).scalar_one_or_none()
+        if inbound_id is None:
             seen = session.exec(
                 select(InboundMessage).where(InboundMessage.provider_id == provider_id)
-            ).first()
-            if seen is not None:
-                return Outcome(seen.id or 0, True, seen.parsed_as, seen.outcome, None)
-        inbound = InboundMessage(
-            channel=channel, sender=address, body=body, received_at=now, provider_id=provider_id
-        )
-        session.add(inbound)
+            ).one()
+            return Outcome(seen.id or 0, True, seen.parsed_as, seen.outcome, None)
     with session_scope(engine) as session:
-        inbound = session.get(InboundMessage, inbound.id)
+        inbound = session.get(InboundMessage, inbound_id)
         assert inbound is not None
-        answer_id = Conversation(session, settings, now).apply(inbound)
-        return Outcome(inbound.id or 0, False, inbound.parsed_as, inbound.outcome, answer_id)
+        applied = Conversation(session, settings, now)
+        answer_id = applied.apply(inbound)
+        return Outcome(
+            inbound.id or 0,
+            False,
+            inbound.parsed_as,
+            inbound.outcome,
+            answer_id,
+            applied.urgent_message_ids(),
+        )
 
 
 class Conversation:
@@ -95,6 +138,23 @@ class Conversation:
         self.session = session
         self.settings = settings
         self.now = now
+        self.replan_needed = False
+        self.raised: list[escalation.Raised] = []
+
+    def urgent_message_ids(self) -> tuple[int, ...]:
+        """The notices of urgent alerts raised by this message, to send without waiting a tick."""
+        keys = [
+            f"alert:{r.alert.id}:%"
+            for r in self.raised
+            if r.new and r.alert.severity == AlertSeverity.URGENT
+        ]
+        if not keys:
+            return ()
+        statement = select(Message.id).where(
+            sa.or_(*(col(Message.idempotency_key).like(key) for key in keys)),
+            Message.status == MessageStatus.QUEUED,
+        )
+        return tuple(sorted(i for i in self.session.exec(statement) if i is not None))
 
     def apply(self, inbound: InboundMessage) -> int | None:
         patient = self.session.exec(
@@ -121,11 +181,33 @@ class Conversation:
             return self._from_contact(contact, reply, inbound)
         assert patient.id is not None
         inbound.patient_id = patient.id
+        self.session.flush()  # so the red-flag rules below read this message among the patient's
+        injured_before = set(patient.injured_sites)
         answer, context = self._answer(patient, reply, inbound)
+        raised = self.raised = escalation.review(self.session, self.settings, patient, self.now)
+        if raised or self.replan_needed:
+            self._replan(patient)
+        reached = [r.alert for r in raised if r.new and _reached(r.alert)]
+        if answer in ("checkin_recorded", "followup_recorded", "checkin_partial"):
+            context["alerted"] = bool(reached)
+            flagged = set(patient.injured_sites) - injured_before
+            context["injured_site"] = sorted(flagged)[0] if flagged else None
+        if reply.self_harm:
+            # Whatever else it said, and whatever the patient's status: the crisis text, now.
+            answer, context = self._crisis(inbound, raised)
         self.session.add(patient)
         if answer is None:
             return None
         return self._queue_answer(patient, inbound, answer, context)
+
+    def _crisis(
+        self, inbound: InboundMessage, raised: list[escalation.Raised]
+    ) -> tuple[str, dict[str, Any]]:
+        mood = next((r.alert for r in raised if r.alert.kind == AlertKind.MOOD), None)
+        note = f"self-harm words: crisis text sent, alert {mood.id if mood else '?'}"
+        inbound.outcome = f"{note}; {inbound.outcome or ''}".rstrip("; ")[:200]
+        alerted = mood is not None and _reached(mood)
+        return "crisis", {"crisis_text": self.settings.messages.crisis_text, "alerted": alerted}
 
     def _answer(
         self, patient: Patient, reply: Reply, inbound: InboundMessage
@@ -141,7 +223,7 @@ class Conversation:
             return self._start(patient, inbound)
         if intent == Intent.HELP:
             inbound.outcome = "help sent"
-            return "help", {"question": self._question(patient)}
+            return "help", {"question": self._question(patient)[0]}
         if patient.status == PatientStatus.OPTED_OUT:
             inbound.outcome = "opted out: stored, not answered"
             return None, {}
@@ -152,6 +234,16 @@ class Conversation:
         if patient.status == PatientStatus.PAUSED:
             inbound.outcome = "paused: stored"
             return "paused", {"until": _iso(patient.paused_until)}
+        if intent in (Intent.YES, Intent.NO):
+            _, prompt = self._question(patient)
+            if prompt is not None and (
+                prompt.kind == CheckInKind.SITE_HEAL or "neuro" in checkins.missing(prompt)
+            ):
+                return self._yes_no(patient, inbound, prompt, intent == Intent.YES)
+        if intent == Intent.CHECKIN and reply.answers is not None:
+            return self._checkin(patient, inbound, reply.answers)
+        if intent == Intent.HEALED:
+            return self._healed(patient, inbound, reply.site)
         if intent in (Intent.TAKEN, Intent.YES):
             return self._taken(patient, inbound, reply)
         if intent == Intent.SKIP:
@@ -159,14 +251,166 @@ class Conversation:
         if intent == Intent.SNOOZE:
             return self._snooze(patient, inbound, reply.minutes)
         inbound.outcome = "not understood: stored, answered with help"
-        return "not_understood", {"question": self._question(patient)}
+        return "not_understood", {"question": self._question(patient)[0]}
 
-    def _question(self, patient: Patient) -> str | None:
-        """What the patient was last asked, so the help text fits it."""
+    def _question(self, patient: Patient) -> tuple[str | None, CheckIn | None]:
+        """What the patient was last asked and still owes an answer to: the question awaiting
+        answers that was asked most recently, or the open dose, whose latest reminder counts as
+        its asking. A bare Y or N goes there, so "Y" after a check-in is a symptom and after a
+        reminder a dose."""
+        prompts = [p for p in self._answerable(patient) if checkins.missing(p)]
+        prompt = _newest(prompts)
         dose = open_dose(self.session, patient.id or 0)
-        return "dose" if dose is not None and self._answerable(patient, dose) else None
+        if dose is not None and self._dose_answerable(patient, dose):
+            reminded = self.session.exec(
+                select(sa.func.max(Message.sent_at)).where(
+                    Message.dose_id == dose.id,
+                    col(Message.kind).in_([MessageKind.REMINDER, MessageKind.NUDGE]),
+                )
+            ).one()
+            asked = checkins.last_asked(prompt) if prompt else None
+            if prompt is None or (reminded is not None and asked is not None and reminded > asked):
+                return "dose", None
+        return (str(prompt.kind), prompt) if prompt is not None else (None, None)
 
-    def _answerable(self, patient: Patient, dose: Dose) -> bool:
+    def _answerable(self, patient: Patient) -> list[CheckIn]:
+        return checkins.answerable(self.session, patient.id or 0, self.now)
+
+    def _yes_no(
+        self, patient: Patient, inbound: InboundMessage, prompt: CheckIn, yes: bool
+    ) -> tuple[str, dict[str, Any]]:
+        if prompt.kind == CheckInKind.SITE_HEAL:
+            if yes:
+                return self._healed(patient, inbound, prompt.site)
+            checkins.apply(prompt, self.now, inbound.body, neuro=False)
+            checkins.close(prompt, self.now, CheckInStatus.ANSWERED)
+            self.session.add(prompt)
+            self.replan_needed = True  # the planner asks again in site_heal_ask_days
+            inbound.outcome = f"site {prompt.site} not healed yet"
+            days = self.settings.triage.site_heal_ask_days
+            return "not_healed", {"site": prompt.site, "days": days}
+        return self._record(patient, inbound, prompt, Answers(neuro=yes))
+
+    def _checkin(
+        self, patient: Patient, inbound: InboundMessage, answers: Answers
+    ) -> tuple[str, dict[str, Any]]:
+        """Scores go to the open check-in; Y, N, FEVER or a symptom alone to the question asked last."""
+        if answers.problem is not None:
+            return self._correction(inbound, answers.problem, answers.detail)
+        prompts = [p for p in self._answerable(patient) if p.kind != CheckInKind.SITE_HEAL]
+        checkin = _newest(p for p in prompts if p.kind == CheckInKind.CHECKIN)
+        symptom = {"symptom": answers.neuro is True}
+        if answers.flu is not None or answers.site is not None or answers.bare:
+            if checkin is None:
+                inbound.outcome = "check-in answers, but no check-in open: stored"
+                return "no_checkin", symptom
+            flu, site, problem = read_scores(
+                answers,
+                flu_known=checkin.flu_score is not None,
+                site_known=checkin.site_score is not None,
+            )
+            if problem is not None:
+                return self._correction(inbound, problem, " ".join(map(str, answers.bare)))
+            return self._record(
+                patient,
+                inbound,
+                checkin,
+                Answers(
+                    flu=flu,
+                    site=site,
+                    neuro=answers.neuro,
+                    fever=answers.fever,
+                    symptoms=answers.symptoms,
+                ),
+            )
+        asked = [p for p in prompts if p.kind in (CheckInKind.CHECKIN, CheckInKind.FOLLOWUP)]
+        if answers.neuro is not None:
+            asked = [p for p in asked if p.neuro is None] or asked
+        target = _newest(asked)
+        if target is None:
+            inbound.outcome = "check-in answers, but no check-in open: stored"
+            return "no_checkin", symptom
+        return self._record(patient, inbound, target, answers)
+
+    def _correction(
+        self, inbound: InboundMessage, problem: Problem, detail: str
+    ) -> tuple[str, dict[str, Any]]:
+        """A specific correction; nothing from the reply is applied, never a silent guess."""
+        inbound.outcome = f"check-in answers not applied: {problem}"
+        return "checkin_correction", {"problem": problem.value, "detail": detail}
+
+    def _record(
+        self, patient: Patient, inbound: InboundMessage, prompt: CheckIn, answers: Answers
+    ) -> tuple[str, dict[str, Any]]:
+        had_symptom = prompt.neuro is True
+        checkins.apply(
+            prompt,
+            self.now,
+            inbound.body,
+            flu=answers.flu,
+            site=answers.site,
+            neuro=answers.neuro,
+            fever=answers.fever,
+            symptoms=answers.symptoms,
+        )
+        self.session.add(prompt)
+        self.replan_needed = True
+        inbound.outcome = f"{prompt.kind} {prompt.id}: {_summary(prompt)}"[:200]
+        if prompt.kind == CheckInKind.FOLLOWUP:
+            return "followup_recorded", {"present": prompt.neuro, "fever": prompt.fever is True}
+        followup = None
+        if prompt.neuro is True and (not had_symptom or answers.symptoms):
+            followup = self._follow_up(prompt)
+        values = {
+            "flu": prompt.flu_score,
+            "site_score": prompt.site_score,
+            "neuro": prompt.neuro,
+            "fever": prompt.fever is True,
+            "followup_at": _iso(followup.due_at) if followup else None,
+        }
+        if missing := checkins.missing(prompt):
+            return "checkin_partial", values | {"missing": missing}
+        return "checkin_recorded", values
+
+    def _follow_up(self, checkin: CheckIn) -> CheckIn:
+        """Start the relapse screen, or add the symptoms named now to the one already running."""
+        running = next(
+            (
+                p
+                for p in checkins.live(self.session, checkin.patient_id)
+                if p.kind == CheckInKind.FOLLOWUP
+            ),
+            None,
+        )
+        if running is not None:
+            running.symptoms = sorted(set(running.symptoms) | set(checkin.symptoms))
+            self.session.add(running)
+            return running
+        return checkins.add(self.session, checkins.followup_for(checkin, self.now, self.settings))
+
+    def _healed(
+        self, patient: Patient, inbound: InboundMessage, site: str | None
+    ) -> tuple[str, dict[str, Any]]:
+        injured = list(patient.injured_sites)
+        if not injured:
+            inbound.outcome = "healed, but no site is marked injured"
+            return "not_injured", {}
+        if site is None and len(injured) == 1:
+            site = injured[0]
+        if site not in injured:
+            inbound.outcome = "healed: which site? asked"
+            return "healed_which", {"sites": injured}
+        patient.injured_sites = [s for s in injured if s != site]
+        for prompt in checkins.live(self.session, patient.id or 0):
+            if prompt.kind == CheckInKind.SITE_HEAL and prompt.site == site:
+                checkins.apply(prompt, self.now, inbound.body)
+                checkins.close(prompt, self.now, CheckInStatus.ANSWERED)
+                self.session.add(prompt)
+        self.replan_needed = True
+        inbound.outcome = f"site {site} healed: back in rotation"
+        return "healed", {"site": site}
+
+    def _dose_answerable(self, patient: Patient, dose: Dose) -> bool:
         """A dose can be answered from the start of its local day until its window closes."""
         day_start = regimen.at_local(dose.day, time(0, 0), ZoneInfo(patient.timezone))
         return day_start <= self.now < dose.window_end
@@ -184,7 +428,7 @@ class Conversation:
         self, patient: Patient, inbound: InboundMessage, reply: Reply
     ) -> tuple[str, dict[str, Any]]:
         dose = open_dose(self.session, patient.id or 0)
-        if dose is None or not self._answerable(patient, dose):
+        if dose is None or not self._dose_answerable(patient, dose):
             last = last_taken_dose(self.session, patient.id or 0)
             if (
                 last is not None
@@ -221,7 +465,7 @@ class Conversation:
 
     def _skip(self, patient: Patient, inbound: InboundMessage) -> tuple[str, dict[str, Any]]:
         dose = open_dose(self.session, patient.id or 0)
-        if dose is None or not self._answerable(patient, dose):
+        if dose is None or not self._dose_answerable(patient, dose):
             inbound.outcome = "no dose open: stored"
             return "no_dose", {"next_at": self._next_at(patient)}
         dose.status, dose.closed_at, dose.snoozed_until = DoseStatus.SKIPPED, self.now, None
@@ -235,7 +479,7 @@ class Conversation:
         self, patient: Patient, inbound: InboundMessage, minutes: int | None
     ) -> tuple[str, dict[str, Any]]:
         dose = open_dose(self.session, patient.id or 0)
-        if dose is None or not self._answerable(patient, dose):
+        if dose is None or not self._dose_answerable(patient, dose):
             inbound.outcome = "no dose open: stored"
             return "no_dose", {"next_at": self._next_at(patient)}
         wait = timedelta(minutes=minutes or self.settings.schedule.snooze_minutes)
@@ -274,7 +518,7 @@ class Conversation:
             self.now,
             None,
         )
-        _withdraw_open_dose(self.session, patient, "opted out")
+        _withdraw_open_dose(self.session, patient, "opted out", self.now)
         inbound.outcome = "opted out"
         return "opted_out", {"sender_name": self.settings.messages.sender_name}
 
@@ -304,12 +548,64 @@ class Conversation:
             answer, context = "opted_in", sender_name
         elif reply.intent == Intent.HELP:
             answer, context = "help", {"question": None}
+        elif reply.intent == Intent.OK:
+            answer, context, patient = self._acknowledge(contact, reply.ref, inbound)
         else:
             inbound.outcome = f"from contact {contact.id} of patient {contact.patient_id}: stored"
             return None
-        inbound.outcome = f"contact {contact.id}: {answer}"
+        inbound.outcome = inbound.outcome or f"contact {contact.id}: {answer}"
         self.session.add(contact)
         return self._queue_answer(patient, inbound, answer, context, contact=contact)
+
+    def _acknowledge(
+        self, contact: Contact, ref: int | None, inbound: InboundMessage
+    ) -> tuple[str, dict[str, Any], Patient]:
+        """OK acknowledges the newest open alert sent to this person; OK 12 names one, for a nurse
+        who looks after several patients."""
+        rows = list(
+            self.session.exec(
+                select(Contact).where(
+                    sa.or_(Contact.phone == inbound.sender, Contact.email == inbound.sender)
+                )
+            )
+        )
+        position = {row.patient_id: row.position for row in rows}
+        open_alerts = escalation.open_alerts_for(self.session, rows)
+        if ref is not None:
+            alert = next((a for a in open_alerts if a.id == ref), None)
+        else:
+            told = [a for a in open_alerts if position[a.patient_id] <= a.notified_position]
+            alert = (told or open_alerts or [None])[0]
+        home = self.session.get(Patient, alert.patient_id if alert else contact.patient_id)
+        assert home is not None
+        if alert is None:
+            others = self._alert_list(open_alerts)
+            if ref is not None:
+                inbound.outcome = f"OK {ref}: no such open alert for this contact"
+                return "alert_not_found", {"ref": ref, "others": others}, home
+            inbound.outcome = "OK: no open alert"
+            return "no_open_alert", {}, home
+        by = next(row for row in rows if row.patient_id == alert.patient_id)
+        if escalation.acknowledge(self.session, self.settings, alert, self.now, by):
+            inbound.outcome = f"alert {alert.id} acknowledged by contact {by.id}"
+        else:
+            inbound.outcome = (
+                f"alert {alert.id} was acknowledged meanwhile by {alert.acknowledged_note}"
+            )
+        context = {
+            "alert_id": alert.id,
+            "patient": home.name,
+            "kind": str(alert.kind),
+            "others": self._alert_list([a for a in open_alerts if a.id != alert.id]),
+        }
+        return "alert_acknowledged", context, home
+
+    def _alert_list(self, alerts: list[Alert]) -> list[dict[str, Any]]:
+        listed = []
+        for alert in alerts:
+            patient = self.session.get(Patient, alert.patient_id)
+            listed.append({"id": alert.id, "patient": patient.name if patient else "?"})
+        return listed
 
     def _provider_answers(self, answer: str, inbound: InboundMessage) -> bool:
         """Twilio Advanced Opt-Out answers STOP/START/HELP itself; a second answer would confuse."""
@@ -361,7 +657,7 @@ def pause(session: Session, patient: Patient, until: datetime, now: datetime) ->
         until,
         until,
     )
-    _withdraw_open_dose(session, patient, "paused")
+    _withdraw_open_dose(session, patient, "paused", now)
     session.add(patient)
 
 
@@ -373,14 +669,39 @@ def resume(session: Session, patient: Patient, settings: Settings, now: datetime
     replan(session, patient, settings, now)
 
 
-def _withdraw_open_dose(session: Session, patient: Patient, reason: str) -> None:
+def _withdraw_open_dose(session: Session, patient: Patient, reason: str, now: datetime) -> None:
     dose = open_dose(session, patient.id or 0)
     if dose is not None:
         dose.status, dose.closed_at = DoseStatus.CANCELLED, None
         session.add(dose)
-    # Lab reminders and queued reminders alike wait for the patient to be back.
-    cancel_queued(session, reason=reason, patient_id=patient.id)
+    # Lab reminders and queued reminders alike wait for the patient to be back; alerts queued for
+    # their contacts (contact_id set) still go out. Questions are withdrawn too: one never asked
+    # must not count as unanswered.
+    cancel_queued(session, reason=reason, patient_id=patient.id, contact_id=None)
+    checkins.withdraw(session, patient.id or 0, reason, now)
     session.flush()
+
+
+def _newest(prompts: Any) -> CheckIn | None:
+    """The question asked most recently."""
+    return max(prompts, key=lambda p: (checkins.last_asked(p), p.id or 0), default=None)
+
+
+def _reached(alert: Alert) -> bool:
+    """Whether an alert went to anyone: a contact, or the fallback address."""
+    return alert.notified_position > 0 or alert.fallback_at is not None
+
+
+def _summary(prompt: CheckIn) -> str:
+    parts = [
+        f"flu {prompt.flu_score}" if prompt.flu_score is not None else "",
+        f"site {prompt.site_score}" if prompt.site_score is not None else "",
+        {True: "symptom yes", False: "symptom no", None: ""}[prompt.neuro],
+        "fever" if prompt.fever else "",
+        " ".join(prompt.symptoms),
+    ]
+    state = "answered" if prompt.status == CheckInStatus.ANSWERED else "partly answered"
+    return f"{state}: " + ", ".join(p for p in parts if p)
 
 
 def _storable(text: str) -> str:

@@ -1,26 +1,36 @@
-"""The outbox: write message rows once, claim the due ones atomically, send, record, retry with backoff."""
+"""The outbox: write message rows once, claim the due ones atomically, send, record, retry with backoff.
+
+It is also the block list: whatever a provider does, nothing but the answer to their own words goes to
+a person who opted out, and a provider's "recipient opted out" error opts them out here too.
+"""
 
 from __future__ import annotations
 
 import logging
 import random
+import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from reminder.clock import Clock
-from reminder.config import Settings
+from reminder.config import ConfigError, Settings
 from reminder.db import session_scope
 from reminder.models import (
+    Alert,
+    AlertStatus,
     Channel,
     Contact,
+    Dose,
+    DoseStatus,
     Message,
     MessageKind,
     MessageStatus,
@@ -28,7 +38,16 @@ from reminder.models import (
     PatientStatus,
 )
 from reminder.render import Renderer, RenderError
-from reminder.transports import Outgoing, Transport, TransportError
+from reminder.sms import count_segments
+from reminder.transports import (
+    DELIVERED_WORDS,
+    FAILED_WORDS,
+    DeliveryReport,
+    Outgoing,
+    Transport,
+    TransportError,
+    rank_of,
+)
 
 log = logging.getLogger("reminder.outbox")
 
@@ -36,6 +55,21 @@ log = logging.getLogger("reminder.outbox")
 TIME_BOUND_KINDS = frozenset(
     {MessageKind.REMINDER, MessageKind.NUDGE, MessageKind.CHECKIN, MessageKind.FOLLOWUP}
 )
+# last_error of a message whose send may have reached the provider: it is retried at most once more.
+AMBIGUOUS = "[ambiguous] "
+MID_SEND = (
+    "the worker's claim expired while it was sending this message; it may have reached the provider"
+)
+NOT_SENT = "the worker's claim expired before it sent this message"
+SENT_TWICE = "not retried: two sends may have reached the provider (it may have arrived)"
+
+# Waits out a pacing delay; returns True when ``stop`` was set meanwhile.
+Pause = Callable[[timedelta, threading.Event | None], bool]
+
+
+def wait_on_stop(delay: timedelta, stop: threading.Event | None) -> bool:
+    """The real wait: blocks on the stop event, so a shutdown cuts it short."""
+    return (stop or threading.Event()).wait(delay.total_seconds())
 
 
 def enqueue(
@@ -51,10 +85,12 @@ def enqueue(
     dose_id: int | None = None,
     contact: Contact | None = None,
     cancelled_because: str | None = None,
+    by_email: bool = False,
 ) -> bool:
     """Write one message row unless its idempotency key exists; return whether it was written.
 
-    The message goes to ``contact`` when given (about ``patient``), else to the patient.
+    The message goes to ``contact`` when given (about ``patient``), else to the patient, by their
+    usual channel, or to their email address when ``by_email``.
 
     ``INSERT ... ON CONFLICT DO NOTHING`` makes a repeated or concurrent tick harmless: the second
     writer of the same key finds it taken and writes nothing.
@@ -64,8 +100,10 @@ def enqueue(
         "patient_id": patient.id,
         "contact_id": contact.id if contact else None,
         "dose_id": dose_id,
-        "channel": (contact or patient).channel.value,
-        "to_address": (contact or patient).address,
+        "channel": Channel.EMAIL.value if by_email else (contact or patient).channel.value,
+        "to_address": ((contact or patient).email or "")
+        if by_email
+        else (contact or patient).address,
         "kind": kind.value,
         "template": template,
         "context": {"tz": patient.timezone, **context},
@@ -114,6 +152,32 @@ class Backoff:
         return timedelta(seconds=ceiling * (0.5 + rng.random() / 2))
 
 
+class Pacer:
+    """Spaces the sends of each sender at least ``1 / rate`` seconds apart on the clock's timeline.
+
+    ``reserve`` books the sender's next free slot and says how long to wait for it: at 1 message a
+    second, three sends asked for at 19:30:00 get 0 s, 1 s and 2 s, and go out at :00, :01, :02.
+    A slot later than ``deadline`` is not booked (None). Per process: two workers sharing one number
+    should each get half the rate.
+    """
+
+    def __init__(self) -> None:
+        self._free_at: dict[str, datetime] = {}
+        self._lock = threading.Lock()  # the web server's answers and the worker share one pacer
+
+    def reserve(
+        self, sender: str, rate: float, now: datetime, deadline: datetime | None = None
+    ) -> timedelta | None:
+        if rate <= 0:
+            return timedelta(0)
+        with self._lock:
+            slot = max(now, self._free_at.get(sender, now))
+            if deadline is not None and slot > deadline:
+                return None
+            self._free_at[sender] = slot + timedelta(seconds=1 / rate)
+        return slot - now
+
+
 @dataclass
 class DispatchStats:
     sent: int = 0
@@ -136,6 +200,7 @@ class Outbox:
         transports: Mapping[Channel, Transport],
         renderer: Renderer,
         rng: random.Random | None = None,
+        pause: Pause = wait_on_stop,
     ) -> None:
         self.engine = engine
         self.settings = settings
@@ -143,6 +208,8 @@ class Outbox:
         self.transports = transports
         self.renderer = renderer
         self.rng = rng or random.Random()
+        self.pause = pause
+        self.pacer = Pacer()
         self.backoff = Backoff(
             settings.outbox.backoff_base_seconds, settings.outbox.backoff_max_seconds
         )
@@ -150,49 +217,88 @@ class Outbox:
     def reclaim_expired_leases(self) -> int:
         """Put back messages a dead worker claimed and never finished, so none stays "sending" forever.
 
+        A worker sends its batch in id order and finishes each message before the next, so of the rows
+        one claim left behind (one ``claimed_until``) only the lowest can have been in flight, and if
+        it was rendered its send may have reached the provider before the worker died. That is an
+        ambiguous send, under the policy of a read timeout: re-queued once with ``[ambiguous]`` in
+        ``last_error``, failed the second time. The rest were never sent: re-queued, any earlier
+        ``[ambiguous]`` mark kept.
+
         A message whose worker died on every one of its ``max_attempts`` claims is failed instead, so a
         message that crashes workers cannot loop forever.
         """
         now = self.clock.now()
-        expired = (Message.status == MessageStatus.SENDING, Message.claimed_until < now)
         limit = self.settings.outbox.max_attempts
         with session_scope(self.engine) as session:
-            failed = session.execute(
-                sa.update(Message)
-                .where(*expired, Message.attempts >= limit)
-                .values(
-                    status=MessageStatus.FAILED,
-                    claimed_until=None,
-                    failed_reason=f"retry limit: the worker's claim expired {limit} times",
+            expired = session.execute(
+                sa.select(
+                    Message.id,
+                    Message.claimed_until,
+                    Message.attempts,
+                    Message.body.is_not(None).label("rendered"),
+                    Message.last_error.startswith(AMBIGUOUS).label("was_ambiguous"),
                 )
-            ).rowcount
-            requeued = session.execute(
-                sa.update(Message)
-                .where(*expired)
-                .values(
-                    status=MessageStatus.QUEUED,
-                    claimed_until=None,
-                    next_attempt_at=now,
-                    last_error="re-queued: the worker's claim expired before it recorded a result",
-                )
-            ).rowcount
+                .where(Message.status == MessageStatus.SENDING, Message.claimed_until < now)
+                .order_by(Message.id)
+                .with_for_update(skip_locked=True)
+            ).all()
+            first_of_claim: dict[datetime | None, int] = {}
+            for row in expired:
+                first_of_claim.setdefault(row.claimed_until, row.id)
+            outcomes: dict[tuple[MessageStatus, str | None, str | None], list[int]] = {}
+            failed = maybe_sent = 0
+            for row in expired:
+                in_flight = row.rendered and first_of_claim[row.claimed_until] == row.id
+                if row.attempts >= limit:
+                    reason = f"retry limit: the worker's claim expired {limit} times"
+                    outcome = (MessageStatus.FAILED, reason, None)
+                elif in_flight and row.was_ambiguous:
+                    outcome = (MessageStatus.FAILED, SENT_TWICE, f"{AMBIGUOUS}{MID_SEND}")
+                elif in_flight:
+                    outcome = (MessageStatus.QUEUED, None, f"{AMBIGUOUS}re-queued: {MID_SEND}")
+                    maybe_sent += 1
+                else:
+                    mark = AMBIGUOUS if row.was_ambiguous else ""
+                    outcome = (MessageStatus.QUEUED, None, f"{mark}re-queued: {NOT_SENT}")
+                failed += outcome[0] == MessageStatus.FAILED
+                outcomes.setdefault(outcome, []).append(row.id)
+            for (status, reason, error), ids in outcomes.items():
+                values: dict[str, Any] = {"status": status, "claimed_until": None}
+                if status == MessageStatus.QUEUED:
+                    values["next_attempt_at"] = now
+                if reason:
+                    values["failed_reason"] = reason
+                if error:
+                    values["last_error"] = error
+                session.execute(sa.update(Message).where(Message.id.in_(ids)).values(**values))
+        requeued = len(expired) - failed
         if failed:
-            log.error("failed %d message(s) whose worker lease expired %d times", failed, limit)
+            log.error("failed %d message(s) whose worker lease expired (see failed_reason)", failed)
         if requeued:
-            log.warning("re-queued %d message(s) whose worker lease expired", requeued)
+            log.warning(
+                "re-queued %d message(s) whose worker lease expired; %d of them may have reached "
+                "the provider before the worker stopped",
+                requeued,
+                maybe_sent,
+            )
         return requeued + failed
 
-    def claim(self, limit: int) -> list[int]:
+    def claim(self, limit: int, *only: Any) -> list[int]:
         """Atomically move up to ``limit`` due messages from queued to sending; return their ids.
 
         One statement: select the due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so concurrent
-        workers take disjoint rows) and mark them taken, with a lease, in the same UPDATE.
+        workers take disjoint rows) and mark them taken, with a lease, in the same UPDATE. ``only``
+        narrows the due rows further (``Message.id == 7``).
         """
+        return self._claim(limit, *only)[0]
+
+    def _claim(self, limit: int, *only: Any) -> tuple[list[int], datetime]:
+        """``claim``, also returning the lease's end: the mark by which the claim is this worker's."""
         now = self.clock.now()
-        lease = timedelta(seconds=self.settings.outbox.lease_seconds)
+        until = now + timedelta(seconds=self.settings.outbox.lease_seconds)
         due = (
             sa.select(Message.id)
-            .where(Message.status == MessageStatus.QUEUED, Message.next_attempt_at <= now)
+            .where(Message.status == MessageStatus.QUEUED, Message.next_attempt_at <= now, *only)
             .order_by(Message.next_attempt_at, Message.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -202,14 +308,33 @@ class Outbox:
             .where(Message.id.in_(due.scalar_subquery()))
             .values(
                 status=MessageStatus.SENDING,
-                claimed_until=now + lease,
+                claimed_until=until,
                 attempts=Message.attempts + 1,
             )
             .returning(Message.id)
         )
         with session_scope(self.engine) as session:
             ids = sorted(session.execute(statement).scalars())
-        return ids
+        return ids, until
+
+    def _extend(self, ids: list[int], until: datetime) -> datetime:
+        """Renew the lease on the claimed messages still held under ``until``; return the new end.
+
+        A batch can take longer than its lease (a slow provider); without a renewal a sweep would hand
+        its tail to another worker while this one still sends it, and both would.
+        """
+        renewed = self.clock.now() + timedelta(seconds=self.settings.outbox.lease_seconds)
+        with session_scope(self.engine) as session:
+            session.execute(
+                sa.update(Message)
+                .where(
+                    Message.id.in_(ids),
+                    Message.status == MessageStatus.SENDING,
+                    Message.claimed_until == until,
+                )
+                .values(claimed_until=renewed)
+            )
+        return renewed
 
     def release(self, ids: list[int]) -> int:
         """Hand claimed-but-unsent messages back to the queue (on shutdown), undoing the attempt."""
@@ -232,29 +357,80 @@ class Outbox:
         stats = DispatchStats()
         stats.reclaimed = self.reclaim_expired_leases()
         while not (stop and stop.is_set()):
-            ids = self.claim(self.settings.outbox.batch_size)
-            if not ids:
+            ids, until = self._claim(self.settings.outbox.batch_size)
+            if not ids or not self._send_batch(ids, until, stats, stop):
                 break
-            for index, message_id in enumerate(ids):
-                if stop and stop.is_set():
-                    stats.released += self.release(ids[index:])
-                    break
-                self._send_one(message_id, stats)
         return stats
 
-    def _send_one(self, message_id: int, stats: DispatchStats) -> None:
+    def send_now(self, message_id: int, stop: threading.Event | None = None) -> DispatchStats:
+        """Send one message at once if it is still queued and due (an answer to an inbound text).
+
+        If a worker claimed it first, this does nothing: the claim decides who sends, never both.
+        """
+        stats = DispatchStats()
+        ids, until = self._claim(1, Message.id == message_id)
+        self._send_batch(ids, until, stats, stop)
+        return stats
+
+    def send_each_now(self, message_ids: list[int], stop: threading.Event | None = None) -> None:
+        """send_now for each message in turn (the answer first, then urgent alert notices)."""
+        for message_id in message_ids:
+            if stop is not None and stop.is_set():
+                return
+            self.send_now(message_id, stop)
+
+    def _send_batch(
+        self, ids: list[int], until: datetime, stats: DispatchStats, stop: threading.Event | None
+    ) -> bool:
+        """Send claimed messages in order, renewing the claim on the rest once half its lease is
+        gone; hand back the rest and say False when one cannot go now (a stop, or pacing past the
+        lease: the next pass claims them afresh)."""
+        half_lease = timedelta(seconds=self.settings.outbox.lease_seconds / 2)
+        for index, message_id in enumerate(ids):
+            if self.clock.now() >= until - half_lease:
+                until = self._extend(ids[index:], until)
+            try:
+                sent = not (stop and stop.is_set()) and self._send_one(
+                    message_id, until, stats, stop
+                )
+            except ConfigError:
+                self.release(ids[index:])
+                raise
+            if not sent:
+                stats.released += self.release(ids[index:])
+                return False
+        return True
+
+    def _send_one(
+        self,
+        message_id: int,
+        until: datetime,
+        stats: DispatchStats,
+        stop: threading.Event | None = None,
+    ) -> bool:
+        """Send one message claimed under the lease ending ``until`` and record the result.
+
+        Nothing is done when the message is no longer held under that lease: finished meanwhile, or
+        re-queued by a sweep (and perhaps claimed by another worker, whose send it now is).
+
+        False when it was not sent and must go back to the queue with the rest of its batch: a stop
+        cut its pacing wait, or pacing would send it too close to the end of its claim's lease
+        (another worker could then claim it again; it is claimed afresh instead).
+        """
         now = self.clock.now()
         with session_scope(self.engine) as session:
             message = session.get(Message, message_id)
             if message is None or message.status != MessageStatus.SENDING:
-                return
+                return True
+            if message.claimed_until != until:
+                return True
             patient = session.get(Patient, message.patient_id) if message.patient_id else None
             contact = session.get(Contact, message.contact_id) if message.contact_id else None
             reason = self._reason_not_to_send(message, patient, contact, now)
             if reason:
                 self._finish(session, message, MessageStatus.CANCELLED, reason=reason)
                 stats.cancelled += 1
-                return
+                return True
             language = patient.language if patient else "en"
             try:
                 rendered = self.renderer.render(
@@ -265,8 +441,10 @@ class Outbox:
                     session, message, MessageStatus.FAILED, reason="template error", error=exc
                 )
                 stats.failed += 1
-                return
+                return True
             message.subject, message.body = rendered.subject, rendered.body
+            if message.channel == Channel.SMS:
+                message.segments = count_segments(rendered.body).count
             outgoing = Outgoing(
                 message_id=message_id,
                 channel=Channel(message.channel),
@@ -276,31 +454,50 @@ class Outbox:
             )
             # Record the rendered body before the send, so a crash mid-send still shows what was meant.
             session.commit()
+            # A configuration fault (Twilio without its token) propagates; the claim is released.
+            transport = self.transports[outgoing.channel]
+            lease = timedelta(seconds=self.settings.outbox.lease_seconds)
+            wait = self.pacer.reserve(
+                f"{outgoing.channel}:{getattr(transport, 'sender', '')}",
+                getattr(transport, "messages_per_second", 0.0),
+                self.clock.now(),
+                deadline=(message.claimed_until or now + lease) - lease / 2,
+            )
+            if wait is None or (wait > timedelta(0) and self.pause(wait, stop)):
+                return False
             try:
-                provider_id = self.transports[Channel(message.channel)].send(outgoing)
+                provider_id = transport.send(outgoing)
             except TransportError as exc:
                 self._after_failure(session, message, exc, stats)
-                return
+                return True
             except Exception as exc:
                 # A transport bug must not strand the batch: count it as a transient failure, so
                 # backoff and the retry limit still apply and the error is visible on the row.
                 log.exception("message %s: the transport raised an unexpected error", message_id)
                 self._after_failure(session, message, TransportError(repr(exc)), stats)
-                return
+                return True
             message.provider_id = provider_id
             message.sent_at = self.clock.now()
             self._finish(session, message, MessageStatus.SENT)
             stats.sent += 1
+            return True
 
     def _reason_not_to_send(
         self, message: Message, patient: Patient | None, contact: Contact | None, now: datetime
     ) -> str | None:
+        # After STOP only the answers to the person's own words from then on (the STOP
+        # confirmation, HELP) go out; an answer queued before the STOP is held back too. The
+        # patient's status governs only what goes to the patient: not an alert about them to the
+        # operator's fallback address (no contact row, another address).
         if contact is not None:
-            if contact.opted_out_at is not None and message.kind != MessageKind.REPLY:
+            if contact.opted_out_at is not None and not _answers_since(
+                message, contact.opted_out_at
+            ):
                 return "contact opted out"
-        elif patient is not None:
-            # Answers to the patient's own words (the STOP confirmation, HELP) are allowed through.
-            if patient.status == PatientStatus.OPTED_OUT and message.kind != MessageKind.REPLY:
+        elif patient is not None and message.to_address in (patient.phone, patient.email):
+            if patient.status == PatientStatus.OPTED_OUT and not _answers_since(
+                message, patient.opted_out_at
+            ):
                 return "patient opted out"
             if patient.status == PatientStatus.PAUSED and message.kind in TIME_BOUND_KINDS:
                 return "patient paused"
@@ -312,36 +509,54 @@ class Outbox:
     def _after_failure(
         self, session: Session, message: Message, exc: TransportError, stats: DispatchStats
     ) -> None:
-        if exc.permanent:
-            self._finish(session, message, MessageStatus.FAILED, reason=str(exc)[:200], error=exc)
+        """Fail, or requeue with backoff. A send that may have reached the provider (ambiguous) is
+        retried at most once: a second ambiguous failure fails it, so an outage cannot turn into a
+        flood of copies. Once ambiguous, last_error keeps saying so, whatever follows."""
+        was_ambiguous = (message.last_error or "").startswith(AMBIGUOUS)
+        error = f"{AMBIGUOUS if exc.ambiguous or was_ambiguous else ''}{exc}"
+        if exc.opted_out:
+            opt_out_recipient(session, message, self.clock.now(), str(exc))
+            self._finish(session, message, MessageStatus.FAILED, reason=str(exc)[:200], error=error)
+            stats.failed += 1
+            log.warning(
+                "message %s: the recipient opted out with the provider: %s", message.id, exc
+            )
+        elif exc.permanent:
+            self._finish(session, message, MessageStatus.FAILED, reason=str(exc)[:200], error=error)
             stats.failed += 1
             log.error("message %s failed permanently: %s", message.id, exc)
+            if fall_back_to_email(session, message, self.clock.now()):
+                log.warning("message %s: sent again by email, to the patient's address", message.id)
+        elif exc.ambiguous and was_ambiguous:
+            self._finish(session, message, MessageStatus.FAILED, reason=SENT_TWICE, error=error)
+            stats.failed += 1
+            log.error("message %s: second ambiguous send, not retried: %s", message.id, exc)
         elif message.attempts >= self.settings.outbox.max_attempts:
             reason = f"retry limit: {message.attempts} attempts"
-            self._finish(session, message, MessageStatus.FAILED, reason=reason, error=exc)
+            self._finish(session, message, MessageStatus.FAILED, reason=reason, error=error)
             stats.failed += 1
             log.error("message %s failed after %d attempts: %s", message.id, message.attempts, exc)
         else:
             wait = self.backoff.delay(message.attempts, self.rng)
             message.next_attempt_at = self.clock.now() + wait
-            self._finish(session, message, MessageStatus.QUEUED, error=exc)
+            self._finish(session, message, MessageStatus.QUEUED, error=error)
             stats.retried += 1
             log.warning(
-                "message %s attempt %d failed (%s); retrying in %d s",
+                "message %s attempt %d failed (%s); retrying in %.1f s",
                 message.id,
                 message.attempts,
                 exc,
                 wait.total_seconds(),
             )
 
-    @staticmethod
     def _finish(
+        self,
         session: Session,
         message: Message,
         status: MessageStatus,
         *,
         reason: str | None = None,
-        error: Exception | None = None,
+        error: Exception | str | None = None,
     ) -> None:
         message.status = status
         message.claimed_until = None
@@ -350,3 +565,138 @@ class Outbox:
         if error is not None:
             message.last_error = str(error)[:500]
         session.add(message)
+        if status in (MessageStatus.FAILED, MessageStatus.CANCELLED):
+            expedite_alert(session, message, self.clock.now())
+
+
+def fall_back_to_email(session: Session, message: Message, now: datetime) -> bool:
+    """A message to a patient whose SMS failed for good (a wrong or landline number) goes once more
+    by email when the patient also has an email address; the failed SMS stays visible."""
+    if message.channel != Channel.SMS or message.contact_id is not None or not message.patient_id:
+        return False
+    patient = session.get(Patient, message.patient_id)
+    if patient is None or not patient.email or patient.status == PatientStatus.OPTED_OUT:
+        return False
+    context = {key: value for key, value in message.context.items() if key != "tz"}
+    return enqueue(
+        session,
+        key=f"{message.idempotency_key}:email",
+        patient=patient,
+        kind=MessageKind(message.kind),
+        template=message.template,
+        context=context,
+        send_at=now,
+        now=now,
+        dose_id=message.dose_id,
+        by_email=True,
+    )
+
+
+_ALERT_NOTICE = re.compile(r"^alert:(\d+):(?:contact:\d+|fallback)$")
+LIVE = (MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED)
+
+
+def expedite_alert(session: Session, message: Message, now: datetime) -> None:
+    """When no notice of an open alert can reach anyone any more, escalate it now.
+
+    Without this, an alert to a mistyped number or an opted-out contact would wait the whole
+    acknowledgement window (24 h for a routine one) before moving on to the next contact.
+    """
+    match = _ALERT_NOTICE.match(message.idempotency_key)
+    if message.kind != MessageKind.ALERT or match is None:
+        return
+    alert_id = int(match.group(1))
+    notices = session.exec(
+        select(Message.idempotency_key, Message.status).where(
+            col(Message.idempotency_key).startswith(f"alert:{alert_id}:"),
+            Message.id != message.id,
+        )
+    )
+    if any(_ALERT_NOTICE.match(key) and status in LIVE for key, status in notices):
+        return
+    session.execute(
+        sa.update(Alert)
+        .where(
+            Alert.id == alert_id,
+            Alert.status == AlertStatus.OPEN,
+            col(Alert.escalate_at).is_not(None),
+            col(Alert.escalate_at) > now,
+        )
+        .values(escalate_at=now)
+    )
+
+
+def _answers_since(message: Message, opted_out_at: datetime | None) -> bool:
+    """Whether the message answers something the person wrote at or after they opted out (with
+    no moment on record, any answer)."""
+    return message.kind == MessageKind.REPLY and (
+        opted_out_at is None or message.created_at >= opted_out_at
+    )
+
+
+def opt_out_recipient(session: Session, message: Message, now: datetime, why: str) -> None:
+    """The provider says the recipient opted out (Twilio 21610): block them here too, as STOP does.
+
+    A contact gets ``opted_out_at``; a patient becomes opted out, the open dose is withdrawn and
+    whatever is queued for them is cancelled. START (or UNSTOP) from them undoes it.
+    """
+    reason = f"opted out with the provider: {why}"[:200]
+    if message.contact_id is not None:
+        contact = session.get(Contact, message.contact_id)
+        if contact is not None and contact.opted_out_at is None:
+            contact.opted_out_at = now
+            session.add(contact)
+        cancel_queued(session, reason=reason, contact_id=message.contact_id)
+        return
+    patient = session.get(Patient, message.patient_id) if message.patient_id else None
+    if patient is None or patient.status == PatientStatus.OPTED_OUT:
+        return
+    patient.status, patient.opted_out_at, patient.next_action_at = (
+        PatientStatus.OPTED_OUT,
+        now,
+        None,
+    )
+    session.add(patient)
+    session.execute(
+        sa.update(Dose)
+        .where(Dose.patient_id == patient.id, Dose.status == DoseStatus.PENDING)
+        .values(status=DoseStatus.CANCELLED, closed_at=None)
+    )
+    # Messages to the patient's contacts (alerts about them) still go.
+    cancel_queued(session, reason=reason, patient_id=patient.id, contact_id=None)
+
+
+class DeliveryOutcome(StrEnum):
+    UPDATED = "updated"  # the report moved the message forward
+    STALE = "stale"  # a repeat, or older than what is recorded: nothing changed
+    UNKNOWN = "unknown"  # no message has this provider id (another app's, or not recorded yet)
+
+
+def record_delivery(engine: Engine, report: DeliveryReport, now: datetime) -> DeliveryOutcome:
+    """Apply a provider's delivery report to its message, idempotent and safe out of order.
+
+    A report only ever moves a message forward (queued < sending < sent < delivered | undelivered |
+    failed < read), so a late "sent" never undoes "delivered", and a repeat changes nothing. The
+    first final word wins. "undelivered" / "failed" fail the message with the error code's meaning.
+    """
+    with session_scope(engine) as session:
+        message = session.exec(
+            select(Message).where(Message.provider_id == report.provider_id).with_for_update()
+        ).first()
+        if message is None:
+            return DeliveryOutcome.UNKNOWN
+        current = rank_of(message.provider_status)
+        if report.rank <= current:
+            return DeliveryOutcome.STALE
+        message.provider_status = report.describe()[:200]
+        if report.status in DELIVERED_WORDS:
+            message.status = MessageStatus.DELIVERED
+            message.delivered_at = message.delivered_at or now
+        elif report.status in FAILED_WORDS:
+            message.status = MessageStatus.FAILED
+            message.failed_reason = f"not delivered: {report.describe()}"[:200]
+            if report.opted_out:
+                opt_out_recipient(session, message, now, report.describe())
+            expedite_alert(session, message, now)
+        session.add(message)
+        return DeliveryOutcome.UPDATED

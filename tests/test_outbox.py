@@ -18,8 +18,16 @@ from reminder.clock import SimulatedClock
 from reminder.config import Settings
 from reminder.db import create_db_engine, session_scope
 from reminder.enrolment import add_patient, check_patient
-from reminder.models import Channel, Message, MessageKind, MessageStatus, Patient, PatientStatus
-from reminder.outbox import Backoff, Outbox, cancel_queued, enqueue
+from reminder.models import (
+    Channel,
+    Contact,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Patient,
+    PatientStatus,
+)
+from reminder.outbox import Backoff, Outbox, Pacer, cancel_queued, enqueue
 from reminder.render import Renderer
 from reminder.transports import Outgoing, TransportError
 
@@ -887,3 +895,204 @@ def test_a_message_whose_worker_keeps_dying_fails_at_the_retry_limit(
         f"retry limit: the worker's claim expired {settings.outbox.max_attempts} times"
     )
     assert worker.claim(10) == []
+
+
+# --- the block list after STOP, segments, pacing, send_now -------------------------------------
+
+
+def test_an_answer_queued_before_stop_is_held_back_but_the_stop_confirmation_goes(
+    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int
+) -> None:
+    before = queue(engine, clock, patient_id, "reply:1", kind=MessageKind.REPLY)
+    clock.advance(timedelta(seconds=20))
+    with session_scope(engine) as session:
+        patient = session.get(Patient, patient_id)
+        assert patient is not None
+        patient.status, patient.opted_out_at = PatientStatus.OPTED_OUT, clock.now()
+        session.add(patient)
+    confirmation = queue(
+        engine,
+        clock,
+        patient_id,
+        "reply:2",
+        kind=MessageKind.REPLY,
+        context=reply_context() | {"answer": "opted_out"},
+    )
+    transport = RecordingTransport()
+
+    make_outbox(engine, settings, clock, transport).dispatch()
+
+    assert [o.message_id for o in transport.sent] == [confirmation]
+    held = stored(engine, before)
+    assert (held.status, held.failed_reason) == (MessageStatus.CANCELLED, "patient opted out")
+
+
+def test_each_sms_records_its_segment_count_and_an_email_none(
+    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int
+) -> None:
+    short = queue(engine, clock, patient_id, "short", kind=MessageKind.REPLY)
+    long = queue(
+        engine,
+        clock,
+        patient_id,
+        "long",
+        kind=MessageKind.REPLY,
+        context=reply_context() | {"help_contact": "x" * 80, "sender_name": "y" * 40},
+    )
+    email_patient = enrol(
+        engine, settings, clock, name="Bo Diaz", phone=None, email="bo@example.org"
+    )
+    email = queue(engine, clock, email_patient, "email", kind=MessageKind.REPLY)
+
+    make_outbox(engine, settings, clock, RecordingTransport()).dispatch()
+
+    assert stored(engine, short).segments == 1
+    assert stored(engine, long).segments == 2
+    assert stored(engine, email).segments is None
+
+
+def test_the_pacer_books_one_slot_per_interval_for_each_sender(clock: SimulatedClock) -> None:
+    pacer = Pacer()
+    now = clock.now()
+
+    waits = [pacer.reserve("sms:+1312", 2, now) for _ in range(3)]
+    other = pacer.reserve("sms:+1415", 2, now)
+    unpaced = pacer.reserve("sms:+1312", 0, now)
+    too_late = pacer.reserve("sms:+1312", 2, now, deadline=now + timedelta(seconds=1.4))
+    later = pacer.reserve("sms:+1312", 2, now + timedelta(seconds=10))
+
+    assert waits == [timedelta(0), timedelta(seconds=0.5), timedelta(seconds=1)]
+    assert (other, unpaced, too_late) == (timedelta(0), timedelta(0), None)
+    # A refused slot is not booked, and a sender idle for a while starts afresh.
+    assert later == timedelta(0)
+
+
+class PacedTransport(RecordingTransport):
+    """A provider that allows ``messages_per_second`` from one sender, like a Twilio long code."""
+
+    sender = "+13125550199"
+
+    def __init__(self, messages_per_second: float) -> None:
+        super().__init__()
+        self.messages_per_second = messages_per_second
+
+
+def test_a_stop_during_a_pacing_wait_hands_the_message_back_unsent(
+    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int
+) -> None:
+    ids = [queue(engine, clock, patient_id, f"r{n}", kind=MessageKind.REPLY) for n in range(3)]
+    stop = threading.Event()
+    waits: list[timedelta] = []
+
+    def stopped_while_waiting(delay: timedelta, event: threading.Event | None) -> bool:
+        waits.append(delay)
+        stop.set()
+        return event is stop
+
+    transport = PacedTransport(1)
+    outbox = Outbox(
+        engine,
+        settings,
+        clock,
+        {Channel.SMS: transport, Channel.EMAIL: transport},
+        Renderer(),
+        pause=stopped_while_waiting,
+    )
+
+    stats = outbox.dispatch(stop)
+
+    assert waits == [timedelta(seconds=1)]
+    assert (stats.sent, stats.released) == (1, 2)
+    assert [o.message_id for o in transport.sent] == ids[:1]
+    for message_id in ids[1:]:
+        message = stored(engine, message_id)
+        assert (message.status, message.attempts, message.claimed_until) == (
+            MessageStatus.QUEUED,
+            0,
+            None,
+        )
+
+
+def test_send_now_sends_only_that_message_and_only_while_it_is_queued(
+    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int
+) -> None:
+    other = queue(engine, clock, patient_id, "other", kind=MessageKind.REPLY)
+    answer = queue(engine, clock, patient_id, "answer", kind=MessageKind.REPLY)
+    transport = RecordingTransport()
+    outbox = make_outbox(engine, settings, clock, transport)
+
+    assert outbox.send_now(answer).sent == 1
+    assert outbox.send_now(answer).sent == 0  # already sent: a second caller sends nothing
+
+    assert [o.message_id for o in transport.sent] == [answer]
+    assert stored(engine, other).status == MessageStatus.QUEUED
+
+
+def alert_context() -> dict[str, Any]:
+    """What escalation writes for an alert notice to the fallback address."""
+    return {
+        "alert_id": 1,
+        "patient": "Ann Lee",
+        "kind": "mood",
+        "severity": "urgent",
+        "reason": "wrote words of self-harm",
+        "escalated": False,
+        "fallback": True,
+    }
+
+
+def test_an_alert_about_an_opted_out_patient_still_reaches_the_fallback_address(
+    engine: Engine, settings: Settings, clock: SimulatedClock
+) -> None:
+    # The operator's fallback address has no contact row: the patient's STOP must not silence it.
+    patient_id = enrol(engine, settings, clock, status=PatientStatus.OPTED_OUT)
+    operator = Contact(name="operator", phone="+13125550111", email=None)
+    with session_scope(engine) as session:
+        patient = session.get(Patient, patient_id)
+        assert patient is not None
+        for key, to in (("alert:1:fallback", operator), ("reminder:x", None)):
+            enqueue(
+                session,
+                key=key,
+                patient=patient,
+                kind=MessageKind.ALERT if to else MessageKind.REMINDER,
+                template="alert" if to else "reminder",
+                context=alert_context() if to else dose_context(clock),
+                send_at=clock.now() - timedelta(minutes=1),
+                now=clock.now() - timedelta(minutes=1),
+                contact=to,
+            )
+    transport = RecordingTransport()
+
+    make_outbox(engine, settings, clock, transport).dispatch()
+
+    assert [o.to for o in transport.sent] == ["+13125550111"]
+    fallback, reminder = all_messages(engine)
+    assert (fallback.status, fallback.contact_id) == (MessageStatus.SENT, None)
+    assert (reminder.status, reminder.failed_reason) == (
+        MessageStatus.CANCELLED,
+        "patient opted out",
+    )
+
+
+def test_a_reminder_whose_sms_fails_for_good_goes_by_email_when_the_patient_has_one(
+    engine: Engine, settings: Settings, clock: SimulatedClock
+) -> None:
+    both = enrol(engine, settings, clock, name="Bea Both", email="bea@example.org")
+    sms_only = enrol(engine, settings, clock, name="Sam Sms", phone="+13125550177")
+    for patient in (both, sms_only):
+        queue(engine, clock, patient, f"dose:{patient}:reminder")
+    sms, email = RejectingTransport(), RecordingTransport()
+    outbox = Outbox(engine, settings, clock, {Channel.SMS: sms, Channel.EMAIL: email}, Renderer())
+
+    outbox.dispatch()
+    outbox.dispatch()
+
+    assert [m.status for m in all_messages(engine)[:2]] == [MessageStatus.FAILED] * 2
+    assert [(o.channel, o.to) for o in email.sent] == [(Channel.EMAIL, "bea@example.org")]
+    copy = all_messages(engine)[2]
+    assert (copy.idempotency_key, copy.status) == (
+        f"dose:{both}:reminder:email",
+        MessageStatus.SENT,
+    )
+    assert copy.subject and "injection" in copy.subject.lower()
