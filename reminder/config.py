@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -23,6 +24,7 @@ from pydantic import (
 
 DEFAULT_CONFIG_PATH = Path("reminder.toml")
 _HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 # Waking hours shorter than this leave no room for a reminder, its nudge and a check-in.
 MIN_WAKING_HOURS = 4
 
@@ -142,7 +144,7 @@ class Outbox(_Section):
 
 class Transports(_Section):
     sms: Literal["console", "twilio"] = "console"
-    email: Literal["console"] = "console"
+    email: Literal["console", "smtp"] = "console"
 
 
 class Twilio(_Section):
@@ -157,6 +159,54 @@ class Twilio(_Section):
     timeout_seconds: float = Field(10.0, gt=0, le=120, allow_inf_nan=False)
     # Twilio Advanced Opt-Out answers STOP/START/HELP itself; then we store them but do not answer.
     advanced_opt_out: bool = False
+
+    @model_validator(mode="after")
+    def _usable_addresses(self) -> Twilio:
+        if self.from_number and not _E164.match(self.from_number):
+            raise KeyedError(
+                "from_number", f"{self.from_number!r} is not an E.164 number like +13125550100"
+            )
+        base = urlsplit(self.api_base_url)
+        if "@" in base.netloc:
+            raise KeyedError(
+                "api_base_url", "must not hold credentials; the token comes from TWILIO_AUTH_TOKEN"
+            )
+        if base.path.strip("/") or base.query or base.fragment:
+            raise KeyedError(
+                "api_base_url",
+                f"{self.api_base_url!r} has a path; give the address only, e.g. https://api.twilio.com",
+            )
+        return self
+
+
+class Smtp(_Section):
+    """The mail server for ``transport.email = "smtp"``; the password comes from SMTP_PASSWORD."""
+
+    host: str = "localhost"
+    port: int = Field(587, ge=1, le=65535, strict=True)
+    # "starttls": upgrade a plain connection (port 587); "tls": implicit TLS (port 465); "none": local.
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    user: str = ""
+    from_address: str = Field("", pattern=r"^([^@\s]+@[^@\s]+)?$")
+    timeout_seconds: float = Field(20.0, gt=0, le=300, allow_inf_nan=False)
+
+
+class Imap(_Section):
+    """The mailbox replies arrive in; polled by the worker when ``host`` is set. Password: IMAP_PASSWORD."""
+
+    host: str = ""
+    port: int = Field(993, ge=1, le=65535, strict=True)
+    security: Literal["tls", "starttls", "none"] = "tls"
+    user: str = ""
+    folder: str = "INBOX"
+    poll_seconds: float = Field(60.0, ge=5, le=3600)
+    timeout_seconds: float = Field(30.0, gt=0, le=300, allow_inf_nan=False)
+
+
+class Links(_Section):
+    """Signed links in emails ("I took it", the check-in form, unsubscribe); key: REMINDER_SECRET_KEY."""
+
+    expiry_hours: float = Field(36.0, gt=0, le=24 * 14, allow_inf_nan=False)
 
 
 class Triage(_Section):
@@ -178,8 +228,9 @@ class Escalation(_Section):
 
     urgent_ack_minutes: int = Field(30, ge=5, le=240)
     routine_ack_hours: int = Field(24, ge=1, le=168)
-    # The operator's phone (E.164) or email: the last resort when no contact acknowledges.
-    fallback_address: str = ""
+    # The operator's phone (E.164) or email: the last resort when no contact acknowledges. Checked
+    # here, because a typo would otherwise only show when an alert has nowhere else to go.
+    fallback_address: str = Field("", pattern=r"^(\+[1-9][0-9]{6,14}|[^@\s]+@[^@\s]+\.[^@\s]+)?$")
 
 
 class Daemon(_Section):
@@ -208,16 +259,34 @@ class FileSettings(_Section):
     default_region: str = Field("US", pattern=r"^[A-Z]{2}$")
     templates_dir: str = ""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # "json": one JSON object a line, for a log collector; "text": one readable line each.
+    log_format: Literal["text", "json"] = "text"
     # The address the outside world reaches the web app at (webhooks, links), e.g. https://rem.example.org
     public_base_url: str = Field("", pattern=r"^(https?://[^\s/]+(/[^\s]*)?)?$")
     schedule: Schedule = Schedule()
     outbox: Outbox = Outbox()
     transport: Transports = Transports()
     twilio: Twilio = Twilio()
+    smtp: Smtp = Smtp()
+    imap: Imap = Imap()
+    links: Links = Links()
     triage: Triage = Triage()
     escalation: Escalation = Escalation()
     daemon: Daemon = Daemon()
     messages: Messages = Messages()
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_send(self) -> FileSettings:
+        # A send that outlasts its claim can be taken over, and sent again, by another worker.
+        if self.transport.sms == "twilio":
+            needed = 2 * self.twilio.timeout_seconds
+            if self.outbox.lease_seconds < needed:
+                raise KeyedError(
+                    "outbox.lease_seconds",
+                    f"{self.outbox.lease_seconds} s is too short for twilio.timeout_seconds = "
+                    f"{self.twilio.timeout_seconds:g}: at least {needed:g} s",
+                )
+        return self
 
 
 class Secrets(BaseModel):
@@ -227,6 +296,7 @@ class Secrets(BaseModel):
 
     twilio_auth_token: SecretStr | None = None
     smtp_password: SecretStr | None = None
+    imap_password: SecretStr | None = None
     secret_key: SecretStr | None = None
 
 
@@ -313,6 +383,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     secrets = Secrets(
         twilio_auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
         smtp_password=env.get("SMTP_PASSWORD") or None,
+        imap_password=env.get("IMAP_PASSWORD") or None,
         secret_key=env.get("REMINDER_SECRET_KEY") or None,
     )
     return Settings(
@@ -321,3 +392,30 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         secrets=secrets,
         database_url=env.get("DATABASE_URL") or file_settings.database_url,
     )
+
+
+def require_twilio(settings: Settings) -> None:
+    """Refuse to send or receive through Twilio without what it needs; one line naming the key.
+
+    Checked when the Twilio transport or webhooks are built, not in load_settings: commands that
+    send nothing (``patient add``, ``messages list``) work from a shell without the token.
+    """
+    where = settings.path or DEFAULT_CONFIG_PATH
+    twilio = settings.twilio
+    if not twilio.account_sid:
+        raise ConfigError(f'{where}: twilio.account_sid: required when transport.sms = "twilio"')
+    if not (twilio.from_number or twilio.messaging_service_sid):
+        raise ConfigError(
+            f"{where}: twilio.from_number: give the number to send from, or"
+            ' twilio.messaging_service_sid, when transport.sms = "twilio"'
+        )
+    if not settings.file.public_base_url:
+        raise ConfigError(
+            f'{where}: public_base_url: required when transport.sms = "twilio": Twilio calls'
+            " /twilio/sms and /twilio/status there"
+        )
+    if settings.secrets.twilio_auth_token is None:
+        raise ConfigError(
+            'TWILIO_AUTH_TOKEN: not set; transport.sms = "twilio" needs it in the environment'
+            " (never in the config file)"
+        )

@@ -293,3 +293,17 @@ def test_settings_cannot_be_changed_after_loading(tmp_path: Path) -> None:
         settings.schedule.snooze_minutes = 5  # type: ignore[misc]
     with pytest.raises(ValidationError):
         settings.file.log_level = "DEBUG"  # type: ignore[misc]
+
+
+def test_a_claim_lease_shorter_than_a_twilio_send_is_refused(tmp_path: Path) -> None:
+    path = write_config(
+        tmp_path,
+        '[transport]\nsms = "twilio"\n[outbox]\nlease_seconds = 15\n[twilio]\ntimeout_seconds = 10\n',
+    )
+
+    message = config_error(path)
+
+    assert message == (
+        f"{path}: outbox.lease_seconds: 15 s is too short for twilio.timeout_seconds = 10: "
+        "at least 20 s"
+    )
