@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,7 +56,13 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         engine.dispose()
         yield url
         return
-    schema = f"t_{os.getpid()}_{next(_schemas)}"
+    with postgres_schema(f"t_{os.getpid()}_{next(_schemas)}") as url:
+        yield url
+
+
+@contextmanager
+def postgres_schema(schema: str) -> Iterator[str]:
+    """A schema of its own on the test server, built by the migrations, dropped afterwards."""
     admin = sa.create_engine(PG_URL)
     with admin.begin() as connection:
         connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')

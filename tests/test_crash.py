@@ -34,11 +34,11 @@ from sqlalchemy.engine import Engine
 
 from reminder.clock import SimulatedClock
 from reminder.config import Settings
-from reminder.db import create_db_engine, upgrade
+from reminder.db import create_db_engine
 from reminder.models import Message, MessageKind, MessageStatus
 from reminder.outbox import MID_SEND, NOT_SENT, SENT_TWICE, Outbox
 from reminder.transports import Outgoing
-from tests.conftest import PG_URL, postgres_url_with_schema
+from tests.conftest import PG_URL, postgres_schema
 from tests.fake_twilio import Behaviour, FakeTwilio
 from tests.processes import TwilioShell, enrol_burst, private_postgres, received_by
 from tests.test_daemon import wait_for
@@ -95,20 +95,8 @@ class UnreliableTwilio(FakeTwilio):
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A migrated, empty schema of its own on the test PostgreSQL server."""
-    schema = f"crash_{os.getpid()}_{random.randrange(10**6)}"
-    admin = sa.create_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    url = postgres_url_with_schema(schema)
-    engine = create_db_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    try:
+    with postgres_schema(f"crash_{os.getpid()}_{random.randrange(10**6)}") as url:
         yield url
-    finally:
-        with admin.begin() as connection:
-            connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.dispose()
 
 
 @pytest.fixture
