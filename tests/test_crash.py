@@ -106,7 +106,8 @@ def fake() -> Iterator[UnreliableTwilio]:
 
 
 def make_shell(database_url: str, workdir: Path, fake: FakeTwilio, **options: Any) -> TwilioShell:
-    return TwilioShell(database_url, workdir, fake, sections=OUTBOX, **options)
+    options.setdefault("sections", OUTBOX)
+    return TwilioShell(database_url, workdir, fake, **options)
 
 
 @pytest.fixture
@@ -318,7 +319,8 @@ def test_a_worker_killed_mid_send_is_replaced_and_only_the_send_in_flight_goes_t
 ) -> None:
     # The 275th request is accepted but its answer held back: the worker is killed while it waits.
     fake.hold, fake.hold_seconds = 275, 90.0
-    shell = make_shell(pg_url, tmp_path, fake, timeout_seconds=60.0)
+    # Killed the moment the fake holds the answer; a 5 s timeout keeps within the 10 s lease.
+    shell = make_shell(pg_url, tmp_path, fake, timeout_seconds=5.0)
     try:
         phones = enrol_burst(shell, 600)
         first = shell.start("worker")
@@ -391,7 +393,14 @@ def test_a_worker_rides_out_a_postgresql_restart_and_finishes_the_burst_without_
     # The 120th answer comes 4 s late: the database is stopped while that send is in flight.
     fake.hold, fake.hold_seconds = 120, 4.0
     with private_postgres() as server:
-        shell = make_shell(server.url, tmp_path, fake, timeout_seconds=30.0)
+        # The worker survives here, so a long lease costs nothing; it must be twice the timeout.
+        shell = make_shell(
+            server.url,
+            tmp_path,
+            fake,
+            timeout_seconds=30.0,
+            sections="[outbox]\nlease_seconds = 60\nbatch_size = 50\n",
+        )
         engine = create_db_engine(server.url)
         try:
             shell.command("init")
