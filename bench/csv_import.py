@@ -1,0 +1,162 @@
+"""`python -m bench.csv_import`: `reminder import` of a generated 100k-row CSV, as an operator runs it.
+
+The CLI runs as a subprocess on a scratch database migrated by ``reminder.db.upgrade``; its wall
+time (interpreter start included) is the figure. Then, to say where the time goes, the first
+10,000 rows are imported again in-process on a second scratch database, counting SQL statements
+and timing the row checks alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from bench.day import StatementCounter
+from bench.population import (
+    DEFAULT_POSTGRES_URL,
+    ENROLLED_AT,
+    SEED,
+    bench_settings,
+    generate_rows,
+    quiet_logging,
+    scratch_database,
+    specs_of,
+    write_csv,
+)
+from bench.report import against, machine, save_json, table
+from reminder.enrolment import import_csv
+
+TARGET_S = 20.0  # for 100k rows
+SAMPLE_ROWS = 10_000
+
+
+def import_with_cli(csv_path: Path, database_url: str, folder: Path, time_limit: float) -> float:
+    config = folder / "reminder.toml"
+    config.write_text('log_level = "WARNING"\n', encoding="utf-8")
+    environment = dict(os.environ, DATABASE_URL=database_url, REMINDER_CONFIG=str(config))
+    command = [sys.executable, "-m", "reminder.cli", "import", str(csv_path)]
+    started = time.perf_counter()
+    done = subprocess.run(
+        [*command, "--at", ENROLLED_AT.isoformat()],
+        cwd=folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=time_limit,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"reminder import failed ({done.returncode}): {done.stderr[-2000:]}")
+    print(f"  {done.stdout.strip()}", flush=True)
+    return seconds
+
+
+def count(engine: sa.Engine, table_name: str) -> int:
+    with engine.connect() as connection:
+        return connection.execute(sa.text(f"SELECT count(*) FROM {table_name}")).scalar_one()
+
+
+def run(
+    kind: str, rows: list[dict], csv_path: Path, folder: Path, args: argparse.Namespace
+) -> dict:
+    print(f"{kind}, {len(rows)} rows:", flush=True)
+    with scratch_database(kind, "import", args.postgres_url) as database:
+        seconds = import_with_cli(csv_path, database.url, folder, args.time_limit)
+        patients, contacts = count(database.engine, "patient"), count(database.engine, "contact")
+    assert patients == len(rows), f"{patients} patients imported of {len(rows)}"
+    sample = rows[:SAMPLE_ROWS]
+    sample_path = folder / "sample.csv"
+    write_csv(sample_path, sample)
+    with scratch_database(kind, "importsample", args.postgres_url) as database:
+        settings = bench_settings(database.url)
+        statements = StatementCounter(database.engine)
+        started = time.perf_counter()
+        import_csv(database.engine, settings, sample_path, ENROLLED_AT)
+        sample_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        specs_of(settings, sample)
+        check_seconds = time.perf_counter() - started
+    return {
+        "db": kind,
+        "rows": len(rows),
+        "contacts": contacts,
+        "seconds": round(seconds, 1),
+        "rows_per_second": round(len(rows) / seconds),
+        "sample_rows": len(sample),
+        "sample_ms_per_row": round(1000 * sample_seconds / len(sample), 3),
+        "sample_statements_per_row": round(statements.count / len(sample), 2),
+        "sample_check_ms_per_row": round(1000 * check_seconds / len(sample), 3),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.csv_import", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--db", nargs="+", choices=("sqlite", "postgresql"), default=["sqlite", "postgresql"]
+    )
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES_URL)
+    parser.add_argument(
+        "--time-limit", type=float, default=900, help="per import (default: %(default)s s)"
+    )
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    quiet_logging()
+    rows = generate_rows(args.rows, args.seed)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as name:
+        folder = Path(name)
+        csv_path = folder / "patients.csv"
+        write_csv(csv_path, rows)
+        size_mb = csv_path.stat().st_size / 1e6
+        print(f"{csv_path.name}: {len(rows)} rows, {size_mb:.1f} MB", flush=True)
+        results = [run(kind, rows, csv_path, folder, args) for kind in args.db]
+    print(f"\nimport benchmark, {machine()}\n")
+    print(
+        table(
+            [
+                "db",
+                "rows",
+                "with contact",
+                "reminder import s",
+                "rows/s",
+                "vs 20 s",
+                "ms/row",
+                "SQL/row",
+                "checks ms/row",
+            ],
+            [
+                [
+                    r["db"],
+                    r["rows"],
+                    r["contacts"],
+                    r["seconds"],
+                    r["rows_per_second"],
+                    against(r["seconds"] * 100_000 / r["rows"], TARGET_S),
+                    r["sample_ms_per_row"],
+                    r["sample_statements_per_row"],
+                    r["sample_check_ms_per_row"],
+                ]
+                for r in results
+            ],
+        )
+    )
+    print(
+        f"\n'vs 20 s' is scaled to 100k rows; the last three columns come from {SAMPLE_ROWS} rows"
+        " imported in-process\n(ms/row in all, SQL statements per row, and the row checks alone)."
+    )
+    save_json(args.json, results)
+
+
+if __name__ == "__main__":
+    main()
