@@ -32,6 +32,7 @@ from bench.population import (
     quiet_logging,
     scratch_database,
     specs_of,
+    stop_on_sigterm,
 )
 from bench.report import against, machine, save_json, table
 from bench.tutorial import TutorialClock, TutorialScheduler, patch_apscheduler
@@ -192,6 +193,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     quiet_logging()
+    stop_on_sigterm()
     deadline = Deadline(args.time_limit)
     results = [run(kind, n, args, deadline) for kind in args.db for n in args.patients]
     deadline.cancel()

@@ -28,6 +28,7 @@ from bench.population import (
     quiet_logging,
     scratch_database,
     specs_of,
+    stop_on_sigterm,
     write_csv,
 )
 from bench.report import against, machine, save_json, table
@@ -112,6 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     quiet_logging()
+    stop_on_sigterm()
     rows = generate_rows(args.rows, args.seed)
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-import-") as name:

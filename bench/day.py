@@ -265,9 +265,13 @@ def simulate(
     bulk_enrol(database.engine, settings, specs, ENROLLED_AT)
     enrol_seconds = time.perf_counter() - started
     if database.kind == "postgresql":
-        analyse(database)  # autovacuum would within a minute of the load; do it now, repeatably
+        analyse(database)  # as autovacuum would within a minute of the load
     worker = Worker(database, settings, deadline)
     day = Day(database.kind, len(specs), enrol_seconds, worker.step(dispatch=dispatch))
+    if database.kind == "postgresql":
+        # The first tick wrote a dose per patient and moved every next_action_at: far past the
+        # threshold at which autovacuum analyzes a table. This server runs with autovacuum off.
+        analyse(database)
     note(
         progress,
         f"  first tick: {day.first_tick.patients} patients planned "

@@ -33,6 +33,7 @@ from bench.population import (
     same_as_add_patient,
     scratch_database,
     specs_of,
+    stop_on_sigterm,
 )
 from bench.report import against, machine, save_json, table
 from reminder.clock import SystemClock
@@ -150,6 +151,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     quiet_logging()
+    stop_on_sigterm()
     results = [watch(kind, args.patients, args) for kind in args.db]
     print(f"\nmemory benchmark, {machine()}\n")
     print(

@@ -14,6 +14,8 @@ import logging
 import os
 import random
 import shutil
+import signal
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -80,6 +82,11 @@ SHARE_EMAIL_ONLY = 0.08  # in North America; Europe is reached by email
 SHARE_WITH_CAREGIVER = 0.4
 
 log = logging.getLogger("bench")
+
+
+def stop_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so the scratch database is dropped and a worker stopped."""
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
 
 
 def quiet_logging() -> None:

@@ -23,6 +23,7 @@ from bench.population import (
     quiet_logging,
     scratch_database,
     specs_of,
+    stop_on_sigterm,
 )
 from bench.report import against, machine, peak_rss_mb, save_json, table
 
@@ -69,6 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, help="also write every sample to this file")
     args = parser.parse_args(argv)
     quiet_logging()
+    stop_on_sigterm()
     deadline = Deadline(args.time_limit)
     started = time.perf_counter()
     days = [
