@@ -91,11 +91,39 @@ def enqueue(
 
     The message goes to ``contact`` when given (about ``patient``), else to the patient, by their
     usual channel, or to their email address when ``by_email``.
-
-    ``INSERT ... ON CONFLICT DO NOTHING`` makes a repeated or concurrent tick harmless: the second
-    writer of the same key finds it taken and writes nothing.
     """
-    values = {
+    row = message_row(
+        key=key,
+        patient=patient,
+        kind=kind,
+        template=template,
+        context=context,
+        send_at=send_at,
+        now=now,
+        dose_id=dose_id,
+        contact=contact,
+        cancelled_because=cancelled_because,
+        by_email=by_email,
+    )
+    return bool(insert_messages(session, [row]))
+
+
+def message_row(
+    *,
+    key: str,
+    patient: Patient,
+    kind: MessageKind,
+    template: str,
+    context: dict[str, Any],
+    send_at: datetime,
+    now: datetime,
+    dose_id: int | None = None,
+    contact: Contact | None = None,
+    cancelled_because: str | None = None,
+    by_email: bool = False,
+) -> dict[str, Any]:
+    """The column values of one message row, as ``enqueue`` describes it."""
+    return {
         "idempotency_key": key,
         "patient_id": patient.id,
         "contact_id": contact.id if contact else None,
@@ -114,15 +142,26 @@ def enqueue(
         "attempts": 0,
         "created_at": now,
     }
+
+
+def insert_messages(session: Session, rows: list[dict[str, Any]]) -> set[str]:
+    """Write message rows in one statement, skipping keys already written; return the keys written.
+
+    ``INSERT ... ON CONFLICT DO NOTHING`` makes a repeated or concurrent tick harmless: the second
+    writer of the same key finds it taken and writes nothing.
+    """
+    if not rows:
+        return set()
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    table: sa.Table = Message.__table__  # type: ignore[assignment]
     statement = (
-        dialect.insert(Message)
-        .values(**values)
+        dialect.insert(table)
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        # rowcount is -1 on PostgreSQL here (psycopg with an implicit RETURNING): ask for the row.
-        .returning(Message.id)
+        # rowcount is -1 on PostgreSQL here (psycopg with RETURNING): ask for the rows written.
+        .returning(table.c.idempotency_key)
     )
-    return session.execute(statement).first() is not None
+    # Many rows go as SQLAlchemy's "insertmanyvalues": a few multi-row INSERTs, not one per row.
+    return set(session.execute(statement, rows).scalars())
 
 
 def cancel_queued(session: Session, *, reason: str, **where: Any) -> int:
