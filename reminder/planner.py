@@ -3,7 +3,7 @@
 Each patient carries ``next_action_at``, the earliest moment something may be due for them (a
 reminder, a nudge, a check-in or its re-ask, a follow-up, a lab reminder, a question closing); a tick
 reads only patients whose moment has come (row-locked with SKIP LOCKED on PostgreSQL, so two
-workers share the work), plans them, and sets their next moment. Alerts carry their own
+workers share the work), plans them a batch at a time, and sets their next moment. Alerts carry their own
 ``escalate_at``, read the same way. Messages are written with idempotency keys, so a repeated or
 concurrent tick never writes one twice.
 """
@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from reminder import checkins, escalation, regimen
@@ -38,7 +41,7 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.outbox import TIME_BOUND_KINDS, cancel_queued, enqueue
+from reminder.outbox import TIME_BOUND_KINDS, cancel_queued, insert_messages, message_row
 
 log = logging.getLogger("reminder.planner")
 
@@ -89,6 +92,16 @@ def last_site(session: Session, patient_id: int) -> str | None:
     return session.exec(statement.order_by(col(Dose.taken_at).desc()).limit(1)).first()
 
 
+_CLOSED = (DoseStatus.MISSED, DoseStatus.SKIPPED, DoseStatus.TAKEN)
+
+
+def last_closed_day(session: Session, patient_id: int) -> date | None:
+    closed = select(sa.func.max(Dose.day)).where(
+        Dose.patient_id == patient_id, col(Dose.status).in_(_CLOSED)
+    )
+    return session.exec(closed).one()
+
+
 @dataclass(frozen=True)
 class Proposal:
     """The next dose as the rules place it, before it is written."""
@@ -102,17 +115,27 @@ class Proposal:
 def propose_next_dose(session: Session, patient: Patient, settings: Settings) -> Proposal:
     """Apply the missed-dose rule to the patient's history: the next dose follows the last one taken."""
     assert patient.id is not None
-    taken = last_taken_dose(session, patient.id)
-    closed = select(sa.func.max(Dose.day)).where(
-        Dose.patient_id == patient.id,
-        col(Dose.status).in_([DoseStatus.MISSED, DoseStatus.SKIPPED, DoseStatus.TAKEN]),
+    return _propose(
+        patient,
+        settings,
+        last_taken_dose(session, patient.id),
+        last_closed_day(session, patient.id),
+        last_site(session, patient.id),
     )
-    last_closed_day: date | None = session.exec(closed).one()
+
+
+def _propose(
+    patient: Patient,
+    settings: Settings,
+    taken: Dose | None,
+    closed_day: date | None,
+    site: str | None,
+) -> Proposal:
     upcoming = regimen.next_dose(
         preferences(patient, settings),
         start=patient.start_date,
         last_taken=taken.taken_at if taken else None,
-        last_closed_day=last_closed_day,
+        last_closed_day=closed_day,
         not_before=patient.active_since,
     )
     return Proposal(
@@ -120,28 +143,9 @@ def propose_next_dose(session: Session, patient: Patient, settings: Settings) ->
         titration=regimen.titration_dose(
             patient.start_date, upcoming.day, full_dose=patient.full_dose
         ),
-        site=regimen.next_site(last_site(session, patient.id), frozenset(patient.injured_sites)),
+        site=regimen.next_site(site, frozenset(patient.injured_sites)),
         last_taken=taken,
     )
-
-
-def plan_next_dose(session: Session, patient: Patient, settings: Settings, now: datetime) -> Dose:
-    """Write the next pending dose."""
-    proposal = propose_next_dose(session, patient, settings)
-    dose = Dose(
-        patient_id=patient.id,
-        day=proposal.next.day,
-        scheduled_at=proposal.next.at,
-        window_end=regimen.dose_window_end(proposal.next.day, preferences(patient, settings)),
-        why=proposal.next.why.value,
-        dose_mcg=proposal.titration.dose_mcg,
-        volume_ml=proposal.titration.volume_ml,
-        suggested_site=proposal.site,
-        created_at=now,
-    )
-    session.add(dose)
-    session.flush()
-    return dose
 
 
 def _dose_context(patient: Patient, dose: Dose, at: datetime) -> dict[str, object]:
@@ -155,8 +159,46 @@ def _dose_context(patient: Patient, dose: Dose, at: datetime) -> dict[str, objec
     }
 
 
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    """Bounded IN lists: SQLite allows some thousands of parameters per statement."""
+    for offset in range(0, len(ids), size):
+        yield ids[offset : offset + size]
+
+
+def _newest(statement: Select, order: sa.ColumnElement) -> Select:
+    """The newest row per patient among ``statement``'s doses, in one query for many patients."""
+    rank = sa.func.row_number().over(partition_by=Dose.patient_id, order_by=order).label("rank")
+    ranked = statement.add_columns(rank).subquery()
+    return select(ranked).where(ranked.c.rank == 1)
+
+
+@dataclass
+class Known:
+    """What a pass knows of one patient's doses and questions, read with the rest of its batch."""
+
+    dose: Dose | None = None  # the pending dose
+    last_taken: Dose | None = None
+    last_closed_day: date | None = None
+    last_site: str | None = None
+    live: list[CheckIn] = field(default_factory=list)  # planned and open questions, oldest first
+    checkin: CheckIn | None = None  # the check-in last_taken calls for, unless written already
+
+
+@dataclass
+class _Pending:
+    """A message row waiting for the batch's single INSERT."""
+
+    row: dict[str, Any]
+    patient_id: int
+
+
 class PatientPlanner:
-    """Plans one patient at one moment; returns when that patient next needs a look."""
+    """Plans a batch of patients at one moment, each up to the moment they next need a look.
+
+    Each step reads what it needs for the whole batch in a few statements and the messages are
+    written in one INSERT at the end, so the cost of a tick grows with the number due, at a few
+    statements per batch rather than per patient.
+    """
 
     def __init__(self, session: Session, settings: Settings, now: datetime, stats: TickStats):
         self.session = session
@@ -164,24 +206,194 @@ class PatientPlanner:
         self.now = now
         self.stats = stats
         self.grace = settings.schedule.late_send_grace()
+        self.known: dict[int, Known] = {}
+        self.out_at: dict[int, dict[str, datetime]] = {}  # dose id -> key -> when it goes out
+        self.pending: list[_Pending] = []
+        self.to_review: set[int] = set()
 
-    def plan(self, patient: Patient) -> datetime | None:
-        assert patient.id is not None
+    def plan(self, patients: list[Patient]) -> None:
+        """Set each patient's ``next_action_at``, writing whatever has come due on the way."""
+        awake = [patient for patient in patients if self._awake(patient)]
+        self._read(awake)
+        self._settle_doses(awake)
+        self._read_messages([self._pending_dose(patient) for patient in awake])
+        for patient in awake:
+            patient.next_action_at = self._plan_rest(patient)
+        self._write_pending()
+
+    def _awake(self, patient: Patient) -> bool:
+        """Resume a pause that has ended; False (with the moment to look again) for one that has
+        not, and for an opted-out patient."""
         if patient.status == PatientStatus.OPTED_OUT:
-            return None  # START sets next_action_at again
+            patient.next_action_at = None  # START sets next_action_at again
+            return False
         if patient.status == PatientStatus.PAUSED:
             if patient.paused_until is not None and self.now < patient.paused_until:
-                return patient.paused_until
+                patient.next_action_at = patient.paused_until
+                return False
             resume_at = patient.paused_until or self.now
             patient.status, patient.paused_until, patient.active_since = (
                 PatientStatus.ACTIVE,
                 None,
                 resume_at,
             )
-        self.review = False
-        candidates = [self._plan_dose(patient), self._plan_labs(patient)]
+        return True
+
+    def _read(self, patients: list[Patient]) -> None:
+        """Read the batch's pending doses, last doses taken, live questions and their check-ins."""
+        ids = [patient.id for patient in patients if patient.id is not None]
+        by_id = {patient.id: patient for patient in patients}
+        self.known = {patient_id: Known() for patient_id in ids}
+        for chunk in _chunks(ids):
+            pending = select(Dose).where(
+                col(Dose.patient_id).in_(chunk), Dose.status == DoseStatus.PENDING
+            )
+            for dose in self.session.exec(pending.order_by(col(Dose.day))):
+                self.known[dose.patient_id].dose = dose  # the latest, as open_dose reads it
+            taken = _newest(
+                select(Dose.id).where(
+                    col(Dose.patient_id).in_(chunk), Dose.status == DoseStatus.TAKEN
+                ),
+                col(Dose.taken_at).desc(),
+            ).subquery()
+            for dose in self.session.exec(select(Dose).join(taken, col(Dose.id) == taken.c.id)):
+                self.known[dose.patient_id].last_taken = dose
+            live = select(CheckIn).where(
+                col(CheckIn.patient_id).in_(chunk), col(CheckIn.status).in_(checkins.LIVE)
+            )
+            for prompt in self.session.exec(live.order_by(col(CheckIn.due_at), col(CheckIn.id))):
+                self.known[prompt.patient_id].live.append(prompt)
+        for patient_id, known in self.known.items():
+            if known.last_taken is not None and known.last_taken.taken_at is not None:
+                known.checkin = checkins.checkin_for(known.last_taken, by_id[patient_id], self.now)
+        calls_for = {k.checkin.key: k for k in self.known.values() if k.checkin is not None}
+        keys = list(calls_for)
+        for offset in range(0, len(keys), 500):
+            written = select(CheckIn.key).where(col(CheckIn.key).in_(keys[offset : offset + 500]))
+            for key in self.session.exec(written):
+                calls_for[key].checkin = None
+
+    def _read_dose_history(self, patients: list[Patient]) -> None:
+        """The last day closed and the last site used, for patients whose next dose is planned."""
+        ids = [patient.id for patient in patients if patient.id is not None]
+        for chunk in _chunks(ids):
+            closed = (
+                select(Dose.patient_id, sa.func.max(Dose.day))
+                .where(col(Dose.patient_id).in_(chunk), col(Dose.status).in_(_CLOSED))
+                .group_by(col(Dose.patient_id))
+            )
+            for patient_id, day in self.session.exec(closed):
+                self.known[patient_id].last_closed_day = day
+            sites = _newest(
+                select(Dose.patient_id, Dose.site).where(
+                    col(Dose.patient_id).in_(chunk),
+                    Dose.status == DoseStatus.TAKEN,
+                    col(Dose.site).is_not(None),
+                ),
+                col(Dose.taken_at).desc(),
+            )
+            for patient_id, site, _rank in self.session.execute(sites):
+                self.known[patient_id].last_site = site
+
+    def _read_messages(self, doses: list[Dose]) -> None:
+        """When each message of these doses went out, or would have: a catch-up counts from when
+        it was written."""
+        ids = [dose.id for dose in doses if dose.id is not None and dose.id not in self.out_at]
+        for dose_id in ids:
+            self.out_at[dose_id] = {}
+        for chunk in _chunks(ids):
+            written = select(
+                Message.dose_id, Message.idempotency_key, Message.send_at, Message.created_at
+            ).where(col(Message.dose_id).in_(chunk))
+            for dose_id, key, send_at, created_at in self.session.exec(written):
+                assert dose_id is not None
+                self.out_at[dose_id][key] = max(send_at, created_at)
+
+    def _settle_doses(self, patients: list[Patient]) -> None:
+        """Give each patient a pending dose whose window is still open: the doses whose window
+        closed unanswered are missed (their reminder, if it never went out, recorded as cancelled
+        with the reason: never silent), and the next is planned from what came before."""
+        history_read: set[int] = set()
+        unsettled = patients
+        while unsettled:
+            undosed = [p for p in unsettled if self._known(p).dose is None]
+            self._read_dose_history([p for p in undosed if p.id not in history_read])
+            history_read.update(p.id or 0 for p in undosed)
+            for dose in self._add_doses([self._new_dose(p) for p in undosed]):
+                self.known[dose.patient_id].dose = dose
+                self.out_at[dose.id or 0] = {}
+            doses = {p.id: self._pending_dose(p) for p in unsettled}
+            closing = [p for p in unsettled if self.now >= doses[p.id].window_end]
+            self._read_messages([doses[p.id] for p in closing])
+            for patient in closing:
+                self._miss(patient)
+            unsettled = closing
+
+    def _known(self, patient: Patient) -> Known:
+        return self.known[patient.id or 0]
+
+    def _pending_dose(self, patient: Patient) -> Dose:
+        dose = self._known(patient).dose
+        assert dose is not None, "every patient planned has a pending dose once it is settled"
+        return dose
+
+    def _new_dose(self, patient: Patient) -> dict[str, Any]:
+        """The row of the patient's next dose, placed by the rules on what came before."""
+        known = self._known(patient)
+        proposal = _propose(
+            patient, self.settings, known.last_taken, known.last_closed_day, known.last_site
+        )
+        return {
+            "patient_id": patient.id,
+            "day": proposal.next.day,
+            "scheduled_at": proposal.next.at,
+            "window_end": regimen.dose_window_end(
+                proposal.next.day, preferences(patient, self.settings)
+            ),
+            "why": proposal.next.why.value,
+            "dose_mcg": proposal.titration.dose_mcg,
+            "volume_ml": proposal.titration.volume_ml,
+            "suggested_site": proposal.site,
+            "status": DoseStatus.PENDING.value,
+            "site_reported": False,
+            "snooze_count": 0,
+            "created_at": self.now,
+        }
+
+    def _add_doses(self, rows: list[dict[str, Any]]) -> list[Dose]:
+        """Insert new doses in one statement and read them back as objects of this session.
+
+        Cheaper than the ORM's unit of work, which builds each object through pydantic and, on
+        SQLite, inserts them one at a time to learn their ids.
+        """
+        if not rows:
+            return []
+        table: sa.Table = Dose.__table__  # type: ignore[assignment]
+        ids = list(self.session.execute(sa.insert(table).returning(table.c.id), rows).scalars())
+        return list(self.session.exec(select(Dose).where(col(Dose.id).in_(ids))))
+
+    def _miss(self, patient: Patient) -> None:
+        known = self._known(patient)
+        dose = self._pending_dose(patient)
+        assert dose.id is not None
+        dose.status, dose.closed_at = DoseStatus.MISSED, dose.window_end
+        known.dose = None
+        known.last_closed_day = max(filter(None, [known.last_closed_day, dose.day]))
+        self.stats.doses_missed += 1
+        self.to_review.add(patient.id or 0)
+        cancel_queued(self.session, reason="dose window closed", dose_id=dose.id)
+        self._ensure_reminder(patient, dose, preferences(patient, self.settings), closed=True)
+
+    def _plan_rest(self, patient: Patient) -> datetime | None:
+        """Reminders and nudges of the pending dose, lab reminders and questions; return the
+        earliest moment the patient needs a look again."""
+        dose = self._pending_dose(patient)
+        candidates = [
+            self._ensure_reminder(patient, dose, preferences(patient, self.settings)),
+            self._plan_labs(patient),
+        ]
         prompts = self._plan_prompts(patient)
-        if self.review:
+        if patient.id in self.to_review:
             # A dose missed or a question left unanswered may complete a rule; what it raises
             # (a site flagged, so a "has it healed?" question) is planned in the same pass.
             raised = escalation.review(self.session, self.settings, patient, self.now)
@@ -189,6 +401,22 @@ class PatientPlanner:
             prompts = self._plan_prompts(patient)
         upcoming = [moment for moment in [*candidates, prompts] if moment is not None]
         return max(min(upcoming), self.now + _MIN_REVISIT) if upcoming else None
+
+    def _write_pending(self) -> None:
+        """Write the batch's messages in one statement; count and log what was new."""
+        pending, self.pending = self.pending, []
+        written = insert_messages(self.session, [p.row for p in pending])
+        for message in pending:
+            key = message.row["idempotency_key"]
+            if key not in written:
+                continue  # an earlier or concurrent pass wrote it
+            written.discard(key)
+            self.stats.messages += 1
+            if message.row["failed_reason"]:
+                self.stats.cancelled += 1
+                log.warning(
+                    "patient %s: %s %s", message.patient_id, key, message.row["failed_reason"]
+                )
 
     def _enqueue(
         self,
@@ -201,9 +429,9 @@ class PatientPlanner:
         send_at: datetime,
         *,
         reason: str | None = None,
-    ) -> datetime:
-        """Write one message (cancelled if ``reason``); return when it goes out."""
-        return self._write(patient, dose, key, kind, template, context, send_at, reason=reason)[0]
+    ) -> None:
+        """Write one message (cancelled if ``reason``)."""
+        self._write(patient, dose, key, kind, template, context, send_at, reason=reason)
 
     def _write(
         self,
@@ -230,8 +458,7 @@ class PatientPlanner:
                 )
             elif held > self.now:
                 send_at = held
-        written = enqueue(
-            self.session,
+        row = message_row(
             key=key,
             patient=patient,
             kind=kind,
@@ -242,48 +469,24 @@ class PatientPlanner:
             dose_id=dose.id if dose else None,
             cancelled_because=reason,
         )
-        if written:
-            self.stats.messages += 1
-            if reason:
-                self.stats.cancelled += 1
-                log.warning("patient %s: %s %s", patient.id, key, reason)
+        self.pending.append(_Pending(row, patient.id or 0))
+        if dose is not None and dose.id is not None:
+            self.out_at.setdefault(dose.id, {})[key] = max(send_at, self.now)
         return send_at, reason
-
-    def _plan_dose(self, patient: Patient) -> datetime | None:
-        assert patient.id is not None
-        prefs = preferences(patient, self.settings)
-        dose = open_dose(self.session, patient.id) or plan_next_dose(
-            self.session, patient, self.settings, self.now
-        )
-        while self.now >= dose.window_end:
-            dose.status, dose.closed_at = DoseStatus.MISSED, dose.window_end
-            self.stats.doses_missed += 1
-            self.review = True
-            cancel_queued(self.session, reason="dose window closed", dose_id=dose.id)
-            # A reminder that never went out is recorded as cancelled, with the reason: never silent.
-            self._ensure_reminder(patient, dose, prefs, closed=True)
-            self.session.flush()
-            dose = plan_next_dose(self.session, patient, self.settings, self.now)
-        return self._ensure_reminder(patient, dose, prefs)
 
     def _ensure_reminder(
         self, patient: Patient, dose: Dose, prefs: regimen.Preferences, *, closed: bool = False
     ) -> datetime | None:
         """Write whichever of reminder, re-reminder and nudge has come due; return the next moment."""
         reminder_at = regimen.outside_quiet_hours(dose.scheduled_at, prefs)
-        written = self.session.exec(
-            select(Message.idempotency_key, Message.send_at, Message.created_at).where(
-                Message.dose_id == dose.id
-            )
-        )
-        # When each message went out, or would have: a catch-up counts from when it was written.
-        out_at = {key: max(send_at, created_at) for key, send_at, created_at in written}
+        assert dose.id is not None
+        out_at = self.out_at[dose.id]
         upcoming: list[datetime] = [dose.window_end]
         base = f"dose:{dose.id}"
         if f"{base}:reminder" not in out_at:
             if self.now < reminder_at and not closed:
                 return min(reminder_at, dose.window_end)
-            sent_at = self._enqueue(
+            self._enqueue(
                 patient,
                 dose,
                 f"{base}:reminder",
@@ -293,7 +496,6 @@ class PatientPlanner:
                 reminder_at,
                 reason="the dose window closed before the reminder went out" if closed else None,
             )
-            out_at[f"{base}:reminder"] = max(sent_at, self.now)
         if dose.status != DoseStatus.PENDING:
             return None
         if dose.snoozed_until is not None:
@@ -335,13 +537,15 @@ class PatientPlanner:
     def _plan_prompts(self, patient: Patient) -> datetime | None:
         """Write the check-in for the last dose taken, a "has it healed?" question for each injured
         site, and ask, re-ask or close each question whose moment has come; return the next moment."""
-        assert patient.id is not None
-        taken = last_taken_dose(self.session, patient.id)
-        if taken is not None and taken.taken_at is not None:
-            checkin = checkins.checkin_for(taken, patient, self.now)
-            if checkin.expires_at > self.now:
-                checkins.add(self.session, checkin)
-        live = checkins.live(self.session, patient.id)
+        known = self._known(patient)
+        known.live = [prompt for prompt in known.live if prompt.status in checkins.LIVE]
+        if known.checkin is not None:
+            if known.checkin.expires_at > self.now:
+                self.session.add(known.checkin)
+                known.live.append(known.checkin)
+                known.live.sort(key=lambda prompt: prompt.due_at)
+            known.checkin = None
+        live = known.live
         asked_about = {p.site for p in live if p.kind == CheckInKind.SITE_HEAL}
         for site in patient.injured_sites:
             if site not in asked_about:
@@ -373,7 +577,7 @@ class PatientPlanner:
         if self.now >= prompt.expires_at:
             checkins.expire(prompt)
             self.session.add(prompt)
-            self.review = True
+            self.to_review.add(patient.id or 0)
             return None
         upcoming = [prompt.expires_at]
         if prompt.reask_at is not None and prompt.reasked_at is None and not prompt.answered_at:
@@ -438,7 +642,7 @@ class PatientPlanner:
 def replan(session: Session, patient: Patient, settings: Settings, now: datetime) -> TickStats:
     """Plan one patient now (after enrolment or a reply), in the caller's transaction."""
     stats = TickStats(patients=1)
-    patient.next_action_at = PatientPlanner(session, settings, now, stats).plan(patient)
+    PatientPlanner(session, settings, now, stats).plan([patient])
     session.add(patient)
     return stats
 
@@ -460,10 +664,7 @@ def tick(
                 .with_for_update(skip_locked=True)
             )
             patients = list(session.exec(due))
-            planner = PatientPlanner(session, settings, now, stats)
-            for patient in patients:
-                patient.next_action_at = planner.plan(patient)
-                session.add(patient)
+            PatientPlanner(session, settings, now, stats).plan(patients)
             stats.patients += len(patients)
         if len(patients) < batch or (stop is not None and stop.is_set()):
             break
