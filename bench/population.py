@@ -27,11 +27,10 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
-from reminder import regimen
 from reminder.config import FileSettings, Secrets, Settings
 from reminder.db import create_db_engine, session_scope, upgrade
-from reminder.enrolment import CSV_COLUMNS, PatientSpec, add_patient, check_patient
-from reminder.models import Patient, PatientStatus
+from reminder.enrolment import CSV_COLUMNS, PatientSpec, add_patient, check_patient, patient_row
+from reminder.models import Patient
 
 # The server the benchmarks create their own database on (it needs CREATEDB, not the database).
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -179,28 +178,6 @@ def specs_of(settings: Settings, rows: Sequence[dict]) -> list[PatientSpec]:
         )
         for row in rows
     ]
-
-
-def patient_row(settings: Settings, spec: PatientSpec, now: datetime) -> dict:
-    """The values ``enrolment.add_patient`` gives a new patient (``same_as_add_patient`` checks it)."""
-    return {
-        "name": spec.name,
-        "phone": spec.phone,
-        "email": spec.email,
-        "timezone": spec.timezone,
-        "dose_time": spec.dose_time,
-        "checkin_time": spec.checkin_time,
-        "quiet_start": settings.schedule.quiet_hours_start,
-        "quiet_end": settings.schedule.quiet_hours_end,
-        "start_date": spec.start or regimen.local_date(now, ZoneInfo(spec.timezone)),
-        "full_dose": spec.full_dose,
-        "language": spec.language,
-        "status": PatientStatus.ACTIVE,
-        "injured_sites": [],
-        "created_at": now,
-        "active_since": now,
-        "next_action_at": now,
-    }
 
 
 def bulk_enrol(

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import itertools
+import os
+from collections.abc import Iterator
 from datetime import date, time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from typer.testing import CliRunner
@@ -13,9 +18,11 @@ from typer.testing import CliRunner
 from reminder.cli import app
 from reminder.clock import SimulatedClock
 from reminder.config import Settings
-from reminder.db import session_scope
+from reminder.db import create_db_engine, session_scope, upgrade
 from reminder.enrolment import (
+    CSV_COLUMNS,
     FieldError,
+    add_contact,
     add_patient,
     check_patient,
     find_patient,
@@ -24,6 +31,7 @@ from reminder.enrolment import (
     normalise_phone,
 )
 from reminder.models import Contact, ContactRole, Patient
+from tests.conftest import postgres_schema
 
 HEADER = "name,phone,email,timezone,time,start,full_dose,contact_name,contact_phone,contact_email\n"
 # Physical lines: 1 header; 2 good; 3-4 a good row whose quoted name spans two lines; 5 a bad
@@ -174,6 +182,120 @@ def test_import_reports_progress_by_physical_line(
     assert [line for line, _ in report.errors] == [n for n, _, _ in EXPECTED_ERRORS]
     # The CLI sizes its progress bar by the file's lines after the header.
     assert sum(advanced) == PATIENTS_CSV.count("\n") - 1
+
+
+# Every optional field both filled and left blank, contacts by phone and by email, and a row that
+# starts tomorrow in Tokyo while it is still today in Chicago.
+VARIED_ROWS = [
+    {"name": "Ann  Smith", "phone": "+1 312 555 0100", "timezone": "America/Chicago",
+     "time": "19:30", "start": "2026-03-03", "full_dose": "yes", "contact_name": " Carl Carer",
+     "contact_phone": "312 555 0199"},
+    {"name": "Bea Jones", "email": "Bea@Example.COM", "timezone": "Europe/London", "time": "18:00",
+     "full_dose": "no"},
+    {"name": "Cy Tokyo", "phone": "+81 3-1234-5678", "timezone": "Asia/Tokyo", "time": "20:00",
+     "contact_name": "Dee Tokyo", "contact_email": "DEE@example.jp"},
+    {"name": "Eve Both", "phone": "(312) 555-0101", "email": "eve@example.com", "full_dose": "1",
+     "contact_name": "Fay Both", "contact_phone": "+44 20 7946 0958",
+     "contact_email": "fay@example.co.uk"},
+    {"name": "Gus Plain", "phone": "312.555.0102"},
+]  # fmt: skip
+_other_schemas = itertools.count()
+
+
+def write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, CSV_COLUMNS, restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def enrol_by_hand(engine: Engine, settings: Settings, clock: SimulatedClock, row: dict) -> None:
+    """What `reminder patient add` and `reminder contact add` do with the row's fields."""
+    spec = check_patient(
+        settings,
+        name=row["name"],
+        phone=row.get("phone"),
+        email=row.get("email"),
+        timezone=row.get("timezone"),
+        dose_time=row.get("time"),
+        start=row.get("start"),
+        full_dose=row.get("full_dose") in ("yes", "1"),
+    )
+    with session_scope(engine) as session:
+        patient = add_patient(session, settings, spec, clock.now())
+        if row.get("contact_name"):
+            add_contact(
+                session,
+                settings,
+                patient,
+                name=row["contact_name"],
+                phone=row.get("contact_phone"),
+                email=row.get("contact_email"),
+                role=ContactRole.CAREGIVER,
+                now=clock.now(),
+            )
+
+
+def stored(engine: Engine, table: str) -> list[tuple]:
+    with engine.connect() as connection:
+        return [tuple(r) for r in connection.execute(sa.text(f"SELECT * FROM {table} ORDER BY id"))]
+
+
+@pytest.fixture
+def other_engine(database_url: str, tmp_path: Path) -> Iterator[Engine]:
+    """A second empty, migrated database on the same backend as ``engine``."""
+    if database_url.startswith("sqlite"):
+        engine = create_db_engine(f"sqlite:///{tmp_path / 'other.db'}")
+        upgrade(engine)
+        yield engine
+        engine.dispose()
+        return
+    with postgres_schema(f"t_{os.getpid()}_other_{next(_other_schemas)}") as url:
+        engine = create_db_engine(url)
+        yield engine
+        engine.dispose()
+
+
+def test_an_import_writes_every_column_as_add_patient_and_add_contact_do(
+    settings: Settings, engine: Engine, other_engine: Engine, clock: SimulatedClock, tmp_path: Path
+) -> None:
+    path = write_rows(tmp_path / "varied.csv", VARIED_ROWS)
+    report = import_csv(engine, settings, path, clock.now(), batch_size=3)
+    for row in VARIED_ROWS:
+        enrol_by_hand(other_engine, settings, clock, row)
+
+    assert (report.imported, report.errors) == (len(VARIED_ROWS), [])
+    assert len(stored(engine, "contact")) == 3
+    for table in ("patient", "contact"):
+        assert stored(engine, table) == stored(other_engine, table)
+
+
+def test_an_import_racing_another_enrolment_refuses_the_clash_by_its_line_and_keeps_the_rest(
+    settings: Settings, engine: Engine, clock: SimulatedClock, tmp_path: Path
+) -> None:
+    path = write_rows(tmp_path / "race.csv", VARIED_ROWS)
+    batches_written = []
+
+    def enrol_eve_meanwhile(lines: int) -> None:
+        # Between the first batch and the second, which holds Eve on line 5, someone enrols her
+        # phone number by hand: the import read the enrolled addresses before that.
+        batches_written.append(lines)
+        if len(batches_written) == 1:
+            enrol(engine, settings, clock, "Eve Elsewhere", phone="+1 312 555 0101")
+
+    report = import_csv(
+        engine, settings, path, clock.now(), progress=enrol_eve_meanwhile, batch_size=3
+    )
+
+    assert report.imported == 4
+    assert [(line, error.field) for line, error in report.errors] == [(5, "phone")]
+    assert report.errors[0][1].message.startswith("+13125550101 is already enrolled (patient ")
+    with Session(engine) as session:
+        names = session.exec(select(Patient.name).order_by(col(Patient.id))).all()
+        contacts = session.exec(select(Contact.name).order_by(col(Contact.id))).all()
+    assert names == ["Ann Smith", "Bea Jones", "Cy Tokyo", "Eve Elsewhere", "Gus Plain"]
+    assert contacts == ["Carl Carer", "Dee Tokyo"]
 
 
 @pytest.mark.parametrize(
