@@ -3,7 +3,8 @@
 N messages (answers to patients, template "reply") are queued in one transaction on a scratch
 PostgreSQL database while 1 (then 2) real `reminder worker` processes run against it with
 ``transport.sms = "twilio"``, ``[twilio] messages_per_second = 0`` (pacing off), a tick every
-second and the default outbox batch. ``reminder.transports.twilio_sms`` sends each one through
+second, the default outbox batch and ``[outbox] concurrency`` sends in flight per worker (1, then
+8, by default). ``reminder.transports.twilio_sms`` sends each one through
 ``twilio.rest.Client`` over HTTP to a local fake of Twilio's Messages API (a process of its own on
 127.0.0.1, HTTP/1.1 keep-alive, checking basic auth, answering 201 with a message resource). It
 prints the time from the first request the fake received to the moment every row is ``sent``
@@ -246,10 +247,12 @@ def counts(engine: sa.Engine) -> dict[str, int]:
         )
 
 
-def run(workers: int, messages: int, args: argparse.Namespace) -> dict:
+def run(workers: int, concurrency: int, messages: int, args: argparse.Namespace) -> dict:
     rows = generate_rows(args.patients, args.seed)
     with (
-        scratch_database("postgresql", f"dispatch{workers}", args.postgres_url) as database,
+        scratch_database(
+            "postgresql", f"dispatch{workers}x{concurrency}", args.postgres_url
+        ) as database,
         tempfile.TemporaryDirectory(prefix="bench-dispatch-") as name,
         fake_twilio() as fake,
     ):
@@ -261,7 +264,10 @@ def run(workers: int, messages: int, args: argparse.Namespace) -> dict:
             twilio_toml(
                 fake.base_url,
                 messages_per_second=0,
-                extra='log_level = "INFO"\n[daemon]\ntick_seconds = 1\n',
+                extra=(
+                    'log_level = "INFO"\n[daemon]\ntick_seconds = 1\n'
+                    f"[outbox]\nconcurrency = {concurrency}\n"
+                ),
             ),
             encoding="utf-8",
         )
@@ -271,7 +277,7 @@ def run(workers: int, messages: int, args: argparse.Namespace) -> dict:
             REMINDER_CONFIG=str(config),
             TWILIO_AUTH_TOKEN=AUTH_TOKEN,
         )
-        print(f"{workers} worker(s), {messages} messages:", flush=True)
+        print(f"{workers} worker(s) x {concurrency} in flight, {messages} messages:", flush=True)
         started = start_workers(workers, environment, folder)
         cpu_before = sum(cpu_seconds(process.pid) for process, _ in started)
         try:
@@ -306,6 +312,7 @@ def run(workers: int, messages: int, args: argparse.Namespace) -> dict:
     sending = done_at - seen["first"]
     result = {
         "workers": workers,
+        "concurrency": concurrency,
         "messages": messages,
         "sent": status.get("sent", 0),
         "failed": status.get("failed", 0),
@@ -325,6 +332,13 @@ def main(argv: list[str] | None = None) -> None:
         prog="python -m bench.dispatch", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--workers", nargs="+", type=int, default=[1, 2])
+    parser.add_argument(
+        "--concurrency",
+        nargs="+",
+        type=int,
+        default=[1, 8],
+        help="outbox.concurrency: sends in flight per worker (default: %(default)s)",
+    )
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--patients", type=int, default=1000, help="enrolled (the recipients)")
     parser.add_argument("--seed", type=int, default=SEED)
@@ -336,12 +350,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--verbose", action="store_true", help="print the end of each worker log")
     args = parser.parse_args(argv)
     quiet_logging()
-    results = [run(n, args.messages, args) for n in args.workers]
+    results = [
+        run(workers, concurrency, args.messages, args)
+        for concurrency in args.concurrency
+        for workers in args.workers
+    ]
     print(f"\ndispatch benchmark, PostgreSQL, pacing off; {machine()}\n")
     print(
         table(
             [
                 "workers",
+                "in flight",
                 "messages",
                 "sent",
                 "failed",
@@ -355,6 +374,7 @@ def main(argv: list[str] | None = None) -> None:
             [
                 [
                     r["workers"],
+                    r["concurrency"],
                     r["messages"],
                     r["sent"],
                     r["failed"],

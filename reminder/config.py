@@ -134,6 +134,8 @@ class Outbox(_Section):
     backoff_max_seconds: float = Field(3600.0, gt=0, allow_inf_nan=False)
     lease_seconds: int = Field(120, ge=10)
     batch_size: int = Field(100, ge=1, le=10_000)
+    # Sends in flight at once per process; each may be ambiguous if the process dies mid-send.
+    concurrency: int = Field(8, ge=1, le=64)
 
     @model_validator(mode="after")
     def _cap_above_base(self) -> Outbox:

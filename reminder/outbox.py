@@ -10,7 +10,9 @@ import logging
 import random
 import re
 import threading
+from collections import deque
 from collections.abc import Callable, Mapping
+from concurrent import futures
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -145,23 +147,36 @@ def message_row(
 
 
 def insert_messages(session: Session, rows: list[dict[str, Any]]) -> set[str]:
-    """Write message rows in one statement, skipping keys already written; return the keys written.
+    """Write message rows, skipping keys already written; return the keys this call wrote.
 
     ``INSERT ... ON CONFLICT DO NOTHING`` makes a repeated or concurrent tick harmless: the second
-    writer of the same key finds it taken and writes nothing.
+    writer of the same key finds it taken and writes nothing. One row asks the database which it
+    wrote (RETURNING). Many rows read the keys already present first and go as a plain
+    executemany, since RETURNING over many rows makes psycopg rewrite one huge statement (about
+    0.1 ms a row); a key another transaction writes between the read and the insert is still
+    written once, only counted here too. (The planner holds its patients' row locks meanwhile.)
     """
-    if not rows:
-        return set()
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     table: sa.Table = Message.__table__  # type: ignore[assignment]
-    statement = (
-        dialect.insert(table)
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        # rowcount is -1 on PostgreSQL here (psycopg with RETURNING): ask for the rows written.
-        .returning(table.c.idempotency_key)
-    )
-    # Many rows go as SQLAlchemy's "insertmanyvalues": a few multi-row INSERTs, not one per row.
-    return set(session.execute(statement, rows).scalars())
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    if len(rows) <= 1:
+        # rowcount is -1 on PostgreSQL here (psycopg with RETURNING): ask for the row written.
+        returning = statement.returning(table.c.idempotency_key)
+        return set(session.execute(returning, rows).scalars()) if rows else set()
+    keys = list(dict.fromkeys(row["idempotency_key"] for row in rows))
+    present: set[str] = set()
+    for offset in range(0, len(keys), 500):
+        written = sa.select(table.c.idempotency_key).where(
+            table.c.idempotency_key.in_(keys[offset : offset + 500])
+        )
+        present.update(session.execute(written).scalars())
+    fresh: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["idempotency_key"] not in present:
+            fresh.setdefault(row["idempotency_key"], row)  # the first of a repeated key, as SQL
+    if fresh:
+        session.execute(statement, list(fresh.values()))
+    return set(fresh)
 
 
 def cancel_queued(session: Session, *, reason: str, **where: Any) -> int:
@@ -217,6 +232,78 @@ class Pacer:
         return slot - now
 
 
+# The statements of every step of a batch, built once: the claimed rows still held under a lease,
+# with their patient and contact (locked, so a sweep cannot re-queue them meanwhile), and the rows
+# the provider accepted.
+_HELD = (
+    sa.select(Message, Patient, Contact)
+    .outerjoin(Patient, col(Patient.id) == Message.patient_id)
+    .outerjoin(Contact, col(Contact.id) == Message.contact_id)
+    .where(
+        col(Message.id).in_(sa.bindparam("ids", expanding=True)),
+        Message.status == MessageStatus.SENDING,
+        Message.claimed_until == sa.bindparam("until"),
+    )
+    .order_by(Message.id)
+    .with_for_update(of=Message)  # type: ignore[arg-type]
+)
+_MESSAGE: sa.Table = Message.__table__  # type: ignore[assignment]
+_SENT = (
+    sa.update(_MESSAGE)
+    .where(_MESSAGE.c.id == sa.bindparam("sent_id"))
+    .values(
+        status=MessageStatus.SENT,
+        claimed_until=None,
+        provider_id=sa.bindparam("answer"),
+        sent_at=sa.bindparam("at"),
+    )
+)
+
+
+class InlineSenders(futures.Executor):
+    """Runs each send at once in the calling thread: the outbox with ``concurrency = 1``, which
+    needs no thread of its own."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> futures.Future[Any]:
+        future: futures.Future[Any] = futures.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to whoever reads the result, as a pool would
+            future.set_exception(exc)
+        return future
+
+
+@dataclass(frozen=True)
+class _Send:
+    """A message whose send begins: its row (body recorded), what goes out, and through what."""
+
+    message: Message
+    outgoing: Outgoing
+    transport: Transport
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """What the provider said to one send (its id, or the error), and when it said it."""
+
+    said: str | TransportError
+    at: datetime
+
+
+@dataclass
+class _Batch:
+    """One claim's messages on their way: not begun yet, in flight, come back but not recorded, and
+    to hand back; ``until`` is the claim's current lease, ``going`` False once a stop or pacing
+    ended the batch early."""
+
+    until: datetime
+    pending: deque[int]
+    in_flight: dict[futures.Future[_Answer | None], _Send] = field(default_factory=dict)
+    done: list[tuple[_Send, _Answer]] = field(default_factory=list)
+    unsent: list[int] = field(default_factory=list)
+    going: bool = True
+
+
 @dataclass
 class DispatchStats:
     sent: int = 0
@@ -249,6 +336,14 @@ class Outbox:
         self.rng = rng or random.Random()
         self.pause = pause
         self.pacer = Pacer()
+        # Sends in flight at once, shared by the worker and the web server's answers; threads
+        # start only when first used.
+        concurrency = settings.outbox.concurrency
+        self._senders: futures.Executor = (
+            futures.ThreadPoolExecutor(concurrency, thread_name_prefix="outbox-send")
+            if concurrency > 1
+            else InlineSenders()
+        )
         self.backoff = Backoff(
             settings.outbox.backoff_base_seconds, settings.outbox.backoff_max_seconds
         )
@@ -256,12 +351,11 @@ class Outbox:
     def reclaim_expired_leases(self) -> int:
         """Put back messages a dead worker claimed and never finished, so none stays "sending" forever.
 
-        A worker sends its batch in id order and finishes each message before the next, so of the rows
-        one claim left behind (one ``claimed_until``) only the lowest can have been in flight, and if
-        it was rendered its send may have reached the provider before the worker died. That is an
-        ambiguous send, under the policy of a read timeout: re-queued once with ``[ambiguous]`` in
-        ``last_error``, failed the second time. The rest were never sent: re-queued, any earlier
-        ``[ambiguous]`` mark kept.
+        A claim clears the body of what it takes, and the worker records a message's body just before
+        its send begins, so a claimed row with a body is one whose send was in flight: it may have
+        reached the provider before the worker died. That is an ambiguous send, under the policy of a
+        read timeout: re-queued once with ``[ambiguous]`` in ``last_error``, failed the second time.
+        The rest were never sent: re-queued, any earlier ``[ambiguous]`` mark kept.
 
         A message whose worker died on every one of its ``max_attempts`` claims is failed instead, so a
         message that crashes workers cannot loop forever.
@@ -272,28 +366,23 @@ class Outbox:
             expired = session.execute(
                 sa.select(
                     Message.id,
-                    Message.claimed_until,
                     Message.attempts,
-                    Message.body.is_not(None).label("rendered"),
+                    Message.body.is_not(None).label("in_flight"),
                     Message.last_error.startswith(AMBIGUOUS).label("was_ambiguous"),
                 )
                 .where(Message.status == MessageStatus.SENDING, Message.claimed_until < now)
                 .order_by(Message.id)
                 .with_for_update(skip_locked=True)
             ).all()
-            first_of_claim: dict[datetime | None, int] = {}
-            for row in expired:
-                first_of_claim.setdefault(row.claimed_until, row.id)
             outcomes: dict[tuple[MessageStatus, str | None, str | None], list[int]] = {}
             failed = maybe_sent = 0
             for row in expired:
-                in_flight = row.rendered and first_of_claim[row.claimed_until] == row.id
                 if row.attempts >= limit:
                     reason = f"retry limit: the worker's claim expired {limit} times"
                     outcome = (MessageStatus.FAILED, reason, None)
-                elif in_flight and row.was_ambiguous:
+                elif row.in_flight and row.was_ambiguous:
                     outcome = (MessageStatus.FAILED, SENT_TWICE, f"{AMBIGUOUS}{MID_SEND}")
-                elif in_flight:
+                elif row.in_flight:
                     outcome = (MessageStatus.QUEUED, None, f"{AMBIGUOUS}re-queued: {MID_SEND}")
                     maybe_sent += 1
                 else:
@@ -327,7 +416,8 @@ class Outbox:
 
         One statement: select the due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so concurrent
         workers take disjoint rows) and mark them taken, with a lease, in the same UPDATE. ``only``
-        narrows the due rows further (``Message.id == 7``).
+        narrows the due rows further (``Message.id == 7``). The body of an earlier attempt is cleared:
+        a claimed row has a body again only once its send begins (what the sweep goes by).
         """
         return self._claim(limit, *only)[0]
 
@@ -349,6 +439,9 @@ class Outbox:
                 status=MessageStatus.SENDING,
                 claimed_until=until,
                 attempts=Message.attempts + 1,
+                subject=None,
+                body=None,
+                segments=None,
             )
             .returning(Message.id)
         )
@@ -421,105 +514,204 @@ class Outbox:
     def _send_batch(
         self, ids: list[int], until: datetime, stats: DispatchStats, stop: threading.Event | None
     ) -> bool:
-        """Send claimed messages in order, renewing the claim on the rest once half its lease is
-        gone; hand back the rest and say False when one cannot go now (a stop, or pacing past the
-        lease: the next pass claims them afresh)."""
-        half_lease = timedelta(seconds=self.settings.outbox.lease_seconds / 2)
-        for index, message_id in enumerate(ids):
-            if self.clock.now() >= until - half_lease:
-                until = self._extend(ids[index:], until)
-            try:
-                sent = not (stop and stop.is_set()) and self._send_one(
-                    message_id, until, stats, stop
-                )
-            except ConfigError:
-                self.release(ids[index:])
-                raise
-            if not sent:
-                stats.released += self.release(ids[index:])
-                return False
-        return True
+        """Send claimed messages in id order, up to ``outbox.concurrency`` at a time, renewing the
+        claim on the rest once half its lease is gone; hand back the rest and say False when one
+        cannot go now (a stop, or pacing past the lease: the next pass claims them afresh).
 
-    def _send_one(
+        The database work stays in this thread, one connection for the batch: each step records the
+        sends that came back and begins the next ones in one transaction, and the sends themselves
+        run on the outbox's senders."""
+        batch = _Batch(until, deque(ids))
+        with self.engine.connect() as connection:
+            try:
+                while batch.pending or batch.in_flight or batch.done:
+                    self._step(connection, ids, batch, stats, stop)
+            except ConfigError:
+                # A configuration fault (Twilio without its token) propagates; the claim is released.
+                batch.going = False
+                self._settle(connection, batch, stats)
+                self.release(batch.unsent + list(batch.pending))
+                raise
+        unsent = batch.unsent + list(batch.pending)
+        if unsent:
+            stats.released += self.release(unsent)
+        return batch.going
+
+    def _step(
         self,
-        message_id: int,
+        connection: sa.Connection,
+        ids: list[int],
+        batch: _Batch,
+        stats: DispatchStats,
+        stop: threading.Event | None,
+    ) -> None:
+        """Record what came back and begin what the free senders allow, then wait for a send."""
+        if stop is not None and stop.is_set():
+            batch.going = False
+        half_lease = timedelta(seconds=self.settings.outbox.lease_seconds / 2)
+        if batch.going and self.clock.now() >= batch.until - half_lease:
+            batch.until = self._extend(ids, batch.until)
+        free = self.settings.outbox.concurrency - len(batch.in_flight)
+        group = [batch.pending.popleft() for _ in range(min(free, len(batch.pending)))]
+        if not batch.going:
+            batch.unsent += group + list(batch.pending)
+            group, batch.pending = [], deque()
+        try:
+            sends = self._record_and_begin(connection, batch.done, group, batch.until, stats)
+        except ConfigError:
+            batch.pending.extendleft(reversed(group))
+            raise
+        batch.done = []
+        for index, send in enumerate(sends):
+            wait = self._reserve(send, batch.until)
+            if wait is None:
+                batch.going = False
+                batch.unsent += [later.outgoing.message_id for later in sends[index:]]
+                break
+            batch.in_flight[self._senders.submit(self._deliver, send, wait, stop)] = send
+        if batch.in_flight:
+            self._collect(batch, futures.FIRST_COMPLETED)
+
+    def _collect(self, batch: _Batch, return_when: str) -> None:
+        """Wait for sends in flight to end (the first, or all), and keep what they came back with."""
+        finished, _ = futures.wait(batch.in_flight, return_when=return_when)
+        for future in sorted(finished, key=lambda f: batch.in_flight[f].outgoing.message_id):
+            send = batch.in_flight.pop(future)
+            result = future.result()
+            if result is None:
+                batch.going = False
+                batch.unsent.append(send.outgoing.message_id)
+            else:
+                batch.done.append((send, result))
+
+    def _settle(self, connection: sa.Connection, batch: _Batch, stats: DispatchStats) -> None:
+        """Wait for every send in flight and record what came back, beginning nothing new."""
+        if batch.in_flight:
+            self._collect(batch, futures.ALL_COMPLETED)
+        self._record_and_begin(connection, batch.done, [], batch.until, stats)
+        batch.done = []
+
+    def _record_and_begin(
+        self,
+        connection: sa.Connection,
+        done: list[tuple[_Send, _Answer]],
+        group: list[int],
         until: datetime,
         stats: DispatchStats,
-        stop: threading.Event | None = None,
-    ) -> bool:
-        """Send one message claimed under the lease ending ``until`` and record the result.
+    ) -> list[_Send]:
+        """One transaction: record the sends that came back, then check, render and record the body
+        of each message in ``group`` about to be sent, so a crash mid-send still shows what was
+        meant (and the sweep knows its send began). Returns the messages to send now."""
+        if not done and not group:
+            return []
+        with Session(connection, expire_on_commit=False) as session:
+            self._record(session, done, stats)
+            sends = self._begin(session, group, until, stats) if group else []
+            session.commit()
+        return sends
 
-        Nothing is done when the message is no longer held under that lease: finished meanwhile, or
-        re-queued by a sweep (and perhaps claimed by another worker, whose send it now is).
+    def _record(
+        self, session: Session, done: list[tuple[_Send, _Answer]], stats: DispatchStats
+    ) -> None:
+        """What the provider answered: the sent rows in one statement, each failure as it says."""
+        sent = [
+            {"sent_id": send.outgoing.message_id, "answer": answer.said, "at": answer.at}
+            for send, answer in done
+            if isinstance(answer.said, str)
+        ]
+        if sent:
+            session.connection().execute(_SENT, sent)
+            stats.sent += len(sent)
+        for send, answer in done:
+            if isinstance(answer.said, TransportError):
+                session.add(send.message)
+                self._after_failure(session, send.message, answer.said, stats)
 
-        False when it was not sent and must go back to the queue with the rest of its batch: a stop
-        cut its pacing wait, or pacing would send it too close to the end of its claim's lease
-        (another worker could then claim it again; it is claimed afresh instead).
+    def _begin(
+        self, session: Session, group: list[int], until: datetime, stats: DispatchStats
+    ) -> list[_Send]:
+        """Check and render the messages of ``group`` still held under the lease ending ``until``.
+
+        A message no longer held under that lease is left alone: finished meanwhile, or re-queued by
+        a sweep (and perhaps claimed by another worker, whose send it now is).
         """
         now = self.clock.now()
-        with session_scope(self.engine) as session:
-            message = session.get(Message, message_id)
-            if message is None or message.status != MessageStatus.SENDING:
-                return True
-            if message.claimed_until != until:
-                return True
-            patient = session.get(Patient, message.patient_id) if message.patient_id else None
-            contact = session.get(Contact, message.contact_id) if message.contact_id else None
-            reason = self._reason_not_to_send(message, patient, contact, now)
-            if reason:
-                self._finish(session, message, MessageStatus.CANCELLED, reason=reason)
-                stats.cancelled += 1
-                return True
-            language = patient.language if patient else "en"
-            try:
-                rendered = self.renderer.render(
-                    message.channel, message.template, language, message.context
-                )
-            except RenderError as exc:
-                self._finish(
-                    session, message, MessageStatus.FAILED, reason="template error", error=exc
-                )
-                stats.failed += 1
-                return True
-            message.subject, message.body = rendered.subject, rendered.body
-            if message.channel == Channel.SMS:
-                message.segments = count_segments(rendered.body).count
-            outgoing = Outgoing(
-                message_id=message_id,
-                channel=Channel(message.channel),
-                to=message.to_address,
-                subject=rendered.subject,
-                body=rendered.body,
+        held = session.execute(_HELD, {"ids": group, "until": until}).all()
+        sends = []
+        for message, patient, contact in held:
+            send = self._prepare(session, message, patient, contact, now, stats)
+            if send is not None:
+                sends.append(send)
+        return sends
+
+    def _prepare(
+        self,
+        session: Session,
+        message: Message,
+        patient: Patient | None,
+        contact: Contact | None,
+        now: datetime,
+        stats: DispatchStats,
+    ) -> _Send | None:
+        """Cancel a message that must not go, fail one whose template breaks, or render it for
+        its transport."""
+        reason = self._reason_not_to_send(message, patient, contact, now)
+        if reason:
+            self._finish(session, message, MessageStatus.CANCELLED, reason=reason)
+            stats.cancelled += 1
+            return None
+        language = patient.language if patient else "en"
+        try:
+            rendered = self.renderer.render(
+                message.channel, message.template, language, message.context
             )
-            # Record the rendered body before the send, so a crash mid-send still shows what was meant.
-            session.commit()
-            # A configuration fault (Twilio without its token) propagates; the claim is released.
-            transport = self.transports[outgoing.channel]
-            lease = timedelta(seconds=self.settings.outbox.lease_seconds)
-            wait = self.pacer.reserve(
-                f"{outgoing.channel}:{getattr(transport, 'sender', '')}",
-                getattr(transport, "messages_per_second", 0.0),
-                self.clock.now(),
-                deadline=(message.claimed_until or now + lease) - lease / 2,
+        except RenderError as exc:
+            self._finish(session, message, MessageStatus.FAILED, reason="template error", error=exc)
+            stats.failed += 1
+            return None
+        message.subject, message.body = rendered.subject, rendered.body
+        if message.channel == Channel.SMS:
+            message.segments = count_segments(rendered.body).count
+        outgoing = Outgoing(
+            message_id=message.id or 0,
+            channel=Channel(message.channel),
+            to=message.to_address,
+            subject=rendered.subject,
+            body=rendered.body,
+        )
+        return _Send(message, outgoing, self.transports[outgoing.channel])
+
+    def _reserve(self, send: _Send, until: datetime) -> timedelta | None:
+        """The pacing wait before this send, or None when its slot would come after the middle of
+        the claim's lease (another worker could then claim it again; it is claimed afresh instead)."""
+        lease = timedelta(seconds=self.settings.outbox.lease_seconds)
+        return self.pacer.reserve(
+            f"{send.outgoing.channel}:{getattr(send.transport, 'sender', '')}",
+            getattr(send.transport, "messages_per_second", 0.0),
+            self.clock.now(),
+            deadline=until - lease / 2,
+        )
+
+    def _deliver(
+        self, send: _Send, wait: timedelta, stop: threading.Event | None
+    ) -> _Answer | None:
+        """Wait out the pacing, then send: the provider's answer, or None when a stop cut the wait
+        short (not sent; it goes back to the queue)."""
+        if wait > timedelta(0) and self.pause(wait, stop):
+            return None
+        said: str | TransportError
+        try:
+            said = send.transport.send(send.outgoing)
+        except TransportError as exc:
+            said = exc
+        except Exception as exc:
+            # A transport bug must not strand the batch: count it as a transient failure, so
+            # backoff and the retry limit still apply and the error is visible on the row.
+            log.exception(
+                "message %s: the transport raised an unexpected error", send.outgoing.message_id
             )
-            if wait is None or (wait > timedelta(0) and self.pause(wait, stop)):
-                return False
-            try:
-                provider_id = transport.send(outgoing)
-            except TransportError as exc:
-                self._after_failure(session, message, exc, stats)
-                return True
-            except Exception as exc:
-                # A transport bug must not strand the batch: count it as a transient failure, so
-                # backoff and the retry limit still apply and the error is visible on the row.
-                log.exception("message %s: the transport raised an unexpected error", message_id)
-                self._after_failure(session, message, TransportError(repr(exc)), stats)
-                return True
-            message.provider_id = provider_id
-            message.sent_at = self.clock.now()
-            self._finish(session, message, MessageStatus.SENT)
-            stats.sent += 1
-            return True
+            said = TransportError(repr(exc))
+        return _Answer(said, self.clock.now())
 
     def _reason_not_to_send(
         self, message: Message, patient: Patient | None, contact: Contact | None, now: datetime

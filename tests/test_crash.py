@@ -42,7 +42,14 @@ from tests.conftest import PG_URL, postgres_schema
 from tests.fake_twilio import Behaviour, FakeTwilio
 from tests.processes import TwilioShell, enrol_burst, private_postgres, received_by
 from tests.test_daemon import wait_for
-from tests.test_outbox import RecordingTransport, enrol, make_outbox, queue, stored
+from tests.test_outbox import (
+    RecordingTransport,
+    enrol,
+    make_outbox,
+    queue,
+    stored,
+    with_concurrency,
+)
 
 # The tests with real processes run on PostgreSQL only.
 needs_postgres = pytest.mark.skipif(
@@ -52,6 +59,9 @@ needs_postgres = pytest.mark.skipif(
 BURST = 2000
 BURST_SECONDS = 120.0
 OUTBOX = "[outbox]\nlease_seconds = 10\nbatch_size = 50\n"
+# One send in flight, so the request the fake holds is the only one that can go twice (several
+# in flight at a crash are covered in test_outbox).
+ONE_IN_FLIGHT = OUTBOX + "concurrency = 1\n"
 SENT_BY_TICK = re.compile(r"tick: planned \d+, sent (\d+),")
 TICK_FAILED = "tick failed; retrying at the next interval"
 RETRYING = re.compile(r"message \d+ attempt (\d+) failed \((.*?)\); retrying in ([\d.]+) s")
@@ -213,8 +223,9 @@ def replies(engine: Engine, clock: SimulatedClock, patient_id: int, count: int) 
 
 
 def test_after_a_crash_mid_send_the_sweep_marks_only_the_send_in_flight_ambiguous(
-    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int
+    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int, tmp_path: Path
 ) -> None:
+    settings = with_concurrency(settings, tmp_path, 1)  # one send at a time, followed in order
     ids = replies(engine, clock, patient_id, 5)
     dying = DyingTransport(die_at=3)
     with pytest.raises(Killed):
@@ -256,8 +267,9 @@ def test_a_message_in_flight_at_two_crashes_is_failed_rather_than_sent_a_third_t
 
 
 def test_a_worker_renews_its_claim_through_a_long_batch_and_a_sweep_takes_none_of_it(
-    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int
+    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int, tmp_path: Path
 ) -> None:
+    settings = with_concurrency(settings, tmp_path, 1)  # one send at a time, followed in order
     ids = replies(engine, clock, patient_id, 6)
     other = RecordingTransport()
     # Each answer takes 40% of a lease: the batch of six takes 2.4 leases.
@@ -320,7 +332,7 @@ def test_a_worker_killed_mid_send_is_replaced_and_only_the_send_in_flight_goes_t
     # The 275th request is accepted but its answer held back: the worker is killed while it waits.
     fake.hold, fake.hold_seconds = 275, 90.0
     # Killed the moment the fake holds the answer; a 5 s timeout keeps within the 10 s lease.
-    shell = make_shell(pg_url, tmp_path, fake, timeout_seconds=5.0)
+    shell = make_shell(pg_url, tmp_path, fake, timeout_seconds=5.0, sections=ONE_IN_FLIGHT)
     try:
         phones = enrol_burst(shell, 600)
         first = shell.start("worker")
@@ -399,7 +411,7 @@ def test_a_worker_rides_out_a_postgresql_restart_and_finishes_the_burst_without_
             tmp_path,
             fake,
             timeout_seconds=30.0,
-            sections="[outbox]\nlease_seconds = 60\nbatch_size = 50\n",
+            sections="[outbox]\nlease_seconds = 60\nbatch_size = 50\nconcurrency = 1\n",
         )
         engine = create_db_engine(server.url)
         try:

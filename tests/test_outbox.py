@@ -6,6 +6,7 @@ import random
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from reminder.clock import SimulatedClock
-from reminder.config import Settings
+from reminder.config import Settings, load_settings
 from reminder.db import create_db_engine, session_scope
 from reminder.enrolment import add_patient, check_patient
 from reminder.models import (
@@ -27,7 +28,7 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.outbox import Backoff, Outbox, Pacer, cancel_queued, enqueue
+from reminder.outbox import MID_SEND, NOT_SENT, Backoff, Outbox, Pacer, cancel_queued, enqueue
 from reminder.render import Renderer
 from reminder.transports import Outgoing, TransportError
 
@@ -669,8 +670,11 @@ def test_dispatch_sends_what_a_dead_worker_held_but_not_what_a_live_one_holds(
 
 
 def test_a_stop_mid_batch_hands_the_rest_back_and_loses_nothing(
-    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int
+    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int, tmp_path: Path
 ) -> None:
+    settings = with_concurrency(
+        settings, tmp_path, 1
+    )  # one send at a time: which one the stop meets
     ids = [queue(engine, clock, patient_id, f"reply:{n}", kind=MessageKind.REPLY) for n in range(5)]
     stop = threading.Event()
     transport = StoppingTransport(stop)
@@ -978,8 +982,11 @@ class PacedTransport(RecordingTransport):
 
 
 def test_a_stop_during_a_pacing_wait_hands_the_message_back_unsent(
-    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int
+    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int, tmp_path: Path
 ) -> None:
+    settings = with_concurrency(
+        settings, tmp_path, 1
+    )  # one send at a time: which one the stop meets
     ids = [queue(engine, clock, patient_id, f"r{n}", kind=MessageKind.REPLY) for n in range(3)]
     stop = threading.Event()
     waits: list[timedelta] = []
@@ -1096,3 +1103,172 @@ def test_a_reminder_whose_sms_fails_for_good_goes_by_email_when_the_patient_has_
         MessageStatus.SENT,
     )
     assert copy.subject and "injection" in copy.subject.lower()
+
+
+# --- several sends in flight (outbox.concurrency) ---------------------------------------------
+
+
+def with_concurrency(settings: Settings, tmp_path: Path, concurrency: int) -> Settings:
+    """The test settings with ``[outbox] concurrency`` set."""
+    path = tmp_path / f"concurrency-{concurrency}.toml"
+    path.write_text(
+        '[schedule]\ndefault_timezone = "America/Chicago"\n'
+        f"[outbox]\nconcurrency = {concurrency}\n",
+        encoding="utf-8",
+    )
+    return load_settings({"DATABASE_URL": settings.database_url, "REMINDER_CONFIG": str(path)})
+
+
+class GatedTransport(RecordingTransport):
+    """Lets sends through only ``together`` at a time, all at once: it proves that many are in
+    flight together (with fewer, the barrier times out and the send raises)."""
+
+    def __init__(self, together: int) -> None:
+        super().__init__()
+        self.barrier = threading.Barrier(together, timeout=10)
+
+    def send(self, outgoing: Outgoing) -> str:
+        self.barrier.wait()
+        super().send(outgoing)
+        return f"SM{outgoing.message_id:04d}"
+
+
+class DyingMidFlightTransport(RecordingTransport):
+    """Message ``dies_on`` kills its worker while the other sends in flight hang until
+    ``hanging`` is set (their answers come after the worker is gone)."""
+
+    def __init__(self, dies_on: int) -> None:
+        super().__init__()
+        self.dies_on = dies_on
+        self.hanging = threading.Event()
+
+    def send(self, outgoing: Outgoing) -> str:
+        if outgoing.message_id == self.dies_on:
+            raise KilledMidSend
+        self.hanging.wait(10)
+        return super().send(outgoing)
+
+
+class KilledMidSend(BaseException):
+    """A kill -9 as far as the outbox can tell: nothing after it runs."""
+
+
+def test_with_concurrency_several_sends_are_in_flight_at_once_and_each_is_recorded_as_its_own(
+    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int, tmp_path: Path
+) -> None:
+    ids = [queue(engine, clock, patient_id, f"reply:{n}", kind=MessageKind.REPLY) for n in range(8)]
+    transport = GatedTransport(together=4)
+    outbox = make_outbox(engine, with_concurrency(settings, tmp_path, 4), clock, transport)
+
+    stats = outbox.dispatch()
+
+    assert (stats.sent, stats.failed, stats.retried) == (8, 0, 0)
+    assert sorted(o.message_id for o in transport.sent) == ids
+    for message_id in ids:
+        message = stored(engine, message_id)
+        assert (message.status, message.attempts, message.last_error) == (
+            MessageStatus.SENT,
+            1,
+            None,
+        )
+        assert message.provider_id == f"SM{message_id:04d}"
+        assert message.sent_at == clock.now()
+        assert message.body is not None and message.claimed_until is None
+
+
+def test_a_crash_with_sends_in_flight_marks_each_of_them_ambiguous_and_no_other(
+    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int, tmp_path: Path
+) -> None:
+    ids = [queue(engine, clock, patient_id, f"reply:{n}", kind=MessageKind.REPLY) for n in range(5)]
+    dying = DyingMidFlightTransport(dies_on=ids[1])
+    outbox = make_outbox(engine, with_concurrency(settings, tmp_path, 3), clock, dying)
+    with pytest.raises(KilledMidSend):
+        outbox.dispatch()
+    dying.hanging.set()  # the first and third answers arrive after the worker died
+    clock.advance(timedelta(seconds=settings.outbox.lease_seconds + 1))
+
+    survivor = RecordingTransport()
+    stats = make_outbox(engine, settings, clock, survivor).dispatch()
+
+    assert (stats.reclaimed, stats.sent) == (5, 5)
+    assert [o.message_id for o in survivor.sent] == ids
+    assert [stored(engine, i).last_error for i in ids] == [
+        f"[ambiguous] re-queued: {MID_SEND}",
+        f"[ambiguous] re-queued: {MID_SEND}",
+        f"[ambiguous] re-queued: {MID_SEND}",
+        f"re-queued: {NOT_SENT}",
+        f"re-queued: {NOT_SENT}",
+    ]
+
+
+def test_the_body_of_an_earlier_attempt_does_not_make_a_message_look_in_flight(
+    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int, tmp_path: Path
+) -> None:
+    settings = with_concurrency(
+        settings, tmp_path, 1
+    )  # one send at a time: which one the stop meets
+    first, second = (
+        queue(engine, clock, patient_id, f"reply:{n}", kind=MessageKind.REPLY) for n in range(2)
+    )
+    make_outbox(engine, settings, clock, FlakyTransport(failures=2)).dispatch()
+    assert stored(engine, second).body is not None  # rendered for the failed attempt
+    clock.advance(timedelta(seconds=settings.outbox.backoff_base_seconds))
+    with pytest.raises(KilledMidSend):  # dies sending the first; the second never began
+        make_outbox(engine, settings, clock, DyingMidFlightTransport(dies_on=first)).dispatch()
+    clock.advance(timedelta(seconds=settings.outbox.lease_seconds + 1))
+
+    make_outbox(engine, settings, clock, RecordingTransport()).dispatch()
+
+    assert stored(engine, first).last_error == f"[ambiguous] re-queued: {MID_SEND}"
+    assert stored(engine, second).last_error == f"re-queued: {NOT_SENT}"
+    assert {stored(engine, i).status for i in (first, second)} == {MessageStatus.SENT}
+
+
+def test_a_stop_lets_the_sends_in_flight_finish_and_hands_back_the_rest(
+    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int, tmp_path: Path
+) -> None:
+    ids = [queue(engine, clock, patient_id, f"reply:{n}", kind=MessageKind.REPLY) for n in range(5)]
+    stop = threading.Event()
+    transport = StoppingTransport(stop)
+    outbox = make_outbox(engine, with_concurrency(settings, tmp_path, 2), clock, transport)
+
+    stats = outbox.dispatch(stop)
+
+    assert (stats.sent, stats.released) == (2, 3)
+    assert sorted(o.message_id for o in transport.sent) == ids[:2]
+    assert [stored(engine, i).status for i in ids] == [MessageStatus.SENT] * 2 + [
+        MessageStatus.QUEUED
+    ] * 3
+    for message_id in ids[2:]:
+        message = stored(engine, message_id)
+        assert (message.attempts, message.claimed_until, message.body) == (0, None, None)
+
+
+def test_sends_in_flight_together_still_keep_to_the_senders_pace(
+    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int, tmp_path: Path
+) -> None:
+    ids = [queue(engine, clock, patient_id, f"reply:{n}", kind=MessageKind.REPLY) for n in range(4)]
+    waits: list[timedelta] = []
+    lock = threading.Lock()
+
+    def waited(delay: timedelta, _stop: threading.Event | None) -> bool:
+        with lock:
+            waits.append(delay)
+        return False
+
+    transport = PacedTransport(2)
+    outbox = Outbox(
+        engine,
+        with_concurrency(settings, tmp_path, 4),
+        clock,
+        {Channel.SMS: transport, Channel.EMAIL: transport},
+        Renderer(),
+        pause=waited,
+    )
+
+    stats = outbox.dispatch()
+
+    assert stats.sent == 4
+    assert sorted(o.message_id for o in transport.sent) == ids
+    # Four slots booked half a second apart: the first goes at once, the others wait for theirs.
+    assert sorted(waits) == [timedelta(seconds=s) for s in (0.5, 1.0, 1.5)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -169,6 +170,57 @@ def test_a_connection_dropped_after_the_request_was_sent_is_ambiguous(
     error = send_error(transport)
 
     assert (error.permanent, error.ambiguous) == (False, True)
+    assert len(fake.messages) == 1
+
+
+def test_sends_from_several_threads_each_go_through_a_client_of_their_own(
+    fake: FakeTwilio, transport: TwilioTransport
+) -> None:
+    # twilio's HTTP client keeps the last response on itself: shared, one thread could read
+    # another's answer and record the wrong SID.
+    numbers = [f"+1312555{n:04d}" for n in range(20)]
+    sids: dict[str, str] = {}
+    clients: set[int] = set()
+    lock = threading.Lock()
+
+    def send_some(mine: list[str]) -> None:
+        for number in mine:
+            sid = transport.send(Outgoing(1, Channel.SMS, number, None, "Hi"))
+            with lock:
+                sids[number] = sid
+                clients.add(id(transport.client))
+
+    threads = [threading.Thread(target=send_some, args=(numbers[n::4],)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(clients) == 4
+    assert sids == {request.form["To"]: sid for sid, request in fake.messages}
+    assert len(set(sids.values())) == len(numbers)
+
+
+def test_a_proxy_in_the_environment_is_read_once_when_the_transport_is_built(
+    fake: FakeTwilio, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("NO_PROXY", "no_proxy", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings = twilio_settings("sqlite://", tmp_path, fake.base_url)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    through_proxy = TwilioTransport(settings)
+    monkeypatch.delenv("HTTP_PROXY")
+    direct = TwilioTransport(settings)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+
+    error = send_error(through_proxy)  # the proxy it was built with is down
+    direct.send(outgoing())  # built without one, it goes straight to Twilio
+
+    assert (error.permanent, error.ambiguous) == (False, False)
+    assert "not sent" in str(error)
     assert len(fake.messages) == 1
 
 
@@ -558,7 +610,15 @@ def test_the_auth_token_is_stored_nowhere_in_the_database(
 def test_sends_from_one_number_are_paced_to_its_rate(
     database_url: str, tmp_path: Path, fake: FakeTwilio, engine: Engine, clock: SimulatedClock
 ) -> None:
-    paced = twilio_settings(database_url, tmp_path, fake.base_url, messages_per_second=2)
+    # One send at a time: the simulated pause moves one shared clock, so sends in flight together
+    # would each see the others' waits (test_outbox covers pacing with several in flight).
+    paced = twilio_settings(
+        database_url,
+        tmp_path,
+        fake.base_url,
+        messages_per_second=2,
+        extra="[outbox]\nconcurrency = 1\n",
+    )
     bot = Bot(engine, paced, clock)
     patient_id = bot.enrol()
     queue_replies(engine, clock, patient_id, 3)

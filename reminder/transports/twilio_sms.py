@@ -27,13 +27,16 @@ basic auth and never appears in a log line, an error text or the database.
 from __future__ import annotations
 
 import logging
+import os
+import threading
 from collections.abc import Mapping
+from typing import Any
 
 import requests
 from twilio.base.exceptions import TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
-from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import NewConnectionError, ProxyError
 
 from reminder.config import Settings, require_twilio
 from reminder.transports import DeliveryReport, Outgoing, TransportError
@@ -79,7 +82,12 @@ DELIVERY_ERRORS = {
 
 
 class TwilioTransport:
-    """Sends through ``twilio.rest.Client`` from the configured number or Messaging Service."""
+    """Sends through ``twilio.rest.Client`` from the configured number or Messaging Service.
+
+    Safe to share between threads: each thread sends through a client of its own, since twilio's
+    HTTP client keeps the last response on itself and returns it from there, and a requests
+    Session is not meant to be shared. Each client keeps its connection to Twilio open.
+    """
 
     def __init__(self, settings: Settings) -> None:
         require_twilio(settings)
@@ -87,20 +95,37 @@ class TwilioTransport:
         token = settings.secrets.twilio_auth_token
         assert token is not None  # require_twilio refused the settings otherwise
         self.timeout = config.timeout_seconds
-        self.client = Client(
-            config.account_sid,
-            token.get_secret_value(),
-            http_client=TwilioHttpClient(timeout=config.timeout_seconds),
-        )
-        self.client.api.base_url = config.api_base_url.rstrip("/")
-        # The configured address is the whole address: TWILIO_EDGE / TWILIO_REGION in the
-        # environment would otherwise rewrite its host name.
-        self.client.edge = self.client.region = None
+        self._account = (config.account_sid, token.get_secret_value())
+        self.api_base_url = config.api_base_url.rstrip("/")
+        # Read once here, as requests would read them on every request.
+        self._proxies = requests.utils.get_environ_proxies(self.api_base_url)
+        self._ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        self._local = threading.local()
         self.from_number = config.from_number
         self.messaging_service_sid = config.messaging_service_sid
         self.sender = config.from_number or config.messaging_service_sid
         self.messages_per_second = config.messages_per_second
         self.status_callback = settings.file.public_base_url.rstrip("/") + STATUS_CALLBACK_PATH
+
+    @property
+    def client(self) -> Client:
+        """This thread's client, made on its first send."""
+        client: Client | None = getattr(self._local, "client", None)
+        if client is None:
+            client = self._local.client = self._new_client()
+        return client
+
+    def _new_client(self) -> Client:
+        http_client = HttpClient(timeout=self.timeout, proxy=self._proxies)
+        if http_client.session is not None:
+            http_client.session.trust_env = False  # the environment was read in __init__
+            http_client.session.verify = self._ca_bundle or True
+        client = Client(*self._account, http_client=http_client)
+        client.api.base_url = self.api_base_url
+        # The configured address is the whole address: TWILIO_EDGE / TWILIO_REGION in the
+        # environment would otherwise rewrite its host name.
+        client.edge = client.region = None
+        return client
 
     def send(self, outgoing: Outgoing) -> str:
         sender: dict[str, str] = {}
@@ -134,6 +159,8 @@ class TwilioTransport:
     def _network_error(self, exc: requests.RequestException) -> TransportError:
         """Tell "never left this machine" (safe to retry) from "sent, answer lost" (ambiguous)."""
         reason = getattr(exc.args[0], "reason", None) if exc.args else None
+        if isinstance(reason, ProxyError):
+            reason = reason.original_error  # the proxy could not be reached: nothing left either
         not_sent = (requests.ConnectTimeout, requests.exceptions.SSLError)
         if isinstance(exc, not_sent) or isinstance(reason, NewConnectionError):
             return TransportError(
@@ -152,6 +179,19 @@ class TwilioTransport:
                 ambiguous=True,
             )
         return TransportError(f"request to Twilio failed: {type(exc).__name__}")
+
+
+class HttpClient(TwilioHttpClient):
+    """twilio's HTTP client without its narration when nobody listens: it formats every request
+    and the response's headers for INFO lines, which ``configure_logging`` turns off."""
+
+    def log_request(self, kwargs: dict[str, Any]) -> None:
+        if self.logger.isEnabledFor(logging.INFO):
+            super().log_request(kwargs)
+
+    def log_response(self, status_code: int, response: Any) -> None:
+        if self.logger.isEnabledFor(logging.INFO):
+            super().log_response(status_code, response)
 
 
 def classify(status: int | None, code: int | str | None, detail: str) -> TransportError:
