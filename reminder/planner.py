@@ -364,13 +364,18 @@ class PatientPlanner:
         """Insert new doses in one statement and read them back as objects of this session.
 
         Cheaper than the ORM's unit of work, which builds each object through pydantic and, on
-        SQLite, inserts them one at a time to learn their ids.
+        SQLite, inserts them one at a time to learn their ids; and a plain executemany, since
+        RETURNING over many rows makes psycopg rewrite one huge statement (about 0.1 ms a row).
+        Each of these patients had no pending dose, so the new ones are theirs.
         """
         if not rows:
             return []
-        table: sa.Table = Dose.__table__  # type: ignore[assignment]
-        ids = list(self.session.execute(sa.insert(table).returning(table.c.id), rows).scalars())
-        return list(self.session.exec(select(Dose).where(col(Dose.id).in_(ids))))
+        self.session.execute(sa.insert(Dose), rows)
+        ids = [row["patient_id"] for row in rows]
+        planned = select(Dose).where(
+            col(Dose.patient_id).in_(ids), Dose.status == DoseStatus.PENDING
+        )
+        return list(self.session.exec(planned))
 
     def _miss(self, patient: Patient) -> None:
         known = self._known(patient)
