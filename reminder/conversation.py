@@ -3,8 +3,9 @@
 The raw text is stored first, in its own transaction, so nothing a patient writes is lost whatever
 happens next. A reply applies only to the one open dose, inside its window; a late reply is kept and
 answered, never moved to the next dose. Check-in answers go to the open check-in; a bare Y or N goes
-to whichever question was asked last. Every reply from a patient is then run past the red-flag
-rules, and words of self-harm are answered with the crisis text in the same request.
+to whichever question was asked last. Every reply from a patient that could complete a red-flag
+rule is then run past the rules (a HELP with no alarming words cannot, and skips them), and words of
+self-harm are answered with the crisis text in the same request.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from sqlmodel import Session, col, select
 from reminder import checkins, escalation, regimen
 from reminder.clock import Clock
 from reminder.config import Settings
-from reminder.db import session_scope
 from reminder.enrolment import normalise_address
 from reminder.models import (
     Alert,
@@ -43,7 +43,7 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.outbox import cancel_queued, enqueue
+from reminder.outbox import cancel_queued, message_row
 from reminder.planner import last_taken_dose, open_dose, preferences, replan
 from reminder.replies import Answers, Intent, Problem, Reply, parse, read_scores
 
@@ -52,6 +52,8 @@ log = logging.getLogger("reminder.conversation")
 UNKNOWN_SENDER = "unknown_sender"
 # Answers that carrier rules require; a provider with its own opt-out handling may send them.
 COMPLIANCE_ANSWERS = frozenset({"opted_out", "opted_in", "help"})
+# A patient's reply of these intents changes its own outcome only (OK counts from a contact).
+READ_ONLY_INTENTS = frozenset({Intent.HELP, Intent.UNKNOWN, Intent.OK})
 _SENDER_CHARS = 254  # the width of InboundMessage.sender; PostgreSQL refuses a longer value
 
 
@@ -107,28 +109,31 @@ def receive(
             raw=raw,
         )
         .on_conflict_do_nothing(index_elements=["provider_id"])
-        .returning(InboundMessage.id)
+        .returning(InboundMessage)
     )
-    with session_scope(engine) as session:
-        inbound_id = session.execute(store).scalar_one_or_none()
-        if inbound_id is None:
-            seen = session.exec(
-                select(InboundMessage).where(InboundMessage.provider_id == provider_id)
-            ).one()
-            return Outcome(seen.id or 0, True, seen.parsed_as, seen.outcome, None)
-    with session_scope(engine) as session:
-        inbound = session.get(InboundMessage, inbound_id)
-        assert inbound is not None
-        applied = Conversation(session, settings, now)
-        answer_id = applied.apply(inbound)
-        return Outcome(
-            inbound.id or 0,
-            False,
-            inbound.parsed_as,
-            inbound.outcome,
-            answer_id,
-            applied.urgent_message_ids(),
-        )
+    # Two transactions on one connection (one checkout from the pool, not one per transaction).
+    with engine.connect() as connection:
+        with Session(connection, expire_on_commit=False) as session, session.begin():
+            stored = session.scalars(store).one_or_none()
+            if stored is None:
+                seen = session.exec(
+                    select(InboundMessage).where(InboundMessage.provider_id == provider_id)
+                ).one()
+                return Outcome(seen.id or 0, True, seen.parsed_as, seen.outcome, None)
+        # Committed: whatever fails from here on, the text is kept. The INSERT returned the whole
+        # row, so applying it starts without reading it again.
+        with Session(connection, expire_on_commit=False) as session, session.begin():
+            session.add(stored)
+            applied = Conversation(session, settings, now)
+            answer_id = applied.apply(stored)
+            return Outcome(
+                stored.id or 0,
+                False,
+                stored.parsed_as,
+                stored.outcome,
+                answer_id,
+                applied.urgent_message_ids(),
+            )
 
 
 class Conversation:
@@ -162,14 +167,11 @@ class Conversation:
             .where(sa.or_(Patient.phone == inbound.sender, Patient.email == inbound.sender))
             .with_for_update()
         ).first()
+        # Looked up before this row changes, so its changes are written in one UPDATE.
+        contact = None if patient is not None else self._contact(inbound.sender)
         reply = parse(inbound.body)
         inbound.parsed_as = reply.intent.value
         if patient is None:
-            contact = self.session.exec(
-                select(Contact).where(
-                    sa.or_(Contact.phone == inbound.sender, Contact.email == inbound.sender)
-                )
-            ).first()
             if contact is None:
                 # Say nothing: an answer would tell a stranger that this number belongs to a patient.
                 inbound.parsed_as, inbound.outcome = (
@@ -181,10 +183,12 @@ class Conversation:
             return self._from_contact(contact, reply, inbound)
         assert patient.id is not None
         inbound.patient_id = patient.id
-        self.session.flush()  # so the red-flag rules below read this message among the patient's
         injured_before = set(patient.injured_sites)
         answer, context = self._answer(patient, reply, inbound)
-        raised = self.raised = escalation.review(self.session, self.settings, patient, self.now)
+        if self._may_raise(reply, inbound):
+            self.session.flush()  # so the rules read this message among the patient's
+            self.raised = escalation.review(self.session, self.settings, patient, self.now)
+        raised = self.raised
         if raised or self.replan_needed:
             self._replan(patient)
         reached = [r.alert for r in raised if r.new and _reached(r.alert)]
@@ -199,6 +203,23 @@ class Conversation:
         if answer is None:
             return None
         return self._queue_answer(patient, inbound, answer, context)
+
+    def _contact(self, sender: str) -> Contact | None:
+        return self.session.exec(
+            select(Contact).where(sa.or_(Contact.phone == sender, Contact.email == sender))
+        ).first()
+
+    def _may_raise(self, reply: Reply, inbound: InboundMessage) -> bool:
+        """Whether the red-flag rules must run over the patient's history after this reply.
+
+        They run after every reply but those that write nothing the rules read (HELP, a text not
+        understood, OK from a patient: only this row's outcome) and whose text is no evidence
+        either. Those leave the history as the last review saw it, and on the same history the
+        rules find nothing new (a finding needs evidence newer than the last alert of its kind).
+        """
+        return reply.intent not in READ_ONLY_INTENTS or escalation.is_evidence(
+            self.settings, inbound.body, inbound.received_at
+        )
 
     def _crisis(
         self, inbound: InboundMessage, raised: list[escalation.Raised]
@@ -633,8 +654,7 @@ class Conversation:
             "sender_name": self.settings.messages.sender_name,
             **context,
         }
-        enqueue(
-            self.session,
+        row = message_row(
             key=f"reply:{inbound.id}",
             patient=patient,
             kind=MessageKind.REPLY,
@@ -644,10 +664,10 @@ class Conversation:
             now=self.now,
             contact=contact,
         )
-        message = self.session.exec(
-            select(Message).where(Message.idempotency_key == f"reply:{inbound.id}")
-        ).one()
-        return message.id
+        # The stored text is new, so its answer's key is too: one INSERT that returns the row's id.
+        return self.session.execute(
+            sa.insert(Message).values(row).returning(Message.id)
+        ).scalar_one()
 
 
 def pause(session: Session, patient: Patient, until: datetime, now: datetime) -> None:

@@ -41,6 +41,7 @@ _PROMPTS_READ = 60
 _DOSES_READ = 30
 _SAID_DAYS = 14
 _ALERTS_READ = 50
+_ANY_ZONE = ZoneInfo("UTC")  # is_evidence asks whether a rule fires, not for its wording
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,16 @@ def _prompt(row: CheckIn) -> triage.Prompt:
         parent_id=row.parent_id,
         answers=tuple(answers),
     )
+
+
+def is_evidence(settings: Settings, text: str, at: datetime) -> bool:
+    """Whether ``text`` alone completes a rule (words of self-harm, words of an injured site).
+
+    The rules themselves answer, on a history holding only this text, so a rule added on what
+    patients write is covered here too. Every such rule needs a single text to fire.
+    """
+    alone = triage.History(said=(triage.Said(at, text),))
+    return bool(triage.evaluate(alone, settings.triage, _ANY_ZONE))
 
 
 def review(session: Session, settings: Settings, patient: Patient, now: datetime) -> list[Raised]:

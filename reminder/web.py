@@ -35,6 +35,8 @@ STALE_TICKS = 4
 # Twilio's webhook forms are a few hundred bytes; anything far larger is not from Twilio.
 MAX_FORM_BYTES = 64 * 1024
 FORM_TYPE = "application/x-www-form-urlencoded"
+# The answer to every inbound text (the real answer goes through the outbox), built once.
+EMPTY_TWIML = str(MessagingResponse())
 
 
 def create_app(app: App, outbox: Outbox | None = None) -> Starlette:
@@ -129,7 +131,7 @@ class TwilioWebhooks:
         )
         now = outcome.send_at_once()
         answer = BackgroundTask(self.outbox.send_each_now, now) if now else None
-        return Response(str(MessagingResponse()), media_type="application/xml", background=answer)
+        return Response(EMPTY_TWIML, media_type="application/xml", background=answer)
 
     async def status(self, request: Request) -> Response:
         form = await self._signed_form(request)

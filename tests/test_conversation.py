@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -182,6 +183,45 @@ def test_a_provider_retry_is_stored_once_and_answered_once(bot: Bot, patient_id:
     assert reply.id == first.answer_message_id
     assert "recorded at 19:40" in body_of(reply)
     assert bot.doses()[0].taken_at == local(3, 3, 19, 40)
+
+
+def refuse_answers(engine: Engine) -> None:
+    """Make the database itself refuse every new outbox row, as a full disk or a bug would."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'refused'; END $$"
+            )
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON message "
+                "FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
+        else:
+            connection.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE INSERT ON message "
+                "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+
+
+def test_a_text_is_kept_as_written_when_applying_it_fails(
+    bot: Bot, engine: Engine, patient_id: int
+) -> None:
+    bot.run_until(local(3, 3, 19, 40))
+    refuse_answers(engine)
+
+    with pytest.raises(sa.exc.DatabaseError, match="refused"):
+        bot.say("Done, left THIGH", provider_id="SM0123456789abcdef0123456789abcdef")
+
+    (inbound,) = bot.inbox()
+    assert (inbound.body, inbound.sender, inbound.provider_id) == (
+        "Done, left THIGH",
+        PHONE,
+        "SM0123456789abcdef0123456789abcdef",
+    )
+    # Nothing of the failed attempt is half applied.
+    assert (inbound.patient_id, inbound.parsed_as, inbound.outcome) == (None, None, None)
+    assert bot.doses()[0].status == DoseStatus.PENDING
 
 
 # DONE and the open dose

@@ -22,6 +22,8 @@ from reminder.config import ConfigError, Settings, load_settings
 from reminder.db import session_scope
 from reminder.enrolment import add_contact
 from reminder.models import (
+    Alert,
+    AlertKind,
     ContactRole,
     DoseStatus,
     InboundMessage,
@@ -465,3 +467,83 @@ def test_words_of_self_harm_reach_the_caregiver_within_the_request_and_a_stop_ca
     assert message(engine, alert.id or 0).status == MessageStatus.SENT
     bot.tick()
     assert [r.form["To"] for _, r in fake.messages].count("+13125550142") == 1
+
+
+# --- red flags through the webhook -------------------------------------------------------------
+
+BOB = "+13125550102"
+ADA_CAREGIVER = "+13125550150"
+BOB_CAREGIVER = "+13125550160"
+
+
+def with_caregiver(bot: Bot, engine: Engine, settings: Settings, phone: str, caregiver: str) -> int:
+    patient_id = bot.enrol(phone=phone)
+    with session_scope(engine) as session:
+        patient = session.get(Patient, patient_id)
+        assert patient is not None
+        add_contact(
+            session,
+            settings,
+            patient,
+            name="Grace",
+            phone=caregiver,
+            email=None,
+            role=ContactRole.CAREGIVER,
+            now=bot.clock.now(),
+        )
+    return patient_id
+
+
+def raised_by(client: TestClient, engine: Engine, sender: str, body: str) -> list[Alert]:
+    """Text us as ``sender`` through the signed webhook; return the alerts that request raised."""
+    with session_scope(engine) as session:
+        before = set(session.exec(select(Alert.id)))
+    assert text_us(client, body, inbound_form(ACCOUNT_SID, sender, body))[0] == 200
+    with session_scope(engine) as session:
+        return [a for a in session.exec(select(Alert).order_by(Alert.id)) if a.id not in before]
+
+
+def test_every_alert_kind_is_raised_by_the_inbound_text_that_completes_it(
+    client: TestClient, bot: Bot, engine: Engine, settings: Settings, fake: FakeTwilio
+) -> None:
+    ada = with_caregiver(bot, engine, settings, PHONE, ADA_CAREGIVER)
+    bob = with_caregiver(bot, engine, settings, BOB, BOB_CAREGIVER)
+    conversation = [
+        (PHONE, "DONE", local(3, 3, 19, 40), []),
+        (BOB, "DONE", local(3, 3, 19, 45), []),
+        (PHONE, "8 8 Y numbness", local(3, 4, 9, 30), [(ada, AlertKind.INJECTION_SITE)]),
+        (BOB, "2 1 Y", local(3, 4, 9, 35), []),
+        (PHONE, "Y", local(3, 5, 9, 40), [(ada, AlertKind.POSSIBLE_RELAPSE)]),
+        (BOB, "Y FEVER", local(3, 5, 9, 45), [(bob, AlertKind.PSEUDO_RELAPSE)]),
+        (PHONE, "DONE", local(3, 5, 19, 40), []),
+        (PHONE, "9 2 N", local(3, 6, 9, 30), []),
+        (PHONE, "DONE", local(3, 7, 19, 40), []),
+        # The third flu-like score of 7 or more in a row.
+        (PHONE, "7 1 N", local(3, 8, 9, 30), [(ada, AlertKind.TOLERABILITY)]),
+        (PHONE, "SKIP", local(3, 9, 19, 40), []),
+        (PHONE, "SKIP", local(3, 10, 19, 40), [(ada, AlertKind.ADHERENCE)]),
+        # Not understood (an intent that writes nothing), yet the words count.
+        (
+            BOB,
+            "ok my injection site has pus",
+            local(3, 10, 20, 0),
+            [(bob, AlertKind.INJECTION_SITE)],
+        ),
+        (BOB, "help I want to die", local(3, 10, 20, 5), [(bob, AlertKind.MOOD)]),
+        (BOB, "HELP", local(3, 10, 20, 10), []),
+    ]
+
+    raised = []
+    for sender, body, at, _ in conversation:
+        bot.run_until(at)
+        raised.append([(a.patient_id, a.kind) for a in raised_by(client, engine, sender, body)])
+
+    assert raised == [expected for *_, expected in conversation]
+    # The urgent notice left right after the crisis answer, not at a worker's next tick.
+    [mood_notice] = [
+        m
+        for m in bot.messages(MessageKind.ALERT)
+        if m.to_address == BOB_CAREGIVER and m.created_at == local(3, 10, 20, 5)
+    ]
+    assert (mood_notice.status, mood_notice.sent_at) == (MessageStatus.SENT, local(3, 10, 20, 5))
+    assert mood_notice.provider_id in [sid for sid, _ in fake.messages]
