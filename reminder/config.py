@@ -237,6 +237,7 @@ class Escalation(_Section):
 
 class Daemon(_Section):
     tick_seconds: float = Field(30.0, ge=1, le=3600)
+    plan_batch_size: int = Field(1000, ge=1, le=10_000)
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535, strict=True)
 

@@ -658,7 +658,7 @@ def tick(
     """Plan every patient whose next moment has come, a batch per transaction."""
     now = clock.now()
     stats = TickStats()
-    batch = settings.outbox.batch_size
+    batch = settings.daemon.plan_batch_size
     while True:
         with session_scope(engine) as session:
             due = (

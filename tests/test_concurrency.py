@@ -54,7 +54,8 @@ PLANNED = re.compile(r"planned (\d+) message\(s\).*; sent (\d+),")
 def env(database_url: str, tmp_path: Path) -> dict[str, str]:
     config = tmp_path / "concurrency.toml"
     config.write_text(
-        '[schedule]\ndefault_timezone = "America/Chicago"\n\n[outbox]\nbatch_size = 4\n',
+        '[schedule]\ndefault_timezone = "America/Chicago"\n\n[outbox]\nbatch_size = 4\n'
+        "[daemon]\nplan_batch_size = 4\n",
         encoding="utf-8",
     )
     return os.environ | {"DATABASE_URL": database_url, "REMINDER_CONFIG": str(config)}
