@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from reminder import conversation
+from reminder import conversation, planner
 from reminder.clock import SimulatedClock
 from reminder.config import Settings
 from reminder.db import session_scope
@@ -404,3 +405,37 @@ def test_a_tick_reads_only_the_patients_whose_moment_has_come(bot: Bot) -> None:
     assert [m.patient_id for m in bot.messages()] == [morning]
     assert bot.patient(evening).next_action_at == local(3, 3, 19, 30)
     assert bot.patient(morning).next_action_at == local(3, 3, 12, 0)
+
+
+# Cost
+
+
+def test_a_busy_tick_makes_as_many_statements_for_thirty_due_patients_as_for_three(
+    bot: Bot, engine: Engine, settings: Settings, clock: SimulatedClock
+) -> None:
+    """A batch is read and written in a fixed number of statements: a query added per patient
+    would make a busy minute of 10k due cost 10k round trips, and shows here first."""
+    for number in range(33):
+        bot.enrol(phone=f"+1312555{100 + number:04d}", dose_time="19:30" if number < 3 else "20:30")
+    planner.tick(engine, settings, clock)  # the first tick plans everyone's first dose
+
+    def busy_tick_at(moment: datetime) -> tuple[int, planner.TickStats]:
+        statements: list[str] = []
+
+        def seen(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            statements.append(statement)
+
+        clock.set(moment)
+        sa.event.listen(engine, "before_cursor_execute", seen)
+        try:
+            stats = planner.tick(engine, settings, clock)
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", seen)
+        return len(statements), stats
+
+    few, few_stats = busy_tick_at(local(3, 3, 19, 30))
+    many, many_stats = busy_tick_at(local(3, 3, 20, 30))
+
+    assert (few_stats.patients, few_stats.messages) == (3, 3)
+    assert (many_stats.patients, many_stats.messages) == (30, 30)
+    assert many == few
