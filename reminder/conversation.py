@@ -43,7 +43,7 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.outbox import cancel_queued, message_row
+from reminder.outbox import cancel_queued, message_values
 from reminder.planner import last_taken_dose, open_dose, preferences, replan
 from reminder.replies import Answers, Intent, Problem, Reply, parse, read_scores
 
@@ -654,7 +654,7 @@ class Conversation:
             "sender_name": self.settings.messages.sender_name,
             **context,
         }
-        row = message_row(
+        row = message_values(
             key=f"reply:{inbound.id}",
             patient=patient,
             kind=MessageKind.REPLY,

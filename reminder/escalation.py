@@ -32,7 +32,7 @@ from reminder.models import (
     MessageKind,
     Patient,
 )
-from reminder.outbox import enqueue
+from reminder.outbox import enqueue, message_values
 
 log = logging.getLogger("reminder.escalation")
 
@@ -273,22 +273,25 @@ def _send(
         send_at = regimen.outside_quiet_hours(now, _waking(settings, zone, patient))
     enqueue(
         session,
-        key=key,
-        patient=patient,
-        kind=MessageKind.ALERT,
-        template="alert",
-        context={
-            "alert_id": alert.id,
-            "patient": patient.name,
-            "kind": str(alert.kind),
-            "severity": str(alert.severity),
-            "reason": alert.reason,
-            "escalated": alert.severity == AlertSeverity.ROUTINE and alert.notified_position > 0,
-            "fallback": fallback,
-        },
-        send_at=send_at,
-        now=now,
-        contact=contact,
+        message_values(
+            key=key,
+            patient=patient,
+            kind=MessageKind.ALERT,
+            template="alert",
+            context={
+                "alert_id": alert.id,
+                "patient": patient.name,
+                "kind": str(alert.kind),
+                "severity": str(alert.severity),
+                "reason": alert.reason,
+                "escalated": alert.severity == AlertSeverity.ROUTINE
+                and alert.notified_position > 0,
+                "fallback": fallback,
+            },
+            send_at=send_at,
+            now=now,
+            contact=contact,
+        ),
     )
     return send_at
 
@@ -374,20 +377,22 @@ def acknowledge(
             send_at = regimen.outside_quiet_hours(now, _waking(settings, zone, patient))
         enqueue(
             session,
-            key=f"alert:{alert.id}:ack:contact:{contact.id}",
-            patient=patient,
-            kind=MessageKind.ALERT,
-            template="alert_acknowledged",
-            context={
-                "alert_id": alert.id,
-                "patient": patient.name,
-                "kind": str(alert.kind),
-                "by": alert.acknowledged_note,
-                "at": now.isoformat(),
-            },
-            send_at=send_at,
-            now=now,
-            contact=contact,
+            message_values(
+                key=f"alert:{alert.id}:ack:contact:{contact.id}",
+                patient=patient,
+                kind=MessageKind.ALERT,
+                template="alert_acknowledged",
+                context={
+                    "alert_id": alert.id,
+                    "patient": patient.name,
+                    "kind": str(alert.kind),
+                    "by": alert.acknowledged_note,
+                    "at": now.isoformat(),
+                },
+                send_at=send_at,
+                now=now,
+                contact=contact,
+            ),
         )
     log.info("alert %s acknowledged by %s", alert.id, alert.acknowledged_note)
     return True

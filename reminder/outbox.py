@@ -74,43 +74,13 @@ def wait_on_stop(delay: timedelta, stop: threading.Event | None) -> bool:
     return (stop or threading.Event()).wait(delay.total_seconds())
 
 
-def enqueue(
-    session: Session,
-    *,
-    key: str,
-    patient: Patient,
-    kind: MessageKind,
-    template: str,
-    context: dict[str, Any],
-    send_at: datetime,
-    now: datetime,
-    dose_id: int | None = None,
-    contact: Contact | None = None,
-    cancelled_because: str | None = None,
-    by_email: bool = False,
-) -> bool:
-    """Write one message row unless its idempotency key exists; return whether it was written.
-
-    The message goes to ``contact`` when given (about ``patient``), else to the patient, by their
-    usual channel, or to their email address when ``by_email``.
-    """
-    row = message_row(
-        key=key,
-        patient=patient,
-        kind=kind,
-        template=template,
-        context=context,
-        send_at=send_at,
-        now=now,
-        dose_id=dose_id,
-        contact=contact,
-        cancelled_because=cancelled_because,
-        by_email=by_email,
-    )
+def enqueue(session: Session, row: dict[str, Any]) -> bool:
+    """Write one message row (``message_values``) unless its idempotency key exists; return whether it
+    was written."""
     return bool(insert_messages(session, [row]))
 
 
-def message_row(
+def message_values(
     *,
     key: str,
     patient: Patient,
@@ -124,7 +94,11 @@ def message_row(
     cancelled_because: str | None = None,
     by_email: bool = False,
 ) -> dict[str, Any]:
-    """The column values of one message row, as ``enqueue`` describes it."""
+    """The column values of one message row.
+
+    The message goes to ``contact`` when given (about ``patient``), else to the patient, by their
+    usual channel, or to their email address when ``by_email``.
+    """
     return {
         "idempotency_key": key,
         "patient_id": patient.id,
@@ -811,15 +785,17 @@ def fall_back_to_email(session: Session, message: Message, now: datetime) -> boo
     context = {key: value for key, value in message.context.items() if key != "tz"}
     return enqueue(
         session,
-        key=f"{message.idempotency_key}:email",
-        patient=patient,
-        kind=MessageKind(message.kind),
-        template=message.template,
-        context=context,
-        send_at=now,
-        now=now,
-        dose_id=message.dose_id,
-        by_email=True,
+        message_values(
+            key=f"{message.idempotency_key}:email",
+            patient=patient,
+            kind=MessageKind(message.kind),
+            template=message.template,
+            context=context,
+            send_at=now,
+            now=now,
+            dose_id=message.dose_id,
+            by_email=True,
+        ),
     )
 
 

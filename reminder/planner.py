@@ -41,7 +41,7 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.outbox import TIME_BOUND_KINDS, cancel_queued, insert_messages, message_row
+from reminder.outbox import TIME_BOUND_KINDS, cancel_queued, insert_messages, message_values
 
 log = logging.getLogger("reminder.planner")
 
@@ -463,7 +463,7 @@ class PatientPlanner:
                 )
             elif held > self.now:
                 send_at = held
-        row = message_row(
+        row = message_values(
             key=key,
             patient=patient,
             kind=kind,

@@ -27,7 +27,7 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.outbox import enqueue
+from reminder.outbox import enqueue, message_values
 from tests.scenario import PHONE, Bot, local
 
 STRANGER = "+13125550199"
@@ -149,14 +149,16 @@ def test_a_contact_who_texts_stop_gets_nothing_but_answers_until_start(
         assert patient is not None and contact is not None and contact.opted_out_at is not None
         enqueue(
             session,
-            key="lab-copy-for-nurse",
-            patient=patient,
-            contact=contact,
-            kind=MessageKind.LAB,
-            template="lab",
-            context={"name": "Ada", "on": "2026-04-03"},
-            send_at=bot.clock.now(),
-            now=bot.clock.now(),
+            message_values(
+                key="lab-copy-for-nurse",
+                patient=patient,
+                contact=contact,
+                kind=MessageKind.LAB,
+                template="lab",
+                context={"name": "Ada", "on": "2026-04-03"},
+                send_at=bot.clock.now(),
+                now=bot.clock.now(),
+            ),
         )
     bot.tick()
     held = bot.messages(MessageKind.LAB)[0]

@@ -28,7 +28,16 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.outbox import MID_SEND, NOT_SENT, Backoff, Outbox, Pacer, cancel_queued, enqueue
+from reminder.outbox import (
+    MID_SEND,
+    NOT_SENT,
+    Backoff,
+    Outbox,
+    Pacer,
+    cancel_queued,
+    enqueue,
+    message_values,
+)
 from reminder.render import Renderer
 from reminder.transports import Outgoing, TransportError
 
@@ -149,13 +158,15 @@ def queue(
             context = reply_context() if kind == MessageKind.REPLY else dose_context(clock)
         enqueue(
             session,
-            key=key,
-            patient=patient,
-            kind=kind,
-            template=template or kind.value,
-            context=context,
-            send_at=send_at or clock.now(),
-            now=clock.now(),
+            message_values(
+                key=key,
+                patient=patient,
+                kind=kind,
+                template=template or kind.value,
+                context=context,
+                send_at=send_at or clock.now(),
+                now=clock.now(),
+            ),
         )
         message_id = session.exec(select(Message.id).where(Message.idempotency_key == key)).one()
         assert message_id is not None
@@ -214,19 +225,23 @@ def test_enqueueing_the_same_key_twice_writes_one_row(
         common = {"key": "dose:1:reminder", "patient": patient, "kind": MessageKind.REMINDER}
         first = enqueue(
             session,
-            **common,
-            template="reminder",
-            context=dose_context(clock, 0.25),
-            send_at=clock.now(),
-            now=clock.now(),
+            message_values(
+                **common,
+                template="reminder",
+                context=dose_context(clock, 0.25),
+                send_at=clock.now(),
+                now=clock.now(),
+            ),
         )
         second = enqueue(
             session,
-            **common,
-            template="nudge",
-            context=dose_context(clock, 1.0),
-            send_at=clock.now() + timedelta(hours=1),
-            now=clock.now(),
+            message_values(
+                **common,
+                template="nudge",
+                context=dose_context(clock, 1.0),
+                send_at=clock.now() + timedelta(hours=1),
+                now=clock.now(),
+            ),
         )
     assert (first, second) == (True, False)
     [message] = all_messages(engine)
@@ -571,13 +586,15 @@ def test_concurrent_claims_never_take_the_same_message_twice(
         for n in range(200):
             enqueue(
                 session,
-                key=f"reply:{n}",
-                patient=patient,
-                kind=MessageKind.REPLY,
-                template="reply",
-                context=reply_context(),
-                send_at=clock.now() - timedelta(seconds=n % 7),
-                now=clock.now(),
+                message_values(
+                    key=f"reply:{n}",
+                    patient=patient,
+                    kind=MessageKind.REPLY,
+                    template="reply",
+                    context=reply_context(),
+                    send_at=clock.now() - timedelta(seconds=n % 7),
+                    now=clock.now(),
+                ),
             )
     due = {m.id for m in all_messages(engine)}
     workers = [
@@ -814,14 +831,16 @@ def test_a_message_enqueued_as_cancelled_is_kept_but_never_sent(
         assert patient is not None
         written = enqueue(
             session,
-            key="dose:1:reminder",
-            patient=patient,
-            kind=MessageKind.REMINDER,
-            template="reminder",
-            context=dose_context(clock),
-            send_at=clock.now() - timedelta(days=1),
-            now=clock.now(),
-            cancelled_because="the dose window closed before the reminder went out",
+            message_values(
+                key="dose:1:reminder",
+                patient=patient,
+                kind=MessageKind.REMINDER,
+                template="reminder",
+                context=dose_context(clock),
+                send_at=clock.now() - timedelta(days=1),
+                now=clock.now(),
+                cancelled_because="the dose window closed before the reminder went out",
+            ),
         )
     assert written
     transport = RecordingTransport()
@@ -1060,14 +1079,16 @@ def test_an_alert_about_an_opted_out_patient_still_reaches_the_fallback_address(
         for key, to in (("alert:1:fallback", operator), ("reminder:x", None)):
             enqueue(
                 session,
-                key=key,
-                patient=patient,
-                kind=MessageKind.ALERT if to else MessageKind.REMINDER,
-                template="alert" if to else "reminder",
-                context=alert_context() if to else dose_context(clock),
-                send_at=clock.now() - timedelta(minutes=1),
-                now=clock.now() - timedelta(minutes=1),
-                contact=to,
+                message_values(
+                    key=key,
+                    patient=patient,
+                    kind=MessageKind.ALERT if to else MessageKind.REMINDER,
+                    template="alert" if to else "reminder",
+                    context=alert_context() if to else dose_context(clock),
+                    send_at=clock.now() - timedelta(minutes=1),
+                    now=clock.now() - timedelta(minutes=1),
+                    contact=to,
+                ),
             )
     transport = RecordingTransport()
 

@@ -32,7 +32,7 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.outbox import enqueue
+from reminder.outbox import enqueue, message_values
 from reminder.transports import Outgoing, TransportError
 from reminder.transports.twilio_sms import TwilioTransport, delivery_report
 from reminder.views import message_row, patient_detail
@@ -388,18 +388,20 @@ def queue_replies(engine: Engine, clock: SimulatedClock, patient_id: int, count:
         for n in range(count):
             enqueue(
                 session,
-                key=f"reply:test:{n}",
-                patient=patient,
-                kind=MessageKind.REPLY,
-                template="reply",
-                context={
-                    "answer": "help",
-                    "question": None,
-                    "help_contact": "",
-                    "sender_name": "Us",
-                },
-                send_at=clock.now(),
-                now=clock.now(),
+                message_values(
+                    key=f"reply:test:{n}",
+                    patient=patient,
+                    kind=MessageKind.REPLY,
+                    template="reply",
+                    context={
+                        "answer": "help",
+                        "question": None,
+                        "help_contact": "",
+                        "sender_name": "Us",
+                    },
+                    send_at=clock.now(),
+                    now=clock.now(),
+                ),
             )
 
 
@@ -465,14 +467,21 @@ def test_twilio_21610_for_a_contact_opts_out_only_the_contact(
         )
         enqueue(
             session,
-            key="alert:test",
-            patient=patient,
-            kind=MessageKind.REPLY,
-            template="reply",
-            context={"answer": "help", "question": None, "help_contact": "", "sender_name": "Us"},
-            send_at=clock.now(),
-            now=clock.now(),
-            contact=contact,
+            message_values(
+                key="alert:test",
+                patient=patient,
+                kind=MessageKind.REPLY,
+                template="reply",
+                context={
+                    "answer": "help",
+                    "question": None,
+                    "help_contact": "",
+                    "sender_name": "Us",
+                },
+                send_at=clock.now(),
+                now=clock.now(),
+                contact=contact,
+            ),
         )
         contact_id = contact.id
     fake.fail_next(21610)

@@ -19,7 +19,7 @@ from reminder.config import Settings, load_settings
 from reminder.db import create_db_engine, session_scope
 from reminder.enrolment import add_patient, check_patient
 from reminder.models import MessageKind, MessageStatus, Patient
-from reminder.outbox import enqueue
+from reminder.outbox import enqueue, message_values
 from reminder.web import STALE_TICKS, create_app
 
 
@@ -158,14 +158,16 @@ def queue(
     with session_scope(engine) as session:
         enqueue(
             session,
-            key=key,
-            patient=patient,
-            kind=MessageKind.REPLY,
-            template="reply",
-            context={"text": key},
-            send_at=send_at,
-            now=now,
-            cancelled_because="test" if cancelled else None,
+            message_values(
+                key=key,
+                patient=patient,
+                kind=MessageKind.REPLY,
+                template="reply",
+                context={"text": key},
+                send_at=send_at,
+                now=now,
+                cancelled_because="test" if cancelled else None,
+            ),
         )
 
 
