@@ -37,6 +37,7 @@ from bench.population import (
 from bench.report import against, machine, save_json, table
 from bench.tutorial import TutorialClock, TutorialScheduler, patch_apscheduler
 from reminder import conversation, regimen
+from reminder.app import tune_garbage_collector
 from reminder.db import session_scope
 from reminder.models import Dose, DoseStatus, Patient
 
@@ -193,6 +194,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     quiet_logging()
+    tune_garbage_collector()  # as `reminder` does at start: this process plans as a worker
     stop_on_sigterm()
     deadline = Deadline(args.time_limit)
     results = [run(kind, n, args, deadline) for kind in args.db for n in args.patients]

@@ -34,6 +34,7 @@ from bench.population import (
     write_csv,
 )
 from bench.report import against, machine, save_json, table
+from reminder.app import tune_garbage_collector
 from reminder.config import Settings
 from reminder.enrolment import check_contact, import_csv
 
@@ -139,6 +140,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     quiet_logging()
+    tune_garbage_collector()  # as `reminder` does at start: this process plans as a worker
     stop_on_sigterm()
     rows = generate_rows(args.rows, args.seed)
     results = []

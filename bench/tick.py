@@ -26,6 +26,7 @@ from bench.population import (
     stop_on_sigterm,
 )
 from bench.report import against, machine, peak_rss_mb, save_json, table
+from reminder.app import tune_garbage_collector
 
 BUSY_TICK_TARGET_S = 1.0  # for 10k due, including the outbox rows
 QUIET_TICK_TARGET_MS = 50.0
@@ -70,6 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, help="also write every sample to this file")
     args = parser.parse_args(argv)
     quiet_logging()
+    tune_garbage_collector()  # as `reminder` does at start: this process plans as a worker
     stop_on_sigterm()
     deadline = Deadline(args.time_limit)
     started = time.perf_counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import re
@@ -170,6 +171,18 @@ class HideLinkTokens(logging.Filter):
                 for arg in record.args
             )
         return True
+
+
+def tune_garbage_collector() -> None:
+    """Run CPython's cycle collector less often than its default of every 700 new objects.
+
+    A tick or a batch of sends makes and drops thousands of ORM objects and rows; at the default
+    thresholds the collector was about a fifth of a busy tick's CPU. What is alive once the
+    process has started (modules, settings, compiled templates) is frozen out of collections.
+    Memory stays bounded: a young collection still runs every 100,000 new objects.
+    """
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
 
 
 def configure_logging(level: str, log_format: str = "text") -> None:

@@ -17,7 +17,7 @@ from rich.table import Table
 from sqlmodel import col, select
 
 from reminder import conversation, escalation, planner, views
-from reminder.app import App, NotInitialised
+from reminder.app import App, NotInitialised, tune_garbage_collector
 from reminder.clock import Clock, SimulatedClock, SystemClock, parse_moment
 from reminder.config import ConfigError, parse_zone
 from reminder.db import session_scope, upgrade
@@ -525,6 +525,7 @@ def demo(
 
 
 def main() -> None:  # pragma: no cover - the console script entry point
+    tune_garbage_collector()
     app()
 
 
