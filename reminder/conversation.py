@@ -17,13 +17,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from reminder import checkins, escalation, regimen
 from reminder.clock import Clock
 from reminder.config import Settings
+from reminder.db import upsert_insert
 from reminder.enrolment import normalise_address
 from reminder.models import (
     Alert,
@@ -97,9 +97,8 @@ def receive(
     address = _storable(normalise_address(sender, settings.file.default_region))[:_SENDER_CHARS]
     body = _storable(body)
     # One statement, so two web processes given the same provider retry store it once, no error.
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
     store = (
-        dialect.insert(InboundMessage)
+        upsert_insert(engine, InboundMessage)
         .values(
             channel=channel,
             sender=address,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -18,8 +19,24 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_MS = 30_000
 
 
+_T = TypeVar("_T")
+# Values per IN list: SQLite allows some thousands of parameters in one statement.
+IN_LIST_SIZE = 500
+
+
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def upsert_insert(engine: Engine, table: Any) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that takes ``ON CONFLICT``: both dialects spell it alike, each with its own class."""
+    return (postgresql if is_postgres(engine) else sqlite).insert(table)
+
+
+def in_chunks(values: Sequence[_T], size: int = IN_LIST_SIZE) -> Iterator[Sequence[_T]]:
+    """``values`` in slices short enough for one IN list each."""
+    for offset in range(0, len(values), size):
+        yield values[offset : offset + size]
 
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:

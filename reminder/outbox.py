@@ -19,13 +19,12 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from reminder.clock import Clock
 from reminder.config import ConfigError, Settings
-from reminder.db import session_scope
+from reminder.db import in_chunks, session_scope, upsert_insert
 from reminder.models import (
     Alert,
     AlertStatus,
@@ -130,19 +129,20 @@ def insert_messages(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     0.1 ms a row); a key another transaction writes between the read and the insert is still
     written once, only counted here too. (The planner holds its patients' row locks meanwhile.)
     """
+    if not rows:
+        return set()
     table: sa.Table = Message.__table__  # type: ignore[assignment]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    if len(rows) <= 1:
+    statement = upsert_insert(session.get_bind(), table).on_conflict_do_nothing(
+        index_elements=["idempotency_key"]
+    )
+    if len(rows) == 1:
         # rowcount is -1 on PostgreSQL here (psycopg with RETURNING): ask for the row written.
         returning = statement.returning(table.c.idempotency_key)
-        return set(session.execute(returning, rows).scalars()) if rows else set()
+        return set(session.execute(returning, rows).scalars())
     keys = list(dict.fromkeys(row["idempotency_key"] for row in rows))
     present: set[str] = set()
-    for offset in range(0, len(keys), 500):
-        written = sa.select(table.c.idempotency_key).where(
-            table.c.idempotency_key.in_(keys[offset : offset + 500])
-        )
+    for chunk in in_chunks(keys):
+        written = sa.select(table.c.idempotency_key).where(table.c.idempotency_key.in_(chunk))
         present.update(session.execute(written).scalars())
     fresh: dict[str, dict[str, Any]] = {}
     for row in rows:

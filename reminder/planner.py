@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
@@ -27,7 +25,7 @@ from sqlmodel import Session, col, select
 from reminder import checkins, escalation, regimen
 from reminder.clock import Clock
 from reminder.config import Settings
-from reminder.db import session_scope
+from reminder.db import in_chunks, session_scope, upsert_insert
 from reminder.models import (
     CheckIn,
     CheckInKind,
@@ -159,12 +157,6 @@ def _dose_context(patient: Patient, dose: Dose, at: datetime) -> dict[str, objec
     }
 
 
-def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
-    """Bounded IN lists: SQLite allows some thousands of parameters per statement."""
-    for offset in range(0, len(ids), size):
-        yield ids[offset : offset + size]
-
-
 def _newest(statement: Select, order: sa.ColumnElement) -> Select:
     """The newest row per patient among ``statement``'s doses, in one query for many patients."""
     rank = sa.func.row_number().over(partition_by=Dose.patient_id, order_by=order).label("rank")
@@ -244,7 +236,7 @@ class PatientPlanner:
         ids = [patient.id for patient in patients if patient.id is not None]
         by_id = {patient.id: patient for patient in patients}
         self.known = {patient_id: Known() for patient_id in ids}
-        for chunk in _chunks(ids):
+        for chunk in in_chunks(ids):
             pending = select(Dose).where(
                 col(Dose.patient_id).in_(chunk), Dose.status == DoseStatus.PENDING
             )
@@ -267,16 +259,14 @@ class PatientPlanner:
             if known.last_taken is not None and known.last_taken.taken_at is not None:
                 known.checkin = checkins.checkin_for(known.last_taken, by_id[patient_id], self.now)
         calls_for = {k.checkin.key: k for k in self.known.values() if k.checkin is not None}
-        keys = list(calls_for)
-        for offset in range(0, len(keys), 500):
-            written = select(CheckIn.key).where(col(CheckIn.key).in_(keys[offset : offset + 500]))
-            for key in self.session.exec(written):
+        for chunk in in_chunks(list(calls_for)):
+            for key in self.session.exec(select(CheckIn.key).where(col(CheckIn.key).in_(chunk))):
                 calls_for[key].checkin = None
 
     def _read_dose_history(self, patients: list[Patient]) -> None:
         """The last day closed and the last site used, for patients whose next dose is planned."""
         ids = [patient.id for patient in patients if patient.id is not None]
-        for chunk in _chunks(ids):
+        for chunk in in_chunks(ids):
             closed = (
                 select(Dose.patient_id, sa.func.max(Dose.day))
                 .where(col(Dose.patient_id).in_(chunk), col(Dose.status).in_(_CLOSED))
@@ -301,7 +291,7 @@ class PatientPlanner:
         ids = [dose.id for dose in doses if dose.id is not None and dose.id not in self.out_at]
         for dose_id in ids:
             self.out_at[dose_id] = {}
-        for chunk in _chunks(ids):
+        for chunk in in_chunks(ids):
             written = select(
                 Message.dose_id, Message.idempotency_key, Message.send_at, Message.created_at
             ).where(col(Message.dose_id).in_(chunk))
@@ -703,8 +693,7 @@ def next_due(engine: Engine) -> datetime | None:
 def beat(engine: Engine, name: str, now: datetime, detail: str) -> None:
     """Record that a loop completed, for /healthz and `reminder` status output."""
     # One upsert: two first ticks at once must not both try to insert the row.
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Heartbeat).values(name=name, at=now, detail=detail)
+    statement = upsert_insert(engine, Heartbeat).values(name=name, at=now, detail=detail)
     statement = statement.on_conflict_do_update(
         index_elements=["name"], set_={"at": statement.excluded.at, "detail": detail}
     )
