@@ -267,10 +267,7 @@ def _send(
     else:
         zone = ZoneInfo(contact.timezone or patient.timezone)
         key = f"alert:{alert.id}:contact:{contact.id}"
-    send_at = now
-    if alert.severity == AlertSeverity.ROUTINE:
-        # Routine news waits for the morning; an urgent alert wakes people.
-        send_at = regimen.outside_quiet_hours(now, _waking(settings, zone, patient))
+    send_at = _notice_at(settings, alert, zone, patient, now)
     enqueue(
         session,
         message_values(
@@ -294,6 +291,16 @@ def _send(
         ),
     )
     return send_at
+
+
+def _notice_at(
+    settings: Settings, alert: Alert, zone: ZoneInfo, patient: Patient, now: datetime
+) -> datetime:
+    """When a notice about ``alert`` goes out: routine news waits for the morning, in the
+    recipient's zone; an urgent alert wakes people."""
+    if alert.severity == AlertSeverity.ROUTINE:
+        return regimen.outside_quiet_hours(now, _waking(settings, zone, patient))
+    return now
 
 
 def _waking(settings: Settings, zone: ZoneInfo, patient: Patient) -> regimen.Preferences:
@@ -372,9 +379,7 @@ def acknowledge(
     ]
     for contact in told:
         zone = ZoneInfo(contact.timezone or patient.timezone)
-        send_at = now
-        if alert.severity == AlertSeverity.ROUTINE:
-            send_at = regimen.outside_quiet_hours(now, _waking(settings, zone, patient))
+        send_at = _notice_at(settings, alert, zone, patient, now)
         enqueue(
             session,
             message_values(

@@ -413,21 +413,6 @@ class PatientPlanner:
                     "patient %s: %s %s", message.patient_id, key, message.row["failed_reason"]
                 )
 
-    def _enqueue(
-        self,
-        patient: Patient,
-        dose: Dose | None,
-        key: str,
-        kind: MessageKind,
-        template: str,
-        context: dict[str, object],
-        send_at: datetime,
-        *,
-        reason: str | None = None,
-    ) -> None:
-        """Write one message (cancelled if ``reason``)."""
-        self._write(patient, dose, key, kind, template, context, send_at, reason=reason)
-
     def _write(
         self,
         patient: Patient,
@@ -481,7 +466,7 @@ class PatientPlanner:
         if f"{base}:reminder" not in out_at:
             if self.now < reminder_at and not closed:
                 return min(reminder_at, dose.window_end)
-            self._enqueue(
+            self._write(
                 patient,
                 dose,
                 f"{base}:reminder",
@@ -496,7 +481,7 @@ class PatientPlanner:
         if dose.snoozed_until is not None:
             if self.now >= dose.snoozed_until:
                 context = _dose_context(patient, dose, dose.scheduled_at) | {"snoozed": True}
-                self._enqueue(
+                self._write(
                     patient,
                     dose,
                     f"{base}:snooze:{dose.snooze_count}",
@@ -516,7 +501,7 @@ class PatientPlanner:
             )
             if nudge_at < dose.window_end:
                 if self.now >= nudge_at:
-                    self._enqueue(
+                    self._write(
                         patient,
                         dose,
                         f"{base}:nudge",
@@ -619,7 +604,7 @@ class PatientPlanner:
         lab_at = regimen.at_local(patient.next_lab_on, patient.checkin_time, zone)
         if self.now < lab_at:
             return lab_at
-        self._enqueue(
+        self._write(
             patient,
             None,
             f"lab:{patient.id}:{patient.next_lab_on.isoformat()}",
