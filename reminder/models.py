@@ -127,12 +127,16 @@ class DoseStatus(StrEnum):
     PENDING = "pending"  # planned; its reminder is due or answerable
     TAKEN = "taken"  # the patient said DONE (taken_at is when)
     SKIPPED = "skipped"  # the patient said SKIP; counts as missed for the 48 h rule
-    MISSED = "missed"  # the window closed with no answer
+    MISSED = "missed"  # the window closed with no answer to a reminder that was sent
+    # The window closed and no reminder ever went out (the service was down, or the reminder was
+    # cancelled as too late): not the patient's lapse, so the adherence rule does not count it.
+    UNCONFIRMED = "unconfirmed"
     CANCELLED = "cancelled"  # withdrawn by a pause or opt-out before it was answered
 
 
 class Dose(SQLModel, table=True):
-    """One planned injection: ``pending`` > ``taken`` | ``skipped`` | ``missed`` | ``cancelled``.
+    """One planned injection: ``pending`` > ``taken`` | ``skipped`` | ``missed`` | ``unconfirmed`` |
+    ``cancelled``.
 
     A reminder stays answerable until ``window_end`` (the preferred time on the next local day); a reply
     after that is stored but never moves to the next dose.
@@ -163,6 +167,8 @@ class Dose(SQLModel, table=True):
     taken_at: datetime | None = _ts()
     site: str | None = Field(default=None, sa_type=sa.String(16))
     site_reported: bool = Field(default=False, nullable=False)
+    # Taken sooner than min_hours_between_doses after the dose before: recorded as the patient said.
+    early: bool = Field(default=False, nullable=False)
     closed_at: datetime | None = _ts()
     snoozed_until: datetime | None = _ts()
     snooze_count: int = Field(default=0, nullable=False)
@@ -308,6 +314,7 @@ class AlertKind(StrEnum):
     TOLERABILITY = "tolerability"  # high flu-like scores on several check-ins in a row
     MOOD = "mood"  # words of self-harm or suicide: urgent
     ADHERENCE = "adherence"  # doses missed, or check-ins unanswered, several in a row
+    DOSING = "dosing"  # two doses taken on consecutive calendar days
 
 
 class AlertSeverity(StrEnum):
