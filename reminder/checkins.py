@@ -26,6 +26,7 @@ QUESTIONS: dict[CheckInKind, tuple[str, ...]] = {
     CheckInKind.CHECKIN: ("flu", "site", "neuro"),
     CheckInKind.FOLLOWUP: ("neuro",),
     CheckInKind.SITE_HEAL: ("healed",),
+    CheckInKind.REPORT: (),
 }
 
 
@@ -69,6 +70,21 @@ def followup_for(parent: CheckIn, reported_at: datetime, settings: Settings) -> 
         expires_at=recheck + ANSWER_WINDOW,
         symptoms=list(parent.symptoms),
         created_at=reported_at,
+    )
+
+
+def report_for(patient: Patient, key: str, now: datetime) -> CheckIn:
+    """A row for what the patient reported unasked; it is answered as it is written."""
+    return CheckIn(
+        key=key,
+        patient_id=patient.id,
+        kind=CheckInKind.REPORT,
+        status=CheckInStatus.ANSWERED,
+        due_at=now,
+        asked_at=now,
+        expires_at=now,
+        closed_at=now,
+        created_at=now,
     )
 
 

@@ -65,7 +65,9 @@ def history(session: Session, patient: Patient) -> triage.History:
         select(Dose)
         .where(
             Dose.patient_id == patient.id,
-            col(Dose.status).in_([DoseStatus.TAKEN, DoseStatus.MISSED, DoseStatus.SKIPPED]),
+            col(Dose.status).in_(
+                [DoseStatus.TAKEN, DoseStatus.MISSED, DoseStatus.SKIPPED, DoseStatus.UNCONFIRMED]
+            ),
         )
         .order_by(col(Dose.day).desc())
         .limit(_DOSES_READ)
@@ -95,7 +97,9 @@ def history(session: Session, patient: Patient) -> triage.History:
         prompts=tuple(_prompt(p) for p in prompts),
         said=tuple(triage.Said(m.received_at, m.body) for m in said),
         doses=tuple(
-            triage.DoseOutcome(d.day, str(d.status), d.closed_at or d.scheduled_at, d.site)
+            triage.DoseOutcome(
+                d.day, str(d.status), d.closed_at or d.scheduled_at, d.site, d.taken_at
+            )
             for d in doses
         ),
         alerts=tuple(

@@ -255,6 +255,9 @@ class CheckInKind(StrEnum):
         "followup"  # relapse screen: is the neurological symptom still there (and any fever)?
     )
     SITE_HEAL = "site_heal"  # has the injured injection site healed?
+    # A symptom or fever the patient wrote with no question open: answered at once, and a new
+    # neurological symptom starts the relapse screen as a "yes" at a check-in does.
+    REPORT = "report"
 
 
 class CheckInStatus(StrEnum):

@@ -90,7 +90,7 @@ def last_site(session: Session, patient_id: int) -> str | None:
     return session.exec(statement.order_by(col(Dose.taken_at).desc()).limit(1)).first()
 
 
-_CLOSED = (DoseStatus.MISSED, DoseStatus.SKIPPED, DoseStatus.TAKEN)
+_CLOSED = (DoseStatus.MISSED, DoseStatus.SKIPPED, DoseStatus.TAKEN, DoseStatus.UNCONFIRMED)
 
 
 def last_closed_day(session: Session, patient_id: int) -> date | None:
@@ -200,6 +200,8 @@ class PatientPlanner:
         self.grace = settings.schedule.late_send_grace()
         self.known: dict[int, Known] = {}
         self.out_at: dict[int, dict[str, datetime]] = {}  # dose id -> key -> when it goes out
+        self.reminded: set[int] = set()  # doses whose reminder, nudge or re-reminder went out
+        self.not_sent: dict[int, str] = {}  # dose id -> why its reminder was cancelled
         self.pending: list[_Pending] = []
         self.to_review: set[int] = set()
 
@@ -293,11 +295,20 @@ class PatientPlanner:
             self.out_at[dose_id] = {}
         for chunk in in_chunks(ids):
             written = select(
-                Message.dose_id, Message.idempotency_key, Message.send_at, Message.created_at
+                Message.dose_id,
+                Message.idempotency_key,
+                Message.send_at,
+                Message.created_at,
+                Message.sent_at,
+                Message.failed_reason,
             ).where(col(Message.dose_id).in_(chunk))
-            for dose_id, key, send_at, created_at in self.session.exec(written):
+            for dose_id, key, send_at, created_at, sent_at, reason in self.session.exec(written):
                 assert dose_id is not None
                 self.out_at[dose_id][key] = max(send_at, created_at)
+                if sent_at is not None:
+                    self.reminded.add(dose_id)
+                elif reason and key.endswith(":reminder"):
+                    self.not_sent[dose_id] = reason
 
     def _settle_doses(self, patients: list[Patient]) -> None:
         """Give each patient a pending dose whose window is still open: the doses whose window
@@ -371,7 +382,18 @@ class PatientPlanner:
         known = self._known(patient)
         dose = self._pending_dose(patient)
         assert dose.id is not None
-        dose.status, dose.closed_at = DoseStatus.MISSED, dose.window_end
+        # Only a dose the patient was reminded of can be the patient's lapse.
+        reminded = dose.id in self.reminded
+        dose.status = DoseStatus.MISSED if reminded else DoseStatus.UNCONFIRMED
+        dose.closed_at = dose.window_end
+        if not reminded:
+            why = self.not_sent.get(dose.id, "the dose window closed before the reminder went out")
+            log.warning(
+                "patient %s: dose %s unconfirmed: no reminder was sent (%s)",
+                patient.id,
+                dose.id,
+                why,
+            )
         known.dose = None
         known.last_closed_day = max(filter(None, [known.last_closed_day, dose.day]))
         self.stats.doses_missed += 1

@@ -90,10 +90,18 @@ class Renderer:
             compiled = self._env.select_template(names)
         except TemplateNotFound:
             raise RenderError(f"no template {names[-1]} in {self.templates_dir}") from None
-        try:
-            # One render gives both: email templates name their subject with {% set subject = ... %}.
-            module = compiled.make_module(context)
-            body, subject = str(module), getattr(module, "subject", None)
-        except Exception as exc:  # a template fault is the operator's to fix, not a reason to crash
-            raise RenderError(f"{compiled.name}: {exc}") from exc
-        return Rendered(subject=subject, body=" ".join(body.split()) if channel == "sms" else body)
+        # An answer to a text that said several things has a part for each, in one message.
+        parts = context.get("parts") or [{}]
+        shared = {k: v for k, v in context.items() if k != "parts"}
+        bodies: list[str] = []
+        subject = None
+        for index, part in enumerate(parts):
+            try:
+                # One render gives both: email templates name their subject with {% set subject %}.
+                module = compiled.make_module(shared | part | {"first": index == 0})
+                body = str(module)
+            except Exception as exc:  # a template fault is the operator's to fix, not a crash
+                raise RenderError(f"{compiled.name}: {exc}") from exc
+            subject = subject or getattr(module, "subject", None)
+            bodies.append(" ".join(body.split()) if channel == "sms" else body.strip("\n"))
+        return Rendered(subject=subject, body=(" " if channel == "sms" else "\n\n").join(bodies))

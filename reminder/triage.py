@@ -28,6 +28,7 @@ class Kind(StrEnum):
     TOLERABILITY = "tolerability"
     MOOD = "mood"
     ADHERENCE = "adherence"
+    DOSING = "dosing"
 
 
 class Severity(StrEnum):
@@ -41,7 +42,9 @@ SYMPTOM_WORDS = {
     "numbness": "numbness or tingling",
     "weakness": "weakness",
     "balance": "balance or walking problems",
-    "bladder": "bladder problems",
+    "bladder": "bladder or bowel problems",
+    "speech": "speech or swallowing problems",
+    "face": "a change in the face",
 }
 _QUOTE_CHARS = 60
 T = TypeVar("T")
@@ -116,12 +119,14 @@ class Said:
 
 @dataclass(frozen=True)
 class DoseOutcome:
-    """A closed dose: "taken", "skipped" or "missed" (cancelled ones are left out)."""
+    """A closed dose: "taken", "skipped", "missed" or "unconfirmed" (cancelled ones are left
+    out). ``taken_at`` is when a taken dose was injected, as the patient said."""
 
     day: date
     status: str
     closed_at: datetime
     site: str | None = None
+    taken_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +182,7 @@ def evaluate(history: History, rules: Thresholds, zone: ZoneInfo) -> list[Findin
         _relapse(history, rules, zone),
         _injection_site(history, rules, zone),
         _tolerability(history, rules, zone),
+        _dosing(history, zone),
     ):
         if evidence is not None and (finding := _decide(evidence, history, rules)) is not None:
             findings.append(finding)
@@ -320,9 +326,33 @@ def _tolerability(history: History, rules: Thresholds, zone: ZoneInfo) -> _Evide
     )
 
 
+def _dosing(history: History, zone: ZoneInfo) -> _Evidence | None:
+    """Two doses taken on consecutive calendar days (local): each such pair is evidence once."""
+    taken = sorted((d.taken_at or d.closed_at) for d in history.doses if d.status == "taken")
+    pairs = [
+        (first, second)
+        for first, second in zip(taken, taken[1:], strict=False)
+        if (second.astimezone(zone).date() - first.astimezone(zone).date()).days <= 1
+    ]
+    if not pairs:
+        return None
+    first, second = pairs[-1]
+    hours = (second - first).total_seconds() / 3600
+    reason = (
+        f"doses on {_day(first, zone)} and {_day(second, zone)}, {hours:.0f} h apart "
+        f"(every other day is about 48 h)"
+    )
+    return _Evidence(Kind.DOSING, tuple(s for _, s in pairs), 1, reason)
+
+
 def _adherence(history: History, rules: Thresholds, zone: ZoneInfo) -> Finding | None:
-    """Missed (or skipped) doses in a row, or unanswered check-ins and follow-ups in a row."""
-    doses = sorted(history.doses, key=lambda d: (d.day, d.closed_at))
+    """Missed (or skipped) doses in a row, or unanswered check-ins and follow-ups in a row.
+
+    A dose whose reminder never went out (unconfirmed) neither counts nor breaks a run: it was
+    not the patient's lapse."""
+    doses = sorted(
+        (d for d in history.doses if d.status != "unconfirmed"), key=lambda d: (d.day, d.closed_at)
+    )
     missed = _trailing(doses, lambda d: d.status in ("missed", "skipped"))
     asked = sorted(
         (p for p in history.prompts if p.kind in ("checkin", "followup") and p.closed_at),

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from reminder.config import Settings
@@ -156,9 +157,11 @@ def patient_detail(session: Session, patient: Patient, settings: Settings) -> di
                 "dose_mcg": dose.dose_mcg,
                 "taken_at": local_iso(dose.taken_at, zone),
                 "site": dose.site,
+                "early": dose.early,
             }
             for dose in recent
         ],
+        "doses_by_status": dose_counts(session, patient),
         "failed_messages": [
             {"id": m.id, "kind": m.kind, "reason": m.failed_reason} for m in failed
         ],
@@ -196,8 +199,28 @@ def check_in_row(check_in: CheckIn, zone: ZoneInfo) -> dict[str, Any]:
         "neuro": check_in.neuro,
         "fever": check_in.fever,
         "symptoms": list(check_in.symptoms),
+        "temperature": next(
+            (a["temperature"] for a in reversed(check_in.answers) if "temperature" in a), None
+        ),
         "site": check_in.site,
+        # What the patient wrote, as written: the nurse reads the words, not only the scores.
+        "words": [answer["text"] for answer in check_in.answers],
     }
+
+
+def dose_counts(session: Session, patient: Patient) -> dict[str, int]:
+    """Closed doses by status since enrolment; "unconfirmed" ones had no reminder sent, so they are
+    not the patient's lapse and the adherence rule leaves them out."""
+    counts = dict.fromkeys(["taken", "skipped", "missed", "unconfirmed"], 0)
+    rows = session.exec(
+        select(Dose.status, sa.func.count())
+        .where(Dose.patient_id == patient.id)
+        .group_by(col(Dose.status))
+    )
+    for status, count in rows:
+        if str(status) in counts:
+            counts[str(status)] = count
+    return counts
 
 
 def alert_row(session: Session, alert: Alert, zone: ZoneInfo | None = None) -> dict[str, Any]:

@@ -7,16 +7,21 @@ real Alembic migrations and dropped afterwards, so test runs never see each othe
 from __future__ import annotations
 
 import itertools
+import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
+from typer.testing import CliRunner
 
+from reminder.cli import app
 from reminder.clock import SimulatedClock
 from reminder.config import Settings, load_settings
 from reminder.db import create_db_engine, upgrade
@@ -104,3 +109,44 @@ def _empty_config(tmp_path: Path) -> Path:
 def clock() -> SimulatedClock:
     # A Tuesday morning in Chicago (CST), days before the 2026 spring-forward change on 8 March.
     return SimulatedClock(datetime(2026, 3, 3, 15, 0, tzinfo=UTC))
+
+
+# The command line, run in-process as an operator would (tests/test_cli.py runs it as processes too).
+CONFIG = '[schedule]\ndefault_timezone = "America/Chicago"\n'
+
+
+@dataclass(frozen=True)
+class Ran:
+    code: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def env(database_url: str, tmp_path: Path) -> dict[str, str]:
+    """What an operator exports: the database and a config file whose default zone is Chicago."""
+    config = tmp_path / "cli.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    return {"DATABASE_URL": database_url, "REMINDER_CONFIG": str(config)}
+
+
+@pytest.fixture
+def cli(env: dict[str, str]) -> Callable[..., Ran]:
+    """Run the same typer app in-process, with the operator's environment."""
+    runner = CliRunner()
+
+    def run(*args: str) -> Ran:
+        result = runner.invoke(app, list(args), env=env)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Ran(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+def ok(ran: Ran) -> Ran:
+    assert ran.code == 0, ran.stderr
+    return ran

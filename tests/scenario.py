@@ -16,7 +16,15 @@ from reminder.clock import SimulatedClock
 from reminder.config import Settings
 from reminder.db import session_scope
 from reminder.enrolment import add_patient, check_patient
-from reminder.models import Channel, Dose, InboundMessage, Message, MessageKind, Patient
+from reminder.models import (
+    Alert,
+    Channel,
+    Dose,
+    InboundMessage,
+    Message,
+    MessageKind,
+    Patient,
+)
 from reminder.outbox import Outbox
 from reminder.render import Renderer
 from reminder.transports import Transport
@@ -126,6 +134,10 @@ class Bot:
     def doses(self) -> list[Dose]:
         with session_scope(self.engine) as session:
             return list(session.exec(select(Dose).order_by(col(Dose.day), col(Dose.id))))
+
+    def alerts(self) -> list[Alert]:
+        with session_scope(self.engine) as session:
+            return list(session.exec(select(Alert).order_by(col(Alert.id))))
 
     def patient(self, patient_id: int) -> Patient:
         with session_scope(self.engine) as session:

@@ -181,34 +181,44 @@ def test_one_bare_number_fills_the_one_score_still_missing(bot: Bot, patient_id:
 
 
 @pytest.mark.parametrize(
-    ("text", "words"),
+    ("text", "words", "kept"),
     [
-        ("12 1 N", "Scores go from 0 to 10, and I read 12."),
-        ("3 -1", "Scores go from 0 to 10, and I read -1."),
-        ("2.5 1", "Please use whole numbers from 0 to 10 (I read 2.5)"),
-        ("3 1 5", "I found more scores than I asked for (3 1 5)."),
-        ("5", "Is 5 your flu-like score or your injection-site score? Reply flu 5 or site 5."),
-        ("3 1 Y N", "I read both yes and no."),
-        ("feeling rough, maybe a 6", "Sorry, I couldn't read that as check-in answers."),
+        ("12 1 N", "Scores go from 0 to 10, and I read 12.", (None, None, False)),
+        ("3 -1", "Scores go from 0 to 10, and I read -1.", (None, None, None)),
+        ("2.5 1", "Please use whole numbers from 0 to 10 (I read 2.5)", (None, None, None)),
+        ("3 1 5", "I found more scores than I asked for (3 1 5).", (None, None, None)),
+        ("5", "Is 5 your flu-like score or your injection-site score?", (None, None, None)),
+        ("maybe a 6", "Is 6 your flu-like score or your injection-site score?", (None, None, None)),
+        ("3 1 Y N", "I read both yes and no.", (3, 1, None)),
     ],
 )
-def test_a_score_that_cannot_be_read_gets_a_specific_correction_and_changes_nothing(
-    bot: Bot, patient_id: int, text: str, words: str
+def test_an_answer_that_cannot_be_read_gets_a_specific_question_and_the_clear_part_is_kept(
+    bot: Bot, patient_id: int, text: str, words: str, kept: tuple[object, ...]
 ) -> None:
     bot.run_until(local(3, 4, 9, 30))
 
     bot.say(text)
 
     (stored,) = check_ins(bot)
-    assert (stored.status, stored.flu_score, stored.site_score, stored.neuro) == (
-        CheckInStatus.OPEN,
+    assert stored.status == CheckInStatus.OPEN
+    assert (stored.flu_score, stored.site_score, stored.neuro) == kept
+    assert words in answer(bot)  # never a silent guess
+    assert bot.inbox()[-1].body == text  # and never lost
+
+
+def test_a_sentence_with_no_answer_in_it_is_answered_with_help(bot: Bot, patient_id: int) -> None:
+    bot.run_until(local(3, 4, 9, 30))
+
+    bot.say("feeling rough today, the kids kept me up")
+
+    (stored,) = check_ins(bot)
+    assert (stored.flu_score, stored.site_score, stored.neuro, stored.answers) == (
         None,
         None,
         None,
+        [],
     )
-    assert stored.answers == []
-    assert words in answer(bot)
-    assert bot.inbox()[-1].body == text  # never a silent guess, and never lost
+    assert "Sorry, I couldn't read that as check-in answers." in answer(bot)
 
 
 def test_an_unanswered_check_in_is_asked_once_more_by_evening_and_then_closed(

@@ -7,15 +7,12 @@ scenario replays the same way on any day.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,19 +20,17 @@ import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
-from typer.testing import CliRunner
 
-from reminder.cli import app
 from reminder.db import alembic_config
 from reminder.models import Dose, DoseStatus, InboundMessage, Message, Patient
 from reminder.regimen import SITES
+from tests.conftest import CONFIG, Ran, ok
 
 CHICAGO = ZoneInfo("America/Chicago")
 PHONE = "+13125550100"
 REMINDER = Path(sys.executable).with_name("reminder")
 COMMAND = [str(REMINDER)] if REMINDER.exists() else [sys.executable, "-m", "reminder.cli"]
 PROCESS_SECONDS = 60
-CONFIG = '[schedule]\ndefault_timezone = "America/Chicago"\n'
 MESSAGE_KEYS = {"id", "patient", "to", "channel", "kind", "body", "status", "send_at", "sent_at"}
 PATIENT_KEYS = {"id", "name", "phone", "email", "timezone", "time", "status", "next_dose_at"}
 ANN = [
@@ -56,24 +51,6 @@ ANN = [
 ]
 
 
-@dataclass(frozen=True)
-class Ran:
-    code: int
-    stdout: str
-    stderr: str
-
-    def json(self) -> Any:
-        return json.loads(self.stdout)
-
-
-@pytest.fixture
-def env(database_url: str, tmp_path: Path) -> dict[str, str]:
-    """What an operator exports: the database and a config file whose default zone is Chicago."""
-    config = tmp_path / "cli.toml"
-    config.write_text(CONFIG, encoding="utf-8")
-    return {"DATABASE_URL": database_url, "REMINDER_CONFIG": str(config)}
-
-
 @pytest.fixture
 def process(env: dict[str, str], tmp_path: Path) -> Callable[..., Ran]:
     """Run the installed `reminder` command as its own process."""
@@ -90,25 +67,6 @@ def process(env: dict[str, str], tmp_path: Path) -> Callable[..., Ran]:
         return Ran(done.returncode, done.stdout, done.stderr)
 
     return run
-
-
-@pytest.fixture
-def cli(env: dict[str, str]) -> Callable[..., Ran]:
-    """Run the same typer app in-process, with the operator's environment."""
-    runner = CliRunner()
-
-    def run(*args: str) -> Ran:
-        result = runner.invoke(app, list(args), env=env)
-        if result.exception is not None and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        return Ran(result.exit_code, result.stdout, result.stderr)
-
-    return run
-
-
-def ok(ran: Ran) -> Ran:
-    assert ran.code == 0, ran.stderr
-    return ran
 
 
 def local_day(iso: str) -> str:

@@ -279,19 +279,27 @@ def test_a_second_done_is_answered_already_recorded_and_changes_nothing(
     assert "Already recorded: taken at 19:40" in body_of(bot.last_reply())
 
 
-def test_done_the_day_after_a_done_opens_no_dose_and_is_answered(bot: Bot, patient_id: int) -> None:
+def test_done_the_day_after_a_done_is_recorded_early_and_raises_a_dosing_alert(
+    bot: Bot, patient_id: int
+) -> None:
     bot.run_until(local(3, 3, 19, 40))
     bot.say("DONE")
     bot.run_until(local(3, 4, 20, 0))
-    before = dose_state(bot)
 
     outcome = bot.say("DONE")
 
-    assert dose_state(bot) == before
-    assert [d.status for d in bot.doses()] == [DoseStatus.TAKEN, DoseStatus.PENDING]
+    # A second injection reported is a fact: recorded on the next dose, early, never refused.
+    first, second, third = bot.doses()
+    assert (first.status, second.status, second.early) == (DoseStatus.TAKEN, DoseStatus.TAKEN, True)
+    assert second.taken_at == local(3, 4, 20, 0) and third.status == DoseStatus.PENDING
+    assert third.day == date(2026, 3, 6)
     assert outcome.parsed_as == "taken"
-    assert outcome.outcome is not None and "no dose open" in outcome.outcome
-    assert "No injection is due now. Next: Thu 5 Mar at 19:30" in body_of(bot.last_reply())
+    assert outcome.outcome is not None and "taken early" in outcome.outcome
+    assert "doses go about 48 h apart" in body_of(bot.last_reply())
+    (alert,) = bot.alerts()
+    assert alert.kind == "dosing" and alert.reason.startswith(
+        "doses on 3 Mar and 4 Mar, 24 h apart"
+    )
 
 
 def test_a_reply_after_the_window_closed_is_kept_and_never_moves_to_the_next_dose(

@@ -19,7 +19,6 @@ NEXT = "2026-03-06T01:30:00+00:00"
 REPLY_CONTEXTS: dict[str, dict[str, Any]] = {
     "taken": {"taken_at": EVENING, "site": "left_thigh", "site_text": None, "next_at": NEXT},
     "already_taken": {"taken_at": EVENING, "next_at": NEXT},
-    "too_early": {"next_at": NEXT},
     "no_dose": {"next_at": NEXT},
     "skipped": {"next_at": NEXT},
     "snoozed": {"until": EVENING},
@@ -66,6 +65,16 @@ REPLY_CONTEXTS: dict[str, dict[str, Any]] = {
     },
     "alert_not_found": {"ref": 12, "others": [{"id": 9, "patient": "Bob Brown"}]},
     "no_open_alert": {},
+    "symptom_reported": {
+        "symptoms": ["vision", "speech"],
+        "neuro": True,
+        "fever": True,
+        "followup_at": NEXT,
+        "alerted": True,
+    },
+    "question": {},
+    "noted": {"alerted": True},
+    "followup_noted": {"followup_at": NEXT},
 }
 ALERT_KINDS = [
     "possible_relapse",
@@ -74,12 +83,30 @@ ALERT_KINDS = [
     "tolerability",
     "mood",
     "adherence",
+    "dosing",
 ]
 QUESTIONS = ["dose", "checkin", "followup", "site_heal"]
 # The same answers when the optional parts are missing or odd: no next dose, an unknown site word.
 REPLY_VARIANTS: list[tuple[str, dict[str, Any]]] = [
     ("taken", {"taken_at": EVENING, "site": None, "site_text": "elbow", "next_at": NEXT}),
     ("taken", {"taken_at": EVENING, "site": "left_arm", "site_text": None, "next_at": None}),
+    (
+        "taken",
+        {
+            "taken_at": EVENING,
+            "site": "right_buttock",
+            "site_text": None,
+            "next_at": NEXT,
+            "early": True,
+            "hours": 37,
+        },
+    ),
+    (
+        "symptom_reported",
+        {"symptoms": [], "neuro": False, "fever": True, "followup_at": None, "alerted": False},
+    ),
+    ("question", {"help_contact": "call 555 0100"}),
+    ("noted", {"alerted": False}),
     ("already_taken", {"taken_at": EVENING, "next_at": None}),
     ("no_dose", {"next_at": None}),
     ("skipped", {"next_at": None}),
@@ -292,8 +319,10 @@ def test_the_shipped_templates_are_the_ones_tested() -> None:
 
 
 def test_every_answer_conversation_gives_has_a_case() -> None:
-    source = (Path(__file__).parent.parent / "reminder" / "conversation.py").read_text()
-    answers = set(re.findall(r'return "(\w+)", (?!None\b)', source))
+    package = Path(__file__).parent.parent / "reminder"
+    modules = ("conversation.py", "dose_replies.py", "checkin_replies.py")
+    source = "".join((package / name).read_text() for name in modules)
+    answers = set(re.findall(r'(?:return |say\(\s*)"(\w+)",\s*(?!None\b)', source))
     assert answers == set(REPLY_CONTEXTS)
 
 
@@ -388,9 +417,9 @@ def test_times_show_in_the_patients_zone(
     nudge = renderer.render("sms", "nudge", "en", dose_context(tz) | {"at": stamp}).body
     assert f"your {time} injection" in nudge
     answer = renderer.render(
-        "sms", "reply", "en", reply_context("too_early", {"next_at": stamp}, tz=tz)
+        "sms", "reply", "en", reply_context("no_dose", {"next_at": stamp}, tz=tz)
     ).body
-    assert f"due {day} at {time}." in answer
+    assert f"Next: {day} at {time}." in answer
     if tz != "UTC":
         assert "01:30" not in nudge + answer
 
@@ -530,3 +559,17 @@ def test_a_template_for_the_patients_language_is_preferred(tmp_path: Path) -> No
 def test_the_built_in_templates_serve_any_language(renderer: Renderer) -> None:
     english = renderer.render("sms", "reminder", "en", dose_context()).body
     assert renderer.render("sms", "reminder", "de", dose_context()).body == english
+
+
+def test_an_answer_with_several_parts_says_each_in_one_message(renderer: Renderer) -> None:
+    crisis = {"answer": "crisis", "crisis_text": "Call or text 988 now.", "alerted": True}
+    taken = {"answer": "taken", "taken_at": EVENING, "site": None, "site_text": None}
+    context = reply_context("crisis", crisis) | {"parts": [crisis, taken | {"next_at": NEXT}]}
+
+    sms = renderer.render("sms", "reply", "en", context).body
+    email = renderer.render("email", "reply", "en", context)
+
+    assert sms.startswith("Call or text 988 now. I've let your contact know. Thanks, recorded at")
+    assert "Next injection: Thu 5 Mar" in sms
+    assert email.body.count("Hello,") == 1 and "recorded at 19:30" in email.body
+    assert email.subject == "Re: your message"

@@ -291,7 +291,8 @@ def test_two_doses_not_taken_in_a_row_are_an_adherence_finding(
         DoseOutcome(date(2026, 3, 3 + i), status, at(3, 4 + i, 19, 30))
         for i, status in enumerate(statuses)
     ]
-    found = findings(History(doses=doses))
+    # Two doses taken on consecutive days are also a dosing finding (see the dosing tests).
+    found = [f for f in findings(History(doses=doses)) if f.kind != Kind.DOSING]
     assert [f.kind for f in found] == ([Kind.ADHERENCE] if alerted else [])
     if alerted:
         assert (
@@ -470,3 +471,36 @@ def test_triage_never_raises_and_never_emits_the_same_open_finding_twice(
         # Applied once, the same history never raises or repeats anything again.
         again = evaluate(History(prompts, said, doses, list(alerts.values())), RULES, CHICAGO)
         assert again == []
+
+
+def test_two_doses_on_consecutive_days_are_a_dosing_finding_once_per_pair() -> None:
+    doses = [
+        DoseOutcome(date(2026, 3, 3), "taken", at(3, 3, 19, 40), taken_at=at(3, 3, 19, 40)),
+        DoseOutcome(date(2026, 3, 5), "taken", at(3, 4, 20, 0), taken_at=at(3, 4, 20, 0)),
+    ]
+    (found,) = findings(History(doses=doses))
+    assert (found.kind, found.severity) == (Kind.DOSING, Severity.ROUTINE)
+    assert found.reason == "doses on 3 Mar and 4 Mar, 24 h apart (every other day is about 48 h)"
+    alerted = PastAlert(1, Kind.DOSING, at(3, 4, 20, 0), found.evidence_at, open=False)
+    assert findings(History(doses=doses, alerts=[alerted])) == []
+
+
+def test_doses_two_days_apart_and_unconfirmed_doses_raise_nothing() -> None:
+    doses = [
+        DoseOutcome(date(2026, 3, 3), "taken", at(3, 3, 19, 40), taken_at=at(3, 3, 19, 40)),
+        DoseOutcome(date(2026, 3, 5), "unconfirmed", at(3, 6, 19, 30)),
+        DoseOutcome(date(2026, 3, 6), "unconfirmed", at(3, 7, 19, 30)),
+        DoseOutcome(date(2026, 3, 7), "taken", at(3, 7, 19, 35), taken_at=at(3, 7, 19, 35)),
+    ]
+    assert findings(History(doses=doses)) == []
+
+
+def test_an_unconfirmed_dose_neither_counts_nor_breaks_a_run_of_missed_ones() -> None:
+    doses = [
+        DoseOutcome(date(2026, 3, 3), "missed", at(3, 4, 19, 30)),
+        DoseOutcome(date(2026, 3, 4), "unconfirmed", at(3, 5, 19, 30)),
+        DoseOutcome(date(2026, 3, 5), "missed", at(3, 6, 19, 30)),
+    ]
+    (found,) = findings(History(doses=doses))
+    assert found.kind == Kind.ADHERENCE
+    assert found.reason == "2 doses in a row not taken: 3 Mar missed and 5 Mar missed"

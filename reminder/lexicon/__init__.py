@@ -1,0 +1,125 @@
+"""The words the reply parser reads, one module per language; English is always understood too.
+
+A lexicon is data only: word sets, phrases rewritten to one canonical word before reading, and
+self-harm patterns. ``for_language`` merges a language's lexicon over English, since patients mix
+English into their own language.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field, fields
+from functools import cache
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every word list of one language. Words are casefolded, without accents' combining marks
+    removed (the parser keeps letters as written, after NFKC), and apostrophes dropped ("dont")."""
+
+    # Phrases rewritten before reading, as (regular expression over the words, replacement):
+    # "pins and needles" -> "tingling", "went away" -> "gone", "cant see" -> "blurry".
+    phrases: tuple[tuple[str, str], ...] = ()
+    # Dose words. A clause that opens with a taken word (after optional subject words) is a dose
+    # report; "not done yet" or "done later" is not.
+    taken: frozenset[str] = frozenset()  # done taken injected did took
+    taken_subject: frozenset[str] = frozenset()  # i ive have it its my shot injection dose
+    skip: frozenset[str] = frozenset()
+    later: frozenset[str] = frozenset()  # later snooze remind
+    not_yet: frozenset[str] = frozenset()  # yet forgot
+    future: frozenset[str] = frozenset()  # will gonna soon tonight: not taken yet
+    ago: frozenset[str] = frozenset()
+    pause: frozenset[str] = frozenset()
+    resume: frozenset[str] = frozenset()
+    healed: frozenset[str] = frozenset()
+    ok: frozenset[str] = frozenset()
+    yes: frozenset[str] = frozenset()
+    no: frozenset[str] = frozenset()
+    # Carrier words: only a text that is nothing but one of these is one.
+    stop: frozenset[str] = frozenset()  # may take filler words: "stop texting me"
+    stop_alone: frozenset[str] = frozenset()  # only alone: "end" (not "end it all")
+    stop_filler: frozenset[str] = frozenset()
+    start: frozenset[str] = frozenset()
+    help: frozenset[str] = frozenset()
+    polite: frozenset[str] = frozenset()
+    # Sites: sides, parts and two- or three-letter codes.
+    left: frozenset[str] = frozenset()
+    right: frozenset[str] = frozenset()
+    parts: dict[str, str] = field(default_factory=dict)  # word -> arm | abdomen | buttock | thigh
+    site_filler: frozenset[str] = frozenset()
+    # Symptoms: word -> kind; words that negate what follows or what came before; course words.
+    symptoms: dict[str, str] = field(default_factory=dict)
+    # Body parts that make a quality word a symptom of the face: "face numb" is face and numbness.
+    face: frozenset[str] = frozenset()
+    negators: frozenset[str] = frozenset()  # no not without never: negate what follows
+    gone: frozenset[str] = frozenset()  # gone away resolved: negate what came before
+    normal: frozenset[str] = frozenset()  # fine normal ok: "vision is fine" denies vision
+    still: frozenset[str] = frozenset()
+    better: frozenset[str] = frozenset()
+    worse: frozenset[str] = frozenset()
+    nothing_new: frozenset[str] = frozenset()  # canonical words for "no new symptoms"
+    # A clause that opens with one of these and then one of the subjects asks a question, with or
+    # without its question mark: "can I have a glass of wine tonight".
+    question_starts: frozenset[str] = frozenset()
+    question_subjects: frozenset[str] = frozenset()
+    fever: frozenset[str] = frozenset()
+    temperature: frozenset[str] = frozenset()  # temp temperature: a number beside is degrees
+    celsius: frozenset[str] = frozenset()
+    fahrenheit: frozenset[str] = frozenset()
+    flu_labels: frozenset[str] = frozenset()
+    site_labels: frozenset[str] = frozenset()
+    numbers: dict[str, int] = field(default_factory=dict)  # zero .. ten
+    # Words that may sit among check-in answers without changing them.
+    filler: frozenset[str] = frozenset()
+    injury: dict[str, str] = field(default_factory=dict)  # word -> pus | wound | drain | ...
+    open_context: frozenset[str] = frozenset()  # "open" counts beside one of these
+    self_harm: tuple[str, ...] = ()  # regular expressions over the words joined by spaces
+
+    def merged(self, other: Lexicon) -> Lexicon:
+        """This lexicon with ``other``'s words added."""
+        values = {}
+        for f in fields(self):
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(mine, dict):
+                values[f.name] = {**mine, **theirs}
+            elif isinstance(mine, tuple):
+                values[f.name] = tuple(dict.fromkeys(mine + theirs))
+            else:
+                values[f.name] = mine | theirs
+        return Lexicon(**values)
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def kinds(**by_kind: str) -> dict[str, str]:
+    """{"vision": "blurry blurred"} -> {"blurry": "vision", "blurred": "vision"}."""
+    return {word: kind for kind, spelled in by_kind.items() for word in spelled.split()}
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A lexicon with its phrases and self-harm patterns compiled once."""
+
+    lexicon: Lexicon
+    phrases: tuple[tuple[re.Pattern[str], str], ...]
+    self_harm: tuple[re.Pattern[str], ...]
+
+
+SHIPPED = ("en",)
+
+
+@cache
+def for_language(language: str = "en") -> Compiled:
+    """The lexicon for ``language`` merged over English; an unknown language reads as English."""
+    english: Lexicon = importlib.import_module("reminder.lexicon.en").LEXICON
+    lexicon = english
+    if language != "en" and language in SHIPPED:
+        lexicon = english.merged(importlib.import_module(f"reminder.lexicon.{language}").LEXICON)
+    return Compiled(
+        lexicon,
+        tuple((re.compile(rf"(?<!\S)(?:{p})(?!\S)"), r) for p, r in lexicon.phrases),
+        tuple(re.compile(p) for p in lexicon.self_harm),
+    )

@@ -1,0 +1,285 @@
+"""English reply words: dose words, sites, symptoms with their negations, fever, self-harm."""
+
+from reminder.lexicon import Lexicon, kinds, words
+
+_POLITE = words("thanks thank you thankyou thx ty tks please pls plz cheers x xx xxx")
+
+# Phrases first: several words that mean one thing become that one word. Order matters where one
+# phrase contains another; every pattern matches whole words.
+_PHRASES = (
+    # not taken yet / taken
+    (
+        r"(?:not|havent|have not|didnt|did not|hasnt|not yet) (?:done|taken|take|do|injected|inject|did|had)(?: it| mine| my (?:shot|injection|jab|dose))?(?: yet)?",
+        "notyet",
+    ),
+    (r"(?:not|havent|didnt) (?:yet|done yet)", "notyet"),
+    (r"(?:i )?forgot(?: it| to do it| to take it)?", "notyet"),
+    (r"(?:about|going|gonna) to (?:do|take) it", "later"),
+    (r"(?:will|ill|i will|gonna|going to) (?:do|take) it", "later"),
+    (r"not (?:now|just now|right now)", "later"),
+    (r"in a (?:bit|while|minute|min|sec|moment)", "later"),
+    (r"remind me(?: again)?", "later"),
+    (r"give me", "later"),
+    (
+        r"(?:not doing|not taking|wont do|wont take|cant do|cant take|giving|give) (?:it|mine|my (?:shot|injection|dose))(?: a miss)?(?= today| tonight| this time|$)",
+        "skip",
+    ),
+    (r"(?:going to|gonna) (?:miss|skip)", "skip"),
+    (
+        r"(?:i )?(?:missed|miss|missing) (?:it|tonight|todays|today|my dose|the dose|my shot|my injection)(?: tonight| today)?",
+        "skip",
+    ),
+    (
+        r"(?:ill |i will |will |im |going to |gonna )?(?:doing|do|take|taking) (?:it|mine) (?:tomorrow|tmrw|tmw)(?: instead)?",
+        "skip",
+    ),
+    (
+        r"(?:i )?(?:had|have had|gave myself|got) (?:it done|my (?:shot|injection|jab|dose)|the (?:shot|injection|jab))",
+        "done",
+    ),
+    (r"got it done|all done|injection given", "done"),
+    # clock times said in words: "half 7" is 7:30 in British English
+    (r"half (?:past )?([0-9]{1,2})", r"\1:30"),
+    (r"(?:a )?quarter past ([0-9]{1,2})", r"\1:15"),
+    (
+        r"(?:i )?(?:am |im |ill |will |going to |gonna )?(?:doing|taking|do|take) (?:it|mine)(?= in | at | after | later| soon| tonight|$)",
+        "later",
+    ),
+    # durations said in words
+    *(
+        (rf"{word}(?= (?:hours?|hrs?|h|minutes?|mins?|m|days?|weeks?|wks?|months?)(?!\S))", str(n))
+        for n, word in enumerate("one two three four five six seven eight nine ten".split(), 1)
+    ),
+    (r"half an? (?:hour|hr)", "30 min"),
+    (r"an? (?:hour|hr) and an? half|(?:one|1) and an? half (?:hours|hrs)", "90 min"),
+    (r"(?:a )?couple (?:of )?(?:hours|hrs)", "2 hours"),
+    (r"(?:a )?few (?:minutes|mins|min)", "10 min"),
+    (r"an? (?:hour|hr)", "1 hour"),
+    (r"an? (?:minute|min)", "1 min"),
+    (r"an? (day|week|month)", r"1 \1"),
+    (r"a fortnight", "14 days"),
+    (r"(?:sorry|oops|sry|soz)? ?i meant?|correction", "imean"),
+    (
+        r"not (?:tonight|today|this time)|(?:cant|cannot|can not|wont|not able to) (?:tonight|today|this time)",
+        "skip",
+    ),
+    (
+        r"not really|(?:i )?dont think so|not that i (?:know of|noticed|can tell)|nothing (?:that )?i (?:can|have) (?:tell|noticed)",
+        "no",
+    ),
+    (
+        r"(?:i )?think so|i believe so|i guess so|(?:it )?comes and goes|on and off|off and on",
+        "yes",
+    ),
+    (r"(?:same as|as) (?:usual|always|normal)|usual self", "nothingnew"),
+    (r"better off", "betteroff"),
+    (r"(?:want|need|wanted) to know|wondering|dying to know", "wonder"),
+    # symptoms said in several words
+    (r"pins (?:and|&|n) needles", "tingling"),
+    (
+        r"(?:cant|cannot|can not|couldnt|unable to) (?:see|read|focus)(?: properly| well| clearly| straight)?",
+        "blurry",
+    ),
+    (r"(?:seeing|see|seen) (?:double|two of everything|things double)", "double"),
+    (r"(?:grey|gray|dark|black) (?:patch|spot|area|shadow) in (?:my )?(?:eye|vision)", "blurry"),
+    (r"(?:cant|cannot|couldnt|unable to) feel", "numb"),
+    (r"(?:cant|cannot|couldnt|unable to) (?:walk|stand)(?: properly| straight| well)?", "unsteady"),
+    (r"(?:giving|gave|gives|give) (?:way|out)", "weak unsteady"),
+    (r"(?:dragging|drag|drags) (?:my |the )?(?:left |right )?(?:foot|leg)", "unsteady"),
+    (
+        r"(?:cant|cannot|couldnt|unable to) (?:hold it|hold it in|pee|wee|urinate|empty my bladder|control my bladder)",
+        "bladder",
+    ),
+    (
+        r"(?:cant|cannot|couldnt|unable to|trouble|difficulty|hard to|struggling to|struggle to|problems?) (?:swallow|swallowing|speak|speaking|talk|talking|get my words out|getting my words out|find (?:my |the )?words|finding (?:my |the )?words)",
+        "slurred",
+    ),
+    (
+        r"(?:cant|cannot|couldnt|unable to) (?:grip|lift|hold (?:a|my|the|anything|things|onto)|use my (?:hand|arm|leg))",
+        "weak",
+    ),
+    (r"(?:dropping|drop|dropped|drops) (?:things|stuff|my|everything|cups?|the)", "clumsy"),
+    (r"(?:heavy|dead) (?:leg|legs|arm|arms|foot|hand)", "weak"),
+    (
+        r"(?:leg|legs|arm|arms|foot|hand) (?:feels|feel|is|are|felt) (?:heavy|dead|like lead)",
+        "weak",
+    ),
+    (r"(?:room|world|everything) (?:is )?spinning", "vertigo"),
+    (r"(?:lost|losing|lose) (?:my )?balance", "unsteady"),
+    (r"(?:bumping|walking) into (?:things|doors|walls)", "unsteady"),
+    (r"(?:peeing|weeing|going) (?:a lot|all the time|constantly|more)", "bladder"),
+    (
+        r"(?:need|needing|needed|rushing|rush|running) (?:a |to |to the )?(?:wee|pee|loo|toilet|bathroom)",
+        "bladder",
+    ),
+    (r"wet (?:myself|the bed)|wetting (?:myself|the bed)|accidents|leaking", "bladder"),
+    (r"(?:slurring|slur|slurred) (?:my )?(?:words|speech)?", "slurred"),
+    # course of a symptom
+    (
+        r"(?:hasnt|has not|havent|have not|hadnt|not|isnt|wont|didnt|doesnt) (?:gone|going|go|went|cleared|resolved|stopped|improved|got better|gotten better)(?: away| up)?",
+        "still",
+    ),
+    (
+        r"(?:no|not any) (?:better|change|different|improvement)|(?:the )?same as (?:before|yesterday)|about the same|still the same",
+        "still",
+    ),
+    (r"still there|still here|still have it|still got it|(?:the )?same|no change", "still"),
+    (
+        r"(?:almost|nearly|mostly|pretty much|practically) (?:gone|away|better|cleared|resolved)|not as bad|less bad|going away|easing off|settling down",
+        "better",
+    ),
+    (r"getting worse|got worse|gotten worse|more and more|spreading", "worse"),
+    (
+        r"(?:went|gone|has gone|have gone|go) away|cleared up|cleared|disappeared|vanished|all gone|no longer there|resolved",
+        "gone",
+    ),
+    (r"no more", "nomore"),
+    (r"back to normal|normal again|all normal|fine now|ok now|okay now", "normal"),
+    (r"no longer|not any more|not anymore", "not"),
+    (r"any more|anymore", "nomore"),
+    # nothing new
+    (
+        r"(?:no|nothing|not any|none) (?:new|worse|neuro|neurological|other|more)(?: or worse)?(?: symptoms?| problems?| issues?| changes?)?|no (?:symptoms?|problems?|issues?|complaints)|nothing (?:to report|new|else)|all (?:good|fine|ok|okay|well)|(?:im|i am|feeling|feel|all) (?:fine|good|ok|okay|great|well)|nothing",
+        "nothingnew",
+    ),
+    # fever
+    (
+        r"(?:running|have|got|had|with) a (?:temp|temperature|fever)|high (?:temp|temperature)|burning up",
+        "fever",
+    ),
+    (r"degrees?|deg", "deg"),
+    # scores
+    (r"flu like|flulike|flu ish|fluish|flu symptoms|flu score", "flu"),
+    (r"injection site|site reaction|skin reaction|site score|jab site|shot site", "site"),
+    (r"out of (?:10|ten)", "outoften"),
+    # a contact's acknowledgement, last: "seen double" is a symptom, "seen" alone an OK
+    (r"got it|seen|on it|will do|noted|understood|thanks for letting me know|im on it", "ok"),
+)
+
+LEXICON = Lexicon(
+    phrases=_PHRASES,
+    taken=words("done taken injected did took dun dne donee doen finished completed complete"),
+    taken_subject=words(
+        "i ive have it is its my shot injection jab dose just all already now so ok finally finaly"
+        " finnaly eventually"
+    ),
+    skip=words("skip skipping skipped skiping skp"),
+    later=words("later snooze snoozing remind"),
+    not_yet=words("notyet yet"),
+    future=words("will ill gonna going soon tonight tomorrow tmrw when after before until till"),
+    ago=words("ago"),
+    pause=words("pause"),
+    resume=words("resume unpause restart"),
+    healed=words("healed heal healing"),
+    ok=words("ok okay okey k kk ack acknowledged acknowledge noted"),
+    yes=words("y yes yep yeah yup ya yea ye yess yes yeh aye affirmative sure"),
+    no=words("n no nope nah nop none"),
+    stop=words("stop unsubscribe optout"),
+    stop_alone=words("stopall cancel end quit revoke"),
+    stop_filler=_POLITE
+    | words("stop unsubscribe optout all now message messages text texts texting me it")
+    | words("sending reminders reminding this"),
+    start=words("start unstop"),
+    help=words("help info"),
+    polite=_POLITE,
+    left=words("left l lft lt lef"),
+    right=words("right r rgt rt rght rigt"),
+    parts={
+        **dict.fromkeys(words("arm arms tricep triceps"), "arm"),
+        **dict.fromkeys(words("abdomen abdominal abd ab abs belly stomach tummy tum"), "abdomen"),
+        **dict.fromkeys(words("buttock buttocks butt bum glute glutes hip bottom"), "buttock"),
+        **dict.fromkeys(words("thigh thighs leg"), "thigh"),
+    },
+    site_filler=words("upper outer inner lower front back top side area of the my on in at into"),
+    symptoms=kinds(
+        vision="vision visual eyesight sight blurred blurry blury blurring blur double blind"
+        " blindness fuzzy hazy dim dimmer",
+        numbness="numb numbness numbess numbnes tingling tingly tingle tingles tingleing tinglin"
+        " tinglling prickling buzzing",
+        weakness="weak weakness weaker clumsy clumsiness clumsey",
+        balance="balance unbalanced unsteady wobbly dizzy dizziness dizzey dizy vertigo walking"
+        " stumbling stumble tripping falling fell dizzyness dizziness",
+        bladder="bladder incontinence incontinent urgency bowel bowels",
+        speech="slurred slurring speech swallowing",
+        face="droop drooping droopy facial",
+    ),
+    face=words("face cheek lip lips jaw mouth"),
+    negators=words(
+        "no not without never nor dont didnt doesnt havent hasnt isnt arent wasnt aint zero nomore"
+    ),
+    gone=words("gone nomore"),
+    normal=words("fine normal ok okay good clear"),
+    still=words("still persists persisting persistent ongoing continuing lingering remains"),
+    better=words("better improving improved easing eased milder fading less almost nearly"),
+    worse=words("worse worsening increased"),
+    nothing_new=words("nothingnew"),
+    question_starts=words(
+        "can could should shall may do does did is are am will would what how why have has wonder"
+    ),
+    question_subjects=words("i it you we my this that the there these those they he she wonder"),
+    fever=words("fever feverish febrile pyrexia fevers"),
+    temperature=words("temp temperature temps"),
+    celsius=words("c celsius centigrade"),
+    fahrenheit=words("f fahrenheit"),
+    flu_labels=words("flu f aches achy ache"),
+    site_labels=words("site s inj skin reaction"),
+    numbers={
+        **{"zero": 0, "nil": 0, "nought": 0},
+        **{
+            w: n
+            for n, w in enumerate("one two three four five six seven eight nine ten".split(), 1)
+        },
+    },
+    filler=_POLITE
+    | words(
+        "and but a an bit little i im am feel feeling felt have had has got some very quite today"
+        " this morning my is it its for score scores like symptom symptoms new nerve neuro"
+        " neurological also then actually now again there slight slightly mild maybe about"
+        " around approx roughly probably say id would be was so just prob sore red swollen itchy"
+        " bruise bruised tired the of with or at last night yesterday ish"
+    ),
+    injury={
+        **dict.fromkeys(words("pus oozing ooze oozes oozy weeping"), "pus"),
+        **dict.fromkeys(words("wound wounds ulcer ulcers ulcerated"), "wound"),
+        **dict.fromkeys(words("drain drains draining drainage"), "drain"),
+        **dict.fromkeys(words("black blackened necrosis necrotic"), "black"),
+        **dict.fromkeys(words("blister blisters blistered blistering abscess"), "blister"),
+    },
+    open_context=words("sore wound skin site spot area patch hole cut lump bump"),
+    # Self-harm and suicide, direct and common indirect phrasings. A negation does not cancel one
+    # ("not suicidal" is still read): a person can judge, the parser cannot.
+    self_harm=(
+        r"\bsuicid",
+        r"\bkill(?:ing)? my ?self\b",
+        r"\bkms\b",
+        r"\b(?:end|ending|ended|take|taking) (?:my|my own) life\b",
+        r"\bend(?:ing)? it all\b",
+        r"\b(?:thinking|thought|thoughts|think) (?:about|of) (?:ending|end) it\b",
+        r"\b(?:want|wanna|going|ready|plan|planning) to end it\b",
+        r"\b(?:want|wanna|wish|wished|going|ready|deserve) (?:to )?(?:die|be dead)\b",
+        r"\bwish i (?:was|were) (?:dead|gone|never born)\b",
+        r"\bwish i (?:wasnt|werent) (?:here|alive)\b",
+        r"\bbetter off (?:dead|without me|gone)\b",
+        r"\b(?:better|happier|easier) (?:off )?without me\b",
+        r"\bwant (?:it all|everything|this all|all of this) to (?:stop|end)\b",
+        r"\b(?:hurt|hurting|harm|harming|cut|cutting) my ?self\b",
+        r"\bself (?:harm|harming|injury|injure)\b|\bselfharm",
+        r"\bno (?:reason|point) (?:to |in |of )?(?:live|living|going on|carry on|carrying on|being here|being alive|life)\b",
+        r"\b(?:dont|do not|cant|cannot) see (?:the|any) point (?:in|of) (?:going on|living|life|anything|carrying on|being here)\b",
+        r"\bwhats the point(?: (?:in|of) (?:living|life|going on|anything|it all|trying|carrying on|any of (?:this|it)))?$",
+        r"\b(?:cutting|cut) again\b|\bbeen cutting\b|\bstarted cutting\b",
+        r"\b(?:wouldnt|didnt|dont|not|never) wake up\b",
+        r"\b(?:take|taking|took|swallow|swallowing) all (?:of )?(?:my|the) (?:pills|tablets|meds|medication)\b",
+        r"\b(?:saving|saved|stockpiling|hoarding) (?:up )?(?:my |the )?(?:pills|tablets|meds|medication)\b",
+        r"\bdone with (?:life|living|it all|everything)\b",
+        r"\brather (?:be )?dead\b|\brather die\b",
+        r"\b(?:dont|do not|didnt) want to (?:live|be alive|be here|exist|wake up|go on)\b",
+        r"\b(?:not|isnt|aint) worth living\b|\blife (?:is not|isnt|aint) worth (?:it|living)\b",
+        r"\b(?:cant|cannot) (?:go on|do this any ?more|take (?:it|this) any ?more)\b",
+        r"\boverdose\b|\btake all (?:my|the) (?:pills|tablets|meds)\b",
+        r"\bnot (?:want to )?wake up\b|\bnever wake up\b",
+        r"\b(?:hang|hanging|drown|shoot) my ?self\b",
+        r"\bdisappear for(?:ever| good)\b",
+        r"\bend(?:ing)? (?:things|everything)\b",
+    ),
+)
