@@ -43,15 +43,17 @@ class Clinic:
             return list(session.exec(select(AuditEvent).order_by(col(AuditEvent.id))))
 
 
-def staff_settings(database_url: str, tmp_path: Path, **environ: str) -> Settings:
+def staff_settings(database_url: str, tmp_path: Path, top: str = "") -> Settings:
+    """Settings with a secret key; ``top`` is TOML put before the file's first section."""
     config = tmp_path / "reminder.toml"
-    config.write_text('[schedule]\ndefault_timezone = "America/Chicago"\n', encoding="utf-8")
+    config.write_text(
+        f'{top}\n[schedule]\ndefault_timezone = "America/Chicago"\n', encoding="utf-8"
+    )
     return load_settings(
         {
             "DATABASE_URL": database_url,
             "REMINDER_CONFIG": str(config),
             "REMINDER_SECRET_KEY": "a test key that is long enough to sign links",
-            **environ,
         }
     )
 
@@ -127,7 +129,9 @@ def csrf_in(html: str) -> str:
     return found.group(1)
 
 
-@pytest.fixture
-def clinic(engine: Engine, database_url: str, clock: SimulatedClock, tmp_path: Path) -> Clinic:
+@pytest.fixture(name="clinic")
+def clinic_fixture(
+    engine: Engine, database_url: str, clock: SimulatedClock, tmp_path: Path
+) -> Clinic:
     settings = staff_settings(database_url, tmp_path)
     return build_clinic(engine, settings, clock)
