@@ -18,9 +18,11 @@ from starlette.testclient import TestClient
 from reminder.app import App
 from reminder.config import load_settings
 from reminder.db import session_scope
+from reminder.enrolment import add_contact
 from reminder.models import (
     Alert,
     AlertStatus,
+    ContactRole,
     Message,
     Patient,
     PatientStatus,
@@ -436,3 +438,65 @@ def test_acknowledging_stops_escalation_and_tells_the_contacts_already_notified(
         f"{PREFIX}/alerts/{alert_id}/acknowledge", data={"csrf": page_csrf(client), "note": ""}
     )
     assert again.status_code == 409
+
+
+def test_a_nurse_who_is_a_contact_of_several_patients_sees_each_of_them(
+    clinic: Clinic, client: TestClient
+) -> None:
+    with session_scope(clinic.engine) as session:
+        bob = session.get(Patient, clinic.bob)
+        assert bob is not None
+        add_contact(
+            session,
+            clinic.settings,
+            bob,
+            name="Nora N.",
+            phone="(312) 555-0150",
+            email=None,
+            role=ContactRole.NURSE,
+            now=clinic.clock.now(),
+        )  # her own row in Bob's chain, matched on the number, whatever its spelling
+    log_in(client, "nora")
+
+    listed = client.get(f"{PREFIX}/patients").text
+    assert "Ada Lovelace" in listed and "Bob Dylan" in listed
+    assert client.get(f"{PREFIX}/patients/{clinic.bob}").status_code == 200
+
+
+def test_urgent_open_alerts_come_first(clinic: Clinic, client: TestClient) -> None:
+    with session_scope(clinic.engine) as session:
+        now = clinic.clock.now()
+        for kind, severity, minutes in (("adherence", "routine", 60), ("mood", "urgent", 5)):
+            session.add(
+                Alert(
+                    patient_id=clinic.ada,
+                    kind=kind,
+                    severity=severity,
+                    reason=f"{kind} reason",
+                    created_at=now - timedelta(minutes=minutes),
+                    evidence_at=now,
+                )
+            )
+    log_in(client, "nora")
+    html = client.get(f"{PREFIX}/").text
+    assert html.index("mood reason") < html.index("adherence reason")
+    assert "2 open" in html
+
+
+def test_login_goes_back_to_the_page_asked_for_but_never_to_another_site(
+    client: TestClient,
+) -> None:
+    asked = client.get(f"{PREFIX}/patients?q=ada", follow_redirects=False)
+    assert asked.headers["location"] == f"{PREFIX}/login?next=/staff/patients%3Fq%3Dada"
+    for target, landing in (
+        ("/staff/patients?q=ada", "/staff/patients?q=ada"),
+        ("https://evil.example/", "/staff/"),
+        ("//evil.example/staff/", "/staff/"),
+    ):
+        form = client.get(f"{PREFIX}/login")
+        response = client.post(
+            f"{PREFIX}/login",
+            data={"csrf": csrf_in(form.text), "name": "sam", "password": PASSWORD, "next": target},
+            follow_redirects=False,
+        )
+        assert response.headers["location"] == landing
