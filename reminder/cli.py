@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -522,6 +522,60 @@ def demo(
     from reminder.demo import run_demo
 
     run_demo(clock_at(at).now(), echo=typer.echo)
+
+
+REPORT_FORMATS = (".html", ".pdf", ".csv")
+
+
+@app.command()
+def report(
+    patient: Annotated[str, typer.Argument(help="Patient id or unique name.")],
+    out: Annotated[
+        Path, typer.Option("--out", dir_okay=False, help="FILE.html, FILE.pdf or FILE.csv.")
+    ],
+    since: Annotated[
+        str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: 90 days back).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: today).")
+    ] = None,
+    at: AtOption = None,
+) -> None:
+    """The clinician's report: adherence, symptoms, sites, alerts, check-ins and labs."""
+    suffix = out.suffix.lower()
+    if suffix not in REPORT_FORMATS:
+        fail(f"--out: {out.name}: the suffix chooses the format: {', '.join(REPORT_FORMATS)}")
+    first, last = _report_day("--from", since), _report_day("--to", until)
+    # Imported here: the report loads matplotlib (and WeasyPrint for a PDF), which no other
+    # command needs, so `reminder --help` and the daemon start without them.
+    from reminder import report as clinician_report
+
+    with application(at) as ctx, session_scope(ctx.engine) as session:
+        found = find_patient(session, patient)
+        now = ctx.clock.now()
+        default = clinician_report.default_window(found, now)
+        last = last or default.end
+        first = first or last - timedelta(days=default.days - 1)
+        if first > last:
+            fail(f"--from {first} is after --to {last}")
+        window = clinician_report.Window(first, last)
+        values = clinician_report.build(session, found, window, ctx.settings, now)
+    if suffix == ".pdf":
+        out.write_bytes(clinician_report.pdf.render(values))
+    elif suffix == ".html":
+        out.write_text(clinician_report.html.render(values), encoding="utf-8")
+    else:
+        out.write_text(clinician_report.csv.render(values), encoding="utf-8", newline="")
+    typer.echo(f"report of patient {found.id}, {window.start} to {window.end}: {out}")
+
+
+def _report_day(option: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: {value!r} is not a date; use YYYY-MM-DD")
 
 
 # --- reminder staff: accounts of the staff dashboard (reminder/staff/) ------------------------------
