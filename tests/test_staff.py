@@ -43,7 +43,8 @@ from tests.staff_world import (  # noqa: F401  (fixture)
     staff_settings,
 )
 
-PUBLIC = {"/login", "/password/{token}", "/static/staff.css"}
+# Stylesheets only, and the two ways in.
+PUBLIC = {"/login", "/password/{token}", "/static/staff.css", "/static/report.css"}
 
 
 @pytest.fixture
@@ -500,3 +501,21 @@ def test_login_goes_back_to_the_page_asked_for_but_never_to_another_site(
             follow_redirects=False,
         )
         assert response.headers["location"] == landing
+
+
+def test_the_report_downloads_only_for_a_patient_one_may_see(
+    clinic: Clinic, client: TestClient
+) -> None:
+    log_in(client, "nora")
+
+    own = client.get(f"{PREFIX}/patients/{clinic.ada}/report.csv")
+    other = client.get(f"{PREFIX}/patients/{clinic.bob}/report.csv")
+
+    assert own.status_code == 200 and own.headers["content-type"].startswith("text/csv")
+    assert own.headers["content-disposition"] == (
+        f'attachment; filename="report-{clinic.ada}-2025-12-04-2026-03-03.csv"'
+    )
+    assert len(own.text.strip().splitlines()) == 1 + 90  # a header and one row a day
+    assert other.status_code == 403
+    downloads = [(e.action, e.patient_id) for e in clinic.audit() if e.action.startswith("report")]
+    assert downloads == [("report_downloaded", clinic.ada)]

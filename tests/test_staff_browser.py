@@ -122,7 +122,13 @@ def test_a_nurse_acknowledges_an_urgent_alert_raised_by_a_text_and_pauses_the_pa
 
     page.get_by_role("link", name="Patients").click()
     page.get_by_role("link", name="Ada Lovelace").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Ada Lovelace")
+    expect(page.get_by_role("heading", level=1).first).to_contain_text("Ada Lovelace")
+    report = page.locator("details.report-box")
+    expect(
+        report.get_by_role("heading", name="Adherence")
+    ).to_be_hidden()  # folded: the thread first
+    report.get_by_text("Clinician report, last 90 days").click()
+    expect(report.get_by_role("heading", name="Adherence")).to_be_visible()
     thread = page.locator("ol.thread")
     expect(thread).to_contain_text(SELF_HARM)
     expect(thread).to_contain_text("If you are thinking about harming yourself")
@@ -132,6 +138,12 @@ def test_a_nurse_acknowledges_an_urgent_alert_raised_by_a_text_and_pauses_the_pa
     expect(page.get_by_role("button", name="Resume reminders")).to_be_visible()
     shot(page, "patient")
     assert clinic.bot.patient(clinic.ada).status == PatientStatus.PAUSED
+    link = page.get_by_role("link", name="PDF").get_attribute("href")
+    pdf = page.context.request.get(f"{base_url}{link}")
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    assert pdf.headers["content-disposition"].startswith(
+        f'attachment; filename="report-{clinic.ada}-'
+    )
 
     refused = page.goto(f"{base_url}/staff/patients/{clinic.bob}")
     assert refused is not None and refused.status == 403
@@ -146,6 +158,7 @@ def test_a_nurse_acknowledges_an_urgent_alert_raised_by_a_text_and_pauses_the_pa
         ("patient_viewed", "nora", clinic.ada, here),
         ("patient_paused", "nora", clinic.ada, here),
         ("patient_viewed", "nora", clinic.ada, here),
+        ("report_downloaded", "nora", clinic.ada, here),
         ("patient_refused", "nora", clinic.bob, here),
     ]
     assert clinic.audit()[1].detail == "called Ada, she is safe with Carl"

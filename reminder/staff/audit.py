@@ -21,6 +21,7 @@ class Action(StrEnum):
     LOGOUT = "logout"  # the session ended by the person
     PATIENT_VIEWED = "patient_viewed"  # a patient's page shown
     PATIENT_REFUSED = "patient_refused"  # a patient's page asked for by someone who may not see it
+    REPORT_DOWNLOADED = "report_downloaded"  # a patient's report downloaded as PDF or CSV
     ALERT_ACKNOWLEDGED = "alert_acknowledged"  # an alert acknowledged; detail holds the note
     PATIENT_PAUSED = "patient_paused"  # reminders paused; detail says until when
     PATIENT_RESUMED = "patient_resumed"  # a pause ended

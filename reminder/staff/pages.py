@@ -6,11 +6,12 @@ behind the guard of reminder/staff/gate.py, every POST behind its CSRF token.
 
 from __future__ import annotations
 
+from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route, Router
 
 from reminder.models import Alert, Patient, PatientStatus
-from reminder.staff import actions, audit, board, patients, scope
+from reminder.staff import actions, audit, board, patients, report_view, scope
 from reminder.staff.gate import PREFIX, Gate, Visit, safe_next
 from reminder.staff.headers import SecurityHeaders
 
@@ -29,6 +30,7 @@ class StaffPages(Gate):
             Route("/login", self.login_page, methods=["GET", "POST"]),
             Route("/password/{token}", self.password_page, methods=["GET", "POST"]),
             Route("/static/staff.css", self.css),
+            Route("/static/report.css", self.report_css),
             Route("/", guarded(self.alerts)),
             Route("/logout", guarded(self.logout), methods=["POST"]),
             Route(
@@ -36,6 +38,8 @@ class StaffPages(Gate):
             ),
             Route("/patients", guarded(self.patient_list)),
             Route("/patients/{patient_id:int}", guarded(self.patient_page)),
+            Route("/patients/{patient_id:int}/report.pdf", guarded(self.report_file)),
+            Route("/patients/{patient_id:int}/report.csv", guarded(self.report_file)),
             Route("/patients/{patient_id:int}/pause", guarded(self.pause), methods=["POST"]),
             Route("/patients/{patient_id:int}/resume", guarded(self.resume), methods=["POST"]),
             Route("/messages", guarded(self.messages)),
@@ -130,7 +134,39 @@ class StaffPages(Gate):
             alerts=board.alerts_of(visit.session, patient.id or 0, visit.now, zone),
             thread=patients.thread(visit.session, patient, zone),
             pause_days=self.app.settings.schedule.default_pause_days,
+            report=report_view.fragment(
+                report_view.build(visit.session, patient, self.app.settings, visit.now)
+            ),
         )
+
+    def report_file(self, visit: Visit) -> Response:
+        """The patient page's report as PDF or CSV, by the path's suffix; audited as a view."""
+        patient = self._patient(visit)
+        if isinstance(patient, Response):
+            return patient
+        suffix = visit.request.url.path.rsplit(".", 1)[1]
+        values = report_view.build(visit.session, patient, self.app.settings, visit.now)
+        audit.record(
+            visit.session,
+            audit.Action.REPORT_DOWNLOADED,
+            visit.now,
+            account=visit.account,
+            address=visit.address,
+            patient_id=patient.id,
+            detail=f"{suffix}, {values.window.start} to {values.window.end}",
+        )
+        name = report_view.file_name(patient, values, suffix)
+        disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+        if suffix == "pdf":
+            return Response(
+                report_view.pdf(values), media_type="application/pdf", headers=disposition
+            )
+        return Response(
+            report_view.csv(values), media_type="text/csv; charset=utf-8", headers=disposition
+        )
+
+    def report_css(self, _request: Request) -> Response:
+        return Response(report_view.stylesheet(), media_type="text/css")
 
     def pause(self, visit: Visit) -> Response:
         patient = self._patient(visit)
