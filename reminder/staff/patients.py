@@ -174,7 +174,7 @@ def thread(session: Session, patient: Patient, zone: ZoneInfo) -> list[ThreadEnt
                 at=at,
                 shown_at=shown(at, zone),
                 direction="out",
-                who=contact.name if contact else (patient.name if row.contact_id is None else ""),
+                who=_recipient(row, contact, patient),
                 text=row.body or f"({row.template}, not yet written)",
                 kind=str(row.kind),
                 status=str(row.status),
@@ -182,6 +182,13 @@ def thread(session: Session, patient: Patient, zone: ZoneInfo) -> list[ThreadEnt
             )
         )
     return sorted(entries, key=lambda e: e.at)
+
+
+def _recipient(message: Message, contact: Contact | None, patient: Patient) -> str:
+    """The contact's name, the patient's, or the address itself (the operator's fallback)."""
+    if contact is not None:
+        return contact.name
+    return patient.name if message.to_address == patient.address else message.to_address
 
 
 def header(
