@@ -150,7 +150,11 @@ def test_the_session_cookie_is_http_only_and_same_site_lax_and_secure_behind_htt
 
 
 def test_every_page_carries_the_security_headers(clinic: Clinic, client: TestClient) -> None:
-    answers = [client.get(f"{PREFIX}/login"), client.get(f"{PREFIX}/", follow_redirects=False)]
+    answers = [
+        client.get(f"{PREFIX}/login"),
+        client.get(f"{PREFIX}/", follow_redirects=False),
+        client.get(f"{PREFIX}/no-such-page"),
+    ]
     log_in(client, "sam")
     answers += [
         client.get(f"{PREFIX}{path}")

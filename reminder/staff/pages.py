@@ -7,8 +7,9 @@ behind the guard of reminder/staff/gate.py, every POST behind its CSRF token.
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, Router
+from starlette.types import Receive, Scope, Send
 
 from reminder.models import Alert, Patient, PatientStatus
 from reminder.staff import actions, audit, board, patients, report_view, scope
@@ -22,7 +23,7 @@ class StaffPages(Gate):
     """The dashboard's pages, each behind the guard."""
 
     def mount(self) -> Mount:
-        return Mount(PREFIX, app=SecurityHeaders(Router(self.routes())))
+        return Mount(PREFIX, app=SecurityHeaders(Router(self.routes(), default=_not_found)))
 
     def routes(self) -> list[Route]:
         guarded = self.guarded
@@ -223,3 +224,8 @@ class StaffPages(Gate):
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="audit-{day}.csv"'},
         )
+
+
+async def _not_found(scope: Scope, receive: Receive, send: Send) -> None:
+    """A path under /staff that names no page: answered here, so it carries the headers too."""
+    await PlainTextResponse("Not Found", 404)(scope, receive, send)
