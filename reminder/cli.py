@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -522,6 +522,156 @@ def demo(
     from reminder.demo import run_demo
 
     run_demo(clock_at(at).now(), echo=typer.echo)
+
+
+REPORT_FORMATS = (".html", ".pdf", ".csv")
+
+
+@app.command()
+def report(
+    patient: Annotated[str, typer.Argument(help="Patient id or unique name.")],
+    out: Annotated[
+        Path, typer.Option("--out", dir_okay=False, help="FILE.html, FILE.pdf or FILE.csv.")
+    ],
+    since: Annotated[
+        str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: 90 days back).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: today).")
+    ] = None,
+    at: AtOption = None,
+) -> None:
+    """The clinician's report: adherence, symptoms, sites, alerts, check-ins and labs."""
+    suffix = out.suffix.lower()
+    if suffix not in REPORT_FORMATS:
+        fail(f"--out: {out.name}: the suffix chooses the format: {', '.join(REPORT_FORMATS)}")
+    first, last = _report_day("--from", since), _report_day("--to", until)
+    # Imported here: the report loads matplotlib (and WeasyPrint for a PDF), which no other
+    # command needs, so `reminder --help` and the daemon start without them.
+    from reminder import report as clinician_report
+
+    with application(at) as ctx, session_scope(ctx.engine) as session:
+        found = find_patient(session, patient)
+        now = ctx.clock.now()
+        default = clinician_report.default_window(found, now)
+        last = last or default.end
+        first = first or last - timedelta(days=default.days - 1)
+        if first > last:
+            fail(f"--from {first} is after --to {last}")
+        window = clinician_report.Window(first, last)
+        values = clinician_report.build(session, found, window, ctx.settings, now)
+    if suffix == ".pdf":
+        out.write_bytes(clinician_report.pdf.render(values))
+    elif suffix == ".html":
+        out.write_text(clinician_report.html.render(values), encoding="utf-8")
+    else:
+        out.write_text(clinician_report.csv.render(values), encoding="utf-8", newline="")
+    typer.echo(f"report of patient {found.id}, {window.start} to {window.end}: {out}")
+
+
+def _report_day(option: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: {value!r} is not a date; use YYYY-MM-DD")
+
+
+# --- reminder staff: accounts of the staff dashboard (reminder/staff/) ------------------------------
+from reminder.models import StaffRole  # noqa: E402  (kept with the block it serves)
+from reminder.staff import accounts as staff_accounts  # noqa: E402
+
+staff_app = typer.Typer(help="Accounts of the staff dashboard at /staff.", no_args_is_help=True)
+app.add_typer(staff_app, name="staff")
+
+
+@staff_app.command("add")
+def staff_add(
+    name: Annotated[str, typer.Argument(help="The login name, e.g. nora.")],
+    email: Annotated[str, typer.Option(help="Their email address (they may log in with it).")],
+    role: Annotated[
+        StaffRole, typer.Option(help="nurse: her patients only; admin: every patient, the audit.")
+    ] = StaffRole.NURSE,
+    contact: Annotated[
+        int | None,
+        typer.Option(
+            help="A nurse's contact id: she sees every patient with a contact of its address."
+        ),
+    ] = None,
+    at: AtOption = None,
+) -> None:
+    """Add a staff account (no password yet: see `reminder staff password`); prints its id."""
+    with application(at) as ctx, session_scope(ctx.engine) as session:
+        try:
+            account = staff_accounts.add_account(
+                session, name=name, email=email, role=role, contact_id=contact, now=ctx.clock.now()
+            )
+        except staff_accounts.AccountError as exc:
+            fail(str(exc))
+        typer.echo(account.id)
+
+
+@staff_app.command("list")
+def staff_list(as_json: JsonOption = False) -> None:
+    """Staff accounts with their role, linked contact and state."""
+    with application() as ctx, session_scope(ctx.engine) as session:
+        rows = staff_accounts.list_accounts(session)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "name", "email", "role", "contact", "password", "disabled")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            row["name"],
+            row["email"],
+            row["role"],
+            str(row["contact"] or "-"),
+            "set" if row["password_set"] else "not set",
+            (row["disabled_at"] or "-")[:16],
+        )
+    out.print(table)
+
+
+@staff_app.command("disable")
+def staff_disable(
+    name: Annotated[str, typer.Argument(help="Login name or email.")], at: AtOption = None
+) -> None:
+    """Refuse the account's logins from now on and end its sessions; its audit rows stay."""
+    with application(at) as ctx, session_scope(ctx.engine) as session:
+        account = staff_accounts.require_account(session, name)
+        ended = staff_accounts.disable(session, account, ctx.clock.now())
+        typer.echo(f"account {account.id} ({account.name}) disabled; {ended} session(s) ended")
+
+
+@staff_app.command("password")
+def staff_password(
+    name: Annotated[str, typer.Argument(help="Login name or email.")],
+    link: Annotated[
+        bool,
+        typer.Option(
+            "--link", help="Print a one-use link to set it instead (needs REMINDER_SECRET_KEY)."
+        ),
+    ] = False,
+    at: AtOption = None,
+) -> None:
+    """Set the account's password at a prompt, or print a one-use link valid for 24 h."""
+    with application(at) as ctx, session_scope(ctx.engine) as session:
+        account = staff_accounts.require_account(session, name)
+        if account.disabled_at is not None:
+            fail(f"account {account.name} is disabled")
+        if link:
+            made = staff_accounts.password_link(ctx.settings, account, ctx.clock.now())
+            typer.echo(made.url)
+            typer.echo(f"works once, until {made.expires_at.isoformat()}", err=True)
+            return
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+        try:
+            staff_accounts.set_password(session, account, password, ctx.clock.now())
+        except staff_accounts.AccountError as exc:
+            fail(str(exc))
+        typer.echo(f"password set for {account.name}; their sessions were ended")
 
 
 def main() -> None:  # pragma: no cover - the console script entry point

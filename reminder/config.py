@@ -254,6 +254,16 @@ class Messages(_Section):
     )
 
 
+class Staff(_Section):
+    """The staff dashboard at /staff (served when REMINDER_SECRET_KEY is set): sessions and lockout."""
+
+    idle_timeout_minutes: int = Field(30, ge=5, le=24 * 60)
+    absolute_timeout_hours: float = Field(12.0, gt=0, le=24 * 7, allow_inf_nan=False)
+    lockout_failures: int = Field(5, ge=1, le=100)
+    lockout_minutes: int = Field(15, ge=1, le=24 * 60)
+    password_link_hours: float = Field(24.0, gt=0, le=24 * 7, allow_inf_nan=False)
+
+
 class FileSettings(_Section):
     """Everything the TOML file may hold; unknown keys are refused so a typo cannot pass silently."""
 
@@ -277,6 +287,7 @@ class FileSettings(_Section):
     escalation: Escalation = Escalation()
     daemon: Daemon = Daemon()
     messages: Messages = Messages()
+    staff: Staff = Staff()
 
     @model_validator(mode="after")
     def _lease_outlasts_a_send(self) -> FileSettings:

@@ -405,3 +405,67 @@ class Heartbeat(SQLModel, table=True):
     name: str = Field(sa_type=sa.String(32), primary_key=True)
     at: datetime = _ts(nullable=False)
     detail: str | None = Field(default=None, sa_type=sa.String(200))
+
+
+class StaffRole(StrEnum):
+    NURSE = "nurse"  # sees the patients whose escalation chain holds her linked contact's address
+    ADMIN = "admin"  # sees every patient, and the audit trail
+
+
+class StaffAccount(SQLModel, table=True):
+    """Someone who logs in to the staff dashboard.
+
+    ``password_hash`` is Argon2id (None until a password is set); ``disabled_at`` ends every session at
+    its next request and refuses logins. A nurse's ``contact_id`` names one of her Contact rows: she
+    sees every patient with a contact of the same phone or email.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=sa.String(120), nullable=False, unique=True)
+    email: str = Field(sa_type=sa.String(254), nullable=False, unique=True)
+    role: StaffRole = _status(StaffRole.NURSE)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    password_hash: str | None = Field(default=None, sa_type=sa.String(200))
+    password_set_at: datetime | None = _ts()
+    disabled_at: datetime | None = _ts()
+    created_at: datetime = _ts(nullable=False)
+
+
+class StaffSession(SQLModel, table=True):
+    """A login: ``id`` is the SHA-256 of the random cookie value, so a copy of the table opens nothing.
+
+    Alive while ``ended_at`` is None, the last request is within the idle timeout and the login within
+    the absolute one; ``ended_reason`` says how it ended (logout, idle, expired, account disabled).
+    """
+
+    id: str = Field(sa_type=sa.String(64), primary_key=True)
+    account_id: int = Field(foreign_key="staffaccount.id", nullable=False, index=True)
+    csrf_token: str = Field(sa_type=sa.String(64), nullable=False)
+    address: str | None = Field(default=None, sa_type=sa.String(64))
+    created_at: datetime = _ts(nullable=False)
+    last_seen_at: datetime = _ts(nullable=False)
+    ended_at: datetime | None = _ts()
+    ended_reason: str | None = Field(default=None, sa_type=sa.String(32))
+
+
+class AuditEvent(SQLModel, table=True):
+    """One staff action (login, failed login, patient viewed, alert acknowledged, pause, ...).
+
+    Written in the same transaction as the action it records, never updated or deleted by the
+    application. ``account_name`` is what was typed for a failed login to an unknown account.
+    """
+
+    __table_args__ = (
+        # The lockout counts recent failures by account and by address.
+        sa.Index("ix_auditevent_action_at", "action", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts(nullable=False, index=True)
+    account_id: int | None = Field(default=None, foreign_key="staffaccount.id", index=True)
+    account_name: str = Field(sa_type=sa.String(120), nullable=False)
+    action: str = Field(sa_type=sa.String(32), nullable=False)
+    address: str | None = Field(default=None, sa_type=sa.String(64))
+    patient_id: int | None = Field(default=None, foreign_key="patient.id")
+    alert_id: int | None = Field(default=None, foreign_key="alert.id")
+    detail: str | None = Field(default=None, sa_type=sa.String(300))

@@ -1,4 +1,5 @@
-"""The ASGI app: the health check, and Twilio's inbound-SMS and delivery-status webhooks.
+"""The ASGI app: the health check, Twilio's inbound-SMS and delivery-status webhooks, the signed
+email links and the staff dashboard under /staff.
 
 Every database call runs in the thread pool (sync endpoints, or ``run_in_threadpool``): the queries
 block, and a slow database must not stall the event loop that serves the other requests.
@@ -16,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import ImmutableMultiDict
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -26,6 +27,7 @@ from reminder.checkin_form import LinkPages
 from reminder.config import require_twilio
 from reminder.models import Heartbeat, Message, MessageStatus
 from reminder.outbox import DeliveryOutcome, Outbox, record_delivery
+from reminder.staff.pages import StaffPages
 from reminder.transports.twilio_sms import INBOUND_PATH, STATUS_CALLBACK_PATH, delivery_report
 
 log = logging.getLogger("reminder.web")
@@ -74,10 +76,12 @@ def create_app(app: App, outbox: Outbox | None = None) -> Starlette:
         }
         return JSONResponse(body, 200 if healthy else 503)
 
-    routes = [Route("/healthz", healthz)]
+    routes: list[BaseRoute] = [Route("/healthz", healthz)]
     if app.settings.secrets.secret_key is not None:
         # The pages behind the signed links in emails (check-in form, "I took it", unsubscribe).
         routes += LinkPages(app, outbox).routes()
+        # The staff dashboard, whose set-password links are signed with the same key.
+        routes.append(StaffPages(app).mount())
     if app.settings.file.transport.sms == "twilio":
         webhooks = TwilioWebhooks(app, outbox or app.outbox())
         routes += [

@@ -1,0 +1,454 @@
+"""Read one patient's window of history from the database and assemble the report's values."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from reminder import regimen
+from reminder.config import Settings
+from reminder.models import (
+    Alert,
+    AlertKind,
+    CheckIn,
+    CheckInKind,
+    CheckInStatus,
+    Contact,
+    Dose,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Patient,
+    PatientStatus,
+)
+from reminder.planner import last_taken_dose, open_dose, propose_next_dose
+from reminder.regimen import SITE_LABELS, SITES, Why
+from reminder.report import days as rules
+from reminder.report import values as v
+from reminder.views import explain
+
+_OUT = (MessageStatus.SENT, MessageStatus.DELIVERED)
+# A reply of only numbers, separators and yes/no words holds no words of the patient's own.
+_PLAIN = re.compile(r"^(?:[\s\d.,;:/+-]|\b(?:y|n|yes|no|flu|site|fever|done|ok)\b)*$", re.I)
+_RELAPSE = (AlertKind.POSSIBLE_RELAPSE, AlertKind.PSEUDO_RELAPSE)
+
+
+def build(
+    session: Session, patient: Patient, window: v.Window, settings: Settings, now: datetime
+) -> v.Report:
+    """The report of ``patient`` over ``window`` (local dates, both ends included) as of ``now``."""
+    assert patient.id is not None
+    zone = ZoneInfo(patient.timezone)
+    since = regimen.at_local(window.start, time(0), zone)
+    until = min(regimen.at_local(window.end + timedelta(days=1), time(0), zone), now)
+    today = now.astimezone(zone).date()
+
+    doses = list(
+        session.exec(
+            select(Dose)
+            .where(
+                Dose.patient_id == patient.id,
+                # A day early: an early dose planned for the day after the window may sit in it.
+                Dose.day >= window.start,
+                Dose.day <= window.end + timedelta(days=1),
+            )
+            .order_by(col(Dose.day), col(Dose.id))
+        )
+    )
+    reminded = _reminded(session, [d.id for d in doses if d.id is not None])
+    facts = [
+        rules.DoseFact(
+            day=d.day,
+            status=d.status,
+            scheduled_at=d.scheduled_at,
+            taken_at=d.taken_at,
+            early=d.early,
+            dose_mcg=d.dose_mcg,
+            site=d.site,
+            reminded=d.id in reminded,
+        )
+        for d in doses
+    ]
+    prompts = list(
+        session.exec(
+            select(CheckIn)
+            .where(
+                CheckIn.patient_id == patient.id,
+                CheckIn.due_at >= since,
+                CheckIn.due_at < until,
+                CheckIn.status != CheckInStatus.PLANNED,
+            )
+            .order_by(col(CheckIn.due_at), col(CheckIn.id))
+        )
+    )
+    alerts = list(
+        session.exec(
+            select(Alert)
+            .where(
+                Alert.patient_id == patient.id, Alert.created_at >= since, Alert.created_at < until
+            )
+            .order_by(col(Alert.created_at), col(Alert.id))
+        )
+    )
+    contacts = list(
+        session.exec(
+            select(Contact).where(Contact.patient_id == patient.id).order_by(col(Contact.position))
+        )
+    )
+
+    alert_days: dict[date, list[str]] = defaultdict(list)
+    for alert in alerts:
+        alert_days[alert.created_at.astimezone(zone).date()].append(str(alert.kind))
+    days = rules.calendar(
+        window,
+        [f for f in facts if rules.cell_day(f, zone) in window],
+        _answers_by_day(prompts, zone),
+        alert_days,
+        start_date=patient.start_date,
+        today=today,
+        zone=zone,
+    )
+    adherence = rules.adherence(days)
+    return v.Report(
+        generated_at=now.astimezone(zone),
+        window=window,
+        header=_header(session, patient, settings, contacts, today),
+        adherence=adherence,
+        symptoms=_symptoms(prompts, alerts, settings, zone, now),
+        sites=_sites(patient, adherence.days, alerts, zone, _next_site(session, patient, settings)),
+        alerts=tuple(_alert_lines(session, alerts, contacts, zone)),
+        check_ins=tuple(_check_in_line(p, zone) for p in prompts),
+        labs=tuple(_labs(session, patient, since, until, zone)),
+    )
+
+
+def _reminded(session: Session, dose_ids: list[int]) -> set[int]:
+    """The doses whose reminder the transport accepted."""
+    if not dose_ids:
+        return set()
+    sent = select(Message.dose_id).where(
+        col(Message.dose_id).in_(dose_ids),
+        Message.kind == MessageKind.REMINDER,
+        col(Message.status).in_(_OUT),
+    )
+    return {dose_id for dose_id in session.exec(sent) if dose_id is not None}
+
+
+def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    return moment.astimezone(zone) if moment else None
+
+
+def _answers_by_day(prompts: list[CheckIn], zone: ZoneInfo) -> dict[date, rules.Answers]:
+    """Each day's morning check-in scores, with every symptom and fever reported that day."""
+    found: dict[date, rules.Answers] = {}
+    for prompt in prompts:
+        if prompt.answered_at is None or prompt.kind == CheckInKind.SITE_HEAL:
+            continue
+        on = prompt.answered_at.astimezone(zone).date()
+        known = found.get(on, rules.Answers())
+        scored = prompt.kind == CheckInKind.CHECKIN
+        found[on] = rules.Answers(
+            flu=prompt.flu_score if scored and prompt.flu_score is not None else known.flu,
+            site_score=prompt.site_score
+            if scored and prompt.site_score is not None
+            else known.site_score,
+            neuro=True
+            if prompt.neuro or known.neuro
+            else (prompt.neuro if scored else known.neuro),
+            fever=True if prompt.fever or known.fever else (prompt.fever or known.fever),
+            symptoms=tuple(sorted(set(known.symptoms) | set(prompt.symptoms))),
+        )
+    return found
+
+
+def _header(
+    session: Session,
+    patient: Patient,
+    settings: Settings,
+    contacts: list[Contact],
+    today: date,
+) -> v.Header:
+    titration = regimen.titration_dose(patient.start_date, today, full_dose=patient.full_dose)
+    return v.Header(
+        patient_id=patient.id or 0,
+        name=patient.name,
+        status=str(patient.status),
+        timezone=patient.timezone,
+        start_date=patient.start_date,
+        titration_step=titration.step,
+        dose_mcg=titration.dose_mcg,
+        volume_ml=titration.volume_ml,
+        next_dose=_next_dose(session, patient, settings),
+        next_lab=patient.next_lab_on or regimen.next_lab_date(patient.start_date, today),
+        contacts=tuple(
+            v.Contact(
+                position=c.position,
+                name=c.name,
+                role=str(c.role) + (", opted out" if c.opted_out_at else ""),
+                address=c.address,
+            )
+            for c in contacts
+        ),
+    )
+
+
+def _next_dose(session: Session, patient: Patient, settings: Settings) -> v.NextDose | None:
+    """The pending dose, or where the rules would place the next one; none while not active."""
+    if patient.status != PatientStatus.ACTIVE:
+        return None
+    zone = ZoneInfo(patient.timezone)
+    dose = open_dose(session, patient.id or 0)
+    if dose is not None:
+        at, why, mcg, ml, site = (
+            dose.scheduled_at,
+            Why(dose.why),
+            dose.dose_mcg,
+            dose.volume_ml,
+            dose.suggested_site,
+        )
+        last = last_taken_dose(session, patient.id or 0)
+    else:
+        proposal = propose_next_dose(session, patient, settings)
+        at, why, last = proposal.next.at, proposal.next.why, proposal.last_taken
+        mcg, ml, site = proposal.titration.dose_mcg, proposal.titration.volume_ml, proposal.site
+    return v.NextDose(
+        at=at.astimezone(zone),
+        dose_mcg=mcg,
+        volume_ml=ml,
+        site=site,
+        site_label=SITE_LABELS.get(site or "", "any site not used recently"),
+        why=explain(session, patient, why, last, settings),
+    )
+
+
+def _next_site(session: Session, patient: Patient, settings: Settings) -> str | None:
+    upcoming = _next_dose(session, patient, settings)
+    return upcoming.site if upcoming else None
+
+
+def _symptoms(
+    prompts: list[CheckIn],
+    alerts: list[Alert],
+    settings: Settings,
+    zone: ZoneInfo,
+    now: datetime,
+) -> v.Symptoms:
+    points = []
+    fever_days: set[date] = set()
+    neuro_days: set[date] = set()
+    for prompt in prompts:
+        if prompt.answered_at is None or prompt.kind == CheckInKind.SITE_HEAL:
+            continue
+        at = prompt.answered_at.astimezone(zone)
+        if prompt.fever:
+            fever_days.add(at.date())
+        if prompt.neuro:
+            neuro_days.add(at.date())
+        if prompt.kind == CheckInKind.CHECKIN:
+            points.append(
+                v.ScorePoint(
+                    at=at,
+                    flu=prompt.flu_score,
+                    site_score=prompt.site_score,
+                    fever=bool(prompt.fever),
+                    neuro=bool(prompt.neuro),
+                )
+            )
+    parents = {p.id: p for p in prompts}
+    episodes = [
+        _episode(p, parents.get(p.parent_id), alerts, zone, now)
+        for p in prompts
+        if p.kind == CheckInKind.FOLLOWUP
+    ]
+    return v.Symptoms(
+        points=tuple(points),
+        episodes=tuple(episodes),
+        fever_days=tuple(sorted(fever_days)),
+        neuro_days=tuple(sorted(neuro_days)),
+        flu_threshold=settings.triage.flu_alert_score,
+        site_threshold=settings.triage.site_alert_score,
+    )
+
+
+def _episode(
+    followup: CheckIn, parent: CheckIn | None, alerts: list[Alert], zone: ZoneInfo, now: datetime
+) -> v.Episode:
+    """From the "yes" (the follow-up is written at that moment) to what the follow-up found."""
+    started = followup.created_at
+    ended = followup.answered_at or followup.closed_at or now
+    if followup.status in (CheckInStatus.PLANNED, CheckInStatus.OPEN):
+        outcome, ended = "follow-up still open", now
+    elif followup.neuro:
+        raised = next(
+            (a for a in alerts if a.kind in _RELAPSE and started <= a.created_at <= ended + _SLACK),
+            None,
+        )
+        outcome = (
+            "pseudo-relapse alert (with fever)"
+            if raised is not None and raised.kind == AlertKind.PSEUDO_RELAPSE
+            else "possible relapse alert"
+            if raised is not None
+            else "still there at the follow-up"
+        )
+    elif followup.neuro is False:
+        outcome = "gone at the follow-up"
+    elif followup.status == CheckInStatus.CANCELLED:
+        outcome = "follow-up withdrawn"
+    else:
+        outcome = "no answer to the follow-up"
+    symptoms = followup.symptoms or (parent.symptoms if parent else [])
+    return v.Episode(
+        started_at=started.astimezone(zone),
+        ended_at=ended.astimezone(zone),
+        symptoms=tuple(symptoms),
+        outcome=outcome,
+    )
+
+
+_SLACK = timedelta(minutes=5)  # the alert is raised in the same pass that reads the answer
+
+
+def _sites(
+    patient: Patient,
+    days: tuple[v.Day, ...],
+    alerts: list[Alert],
+    zone: ZoneInfo,
+    next_site: str | None,
+) -> v.Sites:
+    counts: dict[str, int] = defaultdict(int)
+    last: dict[str, date] = {}
+    unreported = 0
+    for day in days:
+        if not day.state.taken:
+            continue
+        if day.site in SITES:
+            counts[day.site] += 1
+            last[day.site] = day.day
+        else:
+            unreported += 1
+    injured: dict[str, list[date]] = defaultdict(list)
+    for alert in alerts:
+        if alert.kind == AlertKind.INJECTION_SITE and alert.site:
+            injured[alert.site].append(alert.created_at.astimezone(zone).date())
+    return v.Sites(
+        counts=tuple(
+            v.SiteCount(
+                site=site,
+                label=SITE_LABELS[site],
+                count=counts[site],
+                last_used=last.get(site),
+                injured_on=tuple(injured[site]),
+                injured_now=site in patient.injured_sites,
+            )
+            for site in SITES
+        ),
+        unreported=unreported,
+        next_site=next_site,
+        next_label=SITE_LABELS.get(next_site or "", "none: every other site is injured"),
+    )
+
+
+def _alert_lines(
+    session: Session, alerts: list[Alert], contacts: list[Contact], zone: ZoneInfo
+) -> list[v.AlertLine]:
+    if not alerts:
+        return []
+    names = {c.id: f"{c.name} ({c.role})" for c in contacts}
+    notices: dict[int, list[Message]] = defaultdict(list)
+    keys = [f"alert:{a.id}:" for a in alerts]
+    rows = session.exec(
+        select(Message)
+        .where(Message.patient_id == alerts[0].patient_id, Message.kind == MessageKind.ALERT)
+        .order_by(col(Message.id))
+    )
+    for message in rows:
+        key = message.idempotency_key
+        if ":ack:" in key or not any(key.startswith(k) for k in keys):
+            continue
+        notices[int(key.split(":")[1])].append(message)
+    lines = []
+    for alert in alerts:
+        first_round = alert.created_at + timedelta(seconds=1)
+        lines.append(
+            v.AlertLine(
+                id=alert.id or 0,
+                kind=str(alert.kind),
+                severity=str(alert.severity),
+                status=str(alert.status),
+                reason=alert.reason,
+                created_at=alert.created_at.astimezone(zone),
+                notices=tuple(
+                    v.Notice(
+                        to=names.get(m.contact_id, "operator (fallback address)"),
+                        at=(m.sent_at or m.send_at).astimezone(zone),
+                        status=str(m.status),
+                        escalated=m.created_at > first_round,
+                    )
+                    for m in notices[alert.id or 0]
+                ),
+                acknowledged_by=alert.acknowledged_note,
+                acknowledged_at=_local(alert.acknowledged_at, zone),
+                repeats=alert.repeats,
+            )
+        )
+    return lines
+
+
+def _check_in_line(prompt: CheckIn, zone: ZoneInfo) -> v.CheckInLine:
+    words = tuple(
+        str(answer["text"]).strip()
+        for answer in prompt.answers
+        if str(answer.get("text", "")).strip() and not _PLAIN.match(str(answer["text"]))
+    )
+    return v.CheckInLine(
+        kind=str(prompt.kind),
+        status=str(prompt.status),
+        asked_at=_local(prompt.asked_at, zone),
+        answered_at=_local(prompt.answered_at, zone),
+        flu=prompt.flu_score,
+        site_score=prompt.site_score,
+        neuro=prompt.neuro,
+        symptoms=tuple(prompt.symptoms),
+        fever=prompt.fever,
+        words=words,
+    )
+
+
+def _labs(
+    session: Session, patient: Patient, since: datetime, until: datetime, zone: ZoneInfo
+) -> list[v.LabLine]:
+    rows = session.exec(
+        select(Message)
+        .where(
+            Message.patient_id == patient.id,
+            Message.kind == MessageKind.LAB,
+            Message.send_at >= since,
+            Message.send_at < until,
+        )
+        .order_by(col(Message.send_at))
+    )
+    return [
+        v.LabLine(
+            due_on=_lab_day(m.context, m.send_at.astimezone(zone).date()),
+            sent_at=_local(m.sent_at, zone),
+            status=str(m.status),
+        )
+        for m in rows
+    ]
+
+
+def _lab_day(context: dict[str, Any], fallback: date) -> date:
+    try:
+        return date.fromisoformat(str(context["on"]))
+    except (KeyError, ValueError):
+        return fallback
+
+
+def default_window(patient: Patient, now: datetime, days: int = v.DEFAULT_DAYS) -> v.Window:
+    """The last ``days`` local dates of the patient, today included."""
+    return v.Window.last_days(now.astimezone(ZoneInfo(patient.timezone)).date(), days)
