@@ -75,7 +75,8 @@ def apply(turn: Turn, reading: Reading, prompt: Prompt, target: CheckIn | None) 
 
 def _record(turn: Turn, prompt: CheckIn, reading: Reading) -> None:
     had_symptom = prompt.neuro is True
-    new_symptoms = set(reading.symptoms) - set(prompt.symptoms)
+    known_kinds = set(prompt.symptoms)
+    new_symptoms = set(reading.symptoms) - known_kinds
     checkins.apply(
         prompt,
         turn.now,
@@ -94,8 +95,10 @@ def _record(turn: Turn, prompt: CheckIn, reading: Reading) -> None:
         present = reading.neuro
         if reading.problem == Problem.STILL_THERE:
             present = None
-        if present is True and new_symptoms:
-            _follow_up(turn, prompt)  # a new kind named while the screen runs joins it
+        if present is True and new_symptoms and known_kinds:
+            # A kind not screened so far is a new symptom: it gets a screen of its own. When the
+            # "yes" named no kind, the kind named now is the one being screened.
+            _follow_up(turn, prompt)
         turn.say("followup_recorded", {"present": present, "fever": prompt.fever is True})
         return
     if reading.course == "gone" and reading.neuro is False and not had_symptom:
