@@ -97,7 +97,13 @@ class App:
 
     def renderer(self) -> Renderer:
         directory = self.settings.file.templates_dir
-        return Renderer(Path(directory) if directory else None)
+        return Renderer(Path(directory) if directory else None, self.settings.messages)
+
+    def check_languages(self) -> None:
+        """Refuse to start on a broken or missing template or crisis text (LanguageError)."""
+        from reminder.languages import check_languages
+
+        check_languages(self.settings, self.engine)
 
     def outbox(self, transports: Mapping[Channel, Transport] | None = None) -> Outbox:
         return Outbox(
