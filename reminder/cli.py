@@ -563,11 +563,16 @@ def demo(
         str | None,
         typer.Option("--at", help="Day the simulated two weeks start (ISO 8601 with offset)."),
     ] = None,
+    language: Annotated[
+        str, typer.Option(help="The language the patient and caregiver read: en, es, de or fr.")
+    ] = "en",
 ) -> None:
     """Two simulated weeks of a new patient, on a temporary database, printed as a conversation."""
-    from reminder.demo import run_demo
+    from reminder.demo import LANGUAGES, run_demo
 
-    run_demo(clock_at(at).now(), echo=typer.echo)
+    if language not in LANGUAGES:
+        fail(f"--language: {language!r} is not one of {', '.join(LANGUAGES)}")
+    run_demo(clock_at(at).now(), echo=typer.echo, language=language)
 
 
 def main() -> None:  # pragma: no cover - the console script entry point

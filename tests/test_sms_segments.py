@@ -65,6 +65,22 @@ def test_the_gsm7_letters_that_look_foreign_stay_gsm7() -> None:
         assert count_segments(f"ok {outside}").encoding == Encoding.UCS2, outside
 
 
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Añade FIEBRE, médico, Gesäß, fièvre, déjà", Encoding.GSM7),
+        ("inyección", Encoding.UCS2),  # ó has no septet
+        ("7:30\u202fPM", Encoding.UCS2),  # Babel's narrow no-break space
+        ("19:30\u00a0Uhr", Encoding.UCS2),  # a no-break space neither
+        ("août", Encoding.UCS2),
+    ],
+)
+def test_the_letters_of_the_shipped_languages_are_counted_honestly(
+    text: str, encoding: Encoding
+) -> None:
+    assert count_segments(text).encoding == encoding
+
+
 @given(st.text(st.sampled_from(sorted(GSM7_BASIC)), max_size=800))
 def test_plain_gsm7_text_needs_exactly_the_parts_its_length_fills(text: str) -> None:
     length = len(text)
