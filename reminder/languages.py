@@ -82,9 +82,9 @@ def languages_in_use(engine: Engine) -> dict[str, str]:
     return used
 
 
-def check_languages(settings: Settings, engine: Engine) -> None:
+def check_languages(settings: Settings, engine: Engine, renderer: Renderer | None = None) -> None:
     """The whole start-up check; LanguageError names the first fault in one line."""
-    renderer = renderer_for(settings)
+    renderer = renderer or renderer_for(settings)
     shipped = check_templates(renderer)
     for language, who in sorted(languages_in_use(engine).items()):
         if language not in shipped:
