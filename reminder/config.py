@@ -276,7 +276,7 @@ class LanguageMessages(_Section):
 class Texts:
     """What the renderer puts in every message of one language."""
 
-    sender_name: str
+    sender_name: str | None  # None: the language's own default name (its words.j2)
     help_contact: str
     crisis_text: str | None  # None: no crisis text in this language (a start-up error if used)
     locale: str
@@ -315,11 +315,14 @@ class Messages(_Section):
 
     def texts(self, language: str) -> Texts:
         """The texts for messages in ``language``: its table's, else these keys'. English takes
-        these keys; another language's crisis text is its own or None (never English unasked)."""
+        these keys; another language's crisis text is its own or None (never English unasked),
+        and so is its sender name while [messages] keeps the built-in English one."""
         own = (self.__pydantic_extra__ or {}).get(language) or LanguageMessages()
         english = language == "en"
+        # The built-in default name is English words: another language then says it its own way.
+        named = english or "sender_name" in self.model_fields_set
         return Texts(
-            sender_name=own.sender_name or self.sender_name,
+            sender_name=own.sender_name or (self.sender_name if named else None),
             help_contact=own.help_contact if own.help_contact is not None else self.help_contact,
             crisis_text=own.crisis_text or (self.crisis_text if english else None),
             locale=own.locale or (self.locale if english else language),

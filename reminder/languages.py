@@ -23,6 +23,9 @@ from reminder.render import (
     default_templates_dir,
 )
 
+# What the renderer itself reads from a language's words.j2.
+WORDS = ("site_names", "site_codes", "volume_unit", "sender_name")
+
 
 class LanguageError(ConfigError):
     """A template or a language's text is broken or missing; the message is one line."""
@@ -51,6 +54,10 @@ def check_templates(renderer: Renderer) -> list[str]:
     for language in languages:
         try:
             env = renderer.environment(language)
+            words = env.globals["words"]
+            for word in WORDS:
+                if not hasattr(words, word):
+                    raise LanguageError(f"{language}/words.j2: {word} is not set")
             names = set(env.list_templates(extensions=["j2"]))
             for name in needed:
                 if name not in names:

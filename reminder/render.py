@@ -198,7 +198,8 @@ class Renderer:
         extra = {
             "language": language,
             "locale": texts.locale,
-            "sender_name": texts.sender_name,
+            "sender_name": texts.sender_name
+            or self.environment(language).globals["words"].sender_name,
             "help_contact": texts.help_contact,
         }
         if crisis_text is not None:

@@ -260,3 +260,25 @@ def test_a_language_folder_of_the_operators_own_is_used(tmp_path: Path) -> None:
     )
     with pytest.raises(RenderError, match="no templates for language 'pt'"):
         renderer.render("sms", "nudge", "pt", dose_context())
+
+
+def test_the_built_in_sender_name_is_said_in_each_language_until_the_operator_names_one() -> None:
+    context = reply_context("opted_out", {})
+    built_in = Renderer()
+    assert "from Your care team." in built_in.render("sms", "reply", "en", context).body
+    assert "von Ihr Behandlungsteam." in built_in.render("sms", "reply", "de", context).body
+    assert "de Tu equipo de salud." in built_in.render("sms", "reply", "es", context).body
+    named = Renderer(messages=Messages(sender_name="Riverside MS Clinic"))
+    assert "von Riverside MS Clinic." in named.render("sms", "reply", "de", context).body
+
+
+def test_a_words_file_missing_what_the_renderer_reads_is_refused_at_start(tmp_path: Path) -> None:
+    from reminder.languages import LanguageError, check_templates
+
+    words = (default_templates_dir() / "de" / "words.j2").read_text(encoding="utf-8")
+    (tmp_path / "de").mkdir()
+    (tmp_path / "de" / "words.j2").write_text(
+        words.replace('{% set volume_unit = "ml" %}', ""), encoding="utf-8"
+    )
+    with pytest.raises(LanguageError, match="^de/words.j2: volume_unit is not set$"):
+        check_templates(Renderer(tmp_path))

@@ -94,22 +94,24 @@ class SmtpTransport:
         links = self.links(outgoing.message_id)
         domain = self.sender.rpartition("@")[2] or None
         email = EmailMessage()
-        texts = self.settings.messages.texts(outgoing.language)
-        email["From"] = formataddr((texts.sender_name, self.sender))
+        html = html_templates(self.settings, outgoing.language)
+        sender_name = self.settings.messages.texts(outgoing.language).sender_name or str(
+            html.get_template("words.j2").module.sender_name  # type: ignore[attr-defined]
+        )
+        email["From"] = formataddr((sender_name, self.sender))
         email["To"] = outgoing.to
-        email["Subject"] = outgoing.subject or texts.sender_name
+        email["Subject"] = outgoing.subject or sender_name
         email["Date"] = formatdate(localtime=False)
         email["Message-ID"] = make_msgid(idstring=f"m{outgoing.message_id}", domain=domain)
         if "unsubscribe" in links:
             email["List-Unsubscribe"] = f"<{links['unsubscribe']}>"
             email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        html = html_templates(self.settings, outgoing.language)
         email.set_content(text_part(outgoing.body, links, html))
         context: dict[str, Any] = {
             "subject": email["Subject"],
             "paragraphs": [p for p in outgoing.body.split("\n\n") if p.strip()],
             "links": links,
-            "sender_name": texts.sender_name,
+            "sender_name": sender_name,
             "language": outgoing.language,
         }
         email.add_alternative(html.get_template("email/layout.html.j2").render(context), "html")
