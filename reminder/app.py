@@ -8,7 +8,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -79,6 +79,8 @@ class App:
     settings: Settings
     engine: Engine
     clock: Clock
+    # One renderer a process: the start-up check compiles every template, and the sends use them.
+    _renderer: Renderer | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def from_environment(cls, clock: Clock | None = None) -> App:
@@ -96,8 +98,18 @@ class App:
             raise NotInitialised(f"the database {state}: run `reminder init`")
 
     def renderer(self) -> Renderer:
-        directory = self.settings.file.templates_dir
-        return Renderer(Path(directory) if directory else None)
+        if self._renderer is None:
+            directory = self.settings.file.templates_dir
+            self._renderer = Renderer(
+                Path(directory) if directory else None, self.settings.messages
+            )
+        return self._renderer
+
+    def check_languages(self) -> None:
+        """Refuse to start on a broken or missing template or crisis text (LanguageError)."""
+        from reminder.languages import check_languages
+
+        check_languages(self.settings, self.engine, self.renderer())
 
     def outbox(self, transports: Mapping[Channel, Transport] | None = None) -> Outbox:
         return Outbox(

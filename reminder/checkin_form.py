@@ -28,28 +28,14 @@ from reminder.db import session_scope
 from reminder.links import Action, Link, LinkError, html_templates, read_token, use_key
 from reminder.models import Channel, InboundMessage, Message, Patient
 from reminder.outbox import Outbox
+from reminder.render import REFERENCE_LANGUAGE, template_languages, template_roots
 
 log = logging.getLogger("reminder.links")
 
 MAX_FORM_BYTES = 16 * 1024
 SCORES = list(range(11))
-PROBLEMS = {
-    "tampered": (
-        "This link does not work",
-        "The link is not complete or has been changed. Please open it again from the email,"
-        " or simply reply to the email.",
-    ),
-    "expired": (
-        "This link has expired",
-        "Links in our emails work for a limited time. Nothing was changed. You can still reply"
-        " to the email, or wait for the next one.",
-    ),
-    "used": (
-        "This link was already used",
-        "We already have your answer from this link, so nothing was changed. To correct it,"
-        " reply to the email.",
-    ),
-}
+# The reasons a link page can give; each language's web/problem.html.j2 words them.
+PROBLEMS = ("tampered", "expired", "used")
 
 
 @dataclass(frozen=True)
@@ -57,13 +43,14 @@ class Target:
     link: Link
     address: str
     name: str
+    language: str  # the patient's: every page of their link speaks it
 
 
 class LinkPages:
     def __init__(self, app: App, outbox: Outbox | None = None) -> None:
         self.app = app
         self.outbox = outbox
-        self.templates = html_templates(app.settings)
+        self.languages = template_languages(template_roots(app.settings.file.templates_dir))
 
     def routes(self) -> list[Route]:
         return [
@@ -72,14 +59,14 @@ class LinkPages:
             Route("/u/{token}", self.unsubscribe, methods=["GET", "POST"]),
         ]
 
-    def page(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        html = self.templates.get_template(f"web/{template}.html.j2").render(context)
+    def page(self, template: str, language: str, status: int = 200, **context: Any) -> HTMLResponse:
+        templates = html_templates(self.app.settings, language)
+        html = templates.get_template(f"web/{template}.html.j2").render(context, language=language)
         return HTMLResponse(html, status, headers={"Cache-Control": "no-store"})
 
-    def problem(self, reason: str) -> HTMLResponse:
-        title, text = PROBLEMS[reason]
+    def problem(self, reason: str, language: str) -> HTMLResponse:
         status = 410 if reason in ("expired", "used") else 400
-        return self.page("problem", status, title=title, text=text, reason=reason)
+        return self.page("problem", language, status, reason=reason)
 
     def find(self, token: str, action: Action) -> Target:
         """The link's message and person, or LinkError; runs in the thread pool."""
@@ -93,17 +80,22 @@ class LinkPages:
             used = session.exec(
                 select(InboundMessage.id).where(InboundMessage.provider_id == use_key(link))
             ).first()
-            if used is not None and action != Action.UNSUBSCRIBE:
-                raise LinkError("used")
             patient = session.get(Patient, link.patient_id)
             name = patient.name.split()[0] if patient and patient.name else ""
-            return Target(link, message.to_address, name)
+            language = patient.language if patient else REFERENCE_LANGUAGE
+            if used is not None and action != Action.UNSUBSCRIBE:
+                raise LinkError("used", language)
+            return Target(link, message.to_address, name, language)
 
     async def _target(self, request: Request, action: Action) -> Target | Response:
         try:
             return await run_in_threadpool(self.find, request.path_params["token"], action)
         except LinkError as exc:
-            return self.problem(exc.reason)
+            # A link that cannot be read names no patient: the browser's language, then English.
+            header = request.headers.get("accept-language", "")
+            return self.problem(
+                exc.reason, exc.language or browser_language(header, self.languages)
+            )
 
     async def _answer(self, target: Target, text: str) -> conversation.Outcome:
         settings, engine, clock = self.app.settings, self.app.engine, self.app.clock
@@ -130,18 +122,26 @@ class LinkPages:
             return target
         token = request.path_params["token"]
         if request.method == "GET":
-            return self.page("checkin", name=target.name, scores=SCORES, values={}, errors=[])
+            return self.page(
+                "checkin", target.language, name=target.name, scores=SCORES, values={}, errors=[]
+            )
         form = await _form(request)
         values, errors, text = read_checkin(form)
         if errors:
             return self.page(
-                "checkin", 422, name=target.name, scores=SCORES, values=values, errors=errors
+                "checkin",
+                target.language,
+                422,
+                name=target.name,
+                scores=SCORES,
+                values=values,
+                errors=errors,
             )
         outcome = await self._answer(target, text)
         if outcome.duplicate:
-            return self.problem("used")
+            return self.problem("used", target.language)
         log.info("check-in form answered for message %s", target.link.message_id)
-        response = self.page("done", title="Thank you", text=_thanks(outcome), token=token)
+        response = self.page("done", target.language, outcome=_thanks(outcome), token=token)
         response.background = self._send_answer(outcome)
         return response
 
@@ -150,11 +150,11 @@ class LinkPages:
         if isinstance(target, Response):
             return target
         if request.method == "GET":
-            return self.page("taken", name=target.name)
+            return self.page("taken", target.language, name=target.name)
         outcome = await self._answer(target, "DONE")
         if outcome.duplicate:
-            return self.problem("used")
-        response = self.page("done", title="Thank you", text=_thanks(outcome))
+            return self.problem("used", target.language)
+        response = self.page("done", target.language, outcome=_thanks(outcome))
         response.background = self._send_answer(outcome)
         return response
 
@@ -164,14 +164,9 @@ class LinkPages:
         if isinstance(target, Response):
             return target
         if request.method == "GET":
-            return self.page("unsubscribe", name=target.name)
+            return self.page("unsubscribe", target.language, name=target.name)
         outcome = await self._answer(target, "STOP")
-        response = self.page(
-            "done",
-            title="You are unsubscribed",
-            text="We will not send you any more emails. Reply START to an earlier email to"
-            " receive them again.",
-        )
+        response = self.page("done", target.language, outcome="unsubscribed")
         response.background = self._send_answer(outcome)
         return response
 
@@ -191,14 +186,9 @@ def read_checkin(form: dict[str, str]) -> tuple[dict[str, str], list[str], str]:
     "flu 3 site 1 N no fever" is exactly what a patient could text; the same parser reads it.
     """
     values = {key: form.get(key, "") for key in ("flu", "site", "neuro", "fever")}
-    errors = []
-    for key, label in (("flu", "flu-like symptoms"), ("site", "the injection site")):
-        if values[key] not in {str(n) for n in SCORES}:
-            errors.append(f"Please choose a number from 0 to 10 for {label}.")
-    if values["neuro"] not in ("yes", "no"):
-        errors.append("Please answer yes or no about a new or worse symptom.")
-    if values["fever"] not in ("yes", "no"):
-        errors.append("Please answer yes or no about a fever.")
+    # The questions left unanswered, by key: the page words each in the patient's language.
+    errors = [key for key in ("flu", "site") if values[key] not in {str(n) for n in SCORES}]
+    errors += [key for key in ("neuro", "fever") if values[key] not in ("yes", "no")]
     if errors:
         return values, errors, ""
     neuro = "Y" if values["neuro"] == "yes" else "N"
@@ -207,8 +197,18 @@ def read_checkin(form: dict[str, str]) -> tuple[dict[str, str], list[str], str]:
 
 
 def _thanks(outcome: conversation.Outcome) -> str:
+    """What the done page says, by key: "unknown", "closed" or "recorded"."""
     if outcome.parsed_as == conversation.UNKNOWN_SENDER:
-        return "We could not match this link to anyone. Nothing was changed."
+        return "unknown"
     if outcome.outcome and "no check-in open" in outcome.outcome:
-        return "This check-in has closed, so your answers were kept but not recorded on it."
-    return "We have your answer. You will also get a short confirmation by email."
+        return "closed"
+    return "recorded"
+
+
+def browser_language(accept_language: str, offered: list[str]) -> str:
+    """The offered language an Accept-Language header names first, else English. Weights are
+    left aside: browsers list languages in the order of preference anyway."""
+    wanted = [
+        part.split(";")[0].strip().split("-")[0].lower() for part in accept_language.split(",")
+    ]
+    return next((code for code in wanted if code in offered), REFERENCE_LANGUAGE)

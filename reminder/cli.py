@@ -25,6 +25,7 @@ from reminder.enrolment import (
     FieldError,
     add_contact,
     add_patient,
+    check_language,
     check_patient,
     find_patient,
     import_csv,
@@ -131,7 +132,9 @@ def patient_add(
         bool, typer.Option("--full-dose", help="Already at 250 mcg: no titration.")
     ] = False,
     checkin_time: Annotated[str | None, typer.Option(help="Morning check-in time, HH:MM.")] = None,
-    language: Annotated[str | None, typer.Option(help="Template language code.")] = None,
+    language: Annotated[
+        str | None, typer.Option(help="The language of their messages: en, es, de, fr, ...")
+    ] = None,
     at: AtOption = None,
 ) -> None:
     """Enrol a patient; prints the new patient's id."""
@@ -276,6 +279,10 @@ def contact_add(
             "--tz", help="Their IANA time zone, for quiet hours (default: the patient's)."
         ),
     ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(help="The language their alerts are written in (default: the patient's)."),
+    ] = None,
 ) -> None:
     """Add the patient's next contact in escalation order; prints the contact's id."""
     if bool(phone) == bool(email):
@@ -295,10 +302,45 @@ def contact_add(
             email=email,
             role=role,
             now=ctx.clock.now(),
+            language=language,
         )
         contact.timezone = zone
         session.add(contact)
         typer.echo(contact.id)
+
+
+@patient_app.command("language")
+def patient_language(
+    patient: Annotated[str, typer.Argument(help="Patient id or unique name.")],
+    code: Annotated[str, typer.Argument(help="en, es, de, fr, or a language you added.")],
+) -> None:
+    """Change the language of a patient's messages, including those already queued."""
+    with application() as ctx, session_scope(ctx.engine) as session:
+        found = find_patient(session, patient)
+        try:
+            found.language = check_language(ctx.settings, code, patient=True)
+        except ValueError as exc:
+            fail(f"language: {exc}")
+        session.add(found)
+        typer.echo(f"patient {found.id} reads {found.language}")
+
+
+@contact_app.command("language")
+def contact_language(
+    contact: Annotated[int, typer.Argument(help="Contact id (see `reminder contact list`).")],
+    code: Annotated[str, typer.Argument(help="en, es, de, fr, or a language you added.")],
+) -> None:
+    """Change the language a contact's alerts are written in, including those already queued."""
+    with application() as ctx, session_scope(ctx.engine) as session:
+        found = session.get(Contact, contact)
+        if found is None:
+            fail(f"no contact with id {contact}")
+        try:
+            found.language = check_language(ctx.settings, code, patient=False)
+        except ValueError as exc:
+            fail(f"language: {exc}")
+        session.add(found)
+        typer.echo(f"contact {found.id} reads {found.language}")
 
 
 @contact_app.command("list")
@@ -385,6 +427,7 @@ def inbound(
 def tick(at: AtOption = None) -> None:
     """One planner and sender pass: write what is due, then send it."""
     with application(at) as ctx:
+        ctx.check_languages()
         planned = planner.tick(ctx.engine, ctx.settings, ctx.clock)
         sent = ctx.outbox().dispatch()
     typer.echo(
@@ -490,6 +533,7 @@ def run(host: HostOption = None, port: PortOption = None) -> None:
     from reminder.daemon import run_daemon
 
     with application() as ctx:
+        ctx.check_languages()
         run_daemon(ctx, scheduler=True, web=True, host=host, port=port)
 
 
@@ -499,6 +543,7 @@ def worker() -> None:
     from reminder.daemon import run_daemon
 
     with application() as ctx:
+        ctx.check_languages()
         run_daemon(ctx, scheduler=True, web=False)
 
 
@@ -508,6 +553,7 @@ def serve(host: HostOption = None, port: PortOption = None) -> None:
     from reminder.daemon import run_daemon
 
     with application() as ctx:
+        ctx.check_languages()
         run_daemon(ctx, scheduler=False, web=True, host=host, port=port)
 
 
@@ -517,11 +563,16 @@ def demo(
         str | None,
         typer.Option("--at", help="Day the simulated two weeks start (ISO 8601 with offset)."),
     ] = None,
+    language: Annotated[
+        str, typer.Option(help="The language the patient and caregiver read: en, es, de or fr.")
+    ] = "en",
 ) -> None:
     """Two simulated weeks of a new patient, on a temporary database, printed as a conversation."""
-    from reminder.demo import run_demo
+    from reminder.demo import LANGUAGES, run_demo
 
-    run_demo(clock_at(at).now(), echo=typer.echo)
+    if language not in LANGUAGES:
+        fail(f"--language: {language!r} is not one of {', '.join(LANGUAGES)}")
+    run_demo(clock_at(at).now(), echo=typer.echo, language=language)
 
 
 REPORT_FORMATS = (".html", ".pdf", ".csv")

@@ -20,7 +20,7 @@ from sqlmodel import col, select
 from reminder import conversation, planner, views
 from reminder.app import App
 from reminder.clock import SimulatedClock
-from reminder.config import FileSettings, Secrets, Settings
+from reminder.config import FileSettings, Messages, Schedule, Secrets, Settings
 from reminder.db import create_db_engine, session_scope, upgrade
 from reminder.enrolment import add_contact, add_patient, check_patient
 from reminder.models import Contact, ContactRole, Message, MessageStatus, Patient
@@ -71,17 +71,62 @@ SCRIPT = (
 )
 
 
-def run_demo(start: datetime, echo: Callable[[str], None] = print, days: int = 16) -> None:
-    """Play SCRIPT from 09:00 on the local date of ``start`` (day 0), printing messages both ways."""
-    zone = ZoneInfo(ZONE)
+# The same two weeks in another language: the bot writes in it; the patient's replies use only
+# what the reply parser reads in any language today (DONE, scores, Y/N, OK, and the English
+# keywords every language understands), and a question in the patient's own words that the bot
+# does not understand. By line of SCRIPT; a line not named keeps its text.
+_NEUTRAL = {0: "DONE LT", 5: "LATER", 6: "DONE RA", 7: "1 0 Y", 10: "SKIP", 20: "DONE LB"}
+LOCAL_REPLIES: dict[str, dict[int, str]] = {
+    "es": _NEUTRAL | {11: "¿qué dosis me toca hoy?"},
+    "de": _NEUTRAL | {11: "welche Dosis ist heute dran?"},
+    "fr": _NEUTRAL | {11: "quelle dose aujourd'hui ?"},
+}
+# Where a demo patient of each language lives, and the crisis line a patient there would call
+# (a patient's language needs its crisis text: see [messages.es] in config.example.toml).
+PLACES: dict[str, tuple[str, str]] = {
+    "en": (ZONE, ""),
+    "es": (ZONE, "Si piensas en hacerte daño, llama ahora al 988 (marca 2, en español) o al 911."),
+    "de": (
+        "Europe/Berlin",
+        "Wenn Sie daran denken, sich etwas anzutun: TelefonSeelsorge 0800 111 0 111 (kostenlos,"
+        " rund um die Uhr) oder Notruf 112.",
+    ),
+    "fr": (
+        "Europe/Paris",
+        "Si vous pensez à vous faire du mal, appelez maintenant le 3114 (gratuit, 24 h/24) ou le 15.",
+    ),
+}
+LANGUAGES = tuple(PLACES)
+
+
+def script(language: str) -> tuple[Line, ...]:
+    """SCRIPT with the replies of ``language``."""
+    replies = LOCAL_REPLIES.get(language, {})
+    return tuple(
+        Line(line.day, line.at, replies.get(index, line.text), line.note, line.caregiver)
+        for index, line in enumerate(SCRIPT)
+    )
+
+
+def run_demo(
+    start: datetime, echo: Callable[[str], None] = print, days: int = 16, language: str = "en"
+) -> None:
+    """Play the script from 09:00 on the local date of ``start`` (day 0), printing messages both
+    ways; the patient and caregiver read ``language``."""
+    zone_name, crisis_text = PLACES[language]
+    zone = ZoneInfo(zone_name)
     first_day = start.astimezone(zone).date()
     start = _local(first_day, time(9, 0), zone)
     # The demo prints messages and alerts itself; the operator's log lines would repeat them.
     logging.getLogger("reminder").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="reminder-demo-") as folder:
+        messages = {language: {"crisis_text": crisis_text}} if crisis_text else {}
         settings = Settings(
             path=None,
-            file=FileSettings(),
+            file=FileSettings(
+                schedule=Schedule(default_timezone=zone_name),
+                messages=Messages.model_validate(messages),
+            ),
             secrets=Secrets(),
             database_url=f"sqlite:///{Path(folder) / 'demo.db'}",
         )
@@ -95,9 +140,10 @@ def run_demo(start: datetime, echo: Callable[[str], None] = print, days: int = 1
             name="Alex Rivera",
             phone=PHONE,
             email=None,
-            timezone=ZONE,
+            timezone=zone_name,
             dose_time="19:30",
             start=first_day.isoformat(),
+            language=language,
         )
         with session_scope(engine) as session:
             patient = add_patient(session, settings, spec, clock.now())
@@ -113,15 +159,15 @@ def run_demo(start: datetime, echo: Callable[[str], None] = print, days: int = 1
                 now=clock.now(),
             )
         echo(
-            f"Demo: Alex Rivera starts therapy on {first_day:%a %d %b %Y}, reminders at 19:30 {ZONE};"
-            f" {CAREGIVER} is her caregiver."
+            f"Demo: Alex Rivera starts therapy on {first_day:%a %d %b %Y}, reminders at 19:30"
+            f" {zone_name}; {CAREGIVER} is her caregiver. Both read {language!r}."
         )
         echo(
             "Times are Alex's local times. Replies marked '<-', messages from the bot '->';"
             f" [{CAREGIVER}] marks what {CAREGIVER} writes and gets.\n"
         )
         printed = 0
-        pending = sorted(SCRIPT, key=lambda line: (line.day, line.at))
+        pending = sorted(script(language), key=lambda line: (line.day, line.at))
         end = _local(first_day + timedelta(days=days), time(0, 0), zone)
         while True:
             moment = _next_moment(app, end, pending, first_day, zone)

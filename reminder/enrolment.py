@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,7 +21,9 @@ from sqlmodel import Session, col, func, or_, select
 from reminder import regimen
 from reminder.config import Schedule, Settings, in_window, parse_hhmm, parse_zone
 from reminder.db import session_scope
+from reminder.languages import missing_crisis_text
 from reminder.models import Contact, ContactRole, Patient, PatientStatus
+from reminder.render import REFERENCE_LANGUAGE, template_languages, template_roots
 
 # The domain is dot-separated labels, none empty: "ann@mail..com" can never be delivered.
 _EMAIL = re.compile(r"^[^@\s<>,;]+@(?:[^@\s<>,;.]+\.)+[^@\s<>,;.]+$")
@@ -35,6 +38,8 @@ CSV_COLUMNS = (
     "contact_name",
     "contact_phone",
     "contact_email",
+    "language",
+    "contact_language",
 )
 _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"", "0", "false", "no", "n"}
@@ -131,6 +136,9 @@ def check_patient(
     first_day = _checked("start", start, _parse_date, errors)
     dose = _checked("time", dose_time, lambda v: _waking_time(v, schedule), errors)
     checkin = _checked("checkin_time", checkin_time, lambda v: _waking_time(v, schedule), errors)
+    code = _checked(
+        "language", language, lambda v: check_language(settings, v, patient=True), errors
+    )
     if errors:
         raise errors[0]
     return PatientSpec(
@@ -142,8 +150,26 @@ def check_patient(
         checkin_time=checkin if checkin is not None else schedule.checkin_time,
         start=first_day,
         full_dose=full_dose,
-        language=(language or "en").strip().lower(),
+        language=code or REFERENCE_LANGUAGE,
     )
+
+
+def check_language(settings: Settings, text: str, *, patient: bool) -> str:
+    """A language code with a template folder; for a patient, also with a crisis text, which a
+    reply about self-harm needs at once and which is never sent in another language unasked."""
+    code = text.strip().lower()
+    offered = _offered_languages(settings.file.templates_dir)
+    if code not in offered:
+        raise ValueError(f"{text!r} has no templates; languages are {', '.join(offered)}")
+    if patient and settings.messages.texts(code).crisis_text is None:
+        raise ValueError(missing_crisis_text(code))
+    return code
+
+
+@functools.cache
+def _offered_languages(templates_dir: str) -> list[str]:
+    # Read once per process, as the templates are: a CSV import checks every row's language.
+    return template_languages(template_roots(templates_dir))
 
 
 def _checked(
@@ -234,10 +260,16 @@ class ContactSpec:
     name: str
     phone: str | None
     email: str | None
+    language: str | None = None  # None: the patient's
 
 
 def check_contact(
-    settings: Settings, *, name: str, phone: str | None, email: str | None
+    settings: Settings,
+    *,
+    name: str,
+    phone: str | None,
+    email: str | None,
+    language: str | None = None,
 ) -> ContactSpec:
     """Check a contact's fields and return the spec, or raise FieldError naming the first bad one."""
     if not name or not name.strip():
@@ -249,7 +281,15 @@ def check_contact(
         name=" ".join(name.split()),
         phone=normalise_phone(phone, region, "contact_phone") if phone else None,
         email=normalise_email(email, "contact_email") if email else None,
+        language=_contact_language(settings, language) if language else None,
     )
+
+
+def _contact_language(settings: Settings, text: str) -> str:
+    try:
+        return check_language(settings, text, patient=False)
+    except ValueError as exc:
+        raise FieldError("contact_language", str(exc)) from None
 
 
 def add_contact(
@@ -262,22 +302,29 @@ def add_contact(
     email: str | None,
     role: ContactRole,
     now: datetime,
+    language: str | None = None,
 ) -> Contact:
-    """Add the patient's next contact in escalation order."""
-    spec = check_contact(settings, name=name, phone=phone, email=email)
+    """Add the patient's next contact in escalation order; they read the patient's language
+    unless ``language`` says otherwise."""
+    spec = check_contact(settings, name=name, phone=phone, email=email, language=language)
     assert patient.id is not None
     position_query = select(func.coalesce(func.max(Contact.position), 0)).where(
         Contact.patient_id == patient.id
     )
     position = session.exec(position_query).one() + 1
-    contact = Contact(**contact_row(spec, patient.id, role, position, now))
+    contact = Contact(**contact_row(spec, patient.id, role, position, now, patient.language))
     session.add(contact)
     session.flush()
     return contact
 
 
 def contact_row(
-    spec: ContactSpec, patient_id: int, role: ContactRole, position: int, now: datetime
+    spec: ContactSpec,
+    patient_id: int,
+    role: ContactRole,
+    position: int,
+    now: datetime,
+    patient_language: str,
 ) -> dict[str, Any]:
     """The columns of a new contact, written alike by add_contact and by a CSV import."""
     return {
@@ -288,6 +335,7 @@ def contact_row(
         "role": role,
         "position": position,
         "created_at": now,
+        "language": spec.language or patient_language,
     }
 
 
@@ -411,6 +459,7 @@ def _check_row(
         dose_time=values.get("time") or None,
         start=values.get("start") or None,
         full_dose=full_dose_text in _TRUE,
+        language=values.get("language") or None,
     )
     for field_name, address in (("phone", spec.phone), ("email", spec.email)):
         if address and address in taken:
@@ -420,7 +469,13 @@ def _check_row(
     if (contact_phone or contact_email) and not contact_name:
         raise FieldError("contact_name", "a contact address is given without a contact name")
     contact = (
-        check_contact(settings, name=contact_name, phone=contact_phone, email=contact_email)
+        check_contact(
+            settings,
+            name=contact_name,
+            phone=contact_phone,
+            email=contact_email,
+            language=values.get("contact_language") or None,
+        )
         if contact_name
         else None
     )
@@ -489,7 +544,9 @@ def _insert(session: Session, settings: Settings, rows: list[_ImportRow], now: d
     session.execute(
         contacts.insert(),
         [
-            contact_row(contact, ids[_key(patient)], ContactRole.CAREGIVER, 1, now)
+            contact_row(
+                contact, ids[_key(patient)], ContactRole.CAREGIVER, 1, now, patient.language
+            )
             for patient, contact in with_contact
         ],
     )

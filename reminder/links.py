@@ -13,10 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from pathlib import Path
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, StrictUndefined, select_autoescape
 
 from reminder.config import ConfigError, Settings
 
@@ -33,11 +32,13 @@ PATHS = {Action.TAKEN: "/t", Action.CHECKIN: "/c", Action.UNSUBSCRIBE: "/u"}
 
 
 class LinkError(Exception):
-    """A token that cannot be used; ``reason`` is "tampered", "expired" or "used"."""
+    """A token that cannot be used; ``reason`` is "tampered", "expired" or "used", ``language``
+    the patient's when the link named one."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, language: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.language = language
 
 
 @dataclass(frozen=True)
@@ -99,15 +100,27 @@ def url(settings: Settings, action: Action, token: str) -> str:
     return f"{base_url(settings)}{PATHS[action]}/{token}"
 
 
-def html_templates(settings: Settings) -> Environment:
-    """Jinja2 for HTML (email parts and web pages): autoescaped, so a name cannot inject markup."""
-    from reminder.render import default_templates_dir
+_HTML: dict[tuple[str, str], Environment] = {}
+
+
+def html_templates(settings: Settings, language: str = "en") -> Environment:
+    """Jinja2 for the email parts and web pages of one language (the operator's templates first,
+    then the shipped ones). One environment per folder and language, kept for the process."""
+    from reminder.render import language_loader, template_roots
 
     directory = settings.file.templates_dir
-    return Environment(
-        loader=FileSystemLoader(str(Path(directory) if directory else default_templates_dir())),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = _HTML.get((directory, language))
+    if env is None:
+        loader = language_loader(template_roots(directory), language)
+        if loader is None:
+            raise ConfigError(f"no templates for language {language!r}")
+        env = Environment(
+            loader=loader,
+            # HTML is escaped, so a name cannot inject markup; the plain text link lines are not.
+            autoescape=select_autoescape(enabled_extensions=("html.j2",)),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        _HTML[(directory, language)] = env
+    return env

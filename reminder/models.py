@@ -121,6 +121,8 @@ class Contact(Reachable, SQLModel, table=True):
     opted_out_at: datetime | None = _ts()  # STOP from the contact: nothing but answers until START
     # Their own IANA zone for quiet hours; None: they live where the patient does.
     timezone: str | None = Field(default=None, sa_type=sa.String(64))
+    # The language their alerts are written in (a template folder); the patient's by default.
+    language: str = Field(default="en", sa_type=sa.String(8), nullable=False)
 
 
 class DoseStatus(StrEnum):

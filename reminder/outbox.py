@@ -38,7 +38,7 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.render import Renderer, RenderError
+from reminder.render import REFERENCE_LANGUAGE, Renderer, RenderError
 from reminder.sms import count_segments
 from reminder.transports import (
     DELIVERED_WORDS,
@@ -634,7 +634,7 @@ class Outbox:
             self._finish(session, message, MessageStatus.CANCELLED, reason=reason)
             stats.cancelled += 1
             return None
-        language = patient.language if patient else "en"
+        language = _reader_language(message, patient, contact)
         try:
             rendered = self.renderer.render(
                 message.channel, message.template, language, message.context
@@ -652,6 +652,7 @@ class Outbox:
             to=message.to_address,
             subject=rendered.subject,
             body=rendered.body,
+            language=language,
         )
         return _Send(message, outgoing, self.transports[outgoing.channel])
 
@@ -907,3 +908,13 @@ def record_delivery(engine: Engine, report: DeliveryReport, now: datetime) -> De
             expedite_alert(session, message, now)
         session.add(message)
         return DeliveryOutcome.UPDATED
+
+
+def _reader_language(message: Message, patient: Patient | None, contact: Contact | None) -> str:
+    """The language of whoever reads the message, as of now: a contact's own, the patient's, or
+    English for the operator's fallback address (an alert with no contact)."""
+    if contact is not None:
+        return contact.language
+    if patient is not None and message.kind != MessageKind.ALERT:
+        return patient.language
+    return REFERENCE_LANGUAGE

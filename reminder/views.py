@@ -123,6 +123,7 @@ def contact_row(contact: Contact) -> dict[str, Any]:
         "email": contact.email,
         "role": contact.role,
         "position": contact.position,
+        "language": contact.language,
     }
 
 

@@ -51,7 +51,13 @@ class Bot:
     def outbox(self) -> Outbox:
         if self.transports is None:
             return App(self.settings, self.engine, self.clock).outbox()
-        return Outbox(self.engine, self.settings, self.clock, self.transports, Renderer())
+        return Outbox(
+            self.engine,
+            self.settings,
+            self.clock,
+            self.transports,
+            Renderer(messages=self.settings.messages),
+        )
 
     def enrol(
         self,

@@ -265,3 +265,46 @@ def test_the_unsubscribe_link_opts_the_patient_out(world: World, page) -> None: 
     with session_scope(world.engine) as session:
         patient = session.get(Patient, world.patient_id)
         assert patient is not None and patient.status == PatientStatus.OPTED_OUT
+
+
+def test_a_french_patient_gets_the_pages_in_french(world: World, page) -> None:  # type: ignore[no-untyped-def]
+    with session_scope(world.engine) as session:
+        patient = session.get(Patient, world.patient_id)
+        assert patient is not None
+        patient.language = "fr"
+        session.add(patient)
+    page.goto(world.link("t"))
+    sync_api.expect(page.get_by_role("heading")).to_have_text(
+        "Avez-vous fait votre injection, Ann\u00a0?"
+    )
+    page.get_by_role("button", name="Oui, c’est fait").click()
+    sync_api.expect(page.get_by_role("heading", name="Merci")).to_be_visible()
+    world.advance_until_queued(MessageKind.CHECKIN)
+    world.dispatch()
+    page.goto(world.link("c"))
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.get_by_role("radiogroup", name="Symptômes pseudo-grippaux").get_by_text(
+        "3", exact=True
+    ).click()
+
+    page.get_by_role("button", name="Envoyer mes réponses").click()
+
+    sync_api.expect(page.get_by_role("alert")).to_contain_text(
+        "Choisissez un chiffre de 0 à 10 pour le point d’injection."
+    )
+    assert _checkin(world).answered_at is None
+
+
+def test_a_link_that_names_nobody_speaks_the_browsers_language(world: World) -> None:
+    link = world.link("t")
+    with sync_api.sync_playwright() as playwright:
+        require_installed(CHROMIUM, "chromium")
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            german = browser.new_context(locale="de-DE").new_page()
+            german.goto(link[:-4] + ("AAAA" if not link.endswith("AAAA") else "BBBB"))
+            sync_api.expect(german.get_by_role("heading")).to_have_text(
+                "Dieser Link funktioniert nicht"
+            )
+        finally:
+            browser.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from typer.testing import CliRunner
 
 from reminder.cli import app
@@ -86,3 +87,48 @@ def test_the_demo_runs_from_the_command_line_without_a_database_or_config(
     assert result.exit_code == 0, result.output
     assert "Next dose: 2026-03-19T19:30:00-05:00, 0.5 mL" in result.output
     assert list(tmp_path.iterdir()) == []  # the demo leaves nothing behind
+
+
+@pytest.mark.parametrize(
+    ("language", "reminder", "alert", "acknowledged"),
+    [
+        (
+            "es",
+            "Hola Alex, toca tu dosis:",
+            "Alerta 1 sobre Alex Rivera: posible brote.",
+            "queda confirmada",
+        ),
+        (
+            "de",
+            "Hallo Alex, Ihre Injektion heute:",
+            "Meldung 1 zu Alex Rivera: möglicher Schub.",
+            "ist bestätigt",
+        ),
+        (
+            "fr",
+            "Bonjour Alex, votre injection du jour :",
+            "Alerte 1 concernant Alex Rivera : poussée possible.",
+            "est confirmée",
+        ),
+    ],
+)
+def test_the_demo_speaks_the_chosen_language_every_conversation_through(
+    language: str, reminder: str, alert: str, acknowledged: str
+) -> None:
+    result = CliRunner().invoke(
+        app, ["demo", "--language", language, "--at", "2026-03-02T09:00:00-06:00"]
+    )
+    assert result.exit_code == 0, result.output
+    sent = [line.split("-> ", 1)[1] for line in result.output.splitlines() if "  -> " in line]
+    assert sum(body.startswith(reminder) for body in sent) >= 7
+    assert any(alert in body for body in sent)
+    assert any(acknowledged in body for body in sent)
+    # Every message the bot wrote is in the chosen language: no English answer slipped through.
+    for english in ("Thanks", "Reply ", "Hi Alex", "Sorry"):
+        assert not any(english in body for body in sent), english
+
+
+def test_the_demo_refuses_a_language_it_does_not_ship() -> None:
+    result = CliRunner().invoke(app, ["demo", "--language", "pt"])
+    assert result.exit_code == 2
+    assert "--language: 'pt' is not one of en, es, de, fr" in result.output

@@ -960,7 +960,8 @@ def test_each_sms_records_its_segment_count_and_an_email_none(
         patient_id,
         "long",
         kind=MessageKind.REPLY,
-        context=reply_context() | {"help_contact": "x" * 80, "sender_name": "y" * 40},
+        # The check-in's "not understood" answer is over 160 characters.
+        context=reply_context() | {"answer": "not_understood", "question": "checkin"},
     )
     email_patient = enrol(
         engine, settings, clock, name="Bo Diaz", phone=None, email="bo@example.org"

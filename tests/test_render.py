@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from reminder.config import Messages
 from reminder.regimen import SITE_LABELS
 from reminder.render import Renderer, RenderError, default_templates_dir
 
@@ -306,11 +307,12 @@ def renderer() -> Renderer:
 
 def test_the_shipped_templates_are_the_ones_tested() -> None:
     # The message templates the Renderer picks from; web pages are another module's concern.
-    root = default_templates_dir()
+    root = default_templates_dir() / "en"
     shipped = sorted(
         str(path.relative_to(root))
         for channel in ("sms", "email")
         for path in (root / channel).rglob("*.txt.j2")
+        if path.name != "links.txt.j2"  # the email's link lines, rendered by the SMTP transport
     )
     tested = sorted(
         f"{channel}/{name}.txt.j2" for channel in ("email", "sms") for name in {c[0] for c in CASES}
@@ -443,14 +445,11 @@ def test_a_taken_answer_reads_as_separate_sentences(renderer: Renderer) -> None:
 
 
 def test_help_names_the_operators_contact_only_when_there_is_one(renderer: Renderer) -> None:
-    with_contact = renderer.render(
-        "sms",
-        "reply",
-        "en",
-        reply_context("help", {"help_contact": "call 555 0100", "question": None}),
-    ).body
+    # The operator's texts come from config at send time, in the reader's language.
+    helpful = Renderer(messages=Messages(help_contact="call 555 0100"))
+    with_contact = helpful.render("sms", "reply", "en", reply_context("help", {"question": None}))
     without = renderer.render("sms", "reply", "en", reply_context("help", {"question": None})).body
-    assert with_contact.endswith("Reply STOP to opt out. Help: call 555 0100")
+    assert with_contact.body.endswith("Reply STOP to opt out. Help: call 555 0100")
     assert without.endswith("Reply STOP to opt out.")
     assert "Your care team" in without
 
@@ -487,7 +486,9 @@ def test_a_missing_context_variable_is_a_render_error(
     )
     del context[missing]
     # The error names the template and the variable, so the failed message says what to fix.
-    with pytest.raises(RenderError, match=f"^{channel}/{name}.txt.j2: '{missing}' is undefined$"):
+    with pytest.raises(
+        RenderError, match=f"^en/{channel}/{name}.txt.j2: '{missing}' is undefined$"
+    ):
         renderer.render(channel, name, "en", context)
 
 
@@ -497,13 +498,13 @@ def test_a_missing_variable_in_a_reply_branch_is_a_render_error(renderer: Render
 
 
 def test_an_unknown_template_is_a_render_error(renderer: Renderer) -> None:
-    with pytest.raises(RenderError, match="no template sms/birthday.txt.j2"):
+    with pytest.raises(RenderError, match="no template en/sms/birthday.txt.j2"):
         renderer.render("sms", "birthday", "en", dose_context())
 
 
 def test_templates_run_sandboxed(tmp_path: Path) -> None:
-    (tmp_path / "sms").mkdir()
-    (tmp_path / "sms" / "reminder.txt.j2").write_text(
+    (tmp_path / "en" / "sms").mkdir(parents=True)
+    (tmp_path / "en" / "sms" / "reminder.txt.j2").write_text(
         "{{ name.__class__.__mro__[1].__subclasses__() }}", encoding="utf-8"
     )
     with pytest.raises(RenderError, match="unsafe"):
@@ -522,9 +523,9 @@ def test_an_operators_templates_dir_replaces_the_built_in_wording(tmp_path: Path
     operator = write_templates(
         tmp_path / "mine",
         {
-            "sms/reminder.txt.j2": "{{ name }}: your {{ volume_ml|volume }} shot of Betaseron\n"
+            "en/sms/reminder.txt.j2": "{{ name }}: your {{ volume_ml|volume }} shot of Betaseron\n"
             "({{ site|site }}) at {{ at|hm }}.\n",
-            "email/reminder.txt.j2": '{% set subject = "Betaseron tonight" %}Hi {{ name }}\n',
+            "en/email/reminder.txt.j2": '{% set subject = "Betaseron tonight" %}Hi {{ name }}\n',
         },
     )
     custom = Renderer(operator)
@@ -536,29 +537,29 @@ def test_an_operators_templates_dir_replaces_the_built_in_wording(tmp_path: Path
     assert "Betaseron" not in Renderer().render("sms", "reminder", "en", dose_context()).body
 
 
-def test_a_template_for_the_patients_language_is_preferred(tmp_path: Path) -> None:
+def test_an_operators_file_replaces_only_that_template_of_that_language(tmp_path: Path) -> None:
     root = write_templates(
         tmp_path,
-        {
-            "sms/reminder.txt.j2": "Hi {{ name }}, {{ volume_ml|volume }} at {{ at|hm }}.",
-            "sms/es/reminder.txt.j2": "Hola {{ name }}, {{ volume_ml|volume }} a las {{ at|hm }}.",
-            "email/es/reminder.txt.j2": '{% set subject = "Recordatorio" %}Hola {{ name }}.',
-            "email/reminder.txt.j2": '{% set subject = "Reminder" %}Hi {{ name }}.',
-        },
+        {"es/sms/reminder.txt.j2": "Hola {{ name }}, {{ volume_ml|volume }} a las {{ at|hm }}."},
     )
     custom = Renderer(root)
     assert custom.render("sms", "reminder", "es", dose_context()).body == (
-        "Hola Ann, 1 mL a las 19:30."
+        "Hola Ann, 1 ml a las 19:30."
     )
-    spanish_email = custom.render("email", "reminder", "es", dose_context())
-    assert (spanish_email.subject, spanish_email.body) == ("Recordatorio", "Hola Ann.")
-    # A language with no folder of its own falls back to the channel's default wording.
-    assert custom.render("sms", "reminder", "fr", dose_context()).body == "Hi Ann, 1 mL at 19:30."
+    # Every other template, of Spanish and of the other languages, is still the shipped one.
+    shipped = Renderer()
+    for language, name in [("es", "nudge"), ("en", "reminder"), ("de", "reminder")]:
+        assert (
+            custom.render("sms", name, language, dose_context()).body
+            == shipped.render("sms", name, language, dose_context()).body
+        )
 
 
-def test_the_built_in_templates_serve_any_language(renderer: Renderer) -> None:
-    english = renderer.render("sms", "reminder", "en", dose_context()).body
-    assert renderer.render("sms", "reminder", "de", dose_context()).body == english
+def test_a_language_without_templates_is_a_render_error_never_english(
+    renderer: Renderer,
+) -> None:
+    with pytest.raises(RenderError, match="no templates for language 'pt'"):
+        renderer.render("sms", "reminder", "pt", dose_context())
 
 
 def test_an_answer_with_several_parts_says_each_in_one_message(renderer: Renderer) -> None:
@@ -569,7 +570,9 @@ def test_an_answer_with_several_parts_says_each_in_one_message(renderer: Rendere
     sms = renderer.render("sms", "reply", "en", context).body
     email = renderer.render("email", "reply", "en", context)
 
-    assert sms.startswith("Call or text 988 now. I've let your contact know. Thanks, recorded at")
+    # The crisis line is the operator's, in the reader's language, whatever the stored context said.
+    assert sms.startswith("If you are thinking about harming yourself")
+    assert "I've let your contact know. Thanks, recorded at" in sms
     assert "Next injection: Thu 5 Mar" in sms
     assert email.body.count("Hello,") == 1 and "recorded at 19:30" in email.body
     assert email.subject == "Re: your message"

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reminder.config import Messages
 from reminder.regimen import SITE_LABELS
 from reminder.render import Renderer, default_templates_dir
 from reminder.replies import parse
@@ -62,6 +63,22 @@ def test_the_gsm7_letters_that_look_foreign_stay_gsm7() -> None:
     assert count_segments("Zoé, Åsa, Jürgen, Niño, ß, Ø, ¿qué? 5 £/€").encoding == Encoding.GSM7
     for outside in "íúçłŁōńšžę’“…":  # curly quotes and the ellipsis too: they cost a whole text
         assert count_segments(f"ok {outside}").encoding == Encoding.UCS2, outside
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Añade FIEBRE, médico, Gesäß, fièvre, déjà", Encoding.GSM7),
+        ("inyección", Encoding.UCS2),  # ó has no septet
+        ("7:30\u202fPM", Encoding.UCS2),  # Babel's narrow no-break space
+        ("19:30\u00a0Uhr", Encoding.UCS2),  # a no-break space neither
+        ("août", Encoding.UCS2),
+    ],
+)
+def test_the_letters_of_the_shipped_languages_are_counted_honestly(
+    text: str, encoding: Encoding
+) -> None:
+    assert count_segments(text).encoding == encoding
 
 
 @given(st.text(st.sampled_from(sorted(GSM7_BASIC)), max_size=800))
@@ -124,13 +141,18 @@ def stretched(context: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]
 CASE_IDS = [f"{name}-{context.get('answer', '')}-{i}" for i, (name, context) in enumerate(CASES)]
 
 
+def texts_of(values: dict[str, Any]) -> Messages:
+    """The operator's texts at the values' lengths: the renderer, not the context, supplies them."""
+    return Messages(sender_name=values["sender_name"], help_contact=values["help_contact"])
+
+
 @pytest.fixture(scope="module")
 def renderer() -> Renderer:
-    return Renderer()
+    return Renderer(messages=texts_of(LONGEST_GSM7))
 
 
 def test_the_cases_cover_every_sms_template() -> None:
-    folder = default_templates_dir() / "sms"
+    folder = default_templates_dir() / "en" / "sms"
     shipped = {path.name.removesuffix(".txt.j2") for path in folder.glob("*.txt.j2")}
     assert shipped == {name for name, _ in CASES}
 
@@ -150,7 +172,9 @@ def test_no_template_wording_needs_ucs2(
     renderer: Renderer, name: str, context: dict[str, Any]
 ) -> None:
     # One curly quote or ellipsis in a template would halve every text's room, for everyone.
-    body = renderer.render("sms", name, "en", stretched(context, PLAIN)).body
+    body = (
+        Renderer(messages=texts_of(PLAIN)).render("sms", name, "en", stretched(context, PLAIN)).body
+    )
     assert count_segments(body).encoding == Encoding.GSM7, [
         ch for ch in body if count_segments(ch).encoding == Encoding.UCS2
     ]

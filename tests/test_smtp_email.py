@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import select
 
-from reminder.app import Transports
+from reminder.app import App, Transports
 from reminder.clock import SimulatedClock
 from reminder.db import session_scope
-from reminder.models import Message, MessageKind, MessageStatus
+from reminder.models import Message, MessageKind, MessageStatus, Patient
 from reminder.outbox import Outbox
 from reminder.render import Renderer
 from tests.mail_servers import (  # noqa: F401  (fixtures)
@@ -180,3 +180,40 @@ def test_the_smtp_transport_is_built_from_the_configuration_and_refused_without_
     with_user = email_settings(tmp_path, database_url, 2525, extra='user = "me"')
     with pytest.raises(ConfigError, match="SMTP_PASSWORD"):
         build_transport(with_user, Channel.EMAIL, engine)
+
+
+def test_an_email_to_a_german_patient_is_german_in_every_part(
+    engine: Engine,
+    database_url: str,
+    clock: SimulatedClock,
+    tmp_path: Path,
+    smtp_server: SmtpServer,
+) -> None:
+    settings = email_settings(
+        tmp_path,
+        database_url,
+        smtp_server.port,
+        extra='[messages.de]\nsender_name = "Ihr Praxisteam"\n'
+        'crisis_text = "TelefonSeelsorge 0800 111 0 111, rund um die Uhr."',
+    )
+    patient_id = enrol_by_email(engine, settings, clock)
+    with session_scope(engine) as session:
+        patient = session.get(Patient, patient_id)
+        assert patient is not None
+        patient.language = "de"
+        session.add(patient)
+    until_reminder(engine, settings, clock, patient_id)
+
+    App(settings, engine, clock).outbox().dispatch()
+
+    [mail] = smtp_server.received
+    text, html = parts(mail)
+    assert mail["Subject"] == "Erinnerung: Ihre Injektion heute"
+    assert mail["From"].startswith("Ihr Praxisteam <")
+    assert text.replace("\r\n", "\n").startswith(
+        "Hallo Ann,\n\nes ist Zeit für Ihre Injektion: heute 0,25 ml, um 19:30 Uhr."
+    )
+    assert "Schon gespritzt? Tippen Sie hier, um es uns mitzuteilen: http" in text
+    assert "Diese E-Mails abbestellen: http" in text
+    assert '<html lang="de">' in html
+    assert ">Erledigt</a>" in html and ">Diese E-Mails abbestellen</a>" in html

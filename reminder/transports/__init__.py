@@ -18,6 +18,7 @@ class Outgoing:
     to: str
     subject: str | None
     body: str
+    language: str = "en"  # the reader's: the email's HTML part and its links' words are in it
 
 
 class TransportError(Exception):

@@ -26,7 +26,7 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 from typing import Any
 
-from jinja2 import TemplateError
+from jinja2 import Environment, TemplateError
 from sqlalchemy.engine import Engine
 
 from reminder.config import ConfigError, Settings
@@ -58,7 +58,6 @@ class SmtpTransport:
         self.engine = engine or create_db_engine(settings.database_url)
         self.sender = self.config.from_address
         self.messages_per_second = 0.0
-        self.html = html_templates(settings)
 
     def links(self, message_id: int) -> dict[str, str]:
         """The signed links for one message row: ``unsubscribe`` always, plus ``taken`` or
@@ -95,24 +94,27 @@ class SmtpTransport:
         links = self.links(outgoing.message_id)
         domain = self.sender.rpartition("@")[2] or None
         email = EmailMessage()
-        email["From"] = formataddr((self.settings.messages.sender_name, self.sender))
+        html = html_templates(self.settings, outgoing.language)
+        sender_name = self.settings.messages.texts(outgoing.language).sender_name or str(
+            html.get_template("words.j2").module.sender_name  # type: ignore[attr-defined]
+        )
+        email["From"] = formataddr((sender_name, self.sender))
         email["To"] = outgoing.to
-        email["Subject"] = outgoing.subject or self.settings.messages.sender_name
+        email["Subject"] = outgoing.subject or sender_name
         email["Date"] = formatdate(localtime=False)
         email["Message-ID"] = make_msgid(idstring=f"m{outgoing.message_id}", domain=domain)
         if "unsubscribe" in links:
             email["List-Unsubscribe"] = f"<{links['unsubscribe']}>"
             email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        email.set_content(text_part(outgoing.body, links))
+        email.set_content(text_part(outgoing.body, links, html))
         context: dict[str, Any] = {
             "subject": email["Subject"],
             "paragraphs": [p for p in outgoing.body.split("\n\n") if p.strip()],
             "links": links,
-            "sender_name": self.settings.messages.sender_name,
+            "sender_name": sender_name,
+            "language": outgoing.language,
         }
-        email.add_alternative(
-            self.html.get_template("email/layout.html.j2").render(context), "html"
-        )
+        email.add_alternative(html.get_template("email/layout.html.j2").render(context), "html")
         return email
 
     def send(self, outgoing: Outgoing) -> str:
@@ -161,15 +163,11 @@ class SmtpTransport:
         return client
 
 
-def text_part(body: str, links: dict[str, str]) -> str:
-    lines = [body.rstrip(), ""]
-    if "taken" in links:
-        lines.append(f"Taken it? Tap to tell us: {links['taken']}")
-    if "checkin" in links:
-        lines.append(f"Answer in a short form: {links['checkin']}")
-    if "unsubscribe" in links:
-        lines += ["", f"To stop these emails: {links['unsubscribe']}"]
-    return "\n".join(lines).rstrip() + "\n"
+def text_part(body: str, links: dict[str, str], words: Environment) -> str:
+    """The plain text part: the body, then each link under its words in the reader's language
+    (``email/links.txt.j2``)."""
+    tail = words.get_template("email/links.txt.j2").render(links=links).strip()
+    return f"{body.rstrip()}\n\n{tail}\n" if tail else f"{body.rstrip()}\n"
 
 
 def _classified(code: int, reply: bytes | str) -> TransportError:
