@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlmodel import col, select
 
-from reminder import conversation, escalation, planner, views
+from reminder import conversation, escalation, lifecycle, planner, views
 from reminder.app import App, NotInitialised, tune_garbage_collector
 from reminder.clock import Clock, SimulatedClock, SystemClock, parse_moment
 from reminder.config import ConfigError, parse_zone
@@ -244,7 +244,7 @@ def patient_pause(
         found = find_patient(session, patient)
         now = ctx.clock.now()
         until = now + timedelta(days=days or ctx.settings.schedule.default_pause_days)
-        conversation.pause(session, found, until, now)
+        lifecycle.pause(session, found, until, now)
         typer.echo(f"patient {found.id} paused until {until.isoformat()}")
 
 
@@ -257,7 +257,7 @@ def patient_resume(
         found = find_patient(session, patient)
         if found.status != "paused":
             fail(f"patient {found.id} is not paused (status {found.status})")
-        conversation.resume(session, found, ctx.settings, ctx.clock.now())
+        lifecycle.resume(session, found, ctx.settings, ctx.clock.now())
         typer.echo(f"patient {found.id} resumed")
 
 
@@ -424,7 +424,11 @@ def alerts_list(
             row["status"] + (f" by {row['acknowledged_by']}" if row["acknowledged_by"] else ""),
             (row["created_at"] or "")[:16],
             row["reason"],
-            ", ".join(f"{n['to']} ({n['status']})" for n in row["sent_to"]) or "-",
+            ", ".join(
+                ("operator " if n["recipient"] == "operator" else "") + f"{n['to']} ({n['status']})"
+                for n in row["sent_to"]
+            )
+            or "-",
         )
     out.print(table)
 

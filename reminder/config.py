@@ -233,6 +233,11 @@ class Escalation(_Section):
     # The operator's phone (E.164) or email: the last resort when no contact acknowledges. Checked
     # here, because a typo would otherwise only show when an alert has nowhere else to go.
     fallback_address: str = Field("", pattern=r"^(\+[1-9][0-9]{6,14}|[^@\s]+@[^@\s]+\.[^@\s]+)?$")
+    # Where the fallback notice goes when it fails for good at fallback_address (a number that
+    # opted out or is not a mobile, a bounced address): best another channel. Empty: the log only.
+    second_fallback_address: str = Field(
+        "", pattern=r"^(\+[1-9][0-9]{6,14}|[^@\s]+@[^@\s]+\.[^@\s]+)?$"
+    )
 
 
 class Daemon(_Section):

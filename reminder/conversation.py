@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from reminder import checkins, escalation, regimen
+from reminder import checkins, escalation, lifecycle, regimen
 from reminder.clock import Clock
 from reminder.config import Settings
 from reminder.db import upsert_insert
@@ -43,8 +43,8 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.outbox import cancel_queued, message_values
 from reminder.planner import last_taken_dose, open_dose, preferences, replan
+from reminder.queue import cancel_queued, message_values
 from reminder.replies import Answers, Intent, Problem, Reply, parse, read_scores
 
 log = logging.getLogger("reminder.conversation")
@@ -520,7 +520,7 @@ class Conversation:
         self, patient: Patient, inbound: InboundMessage, days: int | None
     ) -> tuple[str, dict[str, Any]]:
         length = timedelta(days=days or self.settings.schedule.default_pause_days)
-        pause(self.session, patient, self.now + length, self.now)
+        lifecycle.pause(self.session, patient, self.now + length, self.now)
         inbound.outcome = f"paused until {patient.paused_until:%Y-%m-%d %H:%M} UTC"
         return "paused", {"until": _iso(patient.paused_until)}
 
@@ -528,30 +528,19 @@ class Conversation:
         if patient.status != PatientStatus.PAUSED:
             inbound.outcome = "not paused"
             return "not_paused", {"next_at": self._next_at(patient)}
-        resume(self.session, patient, self.settings, self.now)
+        lifecycle.resume(self.session, patient, self.settings, self.now)
         inbound.outcome = "resumed"
         return "resumed", {"next_at": self._next_at(patient)}
 
     def _stop(self, patient: Patient, inbound: InboundMessage) -> tuple[str, dict[str, Any]]:
-        patient.status, patient.opted_out_at, patient.next_action_at = (
-            PatientStatus.OPTED_OUT,
-            self.now,
-            None,
-        )
-        _withdraw_open_dose(self.session, patient, "opted out", self.now)
+        lifecycle.opt_out_patient(self.session, patient, self.now)
         inbound.outcome = "opted out"
         return "opted_out", {"sender_name": self.settings.messages.sender_name}
 
     def _start(self, patient: Patient, inbound: InboundMessage) -> tuple[str, dict[str, Any]]:
-        if patient.status != PatientStatus.OPTED_OUT:
+        if not lifecycle.opt_in_patient(self.session, patient, self.settings, self.now):
             inbound.outcome = "already opted in"
             return "opted_in", {"sender_name": self.settings.messages.sender_name}
-        patient.status, patient.opted_out_at, patient.active_since = (
-            PatientStatus.ACTIVE,
-            None,
-            self.now,
-        )
-        self._replan(patient)
         inbound.outcome = "opted back in"
         return "opted_in", {"sender_name": self.settings.messages.sender_name}
 
@@ -561,10 +550,10 @@ class Conversation:
         assert patient is not None
         sender_name = {"sender_name": self.settings.messages.sender_name}
         if reply.intent == Intent.STOP:
-            contact.opted_out_at = self.now
+            lifecycle.opt_out_contact(self.session, contact, self.now)
             answer, context = "opted_out", sender_name
         elif reply.intent == Intent.START:
-            contact.opted_out_at = None
+            lifecycle.opt_in_contact(self.session, contact)
             answer, context = "opted_in", sender_name
         elif reply.intent == Intent.HELP:
             answer, context = "help", {"question": None}
@@ -667,38 +656,6 @@ class Conversation:
         return self.session.execute(
             sa.insert(Message).values(row).returning(Message.id)
         ).scalar_one()
-
-
-def pause(session: Session, patient: Patient, until: datetime, now: datetime) -> None:
-    """Hold all reminders until ``until``; the open dose is withdrawn, not counted as missed."""
-    patient.status, patient.paused_until, patient.next_action_at = (
-        PatientStatus.PAUSED,
-        until,
-        until,
-    )
-    _withdraw_open_dose(session, patient, "paused", now)
-    session.add(patient)
-
-
-def resume(session: Session, patient: Patient, settings: Settings, now: datetime) -> None:
-    """End a pause now and plan the next dose from the last one taken."""
-    patient.status, patient.paused_until, patient.active_since = PatientStatus.ACTIVE, None, now
-    session.add(patient)
-    session.flush()
-    replan(session, patient, settings, now)
-
-
-def _withdraw_open_dose(session: Session, patient: Patient, reason: str, now: datetime) -> None:
-    dose = open_dose(session, patient.id or 0)
-    if dose is not None:
-        dose.status, dose.closed_at = DoseStatus.CANCELLED, None
-        session.add(dose)
-    # Lab reminders and queued reminders alike wait for the patient to be back; alerts queued for
-    # their contacts (contact_id set) still go out. Questions are withdrawn too: one never asked
-    # must not count as unanswered.
-    cancel_queued(session, reason=reason, patient_id=patient.id, contact_id=None)
-    checkins.withdraw(session, patient.id or 0, reason, now)
-    session.flush()
 
 
 def _newest(prompts: Any) -> CheckIn | None:

@@ -2,13 +2,20 @@
 at once, whatever the hour), then the operator's fallback address, until someone says OK.
 
 One open alert per patient and kind: the same finding seen again meanwhile is counted on the open
-alert, not sent again. Every notice is an outbox row keyed ``alert:{alert_id}:contact:{contact_id}``,
-so a repeated tick or a second worker never sends one twice.
+alert, not sent again. Every notice is an outbox row keyed ``alert:{alert_id}:contact:{contact_id}``
+(``alert:{alert_id}:fallback`` for the operator, ``...:fallback:2`` for the second operator
+address), so a repeated tick or a second worker never sends one twice.
+
+The operator's fallback is an escalation step of its own: a notice with ``recipient = operator``,
+which no patient's or contact's status can cancel. If it fails for good, the notice goes to
+``escalation.second_fallback_address``; if that fails too (or there is none) the operator log says
+so at ERROR. It never falls back to the patient's address.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -29,10 +36,13 @@ from reminder.models import (
     Dose,
     DoseStatus,
     InboundMessage,
+    Message,
     MessageKind,
+    MessageStatus,
     Patient,
+    Recipient,
 )
-from reminder.outbox import enqueue, message_values
+from reminder.queue import enqueue, message_values
 
 log = logging.getLogger("reminder.escalation")
 
@@ -197,7 +207,10 @@ def raise_alert(
     )
     session.add(alert)
     session.flush()
-    log.warning("patient %s: %s alert %s: %s", patient.id, alert.kind, alert.id, alert.reason)
+    # Not the reason: it may quote the patient's words, and the log never holds message text.
+    log.warning(
+        "patient %s: %s %s alert %s raised", patient.id, alert.severity, alert.kind, alert.id
+    )
     notify(session, settings, patient, alert, now)
     return Raised(alert, new=True)
 
@@ -240,6 +253,13 @@ def notify(
                 alert.id,
                 patient.id,
             )
+        elif alert.fallback_at is None:
+            log.error(
+                "alert %s for patient %s: no contact acknowledged it and no"
+                " escalation.fallback_address is set; nobody else will be told",
+                alert.id,
+                patient.id,
+            )
         alert.escalate_at = None
     session.add(alert)
 
@@ -251,19 +271,16 @@ def _send(
     alert: Alert,
     contact: Contact | None,
     now: datetime,
+    operator_address: str | None = None,
+    key: str | None = None,
 ) -> datetime:
-    """Queue one notice to ``contact`` (None: the fallback address); return when it goes out."""
+    """Queue one notice to ``contact`` (None: the operator's fallback address, or
+    ``operator_address``); return when it goes out."""
     fallback = contact is None
     if contact is None:
-        address = settings.escalation.fallback_address
-        is_email = "@" in address
-        contact = Contact(
-            name="operator",
-            phone=None if is_email else address,
-            email=address if is_email else None,
-        )
+        operator_address = operator_address or settings.escalation.fallback_address
         zone = settings.default_zone
-        key = f"alert:{alert.id}:fallback"
+        key = key or f"alert:{alert.id}:fallback"
     else:
         zone = ZoneInfo(contact.timezone or patient.timezone)
         key = f"alert:{alert.id}:contact:{contact.id}"
@@ -288,9 +305,91 @@ def _send(
             send_at=send_at,
             now=now,
             contact=contact,
+            operator_address=operator_address,
         ),
     )
     return send_at
+
+
+_NOTICE = re.compile(r"^alert:(\d+):(?:contact:\d+|fallback(?::2)?)$")
+LIVE = (MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED)
+
+
+def notice_failed(session: Session, settings: Settings, message: Message, now: datetime) -> None:
+    """A notice that can no longer go (failed for good, or cancelled): the alert moves on.
+
+    A contact's notice escalates the alert at once when no other notice of it is live; the
+    operator's goes to the second operator address, or is logged at ERROR.
+    """
+    match = _NOTICE.match(message.idempotency_key)
+    if message.kind != MessageKind.ALERT or match is None:
+        return
+    if message.recipient != Recipient.OPERATOR:
+        expedite_alert(session, message, now)
+        return
+    alert = session.get(Alert, int(match.group(1)))
+    if alert is None or alert.status != AlertStatus.OPEN:
+        return
+    second = settings.escalation.second_fallback_address
+    why = message.failed_reason or "not sent"
+    if message.idempotency_key.endswith(":fallback") and second and second != message.to_address:
+        patient = session.get(Patient, alert.patient_id)
+        assert patient is not None
+        log.warning(
+            "alert %s: the notice to the operator's fallback address failed (%s);"
+            " sending it to escalation.second_fallback_address",
+            alert.id,
+            why,
+        )
+        _send(
+            session,
+            settings,
+            patient,
+            alert,
+            None,
+            now,
+            operator_address=second,
+            key=f"alert:{alert.id}:fallback:2",
+        )
+        return
+    log.error(
+        "alert %s for patient %s reaches no one: the notice to the operator at %s failed (%s);"
+        " it stays open: see `reminder alerts list`",
+        alert.id,
+        alert.patient_id,
+        message.to_address,
+        why,
+    )
+
+
+def expedite_alert(session: Session, message: Message, now: datetime) -> None:
+    """When no notice of an open alert can reach anyone any more, escalate it now.
+
+    Without this, an alert to a mistyped number or an opted-out contact would wait the whole
+    acknowledgement window (24 h for a routine one) before moving on to the next contact.
+    """
+    match = _NOTICE.match(message.idempotency_key)
+    if message.kind != MessageKind.ALERT or match is None:
+        return
+    alert_id = int(match.group(1))
+    notices = session.exec(
+        select(Message.idempotency_key, Message.status).where(
+            col(Message.idempotency_key).startswith(f"alert:{alert_id}:"),
+            Message.id != message.id,
+        )
+    )
+    if any(_NOTICE.match(key) and status in LIVE for key, status in notices):
+        return
+    session.execute(
+        sa.update(Alert)
+        .where(
+            Alert.id == alert_id,
+            Alert.status == AlertStatus.OPEN,
+            col(Alert.escalate_at).is_not(None),
+            col(Alert.escalate_at) > now,
+        )
+        .values(escalate_at=now)
+    )
 
 
 def _notice_at(

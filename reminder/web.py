@@ -141,7 +141,7 @@ class TwilioWebhooks:
         if report is None:
             return PlainTextResponse("MessageSid and MessageStatus are required", 400)
         outcome = await run_in_threadpool(
-            record_delivery, self.app.engine, report, self.app.clock.now()
+            record_delivery, self.app.engine, self.app.settings, report, self.app.clock.now()
         )
         if outcome is DeliveryOutcome.UNKNOWN:
             log.info(

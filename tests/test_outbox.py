@@ -34,10 +34,8 @@ from reminder.outbox import (
     Backoff,
     Outbox,
     Pacer,
-    cancel_queued,
-    enqueue,
-    message_values,
 )
+from reminder.queue import cancel_queued, enqueue, message_values
 from reminder.render import Renderer
 from reminder.transports import Outgoing, TransportError
 
@@ -483,7 +481,8 @@ def test_a_missing_template_fails_visibly_without_a_send(
 
     message = stored(engine, message_id)
     assert message.status == MessageStatus.FAILED
-    assert message.failed_reason == "template error"
+    assert message.failed_reason is not None
+    assert message.failed_reason.startswith("template error: no template sms/birthday.txt.j2")
     assert message.last_error is not None and "birthday" in message.last_error
     assert transport.calls == 0
     clock.advance(timedelta(hours=1))
@@ -500,7 +499,10 @@ def test_a_context_missing_a_variable_fails_as_a_template_error(
     transport = RecordingTransport()
     make_outbox(engine, settings, clock, transport).dispatch()
     message = stored(engine, message_id)
-    assert (message.status, message.failed_reason) == (MessageStatus.FAILED, "template error")
+    assert (message.status, message.failed_reason) == (
+        MessageStatus.FAILED,
+        "template error: sms/reminder.txt.j2: 'volume_ml' is undefined",
+    )
     assert message.last_error is not None and "volume_ml" in message.last_error
     assert transport.calls == 0
 
