@@ -16,18 +16,17 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from sqlmodel import select
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from reminder import conversation
+from reminder.answer_sender import AnswerSender
 from reminder.app import App
 from reminder.db import session_scope
 from reminder.links import Action, Link, LinkError, html_templates, read_token, use_key
 from reminder.models import Channel, InboundMessage, Message, Patient
-from reminder.outbox import Outbox
 
 log = logging.getLogger("reminder.links")
 
@@ -60,9 +59,9 @@ class Target:
 
 
 class LinkPages:
-    def __init__(self, app: App, outbox: Outbox | None = None) -> None:
+    def __init__(self, app: App, answers: AnswerSender) -> None:
         self.app = app
-        self.outbox = outbox
+        self.answers = answers
         self.templates = html_templates(app.settings)
 
     def routes(self) -> list[Route]:
@@ -118,11 +117,9 @@ class LinkPages:
             provider_id=use_key(target.link),
         )
 
-    def _send_answer(self, outcome: conversation.Outcome) -> BackgroundTask | None:
-        ids = outcome.send_at_once()
-        if self.outbox is None or not ids:
-            return None
-        return BackgroundTask(self.outbox.send_each_now, ids)
+    def _send_answer(self, outcome: conversation.Outcome) -> None:
+        """Hand the answer to the sender thread; the request never waits for it."""
+        self.answers.submit(outcome.send_at_once())
 
     async def checkin(self, request: Request) -> Response:
         target = await self._target(request, Action.CHECKIN)
@@ -142,7 +139,7 @@ class LinkPages:
             return self.problem("used")
         log.info("check-in form answered for message %s", target.link.message_id)
         response = self.page("done", title="Thank you", text=_thanks(outcome), token=token)
-        response.background = self._send_answer(outcome)
+        self._send_answer(outcome)
         return response
 
     async def taken(self, request: Request) -> Response:
@@ -155,7 +152,7 @@ class LinkPages:
         if outcome.duplicate:
             return self.problem("used")
         response = self.page("done", title="Thank you", text=_thanks(outcome))
-        response.background = self._send_answer(outcome)
+        self._send_answer(outcome)
         return response
 
     async def unsubscribe(self, request: Request) -> Response:
@@ -172,7 +169,7 @@ class LinkPages:
             text="We will not send you any more emails. Reply START to an earlier email to"
             " receive them again.",
         )
-        response.background = self._send_answer(outcome)
+        self._send_answer(outcome)
         return response
 
 

@@ -100,6 +100,13 @@ class Pacer:
         self._free_at: dict[str, datetime] = {}
         self._lock = threading.Lock()  # the web server's answers and the worker share one pacer
 
+    def free_in(self, sender: str, rate: float, now: datetime) -> timedelta:
+        """How long until the sender's next free slot, booking nothing."""
+        if rate <= 0:
+            return timedelta(0)
+        with self._lock:
+            return max(timedelta(0), self._free_at.get(sender, now) - now)
+
     def reserve(
         self, sender: str, rate: float, now: datetime, deadline: datetime | None = None
     ) -> timedelta | None:
@@ -385,6 +392,30 @@ class Outbox:
         ids, until = self._claim(1, Message.id == message_id)
         self._send_batch(ids, until, stats, stop)
         return stats
+
+    def wait_for_slot(self, message_id: int, stop: threading.Event | None = None) -> bool:
+        """Wait until the pacer would let this message go at once, holding no database connection
+        meanwhile (only a short read of its channel first); False when ``stop`` cut the wait short.
+
+        Then ``send_now`` books that slot and sends without waiting, so whoever sends a burst of
+        answers this way holds one connection per send, never one per wait.
+        """
+        with self.engine.connect() as connection:
+            channel = connection.execute(
+                sa.select(Message.channel).where(Message.id == message_id)
+            ).scalar_one_or_none()
+        transport = self.transports.get(Channel(channel)) if channel else None
+        if transport is None:
+            return True
+        key = f"{channel}:{getattr(transport, 'sender', '')}"
+        rate = getattr(transport, "messages_per_second", 0.0)
+        for _ in range(100):  # another sender may take the slot meanwhile: wait for the next one
+            delay = self.pacer.free_in(key, rate, self.clock.now())
+            if delay <= timedelta(0):
+                return True
+            if self.pause(delay, stop):
+                return False
+        return True
 
     def send_each_now(self, message_ids: list[int], stop: threading.Event | None = None) -> None:
         """send_now for each message in turn (the answer first, then urgent alert notices)."""
