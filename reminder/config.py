@@ -203,6 +203,10 @@ class Imap(_Section):
     folder: str = "INBOX"
     poll_seconds: float = Field(60.0, ge=5, le=3600)
     timeout_seconds: float = Field(30.0, gt=0, le=300, allow_inf_nan=False)
+    # The authserv-id your receiving mail server writes in its Authentication-Results headers
+    # (e.g. "mx.example.org"); a reply acts only when that header shows DMARC or DKIM pass for its
+    # From domain. Empty: no email reply acts (each is stored, and the log says why).
+    authserv_id: str = Field("", max_length=255, pattern=r"^[^\s;()]*$")
 
 
 class Links(_Section):
