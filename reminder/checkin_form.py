@@ -4,7 +4,14 @@ A GET only shows a page (mail scanners open links on their own); only a POST cha
 POST turns the answer into the words a patient would text ("flu 3 site 1 N no fever", "DONE",
 "STOP") and hands them to ``conversation.receive`` with the message's address as the sender, so a
 link answer is stored raw and applied exactly like an SMS or email reply. The link's use key is the
-stored row's ``provider_id``, so a second use of the same link is refused and changes nothing.
+stored row's ``provider_id``, so a second use of the same link is refused and changes nothing
+(but an unsubscribe link: it opts out again each time it is used, after a START too).
+
+Every page is sent with a Content-Security-Policy that loads nothing from elsewhere and cannot be
+framed, ``Referrer-Policy: no-referrer`` (the token in the address never leaves in a Referer) and
+``X-Content-Type-Options: nosniff``. A POST a browser made from another site (``Sec-Fetch-Site``
+cross-site or same-site, or an ``Origin`` that is not ``public_base_url``'s) is refused with 403
+and changes nothing; a mail provider's one-click unsubscribe (RFC 8058) sends neither and passes.
 Every page works without JavaScript; answers are radio buttons with labels and large targets.
 """
 
@@ -25,12 +32,33 @@ from reminder import conversation
 from reminder.answer_sender import AnswerSender
 from reminder.app import App
 from reminder.db import session_scope
-from reminder.links import Action, Link, LinkError, html_templates, read_token, use_key
+from reminder.links import (
+    Action,
+    Link,
+    LinkError,
+    base_url,
+    html_templates,
+    read_token,
+    use_key,
+)
 from reminder.models import Channel, InboundMessage, Message, Patient
 
 log = logging.getLogger("reminder.links")
 
 MAX_FORM_BYTES = 16 * 1024
+# Sent with every page. The pages use one inline <style> and no script; forms post to themselves.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self';"
+        " frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
+# What Sec-Fetch-Site says of a form on our own page ("none": typed or opened from a mail client).
+SAME_SITE_FETCHES = frozenset({"same-origin", "none"})
 SCORES = list(range(11))
 PROBLEMS = {
     "tampered": (
@@ -42,6 +70,11 @@ PROBLEMS = {
         "This link has expired",
         "Links in our emails work for a limited time. Nothing was changed. You can still reply"
         " to the email, or wait for the next one.",
+    ),
+    "cross_site": (
+        "This request was refused",
+        "The answer did not come from this page, so nothing was changed. Please open the link"
+        " from the email again.",
     ),
     "used": (
         "This link was already used",
@@ -63,6 +96,8 @@ class LinkPages:
         self.app = app
         self.answers = answers
         self.templates = html_templates(app.settings)
+        scheme, _, rest = base_url(app.settings).partition("://")
+        self.origin = f"{scheme}://{rest.split('/', 1)[0]}".lower()
 
     def routes(self) -> list[Route]:
         return [
@@ -73,11 +108,11 @@ class LinkPages:
 
     def page(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         html = self.templates.get_template(f"web/{template}.html.j2").render(context)
-        return HTMLResponse(html, status, headers={"Cache-Control": "no-store"})
+        return HTMLResponse(html, status, headers=SECURITY_HEADERS)
 
     def problem(self, reason: str) -> HTMLResponse:
         title, text = PROBLEMS[reason]
-        status = 410 if reason in ("expired", "used") else 400
+        status = {"expired": 410, "used": 410, "cross_site": 403}.get(reason, 400)
         return self.page("problem", status, title=title, text=text, reason=reason)
 
     def find(self, token: str, action: Action) -> Target:
@@ -98,13 +133,25 @@ class LinkPages:
             name = patient.name.split()[0] if patient and patient.name else ""
             return Target(link, message.to_address, name)
 
+    def cross_site(self, request: Request) -> bool:
+        """Whether a browser made this POST from another site's page (a forged form)."""
+        fetch_site = request.headers.get("sec-fetch-site")
+        if fetch_site is not None and fetch_site.lower() not in SAME_SITE_FETCHES:
+            return True
+        # "null": our own pages post with no-referrer, which makes the browser hide the origin.
+        origin = request.headers.get("origin")
+        return origin is not None and origin.lower() not in (self.origin, "null")
+
     async def _target(self, request: Request, action: Action) -> Target | Response:
+        if request.method == "POST" and self.cross_site(request):
+            log.warning("refused a cross-site POST to a %s link", action.value)
+            return self.problem("cross_site")
         try:
             return await run_in_threadpool(self.find, request.path_params["token"], action)
         except LinkError as exc:
             return self.problem(exc.reason)
 
-    async def _answer(self, target: Target, text: str) -> conversation.Outcome:
+    async def _answer(self, target: Target, text: str, once: bool = True) -> conversation.Outcome:
         settings, engine, clock = self.app.settings, self.app.engine, self.app.clock
         return await run_in_threadpool(
             conversation.receive,
@@ -114,7 +161,7 @@ class LinkPages:
             sender=target.address,
             body=text,
             channel=Channel.EMAIL,
-            provider_id=use_key(target.link),
+            provider_id=use_key(target.link) if once else None,
         )
 
     def _send_answer(self, outcome: conversation.Outcome) -> None:
@@ -162,7 +209,8 @@ class LinkPages:
             return target
         if request.method == "GET":
             return self.page("unsubscribe", name=target.name)
-        outcome = await self._answer(target, "STOP")
+        # Not once: used again after a START, it must opt out again, not only say so.
+        outcome = await self._answer(target, "STOP", once=False)
         response = self.page(
             "done",
             title="You are unsubscribed",
