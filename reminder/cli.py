@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
+import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -20,7 +21,7 @@ from reminder import conversation, escalation, lifecycle, planner, views
 from reminder.app import App, NotInitialised, tune_garbage_collector
 from reminder.clock import Clock, SimulatedClock, SystemClock, parse_moment
 from reminder.config import ConfigError, parse_zone
-from reminder.db import session_scope, upgrade
+from reminder.db import describe_failure, session_scope, upgrade
 from reminder.enrolment import (
     FieldError,
     add_contact,
@@ -100,6 +101,8 @@ def application(at: str | None = None, *, schema: bool = True) -> Iterator[App]:
     except LookupError as exc:
         # str(KeyError) adds quotes; args[0] is the message as written, quotes inside it kept.
         fail(str(exc.args[0]) if exc.args else str(exc))
+    except sa.exc.SQLAlchemyError as exc:
+        fail(describe_failure(exc))
 
 
 def print_json(value: Any) -> None:
