@@ -6,14 +6,16 @@ bench/dispatch.py. A burst of signed inbound texts (default 500, every one from 
 patient, so every one is stored and answered) arrives at once: one keep-alive connection per
 concurrent sender (default 100), 127.0.0.1 only. It is run twice, with
 ``twilio.messages_per_second`` at its default (1) and at 0 (pacing off), and prints, for each, how
-many texts were stored, p50/p99/max time to the 200, the HTTP statuses and how many answers had
-reached the fake when the burst ended. The webhook must not wait on pacing: the two runs should
+many texts were stored, p50/p99/max time to the 200, the HTTP statuses (a request not answered
+within Twilio's 15 s counts as "timeout", a dropped connection as "dropped") and how many answers
+had reached the fake when the burst ended. The webhook must not wait on pacing: the two runs should
 answer their 200s alike, and the paced one sends its answers one a second afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import sys
 import tempfile
@@ -35,10 +37,59 @@ from bench.population import (
     specs_of,
 )
 from bench.report import machine, save_json, table
-from bench.webhook import free_port, load, server, signed_requests
+from bench.webhook import free_port, percentile, server, signed_requests
 from tests.fake_twilio import AUTH_TOKEN, twilio_toml
 
 TARGET_P99_MS = 1000.0  # "stored and answered 200 within 1 s"
+TWILIO_GIVES_UP_SECONDS = 15.0  # a webhook not answered by then counts as failed at Twilio
+
+
+async def _burst(port: int, texts: list[bytes], concurrency: int) -> dict:
+    """Send every text, ``concurrency`` connections at once; a request not answered within
+    Twilio's 15 s, or whose connection drops, counts as lost (Twilio would retry or give up)."""
+    pending = iter(texts)
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+
+    async def sender() -> None:
+        connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+        for raw in pending:
+            started = time.perf_counter()
+            try:
+                if connection is None:
+                    connection = await asyncio.open_connection("127.0.0.1", port)
+                reader, writer = connection
+                writer.write(raw)
+                head = await asyncio.wait_for(
+                    reader.readuntil(b"\r\n\r\n"), TWILIO_GIVES_UP_SECONDS
+                )
+                length = 0
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                await reader.readexactly(length)
+                said = head.split(b" ", 2)[1].decode()
+                latencies.append(time.perf_counter() - started)
+            except (TimeoutError, OSError, asyncio.IncompleteReadError) as exc:
+                said = "timeout" if isinstance(exc, TimeoutError) else "dropped"
+                if connection is not None:
+                    connection[1].close()
+                connection = None
+            statuses[said] = statuses.get(said, 0) + 1
+        if connection is not None:
+            connection[1].close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(sender() for _ in range(concurrency)))
+    return {
+        "requests": len(texts),
+        "seconds": round(time.perf_counter() - started, 2),
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p99_ms": round(percentile(latencies, 99), 1),
+        "max_ms": round(max(latencies, default=0.0) * 1000, 1),
+        "statuses": statuses,
+    }
 
 
 def burst(db: str, pacing: float, args: argparse.Namespace) -> dict:
@@ -79,7 +130,7 @@ def burst(db: str, pacing: float, args: argparse.Namespace) -> dict:
                 for group, request in signed_requests(args.texts * 2, phones, port, "burst")
                 if group == "known"
             ]
-            result = load(port, [("known", raw) for raw in texts], args.concurrency)
+            result = asyncio.run(_burst(port, texts, args.concurrency))
             result["answers_at_end"] = fake.stats()["count"]
             time.sleep(args.settle)
             result["answers_after_settle"] = fake.stats()["count"]
@@ -126,6 +177,7 @@ def main(argv: list[str] | None = None) -> None:
                 "stored",
                 "p50 ms",
                 "p99 ms",
+                "max ms",
                 "s",
                 "HTTP",
                 "answers sent by end / +settle",
@@ -138,6 +190,7 @@ def main(argv: list[str] | None = None) -> None:
                     r["stored"],
                     r["p50_ms"],
                     r["p99_ms"],
+                    r["max_ms"],
                     r["seconds"],
                     " ".join(f"{code}x{n}" for code, n in sorted(r["statuses"].items())),
                     f"{r['answers_at_end']} / {r['answers_after_settle']}",
@@ -146,9 +199,12 @@ def main(argv: list[str] | None = None) -> None:
             ],
         )
     )
-    worst = max(r["p99_ms"] for r in results)
-    verdict = "met" if worst < TARGET_P99_MS else f"missed {worst / TARGET_P99_MS:.1f}x"
-    print(f"\nworst p99 to the 200: {worst} ms ({verdict} vs < {TARGET_P99_MS:g} ms)")
+    worst = max(r["p99_ms"] if r["statuses"].get("200") == r["requests"] else 1e9 for r in results)
+    if worst >= 1e9:
+        print("\nsome texts got no 200 within Twilio's 15 s (see HTTP)")
+    else:
+        verdict = "met" if worst < TARGET_P99_MS else f"missed {worst / TARGET_P99_MS:.1f}x"
+        print(f"\nworst p99 to the 200: {worst} ms ({verdict} vs < {TARGET_P99_MS:g} ms)")
     save_json(args.json, {"results": results})
 
 

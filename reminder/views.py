@@ -245,6 +245,7 @@ def message_row(message: Message) -> dict[str, Any]:
     return {
         "id": message.id,
         "patient": message.patient_id,
+        "recipient": message.recipient,
         "to": message.to_address,
         "channel": message.channel,
         "kind": message.kind,
