@@ -7,15 +7,12 @@ alert, not sent again. Every notice is an outbox row keyed ``alert:{alert_id}:co
 address), so a repeated tick or a second worker never sends one twice.
 
 The operator's fallback is an escalation step of its own: a notice with ``recipient = operator``,
-which no patient's or contact's status can cancel. If it fails for good, the notice goes to
-``escalation.second_fallback_address``; if that fails too (or there is none) the operator log says
-so at ERROR. It never falls back to the patient's address.
+which no patient's or contact's status can cancel; ``notices`` says what follows when it fails.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -36,11 +33,8 @@ from reminder.models import (
     Dose,
     DoseStatus,
     InboundMessage,
-    Message,
     MessageKind,
-    MessageStatus,
     Patient,
-    Recipient,
 )
 from reminder.queue import enqueue, message_values
 
@@ -240,11 +234,11 @@ def notify(
     )
     chosen = waiting if urgent else waiting[:1]
     if chosen:
-        sent_at = [_send(session, settings, patient, alert, c, now) for c in chosen]
+        sent_at = [send_notice(session, settings, patient, alert, c, now) for c in chosen]
         alert.notified_position = chosen[-1].position
         alert.escalate_at = max(sent_at) + wait
     elif escalation.fallback_address and alert.fallback_at is None:
-        alert.fallback_at = _send(session, settings, patient, alert, None, now)
+        alert.fallback_at = send_notice(session, settings, patient, alert, None, now)
         alert.escalate_at = None
     else:
         if alert.notified_position == 0:
@@ -264,7 +258,7 @@ def notify(
     session.add(alert)
 
 
-def _send(
+def send_notice(
     session: Session,
     settings: Settings,
     patient: Patient,
@@ -309,87 +303,6 @@ def _send(
         ),
     )
     return send_at
-
-
-_NOTICE = re.compile(r"^alert:(\d+):(?:contact:\d+|fallback(?::2)?)$")
-LIVE = (MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED)
-
-
-def notice_failed(session: Session, settings: Settings, message: Message, now: datetime) -> None:
-    """A notice that can no longer go (failed for good, or cancelled): the alert moves on.
-
-    A contact's notice escalates the alert at once when no other notice of it is live; the
-    operator's goes to the second operator address, or is logged at ERROR.
-    """
-    match = _NOTICE.match(message.idempotency_key)
-    if message.kind != MessageKind.ALERT or match is None:
-        return
-    if message.recipient != Recipient.OPERATOR:
-        expedite_alert(session, message, now)
-        return
-    alert = session.get(Alert, int(match.group(1)))
-    if alert is None or alert.status != AlertStatus.OPEN:
-        return
-    second = settings.escalation.second_fallback_address
-    why = message.failed_reason or "not sent"
-    if message.idempotency_key.endswith(":fallback") and second and second != message.to_address:
-        patient = session.get(Patient, alert.patient_id)
-        assert patient is not None
-        log.warning(
-            "alert %s: the notice to the operator's fallback address failed (%s);"
-            " sending it to escalation.second_fallback_address",
-            alert.id,
-            why,
-        )
-        _send(
-            session,
-            settings,
-            patient,
-            alert,
-            None,
-            now,
-            operator_address=second,
-            key=f"alert:{alert.id}:fallback:2",
-        )
-        return
-    log.error(
-        "alert %s for patient %s reaches no one: the notice to the operator at %s failed (%s);"
-        " it stays open: see `reminder alerts list`",
-        alert.id,
-        alert.patient_id,
-        message.to_address,
-        why,
-    )
-
-
-def expedite_alert(session: Session, message: Message, now: datetime) -> None:
-    """When no notice of an open alert can reach anyone any more, escalate it now.
-
-    Without this, an alert to a mistyped number or an opted-out contact would wait the whole
-    acknowledgement window (24 h for a routine one) before moving on to the next contact.
-    """
-    match = _NOTICE.match(message.idempotency_key)
-    if message.kind != MessageKind.ALERT or match is None:
-        return
-    alert_id = int(match.group(1))
-    notices = session.exec(
-        select(Message.idempotency_key, Message.status).where(
-            col(Message.idempotency_key).startswith(f"alert:{alert_id}:"),
-            Message.id != message.id,
-        )
-    )
-    if any(_NOTICE.match(key) and status in LIVE for key, status in notices):
-        return
-    session.execute(
-        sa.update(Alert)
-        .where(
-            Alert.id == alert_id,
-            Alert.status == AlertStatus.OPEN,
-            col(Alert.escalate_at).is_not(None),
-            col(Alert.escalate_at) > now,
-        )
-        .values(escalate_at=now)
-    )
 
 
 def _notice_at(

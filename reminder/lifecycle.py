@@ -20,7 +20,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from reminder import checkins, escalation, planner
+from reminder import checkins, notices, planner
 from reminder.config import Settings
 from reminder.db import upsert_insert
 from reminder.models import (
@@ -64,7 +64,7 @@ def _cancel(
         if kind == MessageKind.ALERT:
             message = session.get(Message, message_id)
             if message is not None:
-                escalation.expedite_alert(session, message, now)
+                notices.expedite_alert(session, message, now)
     return len(cancelled)
 
 

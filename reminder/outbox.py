@@ -24,7 +24,7 @@ from jinja2 import TemplateSyntaxError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from reminder import escalation, lifecycle
+from reminder import lifecycle, notices
 from reminder.clock import Clock
 from reminder.config import ConfigError, Settings
 from reminder.db import session_scope
@@ -723,7 +723,7 @@ class Outbox:
             message.last_error = str(error)[:500]
         session.add(message)
         if status in (MessageStatus.FAILED, MessageStatus.CANCELLED):
-            escalation.notice_failed(session, self.settings, message, self.clock.now())
+            notices.notice_failed(session, self.settings, message, self.clock.now())
 
 
 def template_fault(exc: Exception, message: Message) -> str:
@@ -806,6 +806,6 @@ def record_delivery(
             message.failed_reason = f"not delivered: {report.describe()}"[:200]
             if report.opted_out:
                 lifecycle.provider_opted_out(session, message, now, report.describe())
-            escalation.notice_failed(session, settings, message, now)
+            notices.notice_failed(session, settings, message, now)
         session.add(message)
         return DeliveryOutcome.UPDATED
