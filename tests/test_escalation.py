@@ -588,7 +588,8 @@ def test_the_alert_log_line_never_quotes_what_the_patient_wrote(
 ) -> None:
     bot.run_until(local(3, 3, 12, 0))
 
-    with caplog.at_level(logging.INFO):
+    # On the "reminder" logger itself: the demo, run earlier in the same process, quiets it.
+    with caplog.at_level(logging.INFO, logger="reminder"):
         bot.say("the pus and blister on my arm, and I want to die")
 
     assert len(alerts(bot)) >= 1
