@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from reminder import checkins, notices, planner
 from reminder.config import Settings
@@ -219,10 +219,3 @@ def unblock(session: Session, addresses: Iterable[str | None]) -> None:
     wanted = [a for a in addresses if a]
     if wanted:
         session.execute(sa.delete(BlockedAddress).where(col(BlockedAddress.address).in_(wanted)))
-
-
-def blocked(session: Session, address: str) -> str | None:
-    """Why ``address`` is blocked, or None."""
-    return session.exec(
-        select(BlockedAddress.reason).where(BlockedAddress.address == address)
-    ).first()
