@@ -24,6 +24,7 @@ BENCHMARKS = {
     "import": "bench.csv_import",
     "dispatch": "bench.dispatch",
     "webhook": "bench.webhook",
+    "burst": "bench.burst",
     "memory": "bench.memory",
     "baseline": "bench.baseline",
 }

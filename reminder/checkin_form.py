@@ -4,7 +4,14 @@ A GET only shows a page (mail scanners open links on their own); only a POST cha
 POST turns the answer into the words a patient would text ("flu 3 site 1 N no fever", "DONE",
 "STOP") and hands them to ``conversation.receive`` with the message's address as the sender, so a
 link answer is stored raw and applied exactly like an SMS or email reply. The link's use key is the
-stored row's ``provider_id``, so a second use of the same link is refused and changes nothing.
+stored row's ``provider_id``, so a second use of the same link is refused and changes nothing
+(but an unsubscribe link: it opts out again each time it is used, after a START too).
+
+Every page is sent with a Content-Security-Policy that loads nothing from elsewhere and cannot be
+framed, ``Referrer-Policy: no-referrer`` (the token in the address never leaves in a Referer) and
+``X-Content-Type-Options: nosniff``. A POST a browser made from another site (``Sec-Fetch-Site``
+cross-site or same-site, or an ``Origin`` that is not ``public_base_url``'s) is refused with 403
+and changes nothing; a mail provider's one-click unsubscribe (RFC 8058) sends neither and passes.
 Every page works without JavaScript; answers are radio buttons with labels and large targets.
 """
 
@@ -16,26 +23,46 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from sqlmodel import select
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from reminder import conversation
+from reminder.answer_sender import AnswerSender
 from reminder.app import App
 from reminder.db import session_scope
-from reminder.links import Action, Link, LinkError, html_templates, read_token, use_key
+from reminder.links import (
+    Action,
+    Link,
+    LinkError,
+    base_url,
+    html_templates,
+    read_token,
+    use_key,
+)
 from reminder.models import Channel, InboundMessage, Message, Patient
-from reminder.outbox import Outbox
 from reminder.render import REFERENCE_LANGUAGE, template_languages, template_roots
 
 log = logging.getLogger("reminder.links")
 
 MAX_FORM_BYTES = 16 * 1024
+# Sent with every page. The pages use one inline <style> and no script; forms post to themselves.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self';"
+        " frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
+# What Sec-Fetch-Site says of a form on our own page ("none": typed or opened from a mail client).
+SAME_SITE_FETCHES = frozenset({"same-origin", "none"})
 SCORES = list(range(11))
 # The reasons a link page can give; each language's web/problem.html.j2 words them.
-PROBLEMS = ("tampered", "expired", "used")
+PROBLEMS = ("tampered", "expired", "used", "cross_site")
 
 
 @dataclass(frozen=True)
@@ -47,10 +74,12 @@ class Target:
 
 
 class LinkPages:
-    def __init__(self, app: App, outbox: Outbox | None = None) -> None:
+    def __init__(self, app: App, answers: AnswerSender) -> None:
         self.app = app
-        self.outbox = outbox
+        self.answers = answers
         self.languages = template_languages(template_roots(app.settings.file.templates_dir))
+        scheme, _, rest = base_url(app.settings).partition("://")
+        self.origin = f"{scheme}://{rest.split('/', 1)[0]}".lower()
 
     def routes(self) -> list[Route]:
         return [
@@ -62,10 +91,10 @@ class LinkPages:
     def page(self, template: str, language: str, status: int = 200, **context: Any) -> HTMLResponse:
         templates = html_templates(self.app.settings, language)
         html = templates.get_template(f"web/{template}.html.j2").render(context, language=language)
-        return HTMLResponse(html, status, headers={"Cache-Control": "no-store"})
+        return HTMLResponse(html, status, headers=SECURITY_HEADERS)
 
     def problem(self, reason: str, language: str) -> HTMLResponse:
-        status = 410 if reason in ("expired", "used") else 400
+        status = {"expired": 410, "used": 410, "cross_site": 403}.get(reason, 400)
         return self.page("problem", language, status, reason=reason)
 
     def find(self, token: str, action: Action) -> Target:
@@ -87,7 +116,20 @@ class LinkPages:
                 raise LinkError("used", language)
             return Target(link, message.to_address, name, language)
 
+    def cross_site(self, request: Request) -> bool:
+        """Whether a browser made this POST from another site's page (a forged form)."""
+        fetch_site = request.headers.get("sec-fetch-site")
+        if fetch_site is not None and fetch_site.lower() not in SAME_SITE_FETCHES:
+            return True
+        # "null": our own pages post with no-referrer, which makes the browser hide the origin.
+        origin = request.headers.get("origin")
+        return origin is not None and origin.lower() not in (self.origin, "null")
+
     async def _target(self, request: Request, action: Action) -> Target | Response:
+        if request.method == "POST" and self.cross_site(request):
+            log.warning("refused a cross-site POST to a %s link", action.value)
+            header = request.headers.get("accept-language", "")
+            return self.problem("cross_site", browser_language(header, self.languages))
         try:
             return await run_in_threadpool(self.find, request.path_params["token"], action)
         except LinkError as exc:
@@ -97,7 +139,7 @@ class LinkPages:
                 exc.reason, exc.language or browser_language(header, self.languages)
             )
 
-    async def _answer(self, target: Target, text: str) -> conversation.Outcome:
+    async def _answer(self, target: Target, text: str, once: bool = True) -> conversation.Outcome:
         settings, engine, clock = self.app.settings, self.app.engine, self.app.clock
         return await run_in_threadpool(
             conversation.receive,
@@ -107,14 +149,12 @@ class LinkPages:
             sender=target.address,
             body=text,
             channel=Channel.EMAIL,
-            provider_id=use_key(target.link),
+            provider_id=use_key(target.link) if once else None,
         )
 
-    def _send_answer(self, outcome: conversation.Outcome) -> BackgroundTask | None:
-        ids = outcome.send_at_once()
-        if self.outbox is None or not ids:
-            return None
-        return BackgroundTask(self.outbox.send_each_now, ids)
+    def _send_answer(self, outcome: conversation.Outcome) -> None:
+        """Hand the answer to the sender thread; the request never waits for it."""
+        self.answers.submit(outcome.send_at_once())
 
     async def checkin(self, request: Request) -> Response:
         target = await self._target(request, Action.CHECKIN)
@@ -142,7 +182,7 @@ class LinkPages:
             return self.problem("used", target.language)
         log.info("check-in form answered for message %s", target.link.message_id)
         response = self.page("done", target.language, outcome=_thanks(outcome), token=token)
-        response.background = self._send_answer(outcome)
+        self._send_answer(outcome)
         return response
 
     async def taken(self, request: Request) -> Response:
@@ -155,7 +195,7 @@ class LinkPages:
         if outcome.duplicate:
             return self.problem("used", target.language)
         response = self.page("done", target.language, outcome=_thanks(outcome))
-        response.background = self._send_answer(outcome)
+        self._send_answer(outcome)
         return response
 
     async def unsubscribe(self, request: Request) -> Response:
@@ -165,9 +205,10 @@ class LinkPages:
             return target
         if request.method == "GET":
             return self.page("unsubscribe", target.language, name=target.name)
-        outcome = await self._answer(target, "STOP")
+        # Not once: used again after a START, it must opt out again, not only say so.
+        outcome = await self._answer(target, "STOP", once=False)
         response = self.page("done", target.language, outcome="unsubscribed")
-        response.background = self._send_answer(outcome)
+        self._send_answer(outcome)
         return response
 
 

@@ -10,17 +10,18 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
+import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlmodel import col, select
 
-from reminder import conversation, escalation, planner, views
+from reminder import conversation, escalation, lifecycle, planner, views
 from reminder.app import App, NotInitialised, tune_garbage_collector
 from reminder.clock import Clock, SimulatedClock, SystemClock, parse_moment
 from reminder.config import ConfigError, parse_zone
-from reminder.db import session_scope, upgrade
+from reminder.db import describe_failure, session_scope, upgrade
 from reminder.enrolment import (
     FieldError,
     add_contact,
@@ -101,6 +102,8 @@ def application(at: str | None = None, *, schema: bool = True) -> Iterator[App]:
     except LookupError as exc:
         # str(KeyError) adds quotes; args[0] is the message as written, quotes inside it kept.
         fail(str(exc.args[0]) if exc.args else str(exc))
+    except sa.exc.SQLAlchemyError as exc:
+        fail(describe_failure(exc))
 
 
 def print_json(value: Any) -> None:
@@ -247,7 +250,7 @@ def patient_pause(
         found = find_patient(session, patient)
         now = ctx.clock.now()
         until = now + timedelta(days=days or ctx.settings.schedule.default_pause_days)
-        conversation.pause(session, found, until, now)
+        lifecycle.pause(session, found, until, now)
         typer.echo(f"patient {found.id} paused until {until.isoformat()}")
 
 
@@ -260,7 +263,7 @@ def patient_resume(
         found = find_patient(session, patient)
         if found.status != "paused":
             fail(f"patient {found.id} is not paused (status {found.status})")
-        conversation.resume(session, found, ctx.settings, ctx.clock.now())
+        lifecycle.resume(session, found, ctx.settings, ctx.clock.now())
         typer.echo(f"patient {found.id} resumed")
 
 
@@ -467,7 +470,11 @@ def alerts_list(
             row["status"] + (f" by {row['acknowledged_by']}" if row["acknowledged_by"] else ""),
             (row["created_at"] or "")[:16],
             row["reason"],
-            ", ".join(f"{n['to']} ({n['status']})" for n in row["sent_to"]) or "-",
+            ", ".join(
+                ("operator " if n["recipient"] == "operator" else "") + f"{n['to']} ({n['status']})"
+                for n in row["sent_to"]
+            )
+            or "-",
         )
     out.print(table)
 

@@ -204,6 +204,10 @@ class Imap(_Section):
     folder: str = "INBOX"
     poll_seconds: float = Field(60.0, ge=5, le=3600)
     timeout_seconds: float = Field(30.0, gt=0, le=300, allow_inf_nan=False)
+    # The authserv-id your receiving mail server writes in its Authentication-Results headers
+    # (e.g. "mx.example.org"); a reply acts only when that header shows DMARC or DKIM pass for its
+    # From domain. Empty: no email reply acts (each is stored, and the log says why).
+    authserv_id: str = Field("", max_length=255, pattern=r"^[^\s;()]*$")
 
 
 class Links(_Section):
@@ -234,6 +238,11 @@ class Escalation(_Section):
     # The operator's phone (E.164) or email: the last resort when no contact acknowledges. Checked
     # here, because a typo would otherwise only show when an alert has nowhere else to go.
     fallback_address: str = Field("", pattern=r"^(\+[1-9][0-9]{6,14}|[^@\s]+@[^@\s]+\.[^@\s]+)?$")
+    # Where the fallback notice goes when it fails for good at fallback_address (a number that
+    # opted out or is not a mobile, a bounced address): best another channel. Empty: the log only.
+    second_fallback_address: str = Field(
+        "", pattern=r"^(\+[1-9][0-9]{6,14}|[^@\s]+@[^@\s]+\.[^@\s]+)?$"
+    )
 
 
 class Daemon(_Section):

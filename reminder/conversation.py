@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from reminder import checkin_replies, checkins, dose_replies, escalation
+from reminder import checkin_replies, checkins, dose_replies, escalation, lifecycle
 from reminder.clock import Clock
 from reminder.config import Settings
 from reminder.db import upsert_insert
@@ -32,7 +32,6 @@ from reminder.models import (
     CheckIn,
     CheckInKind,
     Contact,
-    DoseStatus,
     InboundMessage,
     Message,
     MessageKind,
@@ -40,8 +39,8 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.outbox import cancel_queued, message_values
-from reminder.planner import open_dose, replan
+from reminder.planner import open_dose
+from reminder.queue import message_values
 from reminder.replies import Prompt, Reading, interpret, parse
 from reminder.turn import Turn, iso
 
@@ -318,7 +317,7 @@ class Conversation:
 
     def _pause(self, turn: Turn, days: int) -> None:
         length = timedelta(days=days or self.settings.schedule.default_pause_days)
-        pause(self.session, turn.patient, self.now + length, self.now)
+        lifecycle.pause(self.session, turn.patient, self.now + length, self.now)
         turn.note("pause", f"paused until {turn.patient.paused_until:%Y-%m-%d %H:%M} UTC")
         turn.say("paused", {"until": iso(turn.patient.paused_until)})
 
@@ -327,34 +326,21 @@ class Conversation:
             turn.note("resume", "not paused")
             turn.say("not_paused", {"next_at": dose_replies.next_at(turn)})
             return
-        resume(self.session, turn.patient, self.settings, self.now)
+        lifecycle.resume(self.session, turn.patient, self.settings, self.now)
         turn.note("resume", "resumed")
         turn.say("resumed", {"next_at": dose_replies.next_at(turn)})
 
     def _stop(self, turn: Turn) -> None:
-        patient = turn.patient
-        patient.status, patient.opted_out_at, patient.next_action_at = (
-            PatientStatus.OPTED_OUT,
-            self.now,
-            None,
-        )
-        _withdraw_open_dose(self.session, patient, "opted out", self.now)
+        lifecycle.opt_out_patient(self.session, turn.patient, self.now)
         turn.note("stop", "opted out")
         turn.say("opted_out", {"sender_name": self.settings.messages.sender_name})
 
     def _start(self, turn: Turn) -> None:
-        patient = turn.patient
         sender_name = {"sender_name": self.settings.messages.sender_name}
-        if patient.status != PatientStatus.OPTED_OUT:
+        if not lifecycle.opt_in_patient(self.session, turn.patient, self.settings, self.now):
             turn.note("start", "already opted in")
             turn.say("opted_in", sender_name)
             return
-        patient.status, patient.opted_out_at, patient.active_since = (
-            PatientStatus.ACTIVE,
-            None,
-            self.now,
-        )
-        turn.replan()
         turn.note("start", "opted back in")
         turn.say("opted_in", sender_name)
 
@@ -367,10 +353,10 @@ class Conversation:
         sender_name = {"sender_name": self.settings.messages.sender_name}
         inbound.parsed_as = reading.compliance or ("ok" if reading.ok else "unknown")
         if reading.compliance == "stop":
-            contact.opted_out_at = self.now
+            lifecycle.opt_out_contact(self.session, contact, self.now)
             answer, context = "opted_out", sender_name
         elif reading.compliance == "start":
-            contact.opted_out_at = None
+            lifecycle.opt_in_contact(self.session, contact)
             answer, context = "opted_in", sender_name
         elif reading.compliance == "help":
             answer, context = "help", {"question": None}
@@ -475,38 +461,6 @@ class Conversation:
         return self.session.execute(
             sa.insert(Message).values(row).returning(Message.id)
         ).scalar_one()
-
-
-def pause(session: Session, patient: Patient, until: datetime, now: datetime) -> None:
-    """Hold all reminders until ``until``; the open dose is withdrawn, not counted as missed."""
-    patient.status, patient.paused_until, patient.next_action_at = (
-        PatientStatus.PAUSED,
-        until,
-        until,
-    )
-    _withdraw_open_dose(session, patient, "paused", now)
-    session.add(patient)
-
-
-def resume(session: Session, patient: Patient, settings: Settings, now: datetime) -> None:
-    """End a pause now and plan the next dose from the last one taken."""
-    patient.status, patient.paused_until, patient.active_since = PatientStatus.ACTIVE, None, now
-    session.add(patient)
-    session.flush()
-    replan(session, patient, settings, now)
-
-
-def _withdraw_open_dose(session: Session, patient: Patient, reason: str, now: datetime) -> None:
-    dose = open_dose(session, patient.id or 0)
-    if dose is not None:
-        dose.status, dose.closed_at = DoseStatus.CANCELLED, None
-        session.add(dose)
-    # Lab reminders and queued reminders alike wait for the patient to be back; alerts queued for
-    # their contacts (contact_id set) still go out. Questions are withdrawn too: one never asked
-    # must not count as unanswered.
-    cancel_queued(session, reason=reason, patient_id=patient.id, contact_id=None)
-    checkins.withdraw(session, patient.id or 0, reason, now)
-    session.flush()
 
 
 def _reached(alert: Alert) -> bool:

@@ -39,6 +39,20 @@ def in_chunks(values: Sequence[_T], size: int = IN_LIST_SIZE) -> Iterator[Sequen
         yield values[offset : offset + size]
 
 
+def describe_failure(exc: sa.exc.SQLAlchemyError) -> str:
+    """A database failure in one line for the operator; never the URL, which may hold a password."""
+    if isinstance(exc, sa.exc.ArgumentError):
+        return (
+            "DATABASE_URL: not a database URL this program can use (sqlite:///FILE or"
+            " postgresql+psycopg://USER@HOST/NAME)"
+        )
+    cause = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    said = cause[0] if cause else type(exc).__name__
+    if isinstance(exc, sa.exc.OperationalError | sa.exc.InterfaceError):
+        return f"the database cannot be reached or opened (DATABASE_URL): {said}"
+    return f"database error ({type(exc).__name__}): {said}"
+
+
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; on SQLite every transaction takes the write lock up front.
 

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from reminder import regimen
 from reminder.models import Dose, DoseStatus
-from reminder.outbox import cancel_queued
 from reminder.planner import last_taken_dose, open_dose, preferences
+from reminder.queue import cancel_queued
 from reminder.replies import Problem, Reading
 from reminder.turn import Turn, iso
 

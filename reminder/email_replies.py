@@ -11,9 +11,17 @@ email; ``poll`` does the I/O. For each unseen email in ``imap.folder``:
 4. only then is it flagged ``\\Seen``. A crash between 3 and 4 fetches it again next time, and the
    unique ``provider_id`` makes that harmless.
 
-The sender is the address of the message the email answers (In-Reply-To, then References, matched
-against the Message-IDs we stored on sending) when there is one, else its From address. A sender we
-do not know is stored and not answered (``conversation`` decides that, as for SMS).
+**A From header proves nothing**, so an email acts only when both hold:
+
+- it answers a message we sent *to its From address*: its In-Reply-To or References names the
+  Message-ID of one of our emails to that address (the Message-IDs stored on sending);
+- the receiving mail server vouches for the From domain: an ``Authentication-Results`` header
+  whose authserv-id is ``imap.authserv_id`` shows ``dmarc=pass`` with ``header.from`` that domain,
+  or ``dkim=pass`` with ``header.d`` that domain. (RFC 8601: the receiving server removes any such
+  header a sender wrote with its authserv-id, so only its own remain.)
+
+Otherwise the email is stored raw (``parsed_as = "unauthenticated"``, ``outcome`` says why), acts
+on nothing (no dose, no acknowledgement, no pause, no answer) and the operator log says why.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
+import sqlalchemy as sa
 from imapclient import IMAPClient
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
@@ -37,12 +46,14 @@ from sqlmodel import col, select
 from reminder import conversation
 from reminder.clock import Clock
 from reminder.config import ConfigError, Settings
-from reminder.db import session_scope
-from reminder.models import Channel, Message
+from reminder.db import session_scope, upsert_insert
+from reminder.models import Channel, InboundMessage, Message
 
 log = logging.getLogger("reminder.imap")
 
 SEEN = b"\\Seen"
+UNAUTHENTICATED = "unauthenticated"
+_COMMENT = re.compile(r"\([^()]*\)")
 _QUOTE_HEADER = re.compile(r"^\s*(on\s.+|le\s.+|am\s.+)\bwrote:\s*$", re.IGNORECASE)
 _QUOTE_HEADER_START = re.compile(r"^\s*on\s.+", re.IGNORECASE)
 _SIGNATURE = re.compile(
@@ -122,44 +133,142 @@ def sender_of(mail: EmailMessage) -> str:
     )
 
 
+def authentication_results(
+    mail: EmailMessage, authserv_id: str
+) -> list[tuple[str, dict[str, str]]]:
+    """The ``(method=result, properties)`` of every Authentication-Results header from
+    ``authserv_id`` (RFC 8601), comments removed: ``("dkim=pass", {"header.d": "example.org"})``."""
+    results = []
+    for header in mail.get_all("Authentication-Results", []):
+        text = str(header)
+        while _COMMENT.search(text):
+            text = _COMMENT.sub(" ", text)
+        server, *resinfos = [part.strip() for part in text.split(";")]
+        if not server or server.split()[0].lower() != authserv_id.lower():
+            continue
+        for resinfo in resinfos:
+            method, *properties = resinfo.split()
+            if "=" not in method:
+                continue
+            values = {}
+            for prop in properties:
+                name, _, value = prop.partition("=")
+                values[name.lower()] = value.strip('"').lower()
+            results.append((method.lower(), values))
+    return results
+
+
+def domain_vouched(mail: EmailMessage, authserv_id: str, domain: str) -> bool:
+    """Whether our receiving server saw DMARC or DKIM pass for exactly ``domain``."""
+    domain = domain.lower()
+    for method, values in authentication_results(mail, authserv_id):
+        if method == "dmarc=pass" and values.get("header.from") == domain:
+            return True
+        if method == "dkim=pass" and (
+            values.get("header.d") == domain or values.get("header.i", "").endswith(f"@{domain}")
+        ):
+            return True
+    return False
+
+
+def why_not_trusted(
+    engine: Engine, settings: Settings, mail: EmailMessage, sender: str
+) -> str | None:
+    """Why this email must not act (None: it may): see the module doc."""
+    authserv_id = settings.file.imap.authserv_id
+    if not sender:
+        return "no From address"
+    references = referenced_ids(mail)
+    answered: list[str] = []
+    if references:
+        with session_scope(engine) as session:
+            answered = list(
+                session.exec(
+                    select(Message.to_address).where(
+                        col(Message.provider_id).in_(references), Message.channel == Channel.EMAIL
+                    )
+                )
+            )
+    if not answered:
+        return "it answers no email we sent (In-Reply-To/References name none of ours)"
+    if sender.lower() not in {address.lower() for address in answered}:
+        return "it answers an email we sent to another address than its From"
+    if not authserv_id:
+        return "imap.authserv_id is not set, so no From can be authenticated"
+    domain = sender.rpartition("@")[2]
+    if not domain_vouched(mail, authserv_id, domain):
+        return (
+            f"no Authentication-Results from {authserv_id} shows dmarc=pass or dkim=pass"
+            f" for {domain}"
+        )
+    return None
+
+
 @dataclass
 class PollStats:
     fetched: int = 0
     stored: int = 0
     duplicates: int = 0
     unknown: int = 0
+    refused: int = 0  # stored but not acted on: not authenticated
     answers: list[int] | None = None
 
 
 def receive_email(
     engine: Engine, settings: Settings, clock: Clock, raw: bytes
 ) -> conversation.Outcome:
-    """Store one email raw and apply its reply text, as the conversation does an SMS."""
+    """Store one email raw and, if it is authenticated, apply its reply text as the conversation
+    does an SMS; if not, store it and act on nothing."""
     mail = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(mail, EmailMessage)
     sender = sender_of(mail)
-    references = referenced_ids(mail)
-    if references:
-        with session_scope(engine) as session:
-            rows = session.exec(
-                select(Message.provider_id, Message.to_address).where(
-                    col(Message.provider_id).in_(references), Message.channel == Channel.EMAIL
-                )
-            ).all()
-        by_id = dict(rows)
-        answered = next((by_id[ref] for ref in references if ref in by_id), None)
-        if answered:
-            sender = answered
+    body, key, source = reply_text(mail), message_key(mail, raw), raw.decode("utf-8", "replace")
+    refused = why_not_trusted(engine, settings, mail, sender)
+    if refused is not None:
+        return store_refused(engine, clock, sender, body, key, source, refused)
     return conversation.receive(
         engine,
         settings,
         clock,
-        sender=sender or "(no sender)",
-        body=reply_text(mail),
+        sender=sender,
+        body=body,
         channel=Channel.EMAIL,
-        provider_id=message_key(mail, raw),
-        raw=raw.decode("utf-8", "replace"),
+        provider_id=key,
+        raw=source,
     )
+
+
+def store_refused(
+    engine: Engine, clock: Clock, sender: str, body: str, key: str, raw: str, why: str
+) -> conversation.Outcome:
+    """Keep an email that may not act: raw, linked to no one (so no rule reads it as a patient's
+    words), with why in ``outcome``; stored once however often it is fetched."""
+    outcome = f"not acted on: {why}"[:200]
+    statement = (
+        upsert_insert(engine, InboundMessage)
+        .values(
+            channel=Channel.EMAIL,
+            sender=(sender or "(no sender)")[:254],
+            body=body.replace("\x00", "\ufffd"),
+            received_at=clock.now(),
+            provider_id=key,
+            raw=raw.replace("\x00", "\ufffd"),
+            parsed_as=UNAUTHENTICATED,
+            outcome=outcome,
+        )
+        .on_conflict_do_nothing(index_elements=["provider_id"])
+        .returning(InboundMessage.id)
+    )
+    with session_scope(engine) as session:
+        inbound_id = session.execute(statement).scalar_one_or_none()
+        duplicate = inbound_id is None
+        if duplicate:
+            inbound_id = session.execute(
+                sa.select(InboundMessage.id).where(InboundMessage.provider_id == key)
+            ).scalar_one()
+    if not duplicate:
+        log.warning("email reply %s stored, not acted on: %s", inbound_id, why)
+    return conversation.Outcome(inbound_id or 0, duplicate, UNAUTHENTICATED, outcome, None)
 
 
 def connect(settings: Settings) -> IMAPClient:
@@ -214,6 +323,8 @@ def poll(
             stats.stored += 1
             if outcome.parsed_as == conversation.UNKNOWN_SENDER:
                 stats.unknown += 1
+            if outcome.parsed_as == UNAUTHENTICATED:
+                stats.refused += 1
             stats.answers.extend(outcome.send_at_once())  # type: ignore[union-attr]
     finally:
         try:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, or_, select
 
-from reminder import regimen
+from reminder import lifecycle, regimen
 from reminder.config import Schedule, Settings, in_window, parse_hhmm, parse_zone
 from reminder.db import session_scope
 from reminder.languages import missing_crisis_text
@@ -213,6 +213,7 @@ def add_patient(session: Session, settings: Settings, spec: PatientSpec, now: da
         raise taken
     patient = Patient(**patient_row(settings, spec, now))
     session.add(patient)
+    lifecycle.unblock(session, [spec.phone, spec.email])  # enrolled again: the operator vouches
     session.flush()
     return patient
 
@@ -314,6 +315,7 @@ def add_contact(
     position = session.exec(position_query).one() + 1
     contact = Contact(**contact_row(spec, patient.id, role, position, now, patient.language))
     session.add(contact)
+    lifecycle.unblock(session, [spec.phone, spec.email])
     session.flush()
     return contact
 
@@ -447,6 +449,10 @@ def _check_row(
     settings: Settings, values: dict[str, str], taken: set[str], line: int
 ) -> _ImportRow:
     """Check a row as `reminder patient add` would, and claim its addresses in ``taken``."""
+    for field_name, value in values.items():
+        # PostgreSQL text cannot hold NUL: refused here, the row alone, instead of the batch.
+        if "\x00" in value:
+            raise FieldError(field_name, "contains a NUL byte (\\x00); remove it and import again")
     full_dose_text = values.get("full_dose", "").lower()
     if full_dose_text not in _YES_OR_NO:
         raise FieldError("full_dose", f"{values['full_dose']!r} is not yes/no")

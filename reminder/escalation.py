@@ -2,8 +2,12 @@
 at once, whatever the hour), then the operator's fallback address, until someone says OK.
 
 One open alert per patient and kind: the same finding seen again meanwhile is counted on the open
-alert, not sent again. Every notice is an outbox row keyed ``alert:{alert_id}:contact:{contact_id}``,
-so a repeated tick or a second worker never sends one twice.
+alert, not sent again. Every notice is an outbox row keyed ``alert:{alert_id}:contact:{contact_id}``
+(``alert:{alert_id}:fallback`` for the operator, ``...:fallback:2`` for the second operator
+address), so a repeated tick or a second worker never sends one twice.
+
+The operator's fallback is an escalation step of its own: a notice with ``recipient = operator``,
+which no patient's or contact's status can cancel; ``notices`` says what follows when it fails.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from reminder.models import (
     MessageKind,
     Patient,
 )
-from reminder.outbox import enqueue, message_values
+from reminder.queue import enqueue, message_values
 
 log = logging.getLogger("reminder.escalation")
 
@@ -201,7 +205,10 @@ def raise_alert(
     )
     session.add(alert)
     session.flush()
-    log.warning("patient %s: %s alert %s: %s", patient.id, alert.kind, alert.id, alert.reason)
+    # Not the reason: it may quote the patient's words, and the log never holds message text.
+    log.warning(
+        "patient %s: %s %s alert %s raised", patient.id, alert.severity, alert.kind, alert.id
+    )
     notify(session, settings, patient, alert, now)
     return Raised(alert, new=True)
 
@@ -231,11 +238,11 @@ def notify(
     )
     chosen = waiting if urgent else waiting[:1]
     if chosen:
-        sent_at = [_send(session, settings, patient, alert, c, now) for c in chosen]
+        sent_at = [send_notice(session, settings, patient, alert, c, now) for c in chosen]
         alert.notified_position = chosen[-1].position
         alert.escalate_at = max(sent_at) + wait
     elif escalation.fallback_address and alert.fallback_at is None:
-        alert.fallback_at = _send(session, settings, patient, alert, None, now)
+        alert.fallback_at = send_notice(session, settings, patient, alert, None, now)
         alert.escalate_at = None
     else:
         if alert.notified_position == 0:
@@ -244,30 +251,34 @@ def notify(
                 alert.id,
                 patient.id,
             )
+        elif alert.fallback_at is None:
+            log.error(
+                "alert %s for patient %s: no contact acknowledged it and no"
+                " escalation.fallback_address is set; nobody else will be told",
+                alert.id,
+                patient.id,
+            )
         alert.escalate_at = None
     session.add(alert)
 
 
-def _send(
+def send_notice(
     session: Session,
     settings: Settings,
     patient: Patient,
     alert: Alert,
     contact: Contact | None,
     now: datetime,
+    operator_address: str | None = None,
+    key: str | None = None,
 ) -> datetime:
-    """Queue one notice to ``contact`` (None: the fallback address); return when it goes out."""
+    """Queue one notice to ``contact`` (None: the operator's fallback address, or
+    ``operator_address``); return when it goes out."""
     fallback = contact is None
     if contact is None:
-        address = settings.escalation.fallback_address
-        is_email = "@" in address
-        contact = Contact(
-            name="operator",
-            phone=None if is_email else address,
-            email=address if is_email else None,
-        )
+        operator_address = operator_address or settings.escalation.fallback_address
         zone = settings.default_zone
-        key = f"alert:{alert.id}:fallback"
+        key = key or f"alert:{alert.id}:fallback"
     else:
         zone = ZoneInfo(contact.timezone or patient.timezone)
         key = f"alert:{alert.id}:contact:{contact.id}"
@@ -292,6 +303,7 @@ def _send(
             send_at=send_at,
             now=now,
             contact=contact,
+            operator_address=operator_address,
         ),
     )
     return send_at

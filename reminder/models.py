@@ -187,6 +187,16 @@ class MessageKind(StrEnum):
     ALERT = "alert"  # an escalation to a contact
 
 
+class Recipient(StrEnum):
+    """Whom a message is for; a person's status change acts only on what is queued for that person."""
+
+    PATIENT = "patient"  # the patient themself (patient_id), at their phone or email
+    CONTACT = "contact"  # one of the patient's contacts (contact_id), about the patient
+    OPERATOR = (
+        "operator"  # the operator's fallback address (escalation.*fallback_address), about it
+    )
+
+
 class MessageStatus(StrEnum):
     QUEUED = "queued"  # waiting for next_attempt_at; a transient failure comes back here
     SENDING = "sending"  # claimed by a worker until claimed_until (a lease a sweep reclaims)
@@ -226,6 +236,7 @@ class Message(SQLModel, table=True):
     patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
     contact_id: int | None = Field(default=None, foreign_key="contact.id")
     dose_id: int | None = Field(default=None, foreign_key="dose.id", index=True)
+    recipient: Recipient = _status(Recipient.PATIENT)
     channel: Channel = _status(Channel.SMS)
     to_address: str = Field(sa_type=sa.String(254), nullable=False)
     kind: MessageKind = _status(MessageKind.REMINDER)
@@ -399,6 +410,16 @@ class InboundMessage(SQLModel, table=True):
     outcome: str | None = Field(default=None, sa_type=sa.String(200))
     # An email's whole source (RFC 5322), as received; ``body`` is the reply without quotes.
     raw: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class BlockedAddress(SQLModel, table=True):
+    """An address the provider refused for good (Twilio 21211 invalid number, 21614 landline): the
+    outbox sends nothing more to it, so one bad number fails once instead of at every reminder.
+    Enrolling the address again (``patient add`` / ``contact add``) lifts the block."""
+
+    address: str = Field(sa_type=sa.String(254), primary_key=True)
+    reason: str = Field(sa_type=sa.String(200), nullable=False)
+    created_at: datetime = _ts(nullable=False)
 
 
 class Heartbeat(SQLModel, table=True):

@@ -1,14 +1,15 @@
-"""The outbox: write message rows once, claim the due ones atomically, send, record, retry with backoff.
+"""The outbox: claim the due message rows atomically, send, record, retry with backoff.
 
-It is also the block list: whatever a provider does, nothing but the answer to their own words goes to
-a person who opted out, and a provider's "recipient opted out" error opts them out here too.
+It enforces the block list at send time: nothing but the answer to their own words goes to a
+person who opted out, nothing goes to an address the provider refused for good, and a provider's
+error changes (through ``lifecycle``) only the recipient it was about. A template that fails to
+render fails only its own message, with the template named in ``failed_reason``.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-import re
 import threading
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -19,25 +20,26 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
+from jinja2 import TemplateSyntaxError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from reminder import lifecycle, notices
 from reminder.clock import Clock
 from reminder.config import ConfigError, Settings
-from reminder.db import in_chunks, session_scope, upsert_insert
+from reminder.db import session_scope
 from reminder.models import (
-    Alert,
-    AlertStatus,
+    BlockedAddress,
     Channel,
     Contact,
-    Dose,
-    DoseStatus,
     Message,
     MessageKind,
     MessageStatus,
     Patient,
     PatientStatus,
+    Recipient,
 )
+from reminder.queue import TIME_BOUND_KINDS, enqueue, message_values
 from reminder.render import REFERENCE_LANGUAGE, Renderer, RenderError
 from reminder.sms import count_segments
 from reminder.transports import (
@@ -52,10 +54,6 @@ from reminder.transports import (
 
 log = logging.getLogger("reminder.outbox")
 
-# Messages that only make sense near their moment; an answer or an alert is never too late.
-TIME_BOUND_KINDS = frozenset(
-    {MessageKind.REMINDER, MessageKind.NUDGE, MessageKind.CHECKIN, MessageKind.FOLLOWUP}
-)
 # last_error of a message whose send may have reached the provider: it is retried at most once more.
 AMBIGUOUS = "[ambiguous] "
 MID_SEND = (
@@ -71,97 +69,6 @@ Pause = Callable[[timedelta, threading.Event | None], bool]
 def wait_on_stop(delay: timedelta, stop: threading.Event | None) -> bool:
     """The real wait: blocks on the stop event, so a shutdown cuts it short."""
     return (stop or threading.Event()).wait(delay.total_seconds())
-
-
-def enqueue(session: Session, row: dict[str, Any]) -> bool:
-    """Write one message row (``message_values``) unless its idempotency key exists; return whether it
-    was written."""
-    return bool(insert_messages(session, [row]))
-
-
-def message_values(
-    *,
-    key: str,
-    patient: Patient,
-    kind: MessageKind,
-    template: str,
-    context: dict[str, Any],
-    send_at: datetime,
-    now: datetime,
-    dose_id: int | None = None,
-    contact: Contact | None = None,
-    cancelled_because: str | None = None,
-    by_email: bool = False,
-) -> dict[str, Any]:
-    """The column values of one message row.
-
-    The message goes to ``contact`` when given (about ``patient``), else to the patient, by their
-    usual channel, or to their email address when ``by_email``.
-    """
-    return {
-        "idempotency_key": key,
-        "patient_id": patient.id,
-        "contact_id": contact.id if contact else None,
-        "dose_id": dose_id,
-        "channel": Channel.EMAIL.value if by_email else (contact or patient).channel.value,
-        "to_address": ((contact or patient).email or "")
-        if by_email
-        else (contact or patient).address,
-        "kind": kind.value,
-        "template": template,
-        "context": {"tz": patient.timezone, **context},
-        "status": (MessageStatus.CANCELLED if cancelled_because else MessageStatus.QUEUED).value,
-        "failed_reason": cancelled_because,
-        "send_at": send_at,
-        "next_attempt_at": send_at,
-        "attempts": 0,
-        "created_at": now,
-    }
-
-
-def insert_messages(session: Session, rows: list[dict[str, Any]]) -> set[str]:
-    """Write message rows, skipping keys already written; return the keys this call wrote.
-
-    ``INSERT ... ON CONFLICT DO NOTHING`` makes a repeated or concurrent tick harmless: the second
-    writer of the same key finds it taken and writes nothing. One row asks the database which it
-    wrote (RETURNING). Many rows read the keys already present first and go as a plain
-    executemany, since RETURNING over many rows makes psycopg rewrite one huge statement (about
-    0.1 ms a row); a key another transaction writes between the read and the insert is still
-    written once, only counted here too. (The planner holds its patients' row locks meanwhile.)
-    """
-    if not rows:
-        return set()
-    table: sa.Table = Message.__table__  # type: ignore[assignment]
-    statement = upsert_insert(session.get_bind(), table).on_conflict_do_nothing(
-        index_elements=["idempotency_key"]
-    )
-    if len(rows) == 1:
-        # rowcount is -1 on PostgreSQL here (psycopg with RETURNING): ask for the row written.
-        returning = statement.returning(table.c.idempotency_key)
-        return set(session.execute(returning, rows).scalars())
-    keys = list(dict.fromkeys(row["idempotency_key"] for row in rows))
-    present: set[str] = set()
-    for chunk in in_chunks(keys):
-        written = sa.select(table.c.idempotency_key).where(table.c.idempotency_key.in_(chunk))
-        present.update(session.execute(written).scalars())
-    fresh: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        if row["idempotency_key"] not in present:
-            fresh.setdefault(row["idempotency_key"], row)  # the first of a repeated key, as SQL
-    if fresh:
-        session.execute(statement, list(fresh.values()))
-    return set(fresh)
-
-
-def cancel_queued(session: Session, *, reason: str, **where: Any) -> int:
-    """Cancel queued messages matching ``where`` (e.g. dose_id=4), saying why."""
-    statement = (
-        sa.update(Message)
-        .where(Message.status == MessageStatus.QUEUED)
-        .where(*(getattr(Message, name) == value for name, value in where.items()))
-        .values(status=MessageStatus.CANCELLED, failed_reason=reason)
-    )
-    return session.execute(statement).rowcount
 
 
 @dataclass(frozen=True)
@@ -193,6 +100,13 @@ class Pacer:
         self._free_at: dict[str, datetime] = {}
         self._lock = threading.Lock()  # the web server's answers and the worker share one pacer
 
+    def free_in(self, sender: str, rate: float, now: datetime) -> timedelta:
+        """How long until the sender's next free slot, booking nothing."""
+        if rate <= 0:
+            return timedelta(0)
+        with self._lock:
+            return max(timedelta(0), self._free_at.get(sender, now) - now)
+
     def reserve(
         self, sender: str, rate: float, now: datetime, deadline: datetime | None = None
     ) -> timedelta | None:
@@ -210,9 +124,10 @@ class Pacer:
 # with their patient and contact (locked, so a sweep cannot re-queue them meanwhile), and the rows
 # the provider accepted.
 _HELD = (
-    sa.select(Message, Patient, Contact)
+    sa.select(Message, Patient, Contact, BlockedAddress.reason)
     .outerjoin(Patient, col(Patient.id) == Message.patient_id)
     .outerjoin(Contact, col(Contact.id) == Message.contact_id)
+    .outerjoin(BlockedAddress, col(BlockedAddress.address) == Message.to_address)
     .where(
         col(Message.id).in_(sa.bindparam("ids", expanding=True)),
         Message.status == MessageStatus.SENDING,
@@ -478,6 +393,30 @@ class Outbox:
         self._send_batch(ids, until, stats, stop)
         return stats
 
+    def wait_for_slot(self, message_id: int, stop: threading.Event | None = None) -> bool:
+        """Wait until the pacer would let this message go at once, holding no database connection
+        meanwhile (only a short read of its channel first); False when ``stop`` cut the wait short.
+
+        Then ``send_now`` books that slot and sends without waiting, so whoever sends a burst of
+        answers this way holds one connection per send, never one per wait.
+        """
+        with self.engine.connect() as connection:
+            channel = connection.execute(
+                sa.select(Message.channel).where(Message.id == message_id)
+            ).scalar_one_or_none()
+        transport = self.transports.get(Channel(channel)) if channel else None
+        if transport is None:
+            return True
+        key = f"{channel}:{getattr(transport, 'sender', '')}"
+        rate = getattr(transport, "messages_per_second", 0.0)
+        for _ in range(100):  # another sender may take the slot meanwhile: wait for the next one
+            delay = self.pacer.free_in(key, rate, self.clock.now())
+            if delay <= timedelta(0):
+                return True
+            if self.pause(delay, stop):
+                return False
+        return True
+
     def send_each_now(self, message_ids: list[int], stop: threading.Event | None = None) -> None:
         """send_now for each message in turn (the answer first, then urgent alert notices)."""
         for message_id in message_ids:
@@ -612,8 +551,8 @@ class Outbox:
         now = self.clock.now()
         held = session.execute(_HELD, {"ids": group, "until": until}).all()
         sends = []
-        for message, patient, contact in held:
-            send = self._prepare(session, message, patient, contact, now, stats)
+        for message, patient, contact, blocked in held:
+            send = self._prepare(session, message, patient, contact, blocked, now, stats)
             if send is not None:
                 sends.append(send)
         return sends
@@ -624,23 +563,34 @@ class Outbox:
         message: Message,
         patient: Patient | None,
         contact: Contact | None,
+        blocked: str | None,
         now: datetime,
         stats: DispatchStats,
     ) -> _Send | None:
         """Cancel a message that must not go, fail one whose template breaks, or render it for
         its transport."""
         reason = self._reason_not_to_send(message, patient, contact, now)
+        if reason is None and blocked is not None:
+            reason = f"address blocked: {blocked}"[:200]
         if reason:
             self._finish(session, message, MessageStatus.CANCELLED, reason=reason)
             stats.cancelled += 1
+            if blocked is not None and fall_back_to_email(session, message, now):
+                log.warning(
+                    "message %s: sent by email instead, to the patient's address", message.id
+                )
             return None
         language = _reader_language(message, patient, contact)
         try:
             rendered = self.renderer.render(
                 message.channel, message.template, language, message.context
             )
-        except RenderError as exc:
-            self._finish(session, message, MessageStatus.FAILED, reason="template error", error=exc)
+        except Exception as exc:
+            # Any template fault (a syntax error as much as a missing value) is this message's
+            # alone: it fails, naming the template, and the rest of the batch still goes.
+            reason = f"template error: {template_fault(exc, message)}"[:200]
+            log.error("message %s: %s", message.id, reason)
+            self._finish(session, message, MessageStatus.FAILED, reason=reason, error=exc)
             stats.failed += 1
             return None
         message.subject, message.body = rendered.subject, rendered.body
@@ -692,15 +642,15 @@ class Outbox:
         self, message: Message, patient: Patient | None, contact: Contact | None, now: datetime
     ) -> str | None:
         # After STOP only the answers to the person's own words from then on (the STOP
-        # confirmation, HELP) go out; an answer queued before the STOP is held back too. The
-        # patient's status governs only what goes to the patient: not an alert about them to the
-        # operator's fallback address (no contact row, another address).
-        if contact is not None:
+        # confirmation, HELP) go out; an answer queued before the STOP is held back too. A
+        # person's status governs only what goes to that person: never an alert about a patient
+        # to a contact or to the operator.
+        if message.recipient == Recipient.CONTACT and contact is not None:
             if contact.opted_out_at is not None and not _answers_since(
                 message, contact.opted_out_at
             ):
                 return "contact opted out"
-        elif patient is not None and message.to_address in (patient.phone, patient.email):
+        elif message.recipient == Recipient.PATIENT and patient is not None:
             if patient.status == PatientStatus.OPTED_OUT and not _answers_since(
                 message, patient.opted_out_at
             ):
@@ -721,7 +671,7 @@ class Outbox:
         was_ambiguous = (message.last_error or "").startswith(AMBIGUOUS)
         error = f"{AMBIGUOUS if exc.ambiguous or was_ambiguous else ''}{exc}"
         if exc.opted_out:
-            opt_out_recipient(session, message, self.clock.now(), str(exc))
+            lifecycle.provider_opted_out(session, message, self.clock.now(), str(exc))
             self._finish(session, message, MessageStatus.FAILED, reason=str(exc)[:200], error=error)
             stats.failed += 1
             log.warning(
@@ -731,6 +681,8 @@ class Outbox:
             self._finish(session, message, MessageStatus.FAILED, reason=str(exc)[:200], error=error)
             stats.failed += 1
             log.error("message %s failed permanently: %s", message.id, exc)
+            if exc.unreachable:
+                lifecycle.block_address(session, message.to_address, str(exc), self.clock.now())
             if fall_back_to_email(session, message, self.clock.now()):
                 log.warning("message %s: sent again by email, to the patient's address", message.id)
         elif exc.ambiguous and was_ambiguous:
@@ -772,13 +724,27 @@ class Outbox:
             message.last_error = str(error)[:500]
         session.add(message)
         if status in (MessageStatus.FAILED, MessageStatus.CANCELLED):
-            expedite_alert(session, message, self.clock.now())
+            notices.notice_failed(session, self.settings, message, self.clock.now())
+
+
+def template_fault(exc: Exception, message: Message) -> str:
+    """A render failure in words that name the template file (and line, for a syntax error)."""
+    if isinstance(exc, TemplateSyntaxError):
+        return f"{exc.name or exc.filename or message.template} line {exc.lineno}: {exc.message}"
+    if isinstance(exc, RenderError):
+        return str(exc)  # it names the file already
+    return f"{message.channel}/{message.template}.txt.j2: {type(exc).__name__}: {exc}"
 
 
 def fall_back_to_email(session: Session, message: Message, now: datetime) -> bool:
     """A message to a patient whose SMS failed for good (a wrong or landline number) goes once more
-    by email when the patient also has an email address; the failed SMS stays visible."""
-    if message.channel != Channel.SMS or message.contact_id is not None or not message.patient_id:
+    by email when the patient also has an email address; the failed SMS stays visible. Only ever
+    to the patient's own address, and only for a message that was for the patient."""
+    if (
+        message.channel != Channel.SMS
+        or message.recipient != Recipient.PATIENT
+        or not message.patient_id
+    ):
         return False
     patient = session.get(Patient, message.patient_id)
     if patient is None or not patient.email or patient.status == PatientStatus.OPTED_OUT:
@@ -800,40 +766,6 @@ def fall_back_to_email(session: Session, message: Message, now: datetime) -> boo
     )
 
 
-_ALERT_NOTICE = re.compile(r"^alert:(\d+):(?:contact:\d+|fallback)$")
-LIVE = (MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.SENT, MessageStatus.DELIVERED)
-
-
-def expedite_alert(session: Session, message: Message, now: datetime) -> None:
-    """When no notice of an open alert can reach anyone any more, escalate it now.
-
-    Without this, an alert to a mistyped number or an opted-out contact would wait the whole
-    acknowledgement window (24 h for a routine one) before moving on to the next contact.
-    """
-    match = _ALERT_NOTICE.match(message.idempotency_key)
-    if message.kind != MessageKind.ALERT or match is None:
-        return
-    alert_id = int(match.group(1))
-    notices = session.exec(
-        select(Message.idempotency_key, Message.status).where(
-            col(Message.idempotency_key).startswith(f"alert:{alert_id}:"),
-            Message.id != message.id,
-        )
-    )
-    if any(_ALERT_NOTICE.match(key) and status in LIVE for key, status in notices):
-        return
-    session.execute(
-        sa.update(Alert)
-        .where(
-            Alert.id == alert_id,
-            Alert.status == AlertStatus.OPEN,
-            col(Alert.escalate_at).is_not(None),
-            col(Alert.escalate_at) > now,
-        )
-        .values(escalate_at=now)
-    )
-
-
 def _answers_since(message: Message, opted_out_at: datetime | None) -> bool:
     """Whether the message answers something the person wrote at or after they opted out (with
     no moment on record, any answer)."""
@@ -842,45 +774,15 @@ def _answers_since(message: Message, opted_out_at: datetime | None) -> bool:
     )
 
 
-def opt_out_recipient(session: Session, message: Message, now: datetime, why: str) -> None:
-    """The provider says the recipient opted out (Twilio 21610): block them here too, as STOP does.
-
-    A contact gets ``opted_out_at``; a patient becomes opted out, the open dose is withdrawn and
-    whatever is queued for them is cancelled. START (or UNSTOP) from them undoes it.
-    """
-    reason = f"opted out with the provider: {why}"[:200]
-    if message.contact_id is not None:
-        contact = session.get(Contact, message.contact_id)
-        if contact is not None and contact.opted_out_at is None:
-            contact.opted_out_at = now
-            session.add(contact)
-        cancel_queued(session, reason=reason, contact_id=message.contact_id)
-        return
-    patient = session.get(Patient, message.patient_id) if message.patient_id else None
-    if patient is None or patient.status == PatientStatus.OPTED_OUT:
-        return
-    patient.status, patient.opted_out_at, patient.next_action_at = (
-        PatientStatus.OPTED_OUT,
-        now,
-        None,
-    )
-    session.add(patient)
-    session.execute(
-        sa.update(Dose)
-        .where(Dose.patient_id == patient.id, Dose.status == DoseStatus.PENDING)
-        .values(status=DoseStatus.CANCELLED, closed_at=None)
-    )
-    # Messages to the patient's contacts (alerts about them) still go.
-    cancel_queued(session, reason=reason, patient_id=patient.id, contact_id=None)
-
-
 class DeliveryOutcome(StrEnum):
     UPDATED = "updated"  # the report moved the message forward
     STALE = "stale"  # a repeat, or older than what is recorded: nothing changed
     UNKNOWN = "unknown"  # no message has this provider id (another app's, or not recorded yet)
 
 
-def record_delivery(engine: Engine, report: DeliveryReport, now: datetime) -> DeliveryOutcome:
+def record_delivery(
+    engine: Engine, settings: Settings, report: DeliveryReport, now: datetime
+) -> DeliveryOutcome:
     """Apply a provider's delivery report to its message, idempotent and safe out of order.
 
     A report only ever moves a message forward (queued < sending < sent < delivered | undelivered |
@@ -904,8 +806,8 @@ def record_delivery(engine: Engine, report: DeliveryReport, now: datetime) -> De
             message.status = MessageStatus.FAILED
             message.failed_reason = f"not delivered: {report.describe()}"[:200]
             if report.opted_out:
-                opt_out_recipient(session, message, now, report.describe())
-            expedite_alert(session, message, now)
+                lifecycle.provider_opted_out(session, message, now, report.describe())
+            notices.notice_failed(session, settings, message, now)
         session.add(message)
         return DeliveryOutcome.UPDATED
 

@@ -39,7 +39,7 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.outbox import TIME_BOUND_KINDS, cancel_queued, insert_messages, message_values
+from reminder.queue import TIME_BOUND_KINDS, cancel_queued, insert_messages, message_values
 
 log = logging.getLogger("reminder.planner")
 

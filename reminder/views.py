@@ -250,9 +250,11 @@ def alert_row(session: Session, alert: Alert, zone: ZoneInfo | None = None) -> d
         "acknowledged_by": alert.acknowledged_note,
         "repeats": alert.repeats,
         "escalate_at": local_iso(alert.escalate_at, zone),
+        "fallback_at": local_iso(alert.fallback_at, zone),
         "sent_to": [
             {
                 "contact": m.contact_id,
+                "recipient": m.recipient,
                 "to": m.to_address,
                 "status": m.status,
                 "send_at": local_iso(m.send_at, zone),
@@ -267,6 +269,7 @@ def message_row(message: Message) -> dict[str, Any]:
     return {
         "id": message.id,
         "patient": message.patient_id,
+        "recipient": message.recipient,
         "to": message.to_address,
         "channel": message.channel,
         "kind": message.kind,

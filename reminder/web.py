@@ -8,11 +8,12 @@ block, and a slow database must not stall the event loop that serves the other r
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from urllib.parse import parse_qsl
 
 import sqlalchemy as sa
 from starlette.applications import Starlette
-from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import ImmutableMultiDict
 from starlette.requests import Request
@@ -22,6 +23,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from reminder import conversation
+from reminder.answer_sender import AnswerSender
 from reminder.app import App
 from reminder.checkin_form import LinkPages
 from reminder.config import require_twilio
@@ -45,8 +47,10 @@ def create_app(app: App, outbox: Outbox | None = None) -> Starlette:
     """The web app; with ``transport.sms = "twilio"`` also the Twilio webhooks.
 
     ``outbox`` sends the answers to inbound texts; `reminder run` passes the worker's own, so both
-    share one pacer. Raises ConfigError when Twilio is chosen but not configured.
+    share one pacer. The answers go from one thread of their own (``app.state.answers``), never
+    from a request's. Raises ConfigError when Twilio is chosen but not configured.
     """
+    answers = AnswerSender(outbox or app.outbox())
 
     def healthz(_request: Request) -> JSONResponse:
         """200 when the database answers and a tick ran recently; 503 otherwise."""
@@ -79,16 +83,24 @@ def create_app(app: App, outbox: Outbox | None = None) -> Starlette:
     routes: list[BaseRoute] = [Route("/healthz", healthz)]
     if app.settings.secrets.secret_key is not None:
         # The pages behind the signed links in emails (check-in form, "I took it", unsubscribe).
-        routes += LinkPages(app, outbox).routes()
+        routes += LinkPages(app, answers).routes()
         # The staff dashboard, whose set-password links are signed with the same key.
         routes.append(StaffPages(app).mount())
     if app.settings.file.transport.sms == "twilio":
-        webhooks = TwilioWebhooks(app, outbox or app.outbox())
+        webhooks = TwilioWebhooks(app, answers)
         routes += [
             Route(INBOUND_PATH, webhooks.inbound_sms, methods=["POST"]),
             Route(STATUS_CALLBACK_PATH, webhooks.status, methods=["POST"]),
         ]
-    return Starlette(routes=routes)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        await run_in_threadpool(answers.close)
+
+    web = Starlette(routes=routes, lifespan=lifespan)
+    web.state.answers = answers
+    return web
 
 
 class TwilioWebhooks:
@@ -100,20 +112,22 @@ class TwilioWebhooks:
 
     **Answers go through the outbox, never in the TwiML.** The inbound text is stored raw first
     (``conversation.receive``, deduplicated by MessageSid), its answer is queued as an outbox row,
-    and the webhook returns an empty ``<Response/>`` at once; the answer is then sent from that row,
-    right after the response (a background task; a worker sends it if this process dies first).
-    So the answer passes the block list and pacing like any message, gets a provider id, a segment
-    count and delivery reports, and is retried if Twilio is briefly down. Answering in the TwiML
-    instead would mark a row sent that Twilio never got whenever the webhook's response was lost.
-    A Twilio retry of the same MessageSid is stored once and answered once.
+    and the webhook returns an empty ``<Response/>`` at once; the answer is then sent from that row
+    by the answer sender's own thread, which waits out the pacing holding no request thread and no
+    database connection (a worker sends it if this process dies first). So a burst of texts is
+    stored and answered 200 at once, and each answer passes the block list and pacing like any
+    message, gets a provider id, a segment count and delivery reports, and is retried if Twilio is
+    briefly down. Answering in the TwiML instead would mark a row sent that Twilio never got
+    whenever the webhook's response was lost. A Twilio retry of the same MessageSid is stored
+    once and answered once.
     """
 
-    def __init__(self, app: App, outbox: Outbox) -> None:
+    def __init__(self, app: App, answers: AnswerSender) -> None:
         require_twilio(app.settings)
         token = app.settings.secrets.twilio_auth_token
         assert token is not None  # require_twilio refused the settings otherwise
         self.app = app
-        self.outbox = outbox
+        self.answers = answers
         self.validator = RequestValidator(token.get_secret_value())
         self.public_base_url = app.settings.file.public_base_url.rstrip("/")
 
@@ -133,9 +147,8 @@ class TwilioWebhooks:
             body=form.get("Body", ""),
             provider_id=sid,
         )
-        now = outcome.send_at_once()
-        answer = BackgroundTask(self.outbox.send_each_now, now) if now else None
-        return Response(EMPTY_TWIML, media_type="application/xml", background=answer)
+        self.answers.submit(outcome.send_at_once())
+        return Response(EMPTY_TWIML, media_type="application/xml")
 
     async def status(self, request: Request) -> Response:
         form = await self._signed_form(request)
@@ -145,7 +158,7 @@ class TwilioWebhooks:
         if report is None:
             return PlainTextResponse("MessageSid and MessageStatus are required", 400)
         outcome = await run_in_threadpool(
-            record_delivery, self.app.engine, report, self.app.clock.now()
+            record_delivery, self.app.engine, self.app.settings, report, self.app.clock.now()
         )
         if outcome is DeliveryOutcome.UNKNOWN:
             log.info(

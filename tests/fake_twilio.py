@@ -69,6 +69,8 @@ class FakeTwilio:
     requests: list[Received] = field(default_factory=list)
     messages: list[tuple[str, Received]] = field(default_factory=list)  # (sid, request) accepted
     _script: deque[Behaviour] = field(default_factory=deque)
+    # Errors answered for every message to a number, as Twilio does for a landline or an opt-out.
+    refuse: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _closing: threading.Event = field(default_factory=threading.Event)
     _server: ThreadingHTTPServer | None = None
@@ -84,6 +86,10 @@ class FakeTwilio:
     def fail_next(self, code: int, times: int = 1) -> None:
         """Answer the next ``times`` requests with Twilio's error ``code``."""
         self._script.extend(Behaviour(error=code) for _ in range(times))
+
+    def refuse_number(self, number: str, code: int) -> None:
+        """Answer every message to ``number`` with Twilio's error ``code`` (21610, 21614, 20500)."""
+        self.refuse[number] = code
 
     def delay_next(self, seconds: float, times: int = 1) -> None:
         """Accept the next requests, but answer only after ``seconds`` (a client may time out)."""
@@ -207,6 +213,8 @@ def _handler_for(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                 return self._answer(404, {"code": 20404, "message": "not found", "status": 404})
             if received.auth != (fake.account_sid, fake.auth_token):
                 return self._error(20003)
+            if form.get("To") in fake.refuse:
+                return self._error(fake.refuse[form["To"]])
             behaviour = fake._next_behaviour()
             if behaviour.error is not None:
                 return self._error(behaviour.error)

@@ -7,6 +7,8 @@ import random
 import re
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,6 +22,7 @@ from sqlmodel import col, select
 from reminder.app import App, Transports
 from reminder.clock import SimulatedClock
 from reminder.config import Settings
+from reminder.conversation import receive
 from reminder.db import session_scope
 from reminder.models import (
     Channel,
@@ -308,3 +311,70 @@ def test_a_link_that_names_nobody_speaks_the_browsers_language(world: World) -> 
             )
         finally:
             browser.close()
+
+
+def _post(url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    """A POST with no form, as a mail provider's one-click unsubscribe sends it."""
+    request = urllib.request.Request(url, data=b"", method="POST", headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def _status(world: World) -> PatientStatus:
+    with session_scope(world.engine) as session:
+        patient = session.get(Patient, world.patient_id)
+        assert patient is not None
+        return patient.status
+
+
+def test_every_link_page_says_load_nothing_else_send_no_referrer_and_never_frame_me(
+    world: World,
+) -> None:
+    with urllib.request.urlopen(world.link("t"), timeout=10) as response:
+        headers = response.headers
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert "form-action 'self'" in policy
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site", "Origin": "null"}],
+    ids=["another-origin", "cross-site"],
+)
+def test_a_post_from_another_sites_page_is_refused_and_changes_nothing(
+    world: World, headers: dict[str, str]
+) -> None:
+    status, text = _post(world.link("t"), headers)
+
+    assert status == 403 and "refused" in text
+    with session_scope(world.engine) as session:
+        assert session.exec(select(InboundMessage)).first() is None
+        first = session.exec(select(Dose).order_by(col(Dose.id))).first()
+        assert first is not None and first.status == DoseStatus.PENDING
+
+
+def test_an_unsubscribe_link_used_again_after_start_opts_out_again(world: World) -> None:
+    unsubscribe = world.link("u")
+    assert _post(unsubscribe)[0] == 200
+    assert _status(world) == PatientStatus.OPTED_OUT
+    receive(
+        world.engine,
+        world.settings,
+        world.clock,
+        sender=PATIENT_EMAIL,
+        body="START",
+        channel=Channel.EMAIL,
+    )
+    assert _status(world) == PatientStatus.ACTIVE
+
+    status, text = _post(unsubscribe)
+
+    assert status == 200 and "You are unsubscribed" in text
+    assert _status(world) == PatientStatus.OPTED_OUT

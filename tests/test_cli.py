@@ -598,3 +598,27 @@ def test_a_mood_reply_reaches_the_contact_and_ok_closes_it_across_processes(
     acked = ok(process("inbound", "--from", CARL, "OK", "--at", "2026-03-03T23:05-06:00"))
     assert "is acknowledged" in acked.stdout
     assert ok(process("alerts", "list", "--open", "--json")).json() == []
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("nonsense://db", "DATABASE_URL: not a database URL this program can use"),
+        (
+            "postgresql+psycopg://nobody:s3cret-pw@127.0.0.1:1/none",
+            "the database cannot be reached or opened (DATABASE_URL): ",
+        ),
+        ("sqlite:////no/such/folder/reminder.db", "unable to open database file"),
+    ],
+    ids=["not-a-url", "unreachable", "unopenable"],
+)
+def test_a_bad_or_unreachable_database_is_one_line_without_the_password(
+    process: Callable[..., Ran], env: dict[str, str], url: str, says: str
+) -> None:
+    env["DATABASE_URL"] = url
+
+    ran = process("patient", "list")
+
+    assert ran.code == 2
+    assert says in error_line(ran)
+    assert "s3cret-pw" not in ran.stderr and "Traceback" not in ran.stderr

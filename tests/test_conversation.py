@@ -27,7 +27,7 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.outbox import enqueue, message_values
+from reminder.queue import enqueue, message_values
 from tests.scenario import PHONE, Bot, local
 
 STRANGER = "+13125550199"

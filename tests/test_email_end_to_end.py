@@ -40,6 +40,7 @@ from reminder.models import (
 from reminder.outbox import Outbox
 from reminder.render import Renderer
 from tests.mail_servers import (  # noqa: F401  (fixtures)
+    AUTHSERV,
     PATIENT_EMAIL,
     SECRET,
     SENDER,
@@ -52,6 +53,7 @@ from tests.mail_servers import (  # noqa: F401  (fixtures)
     parts,
     smtp_server_fixture,
     until_reminder,
+    vouched,
 )
 from tests.test_daemon import Operator, daytime_zone_and_minute, wait_for
 
@@ -70,7 +72,7 @@ def _reply(sender: str, answered: EmailMessage, text: str, clock: Clock) -> byte
     mail["References"] = answered["Message-ID"]
     quoted = "\n".join(f"> {line}" for line in parts(answered)[0].splitlines())
     mail.set_content(f"{text}\n\nOn Wed, 4 Mar 2026, {answered['From']} wrote:\n{quoted}\n")
-    return mail.as_bytes()
+    return vouched(mail).as_bytes()
 
 
 def test_a_patient_and_a_caregiver_use_the_bot_entirely_by_email(
@@ -87,6 +89,7 @@ host = "127.0.0.1"
 port = {imap_server.port}
 security = "none"
 user = "{imap_server.user}"
+authserv_id = "{AUTHSERV}"
 """
     settings: Settings = email_settings(
         tmp_path, database_url, smtp_server.port, extra, IMAP_PASSWORD=imap_server.password
@@ -186,6 +189,7 @@ host = "127.0.0.1"
 port = {imap_server.port}
 security = "none"
 user = "{imap_server.user}"
+authserv_id = "{AUTHSERV}"
 poll_seconds = 5
 """,
         encoding="utf-8",

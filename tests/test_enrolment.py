@@ -438,3 +438,22 @@ def test_a_csv_that_is_not_utf8_is_refused_in_one_line(
     )
     with Session(engine) as session:
         assert session.exec(select(Patient)).all() == []
+
+
+def test_a_nul_byte_in_one_row_is_that_rows_error_and_the_rest_are_imported(
+    database_url: str, settings: Settings, engine: Engine, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path,
+        "name,phone\nAnn Smith,+13125550100\nBea\x00Jones,+13125550101\nCy Lee,+13125550102\n",
+    )
+
+    code, stdout, stderr = import_file(database_url, settings, path)
+
+    assert code == 1
+    assert "imported 2 patient(s), 1 bad row(s)" in stdout
+    assert (
+        stderr.strip() == f"{path}:3: name: contains a NUL byte (\\x00); remove it and import again"
+    )
+    with Session(engine) as session:
+        assert sorted(p.name for p in session.exec(select(Patient))) == ["Ann Smith", "Cy Lee"]

@@ -6,6 +6,7 @@ Scenarios run on a simulated clock through the planner's tick, conversation.rece
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -580,3 +581,20 @@ def test_an_alert_that_cannot_reach_the_first_contact_goes_to_the_next_at_once(
 
     assert sent_to(bot) == [(JOY, local(3, 4, 9, 30))]
     assert alerts(bot)[0].status == AlertStatus.OPEN
+
+
+def test_the_alert_log_line_never_quotes_what_the_patient_wrote(
+    bot: Bot, family: tuple[int, int, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    bot.run_until(local(3, 3, 12, 0))
+
+    # On the "reminder" logger itself: the demo, run earlier in the same process, quiets it.
+    with caplog.at_level(logging.INFO, logger="reminder"):
+        bot.say("the pus and blister on my arm, and I want to die")
+
+    assert len(alerts(bot)) >= 1
+    # The console transport's whole job is to log each message's text; every other line is checked.
+    logged = " ".join(r.getMessage() for r in caplog.records if r.name != "reminder.console")
+    assert "alert" in logged
+    for words in ("pus", "blister", "want to die"):
+        assert words not in logged

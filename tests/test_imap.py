@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -15,19 +16,27 @@ from sqlmodel import col, select
 from reminder.app import Transports
 from reminder.clock import SimulatedClock
 from reminder.config import Settings
+from reminder.conversation import receive
 from reminder.db import session_scope
 from reminder.email_replies import poll, strip_quoted
+from reminder.enrolment import add_contact
 from reminder.models import (
+    Alert,
+    AlertStatus,
     Channel,
+    ContactRole,
     Dose,
     DoseStatus,
     InboundMessage,
     Message,
     MessageKind,
+    Patient,
+    PatientStatus,
 )
 from reminder.outbox import Outbox
 from reminder.render import Renderer
 from tests.mail_servers import (  # noqa: F401  (fixtures)
+    AUTHSERV,
     PATIENT_EMAIL,
     SENDER,
     ImapServer,
@@ -37,6 +46,7 @@ from tests.mail_servers import (  # noqa: F401  (fixtures)
     imap_server_fixture,
     smtp_server_fixture,
     until_reminder,
+    vouched,
 )
 
 # --- quote stripping ------------------------------------------------------------------------
@@ -76,13 +86,20 @@ def test_an_outlook_reply_stops_at_its_original_message_block() -> None:
 # --- against dovecot ------------------------------------------------------------------------
 
 
-def _settings(tmp_path: Path, database_url: str, smtp: SmtpServer, imap: ImapServer) -> Settings:
+def _settings(
+    tmp_path: Path,
+    database_url: str,
+    smtp: SmtpServer,
+    imap: ImapServer,
+    authserv_id: str = AUTHSERV,
+) -> Settings:
     extra = f"""
 [imap]
 host = "127.0.0.1"
 port = {imap.port}
 security = "none"
 user = "{imap.user}"
+authserv_id = "{authserv_id}"
 """
     return email_settings(tmp_path, database_url, smtp.port, extra, IMAP_PASSWORD=imap.password)
 
@@ -111,7 +128,7 @@ def _reply(sender: str, body: str, in_reply_to: str | None, clock: SimulatedCloc
         mail["In-Reply-To"] = in_reply_to
         mail["References"] = in_reply_to
     mail.set_content(body)
-    return mail
+    return vouched(mail)
 
 
 @pytest.fixture
@@ -165,7 +182,22 @@ def test_a_reply_with_quoted_text_is_stored_raw_applied_and_then_marked_seen(
     assert stats.answers == [answer.id]
 
 
-def test_a_reply_from_another_address_is_matched_by_in_reply_to(
+def refused(engine: Engine) -> InboundMessage:
+    """The one stored email, which must have acted on nothing."""
+    with session_scope(engine) as session:
+        inbound = session.exec(select(InboundMessage)).one()
+        replies = session.exec(select(Message).where(Message.kind == MessageKind.REPLY)).all()
+        dose = session.exec(select(Dose).order_by(col(Dose.id))).first()
+        patient = session.exec(select(Patient)).one()
+    assert inbound.parsed_as == "unauthenticated" and inbound.patient_id is None
+    assert inbound.raw is not None
+    assert replies == []
+    assert dose is not None and dose.status == DoseStatus.PENDING
+    assert patient.status == PatientStatus.ACTIVE
+    return inbound
+
+
+def test_a_reply_from_another_address_than_the_one_we_wrote_to_acts_on_nothing(
     engine: Engine,
     clock: SimulatedClock,
     imap_server: ImapServer,
@@ -174,13 +206,13 @@ def test_a_reply_from_another_address_is_matched_by_in_reply_to(
     settings, message_id = reminded
     _deliver(imap_server, _reply("ann.lee@work.example", "done", message_id, clock))
 
-    poll(engine, settings, clock)
+    stats = poll(engine, settings, clock)
 
-    with session_scope(engine) as session:
-        inbound = session.exec(select(InboundMessage)).one()
-        dose = session.exec(select(Dose).order_by(col(Dose.id))).first()
-    assert inbound.sender == PATIENT_EMAIL and inbound.patient_id is not None
-    assert dose is not None and dose.status == DoseStatus.TAKEN
+    assert (stats.stored, stats.refused, stats.answers) == (1, 1, [])
+    inbound = refused(engine)
+    assert inbound.outcome == (
+        "not acted on: it answers an email we sent to another address than its From"
+    )
 
 
 def test_an_unknown_sender_is_stored_and_not_answered(
@@ -194,16 +226,97 @@ def test_an_unknown_sender_is_stored_and_not_answered(
 
     stats = poll(engine, settings, clock)
 
-    assert (stats.stored, stats.unknown, stats.answers) == (1, 1, [])
+    assert (stats.stored, stats.refused, stats.answers) == (1, 1, [])
     assert _unseen(imap_server) == []
-    with session_scope(engine) as session:
-        inbound = session.exec(select(InboundMessage)).one()
-        replies = session.exec(select(Message).where(Message.kind == MessageKind.REPLY)).all()
-        dose = session.exec(select(Dose).order_by(col(Dose.id))).first()
+    inbound = refused(engine)
     assert inbound.sender == "stranger@elsewhere.example" and inbound.body == "DONE"
-    assert inbound.parsed_as == "unknown_sender" and inbound.raw is not None
-    assert replies == []
-    assert dose is not None and dose.status == DoseStatus.PENDING
+    assert "answers no email we sent" in (inbound.outcome or "")
+
+
+def _forged(
+    sender: str, body: str, in_reply_to: str, clock: SimulatedClock, *headers: str
+) -> EmailMessage:
+    """An email with a From it has no right to: ``headers`` are the Authentication-Results it
+    carries (a forger may write their own; our server's say fail)."""
+    mail = _reply(sender, body, in_reply_to, clock)
+    del mail["Authentication-Results"]
+    for header in headers:
+        mail["Authentication-Results"] = header
+    return mail
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        (),  # our server added nothing (no DKIM, no DMARC record)
+        (f"{AUTHSERV}; dkim=fail header.d=example.org; dmarc=fail header.from=example.org",),
+        (
+            "mx.attacker.example; dkim=pass header.d=example.org; dmarc=pass header.from=example.org",
+        ),
+        (f"{AUTHSERV}; dkim=pass header.d=attacker.example; dmarc=none",),
+        (f"{AUTHSERV} (dkim=pass header.d=example.org); dkim=neutral",),  # a pass only in a comment
+    ],
+    ids=["no-results", "fail", "another-server", "another-domain", "comment"],
+)
+def test_a_forged_pause_from_the_patients_address_pauses_nothing(
+    engine: Engine,
+    clock: SimulatedClock,
+    imap_server: ImapServer,
+    reminded: tuple[Settings, str],
+    headers: tuple[str, ...],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings, message_id = reminded
+    _deliver(imap_server, _forged(PATIENT_EMAIL, "PAUSE 365", message_id, clock, *headers))
+
+    with caplog.at_level(logging.WARNING, logger="reminder.imap"):
+        stats = poll(engine, settings, clock)
+
+    assert stats.refused == 1
+    inbound = refused(engine)
+    assert "dmarc=pass or dkim=pass for example.org" in (inbound.outcome or "")
+    assert any("not acted on" in r.getMessage() for r in caplog.records)
+
+
+def test_without_an_authserv_id_no_email_reply_acts(
+    engine: Engine,
+    database_url: str,
+    clock: SimulatedClock,
+    tmp_path: Path,
+    smtp_server: SmtpServer,
+    imap_server: ImapServer,
+    reminded: tuple[Settings, str],
+) -> None:
+    _, message_id = reminded
+    settings = _settings(tmp_path, database_url, smtp_server, imap_server, authserv_id="")
+    _deliver(imap_server, _reply(PATIENT_EMAIL, "DONE", message_id, clock))
+
+    poll(engine, settings, clock)
+
+    assert "imap.authserv_id is not set" in (refused(engine).outcome or "")
+
+
+def test_an_authenticated_reply_with_dmarc_pass_alone_acts(
+    engine: Engine,
+    clock: SimulatedClock,
+    imap_server: ImapServer,
+    reminded: tuple[Settings, str],
+) -> None:
+    settings, message_id = reminded
+    mail = _forged(
+        PATIENT_EMAIL,
+        "DONE",
+        message_id,
+        clock,
+        f"{AUTHSERV}; spf=pass smtp.mailfrom=example.org; dmarc=pass (p=reject) header.from=example.org",
+    )
+    _deliver(imap_server, mail)
+
+    poll(engine, settings, clock)
+
+    with session_scope(engine) as session:
+        dose = session.exec(select(Dose).order_by(col(Dose.id))).first()
+    assert dose is not None and dose.status == DoseStatus.TAKEN
 
 
 def test_an_email_fetched_again_before_it_was_marked_seen_is_applied_once(
@@ -264,3 +377,46 @@ def test_the_workers_mailbox_job_stores_a_reply_and_sends_its_answer_at_once(
     with session_scope(engine) as session:
         reply = session.exec(select(Message).where(Message.kind == MessageKind.REPLY)).one()
     assert reply.provider_id == answer["Message-ID"]
+
+
+def test_a_forged_ok_from_a_contact_acknowledges_nothing_and_a_vouched_one_does(
+    engine: Engine,
+    clock: SimulatedClock,
+    imap_server: ImapServer,
+    smtp_server: SmtpServer,
+    reminded: tuple[Settings, str],
+) -> None:
+    settings, _ = reminded
+    nurse = "joy@nurses.example"
+    with session_scope(engine) as session:
+        patient = session.exec(select(Patient)).one()
+        add_contact(
+            session,
+            settings,
+            patient,
+            name="Joy",
+            phone=None,
+            email=nurse,
+            role=ContactRole.NURSE,
+            now=clock.now(),
+        )
+    receive(
+        engine, settings, clock, sender=PATIENT_EMAIL, body="I want to die", channel=Channel.EMAIL
+    )
+    Outbox(engine, settings, clock, Transports(settings, engine), Renderer()).dispatch()
+    [notice] = [m for m in smtp_server.received if m["To"] == nurse]
+    mail = _forged(nurse, "OK", str(notice["Message-ID"]), clock)
+    _deliver(imap_server, mail)
+
+    assert poll(engine, settings, clock).refused == 1
+
+    with session_scope(engine) as session:
+        alert = session.exec(select(Alert)).one()
+        assert alert.status == AlertStatus.OPEN
+    _deliver(imap_server, _reply(nurse, "OK", str(notice["Message-ID"]), clock))
+
+    assert poll(engine, settings, clock).refused == 0
+
+    with session_scope(engine) as session:
+        alert = session.exec(select(Alert)).one()
+        assert alert.status == AlertStatus.ACKNOWLEDGED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import shutil
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -34,11 +35,9 @@ from reminder.outbox import (
     Backoff,
     Outbox,
     Pacer,
-    cancel_queued,
-    enqueue,
-    message_values,
 )
-from reminder.render import Renderer
+from reminder.queue import cancel_queued, enqueue, message_values
+from reminder.render import Renderer, default_templates_dir
 from reminder.transports import Outgoing, TransportError
 
 PHONE = "+13125550100"
@@ -483,12 +482,46 @@ def test_a_missing_template_fails_visibly_without_a_send(
 
     message = stored(engine, message_id)
     assert message.status == MessageStatus.FAILED
-    assert message.failed_reason == "template error"
+    assert message.failed_reason is not None
+    assert message.failed_reason.startswith("template error: no template en/sms/birthday.txt.j2")
     assert message.last_error is not None and "birthday" in message.last_error
     assert transport.calls == 0
     clock.advance(timedelta(hours=1))
     outbox.dispatch()
     assert transport.calls == 0
+
+
+def test_a_syntax_error_in_one_template_fails_only_its_message_and_the_batch_goes_out(
+    engine: Engine,
+    settings: Settings,
+    clock: SimulatedClock,
+    patient_id: int,
+    tmp_path: Path,
+) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(default_templates_dir(), templates)
+    (templates / "sms" / "lab.txt.j2").write_text("Hi {{ name\nyour lab test {% if %}\n")
+    first = queue(engine, clock, patient_id, "dose:1:reminder")
+    broken = queue(engine, clock, patient_id, "lab:1", kind=MessageKind.LAB, template="lab")
+    last = queue(engine, clock, patient_id, "dose:2:reminder")
+    transport = RecordingTransport()
+    outbox = Outbox(
+        engine,
+        settings,
+        clock,
+        {Channel.SMS: transport, Channel.EMAIL: transport},
+        Renderer(templates),
+        rng=random.Random(1234),
+    )
+
+    stats = outbox.dispatch()
+
+    assert (stats.sent, stats.failed) == (2, 1)
+    assert [stored(engine, i).status for i in (first, last)] == [MessageStatus.SENT] * 2
+    failed = stored(engine, broken)
+    assert failed.status == MessageStatus.FAILED
+    assert (failed.failed_reason or "").startswith("template error: sms/lab.txt.j2 line ")
+    assert [sent.message_id for sent in transport.sent] == [first, last]
 
 
 def test_a_context_missing_a_variable_fails_as_a_template_error(
@@ -500,7 +533,10 @@ def test_a_context_missing_a_variable_fails_as_a_template_error(
     transport = RecordingTransport()
     make_outbox(engine, settings, clock, transport).dispatch()
     message = stored(engine, message_id)
-    assert (message.status, message.failed_reason) == (MessageStatus.FAILED, "template error")
+    assert (message.status, message.failed_reason) == (
+        MessageStatus.FAILED,
+        "template error: sms/reminder.txt.j2: 'volume_ml' is undefined",
+    )
     assert message.last_error is not None and "volume_ml" in message.last_error
     assert transport.calls == 0
 

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from reminder import conversation, planner
+from reminder import lifecycle, planner
 from reminder.clock import SimulatedClock
 from reminder.config import Settings
 from reminder.db import session_scope
@@ -330,7 +330,7 @@ def test_a_paused_patient_gets_nothing_until_the_pause_ends(bot: Bot) -> None:
     with session_scope(bot.engine) as session:
         patient = session.get(Patient, patient_id)
         assert patient is not None
-        conversation.pause(session, patient, local(3, 5, 20, 0), bot.clock.now())
+        lifecycle.pause(session, patient, local(3, 5, 20, 0), bot.clock.now())
 
     bot.run_until(local(3, 5, 19, 59))
     assert [m.kind for m in sent(bot.messages())] == [MessageKind.REMINDER]

@@ -32,7 +32,7 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.outbox import enqueue, message_values
+from reminder.queue import enqueue, message_values
 from reminder.transports import Outgoing, TransportError
 from reminder.transports.twilio_sms import TwilioTransport, delivery_report
 from reminder.views import message_row, patient_detail

@@ -19,7 +19,7 @@ from reminder.config import Settings, load_settings
 from reminder.db import create_db_engine, session_scope
 from reminder.enrolment import add_patient, check_patient
 from reminder.models import MessageKind, MessageStatus, Patient
-from reminder.outbox import enqueue, message_values
+from reminder.queue import enqueue, message_values
 from reminder.web import STALE_TICKS, create_app
 
 

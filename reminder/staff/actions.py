@@ -15,7 +15,7 @@ from reminder import escalation
 from reminder.config import Settings
 
 # The one place the dashboard names the pause/resume functions of the CLI.
-from reminder.conversation import pause, resume
+from reminder.lifecycle import pause, resume
 from reminder.models import Alert, Contact, Patient, PatientStatus, StaffAccount
 from reminder.staff import audit, scope
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -25,7 +26,6 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 from reminder.app import App
 from reminder.db import session_scope
-from reminder.links import html_templates
 from reminder.models import StaffAccount, StaffRole
 from reminder.render import default_templates_dir
 from reminder.staff import accounts, actions, audit, board, login, sessions
@@ -99,9 +99,18 @@ class Gate:
 
     def __init__(self, app: App) -> None:
         self.app = app
-        self.templates = html_templates(app.settings)
         directory = app.settings.file.templates_dir
         base = Path(directory) if directory else default_templates_dir()
+        # The dashboard is for staff and written in English; its pages sit beside the languages'
+        # folders (templates/staff/), the operator's copy first.
+        folders = [str(base), str(default_templates_dir())] if directory else [str(base)]
+        self.templates = Environment(
+            loader=FileSystemLoader(folders),
+            autoescape=select_autoescape(enabled_extensions=("html.j2",)),
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
         self.stylesheet = (base / "staff" / "staff.css").read_text(encoding="utf-8")
         self.secure_cookies = app.settings.file.public_base_url.startswith("https://")
 

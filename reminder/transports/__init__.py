@@ -29,6 +29,8 @@ class TransportError(Exception):
       out so nothing else is attempted.
     - ``ambiguous``: the request may have reached the provider before the failure (a read timeout),
       so a retry may send a second copy; the outbox retries such a message at most once.
+    - ``unreachable``: permanent, and about the address itself (an invalid or landline number),
+      not this one message: the outbox blocks the address so later messages do not try it again.
     - ``code``: the provider's error code, when it gave one ("21211").
     """
 
@@ -40,9 +42,11 @@ class TransportError(Exception):
         code: str | None = None,
         opted_out: bool = False,
         ambiguous: bool = False,
+        unreachable: bool = False,
     ) -> None:
         super().__init__(message)
-        self.permanent = permanent or opted_out
+        self.permanent = permanent or opted_out or unreachable
+        self.unreachable = unreachable
         self.code = code
         self.opted_out = opted_out
         self.ambiguous = ambiguous and not self.permanent

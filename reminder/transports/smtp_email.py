@@ -32,7 +32,7 @@ from sqlalchemy.engine import Engine
 from reminder.config import ConfigError, Settings
 from reminder.db import create_db_engine, session_scope
 from reminder.links import Action, html_templates, make_token, url
-from reminder.models import Message, MessageKind
+from reminder.models import Message, MessageKind, Recipient
 from reminder.transports import Outgoing, TransportError
 
 TAKEN_KINDS = (MessageKind.REMINDER, MessageKind.NUDGE)
@@ -67,9 +67,9 @@ class SmtpTransport:
             if row is None:
                 return {}
             patient_id, kind, due = row.patient_id or 0, row.kind, row.send_at
-            to_contact = row.contact_id is not None
-        # An alert to the operator's fallback address names no one who could opt out.
-        operator = kind == MessageKind.ALERT and not to_contact
+            to_contact = row.recipient != Recipient.PATIENT
+            # An alert to the operator's fallback address names no one who could opt out.
+            operator = row.recipient == Recipient.OPERATOR
         actions = [] if operator else [Action.UNSUBSCRIBE]
         if not to_contact and kind in TAKEN_KINDS:
             actions.append(Action.TAKEN)

@@ -60,6 +60,8 @@ PERMANENT = {
     "21617": "message body is too long",
     "21660": "the 'From' number does not belong to the account",
 }
+# Of those, the ones about the 'To' number itself: no later message to it can succeed either.
+UNREACHABLE = frozenset({"21211", "21214", "21614"})
 # Errors about the account or the configuration: the operator fixes them, then the queue drains.
 CONFIGURATION = {
     "20003": "authentication failed: check twilio.account_sid and TWILIO_AUTH_TOKEN",
@@ -204,7 +206,10 @@ def classify(status: int | None, code: int | str | None, detail: str) -> Transpo
         )
     if code_text in PERMANENT:
         return TransportError(
-            f"Twilio {code_text}: {PERMANENT[code_text]}", code=code_text, permanent=True
+            f"Twilio {code_text}: {PERMANENT[code_text]}",
+            code=code_text,
+            permanent=True,
+            unreachable=code_text in UNREACHABLE,
         )
     if code_text in CONFIGURATION:
         log.error("Twilio refused the account: %s", CONFIGURATION[code_text])

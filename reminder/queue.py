@@ -1,0 +1,130 @@
+"""Writes message rows once: every producer (planner, conversation, escalation, lifecycle) queues
+through here, and never imports the send pipeline.
+
+A row says whom it is for (``recipient``): the patient, one of their contacts, or the operator.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from reminder.db import in_chunks, upsert_insert
+from reminder.models import (
+    Channel,
+    Contact,
+    Message,
+    MessageKind,
+    MessageStatus,
+    Patient,
+    Recipient,
+)
+
+# Messages that only make sense near their moment; an answer or an alert is never too late.
+TIME_BOUND_KINDS = frozenset(
+    {MessageKind.REMINDER, MessageKind.NUDGE, MessageKind.CHECKIN, MessageKind.FOLLOWUP}
+)
+
+
+def enqueue(session: Session, row: dict[str, Any]) -> bool:
+    """Write one message row (``message_values``) unless its idempotency key exists; return whether it
+    was written."""
+    return bool(insert_messages(session, [row]))
+
+
+def message_values(
+    *,
+    key: str,
+    patient: Patient,
+    kind: MessageKind,
+    template: str,
+    context: dict[str, Any],
+    send_at: datetime,
+    now: datetime,
+    dose_id: int | None = None,
+    contact: Contact | None = None,
+    cancelled_because: str | None = None,
+    by_email: bool = False,
+    operator_address: str | None = None,
+) -> dict[str, Any]:
+    """The column values of one message row.
+
+    The message goes to ``contact`` when given (about ``patient``), to ``operator_address`` (a
+    phone number or an email address) when given, else to the patient, by their usual channel, or
+    to their email address when ``by_email``.
+    """
+    if operator_address:
+        recipient = Recipient.OPERATOR
+        is_email = "@" in operator_address
+        channel, address = (Channel.EMAIL if is_email else Channel.SMS), operator_address
+    else:
+        person: Patient | Contact = contact or patient
+        recipient = Recipient.CONTACT if contact else Recipient.PATIENT
+        channel = Channel.EMAIL if by_email else person.channel
+        address = (person.email or "") if by_email else person.address
+    return {
+        "idempotency_key": key,
+        "patient_id": patient.id,
+        "contact_id": contact.id if contact and not operator_address else None,
+        "dose_id": dose_id,
+        "recipient": recipient.value,
+        "channel": channel.value,
+        "to_address": address,
+        "kind": kind.value,
+        "template": template,
+        "context": {"tz": patient.timezone, **context},
+        "status": (MessageStatus.CANCELLED if cancelled_because else MessageStatus.QUEUED).value,
+        "failed_reason": cancelled_because,
+        "send_at": send_at,
+        "next_attempt_at": send_at,
+        "attempts": 0,
+        "created_at": now,
+    }
+
+
+def insert_messages(session: Session, rows: list[dict[str, Any]]) -> set[str]:
+    """Write message rows, skipping keys already written; return the keys this call wrote.
+
+    ``INSERT ... ON CONFLICT DO NOTHING`` makes a repeated or concurrent tick harmless: the second
+    writer of the same key finds it taken and writes nothing. One row asks the database which it
+    wrote (RETURNING). Many rows read the keys already present first and go as a plain
+    executemany, since RETURNING over many rows makes psycopg rewrite one huge statement (about
+    0.1 ms a row); a key another transaction writes between the read and the insert is still
+    written once, only counted here too. (The planner holds its patients' row locks meanwhile.)
+    """
+    if not rows:
+        return set()
+    table: sa.Table = Message.__table__  # type: ignore[assignment]
+    statement = upsert_insert(session.get_bind(), table).on_conflict_do_nothing(
+        index_elements=["idempotency_key"]
+    )
+    if len(rows) == 1:
+        # rowcount is -1 on PostgreSQL here (psycopg with RETURNING): ask for the row written.
+        returning = statement.returning(table.c.idempotency_key)
+        return set(session.execute(returning, rows).scalars())
+    keys = list(dict.fromkeys(row["idempotency_key"] for row in rows))
+    present: set[str] = set()
+    for chunk in in_chunks(keys):
+        written = sa.select(table.c.idempotency_key).where(table.c.idempotency_key.in_(chunk))
+        present.update(session.execute(written).scalars())
+    fresh: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["idempotency_key"] not in present:
+            fresh.setdefault(row["idempotency_key"], row)  # the first of a repeated key, as SQL
+    if fresh:
+        session.execute(statement, list(fresh.values()))
+    return set(fresh)
+
+
+def cancel_queued(session: Session, *, reason: str, **where: Any) -> int:
+    """Cancel queued messages matching ``where`` (e.g. dose_id=4), saying why."""
+    statement = (
+        sa.update(Message)
+        .where(Message.status == MessageStatus.QUEUED)
+        .where(*(getattr(Message, name) == value for name, value in where.items()))
+        .values(status=MessageStatus.CANCELLED, failed_reason=reason)
+    )
+    return session.execute(statement).rowcount
