@@ -561,7 +561,10 @@ def report(
         window = clinician_report.Window(first, last)
         values = clinician_report.build(session, found, window, ctx.settings, now)
     if suffix == ".pdf":
-        out.write_bytes(clinician_report.pdf.render(values))
+        try:
+            out.write_bytes(clinician_report.pdf.render(values))
+        except clinician_report.pdf.PdfUnavailable as exc:
+            fail(str(exc))
     elif suffix == ".html":
         out.write_text(clinician_report.html.render(values), encoding="utf-8")
     else:

@@ -9,6 +9,10 @@ from reminder.report import html
 from reminder.report.values import Report
 
 
+class PdfUnavailable(Exception):
+    """WeasyPrint cannot load the pango libraries it draws text with."""
+
+
 class ExternalResource(Exception):
     """The page asked for something outside itself; the report is self-contained by rule."""
 
@@ -16,7 +20,13 @@ class ExternalResource(Exception):
 def render(report: Report) -> bytes:
     """The PDF file's bytes."""
     # Imported here: WeasyPrint loads pango when imported, which only the PDF needs.
-    import weasyprint
+    try:
+        import weasyprint
+    except OSError as exc:
+        raise PdfUnavailable(
+            "a PDF needs the pango libraries (Debian: apt-get install libpango-1.0-0"
+            f" libpangoft2-1.0-0 fonts-dejavu-core): {exc}"
+        ) from None
 
     page = weasyprint.HTML(string=html.render(report, for_print=True), url_fetcher=_refuse)
     return page.write_pdf()
