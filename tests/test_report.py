@@ -322,7 +322,7 @@ def test_the_pdf_has_every_section_the_figures_and_the_name_on_every_page(
     for number, text in enumerate(pages, start=1):
         assert "Ada Lovelace" in text
         assert f"Page {number} of {len(pages)}" in text
-    everything = "\n".join(pages)
+    everything = " ".join("\n".join(pages).split())  # a table cell's text may wrap
     for words in (
         "Adherence",
         "Last two weeks",
@@ -337,7 +337,13 @@ def test_the_pdf_has_every_section_the_figures_and_the_name_on_every_page(
         "L+14h",
         "Joy Okafor (nurse)",
         "after 35 min",
+        "after 24 h 25 min",
         "feeling tired today",
+        # The charts' own text, drawn in the PDF: the timeline and the body map are there.
+        "score 0-10",
+        "injection-site score",
+        "Front (facing the patient)",
+        "next in rotation",
     ):
         assert words in everything, words
     # Each part a nurse turns to begins a page: symptoms (with sites), alerts, check-ins (with labs).
@@ -494,6 +500,21 @@ def test_the_command_line_starts_without_matplotlib_or_weasyprint() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_each_chart_is_a_standalone_svg_with_ids_of_its_own(world: World) -> None:
+    import xml.dom.minidom
+
+    from reminder.report import charts
+
+    values = world.report()
+    drawn = [charts.timeline(values.symptoms, values.window), charts.body_map(values.sites)]
+    ids = []
+    for svg in drawn:
+        root = xml.dom.minidom.parseString(svg).documentElement  # an <img> needs valid XML
+        assert (root.tagName, root.getAttribute("width")) == ("svg", "")  # sized by the page
+        ids.append({e.getAttribute("id") for e in root.getElementsByTagName("*")} - {""})
+    assert not ids[0] & ids[1]
 
 
 def test_the_stylesheet_and_fragment_serve_a_page_of_one_s_own(world: World) -> None:
