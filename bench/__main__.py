@@ -26,6 +26,7 @@ BENCHMARKS = {
     "webhook": "bench.webhook",
     "memory": "bench.memory",
     "baseline": "bench.baseline",
+    "report": "bench.clinician_report",
 }
 
 
