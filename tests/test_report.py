@@ -446,6 +446,7 @@ def test_bad_options_are_refused_with_a_clear_error(world: World, tmp_path: Path
             ["--out", str(tmp_path / "a.csv"), "--from", "2026-05-02", "--to", "2026-05-01"],
             "--from 2026-05-02 is after --to 2026-05-01",
         ),
+        (["--out", str(tmp_path / "no" / "such" / "a.csv")], "No such file or directory"),
     ):
         result = runner.invoke(app, ["report", "1", *args, "--at", AT], env=world.env)
         assert result.exit_code == 2
