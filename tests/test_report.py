@@ -516,6 +516,7 @@ def test_each_chart_is_a_standalone_svg_with_ids_of_its_own(world: World) -> Non
         assert (root.tagName, root.getAttribute("width")) == ("svg", "")  # sized by the page
         ids.append({e.getAttribute("id") for e in root.getElementsByTagName("*")} - {""})
     assert not ids[0] & ids[1]
+    assert charts.body_map(values.sites) == drawn[1]  # no date inside: the same bytes each time
 
 
 def test_the_stylesheet_and_fragment_serve_a_page_of_one_s_own(world: World) -> None:

@@ -38,7 +38,8 @@ def _svg(figure: Figure, name: str, label: str) -> str:
     """The figure as an <svg> element: no XML prolog, scaled to the width of its container."""
     buffer = io.StringIO()
     with matplotlib.rc_context(_STYLE | {"svg.hashsalt": name}):
-        FigureCanvasSVG(figure).print_svg(buffer)
+        # No creation date in the metadata: the same report draws the same bytes.
+        FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None})
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
     head, rest = text.split(">", 1)
