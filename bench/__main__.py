@@ -27,6 +27,7 @@ BENCHMARKS = {
     "burst": "bench.burst",
     "memory": "bench.memory",
     "baseline": "bench.baseline",
+    "report": "bench.clinician_report",
 }
 
 

@@ -618,12 +618,17 @@ def report(
             fail(f"--from {first} is after --to {last}")
         window = clinician_report.Window(first, last)
         values = clinician_report.build(session, found, window, ctx.settings, now)
-    if suffix == ".pdf":
-        out.write_bytes(clinician_report.pdf.render(values))
-    elif suffix == ".html":
-        out.write_text(clinician_report.html.render(values), encoding="utf-8")
-    else:
-        out.write_text(clinician_report.csv.render(values), encoding="utf-8", newline="")
+    try:
+        if suffix == ".pdf":
+            out.write_bytes(clinician_report.pdf.render(values))
+        elif suffix == ".html":
+            out.write_text(clinician_report.html.render(values), encoding="utf-8")
+        else:
+            out.write_text(clinician_report.csv.render(values), encoding="utf-8", newline="")
+    except clinician_report.pdf.PdfUnavailable as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"--out: {out}: {exc.strerror or exc}")
     typer.echo(f"report of patient {found.id}, {window.start} to {window.end}: {out}")
 
 

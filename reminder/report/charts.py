@@ -38,10 +38,14 @@ def _svg(figure: Figure, name: str, label: str) -> str:
     """The figure as an <svg> element: no XML prolog, scaled to the width of its container."""
     buffer = io.StringIO()
     with matplotlib.rc_context(_STYLE | {"svg.hashsalt": name}):
-        FigureCanvasSVG(figure).print_svg(buffer)
+        # No creation date in the metadata: the same report draws the same bytes.
+        FigureCanvasSVG(figure).print_svg(buffer, metadata={"Date": None})
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
-    text = re.sub(r'<svg[^>]*?width="[^"]*" height="[^"]*"', "<svg", text, count=1)
+    head, rest = text.split(">", 1)
+    # Sized by the page (CSS), not in points: drop the root's width and height, keep the rest
+    # (its xlink namespace above all, without which the markers do not parse as XML).
+    text = re.sub(r'\s(width|height)="[^"]*"', "", head) + ">" + rest
     # matplotlib numbers its ids per figure (text_1, line2d_1, ...): prefixed with the chart's
     # name, two charts on one page never share an id.
     text = re.sub(r'\bid="([^"]+)"', rf'id="{name}-\1"', text)
@@ -193,10 +197,11 @@ def body_map(sites: Sites) -> str:
             ax.set_title(
                 "Front (facing the patient)" if view == "front" else "Back (from behind)",
                 fontweight="bold",
+                fontsize=10,
             )
-            left_x = 1.9 if view == "front" else -1.9
-            ax.text(left_x, 9.3, "patient's left", ha="center", fontsize=7, color="#444444")
-            ax.text(-left_x, 9.3, "patient's right", ha="center", fontsize=7, color="#444444")
+            left_x = 2.7 if view == "front" else -2.7
+            ax.text(left_x, 9.3, "patient's left", ha="center", fontsize=8, color="#444444")
+            ax.text(-left_x, 9.3, "patient's right", ha="center", fontsize=8, color="#444444")
         for count in sites.counts:
             view, x, y = _PLACES[count.site]
             _site(views[view], x, y, count, nxt=count.site == sites.next_site)
@@ -228,7 +233,7 @@ def _site(ax: Axes, x: float, y: float, count: SiteCount, *, nxt: bool) -> None:
             linewidth=1.4,
         )
     )
-    ax.text(x, y, str(count.count), ha="center", va="center", fontweight="bold", fontsize=11)
+    ax.text(x, y, str(count.count), ha="center", va="center", fontweight="bold", fontsize=12)
     caption = _SHORT[count.site]
     if nxt:
         caption += "\nnext in rotation"
@@ -245,7 +250,7 @@ def _site(ax: Axes, x: float, y: float, count: SiteCount, *, nxt: bool) -> None:
         caption,
         ha="right" if side < 0 else "left",
         va="center",
-        fontsize=7.5,
+        fontsize=8.5,
         fontweight="bold" if injured or nxt else "normal",
         color="#8b0000" if injured else "black",
     )
@@ -260,7 +265,7 @@ def _outline(ax: Axes) -> None:
         ax.add_patch(FancyBboxPatch((x, 4.6), 0.8, 3.8, boxstyle="round,pad=0.1", **style))
     for x in (-1.45, 0.1):
         ax.add_patch(FancyBboxPatch((x, -0.2), 1.35, 4.0, boxstyle="round,pad=0.1", **style))
-    ax.set_xlim(-6.3, 6.3)
+    ax.set_xlim(-6.7, 6.7)
     ax.set_ylim(-0.5, 10.0)
     ax.set_aspect("equal")
     ax.axis("off")

@@ -27,12 +27,13 @@ _KINDS = {
 
 
 def render(report: Report, *, for_print: bool = False) -> str:
-    """The whole page: ``<!DOCTYPE html>`` to ``</html>``, its CSS and charts inline."""
-    return (
-        _environment()
-        .get_template("report/report.html.j2")
-        .render(_context(report) | {"for_print": for_print, "stylesheet": Markup(stylesheet())})
-    )
+    """The whole page: ``<!DOCTYPE html>`` to ``</html>``, its CSS and charts inline.
+
+    For print each chart is an ``<img>`` of the same SVG in a data: URL: WeasyPrint then draws
+    it as one image instead of styling and laying out its elements as part of the page."""
+    context = _context(report, images=for_print)
+    extra = {"for_print": for_print, "stylesheet": Markup(stylesheet())}
+    return _environment().get_template("report/report.html.j2").render(context | extra)
 
 
 def fragment(report: Report) -> str:
@@ -105,11 +106,11 @@ def _dt(value: datetime) -> str:
 
 
 def _duration(value: timedelta) -> str:
+    """35 min, 24 h 25 min, 3 d 4 h: exact to the minute for the first two days."""
     minutes = int(value.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days} d {hours} h"
+    if hours >= 48:
+        return f"{hours // 24} d {hours % 24} h"
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
