@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,11 +38,21 @@ def describe(moment: datetime, zone: ZoneInfo) -> str:
     return f"{local:%a} {local.day} {local:%b %H:%M}"
 
 
-def next_dose(session: Session, patient: Patient, settings: Settings) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class Upcoming:
+    """The next dose: the pending one, or where the rules would place it."""
+
+    at: datetime
+    dose_mcg: float
+    volume_ml: float
+    site: str | None
+    why: str  # the decision in words
+
+
+def upcoming_dose(session: Session, patient: Patient, settings: Settings) -> Upcoming | None:
     """When, which dose and site, and why; None while the patient is paused or opted out."""
     if patient.status != PatientStatus.ACTIVE:
         return None
-    zone = ZoneInfo(patient.timezone)
     dose = open_dose(session, patient.id or 0)
     if dose is not None:
         at, why, mcg, ml, site = (
@@ -57,12 +68,20 @@ def next_dose(session: Session, patient: Patient, settings: Settings) -> dict[st
         at, why = proposal.next.at, proposal.next.why
         mcg, ml, site = proposal.titration.dose_mcg, proposal.titration.volume_ml, proposal.site
         last = proposal.last_taken
+    return Upcoming(at, mcg, ml, site, explain(session, patient, why, last, settings))
+
+
+def next_dose(session: Session, patient: Patient, settings: Settings) -> dict[str, Any] | None:
+    """The next dose as `patient show --json` gives it."""
+    upcoming = upcoming_dose(session, patient, settings)
+    if upcoming is None:
+        return None
     return {
-        "at": local_iso(at, zone),
-        "dose_mcg": mcg,
-        "volume_ml": ml,
-        "site": site,
-        "why": explain(session, patient, why, last, settings),
+        "at": local_iso(upcoming.at, ZoneInfo(patient.timezone)),
+        "dose_mcg": upcoming.dose_mcg,
+        "volume_ml": upcoming.volume_ml,
+        "site": upcoming.site,
+        "why": upcoming.why,
     }
 
 

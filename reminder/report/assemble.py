@@ -22,14 +22,12 @@ from reminder.models import (
     MessageKind,
     MessageStatus,
     Patient,
-    PatientStatus,
 )
-from reminder.planner import last_taken_dose, open_dose, propose_next_dose
-from reminder.regimen import SITE_LABELS, SITES, Why
+from reminder.regimen import SITE_LABELS, SITES
 from reminder.report import days as rules
 from reminder.report import events
 from reminder.report import values as v
-from reminder.views import explain
+from reminder.views import upcoming_dose
 
 _OUT = (MessageStatus.SENT, MessageStatus.DELIVERED)
 # A reply of only numbers, separators and yes/no words holds no words of the patient's own.
@@ -197,30 +195,16 @@ def _header(
 
 def _next_dose(session: Session, patient: Patient, settings: Settings) -> v.NextDose | None:
     """The pending dose, or where the rules would place the next one; none while not active."""
-    if patient.status != PatientStatus.ACTIVE:
+    upcoming = upcoming_dose(session, patient, settings)
+    if upcoming is None:
         return None
-    zone = ZoneInfo(patient.timezone)
-    dose = open_dose(session, patient.id or 0)
-    if dose is not None:
-        at, why, mcg, ml, site = (
-            dose.scheduled_at,
-            Why(dose.why),
-            dose.dose_mcg,
-            dose.volume_ml,
-            dose.suggested_site,
-        )
-        last = last_taken_dose(session, patient.id or 0)
-    else:
-        proposal = propose_next_dose(session, patient, settings)
-        at, why, last = proposal.next.at, proposal.next.why, proposal.last_taken
-        mcg, ml, site = proposal.titration.dose_mcg, proposal.titration.volume_ml, proposal.site
     return v.NextDose(
-        at=at.astimezone(zone),
-        dose_mcg=mcg,
-        volume_ml=ml,
-        site=site,
-        site_label=SITE_LABELS.get(site or "", "any site not used recently"),
-        why=explain(session, patient, why, last, settings),
+        at=upcoming.at.astimezone(ZoneInfo(patient.timezone)),
+        dose_mcg=upcoming.dose_mcg,
+        volume_ml=upcoming.volume_ml,
+        site=upcoming.site,
+        site_label=SITE_LABELS.get(upcoming.site or "", "any site not used recently"),
+        why=upcoming.why,
     )
 
 
