@@ -11,24 +11,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from reminder.durations import (
+    AM,
+    AT,
+    CLOCK,
+    PM,
+    UNITS,
+    clamp,
+    is_duration_word,
+    minutes,
+    without_clock_times,
+)
 from reminder.lexicon import Lexicon
 
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-_CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 _SITES = ("left_arm", "right_arm", "left_abdomen", "right_abdomen")
 _SITES += ("left_buttock", "right_buttock", "left_thigh", "right_thigh")
 _CODES = {"la": "left_arm", "ra": "right_arm", "lab": "left_abdomen", "rab": "right_abdomen"}
 _CODES |= {"lb": "left_buttock", "rb": "right_buttock", "lt": "left_thigh", "rt": "right_thigh"}
-_UNITS = {  # minutes per unit
-    **dict.fromkeys("m min mins minute minutes".split(), 1),
-    **dict.fromkeys("h hr hrs hour hours".split(), 60),
-    **dict.fromkeys("d day days".split(), 1440),
-    **dict.fromkeys("w wk wks week weeks".split(), 7 * 1440),
-    **dict.fromkeys("month months".split(), 30 * 1440),
-}
-_AT = frozenset("at around about by @ approx".split())
-_PM = frozenset("pm p evening tonight night".split())
-_AM = frozenset("am a morning".split())
 _SOON = frozenset("after soon shortly tonight tomorrow tmrw".split())  # "after dinner"
 _NEGATION_REACH = 5  # words after a negation word that it still negates
 _AFTER_REACH = 6  # words before "gone" / "fine" that it negates
@@ -98,8 +98,8 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
         return
     first, rest = words[0], words[1:]
     if first in lex.pause:
-        days = _minutes(rest, 1440, 1440)
-        facts.pause = _clamp(None if days is None else days / 1440, 365) or 0
+        days = minutes(rest, 1440, 1440)
+        facts.pause = clamp(None if days is None else days / 1440, 365) or 0
         return
     if first in lex.resume and all(w in _RESUME_FILLER or w in lex.polite for w in rest):
         facts.resume = True
@@ -181,12 +181,10 @@ def _taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
         words[i] in ("took", "did")
         and rest
         and rest[0] not in _OBJECTS
-        and not (
-            _site_word(rest[0], lex) or _NUMBER.fullmatch(rest[0]) or _CLOCK.fullmatch(rest[0])
-        )
+        and not (_site_word(rest[0], lex) or _NUMBER.fullmatch(rest[0]) or CLOCK.fullmatch(rest[0]))
     ):
         return False  # "I took 2 paracetamol" is not the injection
-    counted = len(rest) > 1 and rest[1] not in _AM | _PM and rest[1] not in _UNITS
+    counted = len(rest) > 1 and rest[1] not in AM | PM and rest[1] not in UNITS
     if words[i] in ("took", "did") and _NUMBER.fullmatch(rest[0] if rest else "") and counted:
         return False  # "took 2 tablets"
     if any(
@@ -194,10 +192,10 @@ def _taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
         for j, w in enumerate(rest)
     ):
         return False  # "done not", "done? not really": never a dose on a doubt
-    in_duration = "in" in rest and _minutes(rest[rest.index("in") + 1 :], 60, 1) is not None
+    in_duration = "in" in rest and minutes(rest[rest.index("in") + 1 :], 60, 1) is not None
     if in_duration or any(w in lex.future or w in lex.later or w in lex.not_yet for w in rest):
         facts.doses.append("not_yet")
-        facts.snooze = _clamp(_minutes(_without_clock_times(rest), 60, 1), 1440)
+        facts.snooze = clamp(minutes(without_clock_times(rest), 60, 1), 1440)
         return True
     facts.doses.append("taken")
     rest = _stated_time(rest, lex, facts)
@@ -227,35 +225,31 @@ def _taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
 def _stated_time(rest: list[str], lex: Lexicon, facts: Facts) -> list[str]:
     """Take "at 7pm", "19:30" or "2 hours ago" out of the words after DONE."""
     if any(w in lex.ago for w in rest):
-        facts.taken_ago = _clamp(_minutes(rest, 60, 1), 1440)
-        return [w for w in rest if w not in lex.ago and not _is_duration_word(w)]
+        facts.taken_ago = clamp(minutes(rest, 60, 1), 1440)
+        return [w for w in rest if w not in lex.ago and not is_duration_word(w)]
     for i, word in enumerate(rest):
-        clock = _CLOCK.fullmatch(word)
+        clock = CLOCK.fullmatch(word)
         after = rest[i + 1] if i + 1 < len(rest) else ""
         before = rest[i - 1] if i > 0 else ""
-        if clock is None and (before in _AT or after in _PM | _AM):
+        if clock is None and (before in AT or after in PM | AM):
             clock = re.fullmatch(r"([0-9]{1,2})\.([0-9]{2})", word)  # "9.30pm"
         hour_only = re.fullmatch(r"[0-9]{1,2}", word)
         if not clock and not hour_only:
             continue
-        if not clock and before not in _AT and after not in _PM | _AM and i > 0:
+        if not clock and before not in AT and after not in PM | AM and i > 0:
             continue
         hour = int(clock.group(1) if clock else word)
         minute = int(clock.group(2)) if clock else 0
         if hour > 23 or minute > 59:
             continue
-        if after in _PM and hour < 12:
+        if after in PM and hour < 12:
             hour += 12
-        elif after in _AM and hour == 12:
+        elif after in AM and hour == 12:
             hour = 0
         facts.taken_at = f"{hour}:{minute:02d}"
-        used = {i, i - 1 if before in _AT else i, i + 1 if after in _PM | _AM else i}
+        used = {i, i - 1 if before in AT else i, i + 1 if after in PM | AM else i}
         return [w for j, w in enumerate(rest) if j not in used]
     return rest
-
-
-def _is_duration_word(word: str) -> bool:
-    return bool(_NUMBER.fullmatch(word)) or word in _UNITS
 
 
 def _not_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
@@ -264,40 +258,13 @@ def _not_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
         facts.doses.append("skipped")
         return True
     later = any(w in lex.later or w in lex.not_yet for w in words)
-    in_duration = words[0] == "in" and _minutes(words[1:], 60, 1) is not None
+    in_duration = words[0] == "in" and minutes(words[1:], 60, 1) is not None
     soon = words[0] in _SOON and len(words) <= 3
     if not later and not in_duration and not soon:
         return False
     facts.doses.append("not_yet")
-    facts.snooze = _clamp(_minutes(_without_clock_times(words), 60, 1), 1440) or facts.snooze
+    facts.snooze = clamp(minutes(without_clock_times(words), 60, 1), 1440) or facts.snooze
     return True
-
-
-def _clock_next(words: list[str], at: str) -> bool:
-    """Whether "at 9" names a clock time: a number after it with no unit ("about 2 hours" does)."""
-    i = words.index(at)
-    following = words[i + 1 : i + 3]
-    return (
-        bool(following)
-        and bool(_NUMBER.fullmatch(following[0]) or _CLOCK.fullmatch(following[0]))
-        and (len(following) < 2 or following[1] not in _UNITS)
-    )
-
-
-def _without_clock_times(words: list[str]) -> list[str]:
-    """ "will do it at 9" names a time, not a wait of nine hours."""
-    kept: list[str] = []
-    skip_next = False
-    for word in words:
-        if skip_next:
-            skip_next = False
-            continue
-        if word in _AT and _clock_next(words, word):
-            skip_next = True
-            continue
-        if not _CLOCK.fullmatch(word):
-            kept.append(word)
-    return kept
 
 
 def _healed(words: list[str], lex: Lexicon, facts: Facts) -> bool:
@@ -497,42 +464,3 @@ def _followed_by(words: list[str], i: int, enders: frozenset[str]) -> bool:
         if word in enders:
             return True
     return False
-
-
-def _minutes(words: list[str], small: int, large: int) -> float | None:
-    """The duration the words give, in minutes, or None if they give none.
-
-    A bare number is `small` minutes per unit when <= 12, else `large` (snooze: "2" is two hours,
-    "30" thirty minutes). A unit takes the number before it ("2 h"), or counts once alone
-    ("an hour"); "1h30" is an hour and thirty minutes.
-    """
-    quantities: list[tuple[float, int]] = []  # (value, minutes per unit; 0 = no unit yet)
-    for word in words:
-        if word in _UNITS:
-            if quantities and quantities[-1][1] == 0:
-                quantities[-1] = (quantities[-1][0], _UNITS[word])
-            else:
-                quantities.append((1.0, _UNITS[word]))
-        elif _NUMBER.fullmatch(word):
-            # "-7" of "pause:-7" is a dash before the number; float("9" * 400) is inf.
-            quantities.append((min(abs(float(word)), 1e6), 0))
-    total: float | None = None
-    last_unit = 0
-    for value, unit in quantities:
-        if not unit:
-            if last_unit == 60:
-                unit = 1
-            elif total is None:
-                unit = small if value <= 12 else large
-            else:
-                continue  # a second bare number has no clear unit
-        total = (total or 0.0) + value * unit
-        last_unit = unit
-    return total
-
-
-def _clamp(value: float | None, top: int) -> int | None:
-    """Round half up into 1..top; nothing or nothing positive means the caller's default."""
-    if value is None or value <= 0:
-        return None
-    return max(1, min(top, int(value + 0.5)))

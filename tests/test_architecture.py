@@ -13,6 +13,7 @@ PURE_CORES = [
     "regimen.py",
     "replies.py",
     "reading.py",
+    "durations.py",
     "lexicon/__init__.py",
     "lexicon/en.py",
     "triage.py",
