@@ -381,7 +381,7 @@ def _answers(words: list[str], lex: Lexicon, facts: Facts) -> None:
                 facts.fever.append(False)
         elif word in lex.nothing_new:
             facts.nothing_new = True
-        elif word in lex.yes and score_like:
+        elif word in lex.yes and score_like and not _joins(words, i, lex):
             facts.answers.append(True)
         elif (
             word in lex.no
@@ -397,6 +397,12 @@ def _answers(words: list[str], lex: Lexicon, facts: Facts) -> None:
             facts.courses.add("better")
         elif short and word in lex.gone:
             facts.courses.add("gone")
+
+
+def _joins(words: list[str], i: int, lex: Lexicon) -> bool:
+    """Whether a yes word is "and" here: Spanish "3 8 y supura" joins, "3 1 Y N" answers twice."""
+    after = words[i + 1 : i + 2]
+    return words[i] in lex.coordinators and bool(after) and after[0] not in lex.yes | lex.no
 
 
 def _number(word: str, lex: Lexicon, words_count: bool) -> str | None:

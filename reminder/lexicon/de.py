@@ -35,7 +35,7 @@ _PHRASES = (
     (r"(\S+) (?:habe|hab|hatte|spüre|spuere|merke) ich (?:nicht|keins|keine|keines)", r"kein \1"),
     # vision, before the negations that would read "sehe nicht gut" as a denial
     (r"(?:ich )?sehe nicht mehr (?:verschwommen|doppelt|unscharf)", "nomore blurry"),
-    (r"(?:ich )?sehe (?:alles )?doppelt|doppelbilder|doppelt sehen", "double"),
+    (r"(?:ich )?sehe (?:\S+ ){0,4}?doppelt|doppelbilder|doppelt sehen", "double"),
     (
         r"(?:ich )?sehe (?:nicht (?:mehr )?(?:gut|richtig|scharf|klar)|schlecht|kaum|alles verschwommen|verschwommen|unscharf)|kann (?:nicht|kaum) (?:mehr )?(?:gut |richtig |scharf )?sehen|verschwommene? sicht|sicht ist (?:verschwommen|schlecht|unscharf)",
         "blurry",
@@ -155,7 +155,8 @@ LEXICON = Lexicon(
     temperature=words("temperatur temp"),
     flu_labels=words("grippe grippig"),
     site_labels=words("stelle reaktion"),
-    numbers={"null": 0, **{w: n for n, w in enumerate(_NUMBERS, 1)}, "ein": 1, "eine": 1},
+    # "ein" and "eine" are articles too ("eine Blase"): only the spelt-out numbers count.
+    numbers={"null": 0, **{w: n for n, w in enumerate(_NUMBERS, 1)}},
     filler=_POLITE
     | words(
         "und aber ein eine einen etwas bisschen wenig sehr ziemlich heute morgen mein meine ich"

@@ -44,7 +44,7 @@ _PHRASES = (
         r"no (?:siento|noto) (?:bien )?(?:la|las|el|los|mi|mis) (?:pierna|piernas|mano|manos|brazo|brazos|pie|pies|cara|dedos)",
         "numb",
     ),
-    (r"(?:se me )?(?:duerme|duermen|durmió|durmieron) (?:la|las|el|los) ", "numb "),
+    (r"(?:se me )?(?:duerme|duermen|durmió|durmieron)", "numb"),
     (r"sin fuerzas?|(?:me faltan?|no tengo) fuerzas?|pierna pesada|piernas pesadas", "weak"),
     (r"(?:se me caen|se me cae|dejo caer|se me caen) (?:las cosas|todo|cosas|el vaso)", "clumsy"),
     (r"no puedo (?:caminar|andar|mantenerme en pie)(?: bien)?|me tambaleo", "unsteady"),
@@ -65,7 +65,12 @@ _PHRASES = (
         r"(?:ya )?se (?:me |le )?(?:pasó|fue|quitó|ha pasado|ha ido|ha quitado)|ya pasó|desapareció|ha desaparecido",
         "gone",
     ),
+    (r"ya no(?= quiero| puedo| aguanto)", "no"),  # a wish or despair, not a symptom's course
     (r"ya no (?:tengo|siento|noto|hay)|ya no", "nomore"),
+    (
+        r"(?:estaría|estarían|estarias|estaríamos|estar) mejor sin mí|mejor (?:muerto|muerta|muertos)",
+        "betteroff",
+    ),
     (r"(?:va|está|estoy|voy) mejor|casi (?:bien|nada|no)|un poco mejor", "better"),
     (r"(?:va|está|estoy|voy) peor|cada vez (?:peor|más)", "worse"),
     # dose: not yet, later, skip, done
@@ -153,10 +158,11 @@ LEXICON = Lexicon(
     temperature=words("temperatura temp"),
     flu_labels=words("gripe gripal dolores"),
     site_labels=words("zona sitio reacción"),
-    numbers={"cero": 0, **{w: n for n, w in enumerate(_NUMBERS, 1)}, "una": 1},
+    # "un" and "una" are articles too ("una ampolla"): only the spelt-out numbers count.
+    numbers={"cero": 0, **{w: n for n, w in enumerate(_NUMBERS, 1)}},
     filler=_POLITE
     | words(
-        "y e pero un una algo poco muy bastante hoy esta mañana mi me la el lo los las de del en es"
+        "y e pero un una algo poco muy bastante hoy esta mañana mi el lo los las de del en es"
         " está estoy tengo tiene tuve siento noto como con tarde noche anoche ayer dolor dolorida"
         " dolorido roja rojo hinchada hinchado hinchazón picor pica moretón cansado cansada"
         " también solo sólo eso pues"

@@ -106,7 +106,10 @@ _PHRASES = (
 LEXICON = Lexicon(
     phrases=_PHRASES,
     taken=words("fait faite fini finie injecté injectée terminé piqué piquée"),
-    taken_subject=words("je me le la ai suis ce est injection piqûre dose déjà voilà ça"),
+    # "cest", "jai", "lai": elisions typed without their apostrophe.
+    taken_subject=words(
+        "je me le la ai suis ce est injection piqûre dose déjà voilà ça cest jai lai"
+    ),
     skip=words("sauter saute zapper"),
     later=words("après rappel rappelle"),
     future=words("vais bientôt demain tonight"),
@@ -154,12 +157,13 @@ LEXICON = Lexicon(
     temperature=words("température temp"),
     flu_labels=words("grippe grippal"),
     site_labels=words("site réaction"),
-    numbers={"zéro": 0, **{w: n for n, w in enumerate(_NUMBERS, 1)}, "une": 1},
+    # "un" and "une" are articles too ("une ampoule"): only the spelt-out numbers from two count.
+    numbers={"zéro": 0, **{w: n for n, w in enumerate(_NUMBERS[1:], 2)}},
     filler=_POLITE
     | words(
-        "et mais un une peu petit très assez aujourdhui ce matin mon ma mes je me le la les de du"
+        "et mais un une peu petit très assez aujourdhui ce matin mon ma mes je le les de du"
         " des en est ai suis avoir comme avec aussi hier soir nuit rouge gonflé gonflée gonfle"
-        " démange démangeaisons bleu fatigué fatiguée douleur mal là ça juste alors"
+        " démange démangeaisons bleu fatigué fatiguée douleur mal ça juste alors"
     ),
     injury={
         **dict.fromkeys(words("pus suppure suinte suintement"), "pus"),

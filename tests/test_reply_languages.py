@@ -1,0 +1,118 @@
+"""Replies in Spanish, German and French: each language's labelled corpus reads as labelled, English
+reads the same whatever the patient's language, and carrier keywords work in every language."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from reminder.lexicon import SHIPPED, Lexicon, fold, for_language
+from reminder.replies import Prompt, interpret, parse
+from tests import reply_corpus, reply_corpus_de, reply_corpus_es, reply_corpus_fr
+from tests.reply_cases import Case
+from tests.test_reply_corpus import _FIELDS, _plain, expected
+
+CORPORA = {"es": reply_corpus_es.CASES, "de": reply_corpus_de.CASES, "fr": reply_corpus_fr.CASES}
+LABELLED = [(language, case) for language, cases in CORPORA.items() for case in cases]
+
+
+def read(case: Case, language: str) -> dict[str, object]:
+    reading = interpret(parse(case.text, language), Prompt(case.prompt))
+    return {name: _plain(getattr(reading, name)) for name in _FIELDS}
+
+
+def test_every_shipped_language_has_a_lexicon_and_a_corpus_of_at_least_80_texts() -> None:
+    assert SHIPPED == ("en", "es", "de", "fr")
+    for language in SHIPPED[1:]:
+        module = importlib.import_module(f"reminder.lexicon.{language}")
+        assert isinstance(module.LEXICON, Lexicon)
+        assert len(CORPORA[language]) >= 80
+        for case in CORPORA[language]:
+            assert set(case.expected) <= set(_FIELDS), case
+        prompts = {case.prompt for case in CORPORA[language]}
+        assert prompts == {p.value for p in Prompt}, language
+
+
+@pytest.mark.parametrize(
+    ("language", "case"), LABELLED, ids=lambda v: v if isinstance(v, str) else v.text[:40]
+)
+def test_each_reply_reads_as_a_nurse_would_read_it_in_the_patients_language(
+    language: str, case: Case
+) -> None:
+    got, want = read(case, language), expected(case)
+    differs = {k: (got[k], want[k]) for k in _FIELDS if got[k] != want[k]}
+    assert not differs, f"{case.text!r} ({language}) at {case.prompt}: (read, labelled) {differs}"
+
+
+@pytest.mark.parametrize("language", SHIPPED[1:])
+def test_english_reads_the_same_whatever_the_patients_language(language: str) -> None:
+    changed = [
+        case.text
+        for case in reply_corpus.CASES
+        if interpret(parse(case.text, language), Prompt(case.prompt))
+        != interpret(parse(case.text), Prompt(case.prompt))
+    ]
+    assert changed == []
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+@pytest.mark.parametrize(
+    ("text", "compliance"),
+    [
+        ("STOP", "stop"),
+        ("ALTO", "stop"),
+        ("PARAR", "stop"),
+        ("BAJA", "stop"),
+        ("STOPP", "stop"),
+        ("ARRÊT", "stop"),
+        ("arret", "stop"),
+        ("HELP", "help"),
+        ("AYUDA", "help"),
+        ("HILFE", "help"),
+        ("AIDE", "help"),
+        ("START", "start"),
+    ],
+)
+def test_carrier_keywords_and_their_local_forms_work_in_every_language(
+    language: str, text: str, compliance: str
+) -> None:
+    assert parse(text, language).compliance == compliance
+
+
+@pytest.mark.parametrize(
+    ("language", "with_accents", "without"),
+    [
+        ("es", "sí, visión borrosa", "si, vision borrosa"),
+        ("es", "ya se me pasó", "ya se me paso"),
+        ("es", "37,9 grados, sin fiebre", "37,9 grados, sin fiebre"),
+        ("de", "Gesäß links, später Schwindel", "Gesaess links, spater Schwindel"),
+        ("fr", "fièvre 38,2, je vois flou", "fievre 38,2, je vois flou"),
+        ("fr", "c'est passé", "c’est passe"),
+    ],
+)
+def test_a_reply_reads_the_same_with_or_without_its_accents(
+    language: str, with_accents: str, without: str
+) -> None:
+    assert parse(with_accents, language) == parse(without, language)
+
+
+def test_folding_drops_accents_and_casefolds() -> None:
+    assert [fold(w) for w in ("Fièvre", "ARRÊT", "Gesäß", "Sí")] == [
+        "fievre",
+        "arret",
+        "gesass",
+        "si",
+    ]
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_every_lexicon_word_is_stored_folded(language: str) -> None:
+    lexicon = for_language(language).lexicon
+    assert all(fold(w) == w for w in lexicon.taken | lexicon.yes | lexicon.no | lexicon.stop)
+    assert all(fold(w) == w for w in lexicon.symptoms)
+
+
+def test_an_unknown_language_reads_as_english() -> None:
+    assert parse("listo", "it") == parse("listo")
+    assert parse("DONE", "it").dose == "taken"
