@@ -116,3 +116,73 @@ def test_every_lexicon_word_is_stored_folded(language: str) -> None:
 def test_an_unknown_language_reads_as_english() -> None:
     assert parse("listo", "it") == parse("listo")
     assert parse("DONE", "it").dose == "taken"
+
+
+SELF_HARM = {
+    "es": [
+        "me quiero morir",
+        "tengo ganas de morirme",
+        "quisiera no despertar",
+        "estoy pensando en matarme",
+        "no quiero seguir viviendo",
+        "me corto los brazos",
+        "mi familia estaría mejor sin mí",
+        "quiero acabar con todo",
+        "ya no aguanto más",
+        "quisiera estar muerta",
+        "me voy a tomar todas las pastillas",
+    ],
+    "de": [
+        "ich möchte sterben",
+        "ich denke daran mich umzubringen",
+        "ich bringe mich um",
+        "Selbstmordgedanken",
+        "ich will mir was antun",
+        "wäre lieber tot",
+        "ich will nicht mehr",
+        "ich nehme alle Tabletten",
+        "das Leben hat keinen Sinn mehr",
+        "ich möchte einschlafen und nicht mehr aufwachen",
+    ],
+    "fr": [
+        "j'ai envie de mourir",
+        "je pense à me suicider",
+        "je vais me tuer",
+        "je n'ai plus envie de vivre",
+        "je préfèrerais être morte",
+        "je me scarifie",
+        "je vais avaler tous mes médicaments",
+        "je veux mettre fin à mes jours",
+        "je n'en peux plus",
+        "je ne veux plus vivre",
+    ],
+}
+IDIOMS = {
+    "es": ["me muero de ganas de verte", "listo, me duele la pierna", "estoy mejor"],
+    "de": ["erledigt, die Spritze tut weh", "ich will heute nicht spritzen", "mir geht es besser"],
+    "fr": ["c'est fait, ça fait mal", "je suis mort de rire", "fait, j'ai mal au bras"],
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [(lang, t) for lang, texts in SELF_HARM.items() for t in texts]
+)
+def test_common_phrasings_of_self_harm_are_read_in_each_language(language: str, text: str) -> None:
+    assert parse(text, language).self_harm
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [(lang, t) for lang, texts in IDIOMS.items() for t in texts]
+)
+def test_everyday_words_of_pain_or_dying_of_laughter_are_no_self_harm(
+    language: str, text: str
+) -> None:
+    assert not parse(text, language).self_harm
+
+
+def test_a_spanish_y_inside_a_sentence_is_and_and_alone_still_yes() -> None:
+    # "2 1 y fiebre" is "2 1 and fever": the symptom question stays open and is asked again,
+    # never guessed; a bare Y, or Y N, is read as in English.
+    assert interpret(parse("2 1 y fiebre", "es"), Prompt.CHECKIN).neuro is None
+    assert interpret(parse("2 1 Y", "es"), Prompt.CHECKIN).neuro is True
+    assert interpret(parse("Y", "es"), Prompt.NEURO).neuro is True

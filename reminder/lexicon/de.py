@@ -175,11 +175,12 @@ LEXICON = Lexicon(
     self_harm=(
         r"\b(?:will|möchte|moechte|würde gern|wuerde gern|wünschte|wuenschte) (?:lieber )?(?:sterben|tot sein)\b",
         r"\bnicht mehr leben\b|\bnicht mehr (?:aufwachen|da sein)\b",
-        r"\bmich umbringen\b|\bbring(?:e)? mich um\b|\bumbringen\b",
+        r"\bmich umbringen\b|\bbring(?:e)? mich um\b|\bumbringen\b|\bmich umzubringen\b",
         r"\bsuizid|\bselbstmord|\bfreitod\b",
         r"\bmir (?:etwas|was|etwas an|was an) ?tun\b|\bmir das leben nehmen\b|\bdas leben nehmen\b",
         r"\bmich (?:ritzen|ritze|selbst verletzen|verletzen)\b|\britze mich\b|\bselbstverletz",
         r"\b(?:lieber|besser) tot\b|\bbesser ohne mich\b",
+        r"\b(?:nehme|schlucke|nehmen|schlucken) (?:alle|meine ganzen) (?:tabletten|pillen|medikamente)\b",
         r"\balle (?:tabletten|pillen|medikamente) (?:nehmen|schlucken)\b|\büberdosis|\bueberdosis",
         r"\bkeinen sinn mehr\b|\bdas leben hat keinen sinn\b|\bkein(?:en)? sinn (?:zu leben|im leben)\b",
         r"\b(?:mit allem|mit dem leben) schluss machen\b|\bdem (?:ganzen|leben) ein ende (?:setzen|machen)\b",

@@ -54,6 +54,10 @@ _PHRASES = (
         r"no (?:aguanto|controlo|retengo) (?:la orina|el pis|la vejiga)|se me escapa (?:el pis|la orina)",
         "bladder",
     ),
+    (
+        r"(?:tengo que )?(?:ir|voy|corro) al baño (?:a cada rato|muy seguido|todo el tiempo|cada rato)|orino (?:mucho|a cada rato|muy seguido)",
+        "bladder",
+    ),
     (r"(?:me cuesta|no puedo) (?:hablar|tragar|pronunciar)|arrastro las palabras", "slurred"),
     # course of a symptom
     (r"no se (?:me |le )?(?:ha ido|va|pasa|quita|ha pasado|ha quitado)", "still"),
@@ -189,7 +193,8 @@ LEXICON = Lexicon(
         r"\b(?:acabar|terminar) con (?:todo|mi vida)\b",
         r"\bya no (?:puedo|aguanto) más\b|\bya no (?:puedo|aguanto) mas\b",
         r"\bcortarme\b|\bme (?:corto|he cortado|estoy cortando)\b",
-        r"\btomarme todas las (?:pastillas|pastas)\b|\bsobredosis\b",
+        r"\bganas de (?:morir|morirme|matarme|desaparecer)\b|\bpensando en (?:morir|matarme)\b",
+        r"\btomar(?:me)? todas (?:las|mis) (?:pastillas|pastas)\b|\bsobredosis\b",
         r"\bdesaparecer para siempre\b|\bno despertar (?:más|mas|nunca)\b",
         r"\bautolesi",
     ),

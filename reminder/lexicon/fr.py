@@ -140,7 +140,7 @@ LEXICON = Lexicon(
         vision="flou floue trouble vue vision brouillée",
         numbness="fourmillements fourmillement fourmille fourmis engourdi engourdie engourdis"
         " engourdies engourdissement engourdissements picotements picotement picote insensible"
-        " paresthésies paresthésie fourmillemens fourmillment",
+        " paresthésies paresthésie fourmillemens fourmillment fourmillent picotent",
         weakness="faible faiblesse maladroit maladroite maladresse paralysie",
         balance="vertige vertiges étourdi étourdie étourdissement étourdissements équilibre"
         " instable titube chute chutes tombé tombée",
