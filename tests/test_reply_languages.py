@@ -4,11 +4,15 @@ reads the same whatever the patient's language, and carrier keywords work in eve
 from __future__ import annotations
 
 import importlib
+import string
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reminder.lexicon import SHIPPED, Lexicon, fold, for_language
-from reminder.replies import Prompt, interpret, parse
+from reminder.regimen import SITES
+from reminder.replies import Prompt, Reading, interpret, parse, parse_site
 from tests import reply_corpus, reply_corpus_de, reply_corpus_es, reply_corpus_fr
 from tests.reply_cases import Case
 from tests.test_reply_corpus import _FIELDS, _plain, expected
@@ -186,3 +190,59 @@ def test_a_spanish_y_inside_a_sentence_is_and_and_alone_still_yes() -> None:
     assert interpret(parse("2 1 y fiebre", "es"), Prompt.CHECKIN).neuro is None
     assert interpret(parse("2 1 Y", "es"), Prompt.CHECKIN).neuro is True
     assert interpret(parse("Y", "es"), Prompt.NEURO).neuro is True
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(SHIPPED), st.text(st.characters(exclude_categories=()), max_size=600))
+def test_parse_never_raises_in_any_language(language: str, text: str) -> None:
+    reading = parse(text, language)
+    assert isinstance(reading, Reading)
+    assert reading.site is None or reading.site in SITES
+    assert parse_site(text, language) in (None, *SITES)
+    for prompt in Prompt:
+        interpret(reading, prompt)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(SHIPPED), st.text(string.printable + "áéíóúñüäöàèêçÁÉÑÜÄÖÀÈÇ'’"))
+def test_case_does_not_matter_in_any_language(language: str, text: str) -> None:
+    assert (
+        parse(text, language) == parse(text.upper(), language) == parse(text.swapcase(), language)
+    )
+
+
+_NEGATED = {
+    "es": (
+        ["hormigueo", "mareos", "visión borrosa", "debilidad"],
+        ["no tengo", "sin", "ya no tengo", "nada de"],
+    ),
+    "de": (
+        ["Kribbeln", "Schwindel", "Sehstörungen", "Taubheit"],
+        ["kein", "keine", "ohne", "nicht mehr"],
+    ),
+    "fr": (
+        ["fourmillements", "vertiges", "vision floue", "engourdissement"],
+        ["pas de", "plus de", "sans", "aucun"],
+    ),
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(sorted(_NEGATED)).flatmap(
+        lambda lang: st.tuples(
+            st.just(lang), st.sampled_from(_NEGATED[lang][0]), st.sampled_from(_NEGATED[lang][1])
+        )
+    ),
+    st.sampled_from(["", "3 1", "hoy", "heute", "aujourd'hui"]),
+    st.sampled_from(["checkin", "neuro", "followup", "none", "dose"]),
+)
+def test_a_local_negation_never_makes_an_absent_symptom_present(
+    case: tuple[str, str, str], around: str, prompt: str
+) -> None:
+    language, symptom, negation = case
+    plain = interpret(parse(f"{around} {symptom}", language), Prompt(prompt))
+    negated = interpret(parse(f"{around} {negation} {symptom}", language), Prompt(prompt))
+    assert plain.symptoms, (language, symptom)
+    assert not negated.symptoms
+    assert negated.neuro is not True or plain.neuro is True

@@ -93,6 +93,7 @@ _PHRASES = (
         "done",
     ),
     (r"me (?:puse|inyecté) (?:la )?(?:inyección|dosis)", "done"),
+    (r"nada de", "sin"),  # "nada de hormigueo"
     # what negates: "no tengo fiebre" is "no fiebre"
     (
         r"no (?:tengo|tiene|tuve|he tenido|hay|noto|noté|siento|sentí|presento|me (?:duele|pica))",
