@@ -153,9 +153,10 @@ def read_site(words: list[str], lex: Lexicon) -> str | None:
 
 
 def _article(words: list[str], k: int, lex: Lexicon) -> bool:
-    """Whether a code word is an article before a part: Spanish "la pierna", French "la cuisse"
-    ("done LA" alone still names the left arm)."""
-    return k + 1 < len(words) and words[k + 1] in lex.parts
+    """Whether a code word is an article here: Spanish and French "la" before any word ("la
+    pierna", "la inyección"); "done LA" alone still names the left arm."""
+    followed = k + 1 < len(words)
+    return followed and (words[k + 1] in lex.parts or words[k] in lex.site_filler)
 
 
 def _asks(words: list[str], lex: Lexicon) -> bool:
@@ -207,6 +208,8 @@ def _taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
         return True
     facts.doses.append("taken")
     rest = _stated_time(rest, lex, facts)
+    # An article that looks like a code ("lista la inyección") is gone before prefixes are tried.
+    rest = [w for k, w in enumerate(rest) if not (w in _CODES and _article(rest, k, lex))]
     remark = [w for w in rest if w not in lex.filler and w not in lex.polite]
     remark = [w for w in remark if w not in ("it", "mine", "my", "now", "in", "on", "into")]
     for end in range(len(remark), 0, -1):

@@ -236,4 +236,9 @@ CASES: list[Case] = [
     Case("followup", "Schwindel ist weg", neuro=False, denied={"balance"}, course="gone"),
     Case("followup", "immer noch gleich", neuro=True, course="still"),
     Case("followup", "es ist besser geworden", course="better", problem="still_there"),
+    Case("dose", "Spritze erledigt", dose="taken"),
+    Case("dose", "habe gespritzt, Bauch links", dose="taken", site="left_abdomen"),
+    Case("dose", "mache ich morgen", dose="skipped"),
+    Case("dose", "heute nicht, bin krank", dose="skipped"),
+    Case("dose", "in einer halben Stunde", dose="not_yet", snooze=30),
 ]

@@ -255,4 +255,11 @@ CASES: list[Case] = [
     Case("followup", "no, ya se fue", neuro=False, course="gone"),
     Case("followup", "sigue igual que ayer", neuro=True, course="still"),
     Case("followup", "ya estoy bien", problem="still_there"),  # how they feel, not the symptom
+    Case("dose", "ya me inyecté en el brazo izquierdo", dose="taken", site="left_arm"),
+    Case("dose", "lista la inyección", dose="taken"),
+    Case("dose", "listo LA", dose="taken", site="left_arm"),
+    Case("dose", "mañana me la pongo", dose="skipped"),
+    Case("dose", "no puedo hoy", dose="skipped"),
+    Case("dose", "en media hora", dose="not_yet", snooze=30),
+    Case("dose", "ya está, en la nalga derecha", dose="taken", site="right_buttock"),
 ]

@@ -246,4 +246,9 @@ CASES: list[Case] = [
         denied={"numbness"},
         course="gone",
     ),
+    Case("dose", "injection faite dans la cuisse gauche", dose="taken", site="left_thigh"),
+    Case("dose", "c'est fait ce soir à 20h", dose="taken", taken_at="20:00"),
+    Case("dose", "je la fais demain", dose="skipped"),
+    Case("dose", "pas ce soir, je suis malade", dose="skipped"),
+    Case("dose", "dans une demi-heure", dose="not_yet", snooze=30),
 ]

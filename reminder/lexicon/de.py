@@ -10,11 +10,11 @@ _NUMBERS = "eins zwei drei vier fünf sechs sieben acht neun zehn".split()
 # matters: a phrase that holds another comes first.
 _PHRASES = (
     # units and clock times, into the English words the reader counts
+    (r"(?:einer |eine )?halben? stunde", "30 min"),
     (r"stunden?|std", "hours"),
     (r"minuten?", "min"),
     (r"tagen?|tage", "days"),
     (r"wochen?", "weeks"),
-    (r"(?:einer |eine )?halben? stunde", "30 min"),
     (r"(?:einer|eine|1) (?:hours)", "1 hour"),
     *(
         (rf"{word}(?= (?:hours|min|days|weeks)(?!\S))", str(n))
@@ -162,7 +162,7 @@ LEXICON = Lexicon(
         "und aber ein eine einen etwas bisschen wenig sehr ziemlich heute morgen mein meine ich"
         " habe hab hatte ist es bin mir mich war also auch jetzt nur leicht leichte so ca etwa"
         " gestern abend nacht rot gerötet geroetet geschwollen juckt juckend müde muede"
-        " schmerzen schmerzt wund blauer fleck der die das"
+        " schmerzen schmerzt wund blauer fleck der die das spritze"
     ),
     injury={
         **dict.fromkeys(words("eiter eitrig eitert nässt naesst nässend"), "pus"),

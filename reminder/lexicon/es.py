@@ -10,11 +10,11 @@ _NUMBERS = "uno dos tres cuatro cinco seis siete ocho nueve diez".split()
 # another comes first.
 _PHRASES = (
     # units and clock times, into the English words the reader counts
+    (r"media hora", "30 min"),
     (r"horas?|hrs?", "hours"),
     (r"minutos?", "min"),
     (r"días?", "days"),
     (r"semanas?", "weeks"),
-    (r"media hora", "30 min"),
     (r"una hora|1 hora", "1 hour"),
     *(
         (rf"{word}(?= (?:hours|min|days|weeks)(?!\S))", str(n))
@@ -83,13 +83,18 @@ _PHRASES = (
         "notyet",
     ),
     (r"más tarde|ahora no|en un rato|recuérdamelo|recuérdame", "later"),
+    (
+        r"(?:me la |la )?(?:pongo|pondré|hago|haré|voy a poner) mañana|mañana (?:me la |la )?(?:pongo|pondré|hago|haré|voy a poner)",
+        "skip",
+    ),
     (r"(?:me la |la )?(?:voy a poner|voy a hacer|pongo|pondré|hago|haré)(?= |$)", "later"),
+    (r"no puedo (?:hoy|tonight)$|hoy no puedo$", "skip"),
     (
         r"(?:hoy )?no (?:me la voy a poner|me la pongo|me voy a inyectar|la voy a hacer)(?: hoy)?|hoy no$|me la salto",
         "skip",
     ),
     (
-        r"ya (?:me la )?(?:puse|he puesto|inyecté|he inyectado)|me la (?:puse|he puesto|inyecté)|ya lo hice|ya (?:está|esta)(?: hecho| hecha| lista| listo| puesta)?$",
+        r"ya (?:me la )?(?:puse|he puesto|inyecté|he inyectado)|(?:ya )?me (?:la )?(?:puse|he puesto|inyecté|he inyectado|pinché|he pinchado)|ya lo hice|ya (?:está|esta)(?: hecho| hecha| lista| listo| puesta)?$",
         "done",
     ),
     (r"me (?:puse|inyecté) (?:la )?(?:inyección|dosis)", "done"),
@@ -113,7 +118,7 @@ _PHRASES = (
 
 LEXICON = Lexicon(
     phrases=_PHRASES,
-    taken=words("listo lista hecho hecha inyectado inyectada puesta puesto terminado hice"),
+    taken=words("listo lista hecho hecha inyectado inyectada puesta puesto terminado hice inyecté"),
     taken_subject=words("ya yo me la lo ahora está esta inyección dosis"),
     skip=words("saltar salto saltarme omitir omito"),
     later=words("luego después recordar"),
@@ -170,7 +175,7 @@ LEXICON = Lexicon(
         "y e pero un una algo poco muy bastante hoy esta mañana mi el lo los las de del en es"
         " está estoy tengo tiene tuve siento noto como con tarde noche anoche ayer dolor dolorida"
         " dolorido roja rojo hinchada hinchado hinchazón picor pica moretón cansado cansada"
-        " también solo sólo eso pues"
+        " también solo sólo eso pues inyección dosis pinchazo"
     ),
     injury={
         **dict.fromkeys(words("pus supura supurando supuración"), "pus"),

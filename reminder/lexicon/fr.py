@@ -27,6 +27,7 @@ _PHRASES = (
     (r"vers", "around"),
     (r"dans", "in"),
     (r"il y a", "ago"),
+    (r"(fait|faite|fini|finie|injecté|injectée) ce soir", r"\1"),  # done this evening: no plan
     (r"ce soir", "tonight"),
     (r"du soir", "pm"),
     (r"du matin", "am"),
@@ -79,6 +80,7 @@ _PHRASES = (
         r"(?:je )?(?:ne )?(?:le |la )?(?:ai|suis) pas (?:encore )?(?:fait|faite|injecté|injectée|piqué|piquée)|pas encore(?: fait| faite)?|(?:je ai |je )?oublié",
         "notyet",
     ),
+    (r"(?:je )?(?:la |le )?(?:fais|ferai|fait|ferais) demain", "skip"),
     (
         r"plus tard|tout à le hours|tout à lheure|rappelle(?:z)? moi(?: plus tard)?|je (?:le |la )?(?:fais|ferai) (?:après|tonight|plus tard|tout de suite)",
         "later",
@@ -163,7 +165,7 @@ LEXICON = Lexicon(
     | words(
         "et mais un une peu petit très assez aujourdhui ce matin mon ma mes je le les de du"
         " des en est ai suis avoir comme avec aussi hier soir nuit rouge gonflé gonflée gonfle"
-        " démange démangeaisons bleu fatigué fatiguée douleur mal ça juste alors"
+        " démange démangeaisons bleu fatigué fatiguée douleur mal ça juste alors piqûre"
     ),
     injury={
         **dict.fromkeys(words("pus suppure suinte suintement"), "pus"),
