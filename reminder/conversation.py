@@ -274,7 +274,7 @@ class Conversation:
         """
         read_only = set(turn.labels) <= {"help", "unknown", "question", "noted", "opted_out"}
         return not read_only or escalation.is_evidence(
-            self.settings, inbound.body, inbound.received_at
+            self.settings, inbound.body, inbound.received_at, turn.patient.language
         )
 
     def _crisis(

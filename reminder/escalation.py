@@ -117,6 +117,7 @@ def history(session: Session, patient: Patient) -> triage.History:
             )
             for a in alerts
         ),
+        language=patient.language,
     )
 
 
@@ -145,13 +146,13 @@ def _prompt(row: CheckIn) -> triage.Prompt:
     )
 
 
-def is_evidence(settings: Settings, text: str, at: datetime) -> bool:
+def is_evidence(settings: Settings, text: str, at: datetime, language: str = "en") -> bool:
     """Whether ``text`` alone completes a rule (words of self-harm, words of an injured site).
 
     The rules themselves answer, on a history holding only this text, so a rule added on what
     patients write is covered here too. Every such rule needs a single text to fire.
     """
-    alone = triage.History(said=(triage.Said(at, text),))
+    alone = triage.History(said=(triage.Said(at, text),), language=language)
     return bool(triage.evaluate(alone, settings.triage, _ANY_ZONE))
 
 

@@ -136,8 +136,8 @@ def read_site(words: list[str], lex: Lexicon) -> str | None:
     """The one site the words name (a side and a part, or a code), or None."""
     sides: set[str] = set()
     parts: set[str] = set()
-    for word in words:
-        if word in _CODES:
+    for k, word in enumerate(words):
+        if word in _CODES and not _article(words, k, lex):
             side, part = _CODES[word].split("_")
             sides.add(side)
             parts.add(part)
@@ -145,11 +145,18 @@ def read_site(words: list[str], lex: Lexicon) -> str | None:
             sides.add("left" if word in lex.left else "right")
         elif word in lex.parts:
             parts.add(lex.parts[word])
-        elif word not in lex.site_filler:
+        elif word not in lex.site_filler and word not in _CODES:
             return None
     if len(sides) != 1 or len(parts) != 1:
         return None  # no side, no part, or two of either: ambiguous
     return f"{sides.pop()}_{parts.pop()}"
+
+
+def _article(words: list[str], k: int, lex: Lexicon) -> bool:
+    """Whether a code word is an article here: Spanish and French "la" before any word ("la
+    pierna", "la inyección"); "done LA" alone still names the left arm."""
+    followed = k + 1 < len(words)
+    return followed and (words[k + 1] in lex.parts or words[k] in lex.site_filler)
 
 
 def _asks(words: list[str], lex: Lexicon) -> bool:
@@ -199,6 +206,8 @@ def _taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
         return True
     facts.doses.append("taken")
     rest = _stated_time(rest, lex, facts)
+    # An article that looks like a code ("lista la inyección") is gone before prefixes are tried.
+    rest = [w for k, w in enumerate(rest) if not (w in _CODES and _article(rest, k, lex))]
     remark = [w for w in rest if w not in lex.filler and w not in lex.polite]
     remark = [w for w in remark if w not in ("it", "mine", "my", "now", "in", "on", "into")]
     for end in range(len(remark), 0, -1):
@@ -338,11 +347,11 @@ def _answers(words: list[str], lex: Lexicon, facts: Facts) -> None:
         elif word in lex.fever:
             facts.fever.append(not _negated(words, i, lex))
         elif word in lex.temperature:
-            if _negated(words, i, lex) or _followed_by(words, i, lex.normal):
+            if _negated(words, i, lex) or _followed_by(words, i, lex.normal, lex):
                 facts.fever.append(False)
         elif word in lex.nothing_new:
             facts.nothing_new = True
-        elif word in lex.yes and score_like:
+        elif word in lex.yes and score_like and not _joins(words, i, lex):
             facts.answers.append(True)
         elif (
             word in lex.no
@@ -358,6 +367,12 @@ def _answers(words: list[str], lex: Lexicon, facts: Facts) -> None:
             facts.courses.add("better")
         elif short and word in lex.gone:
             facts.courses.add("gone")
+
+
+def _joins(words: list[str], i: int, lex: Lexicon) -> bool:
+    """Whether a yes word is "and" here: Spanish "3 8 y supura" joins, "3 1 Y N" answers twice."""
+    after = words[i + 1 : i + 2]
+    return words[i] in lex.coordinators and bool(after) and after[0] not in lex.yes | lex.no
 
 
 def _number(word: str, lex: Lexicon, words_count: bool) -> str | None:
@@ -436,10 +451,10 @@ def _symptom(words: list[str], i: int, lex: Lexicon, facts: Facts) -> None:
         found.add("face")
     if "still" in words or lex.still.intersection(words):
         facts.courses.add("still")
-    if _followed_by(words, i, lex.gone | lex.normal):
+    if _followed_by(words, i, lex.gone | lex.normal, lex):
         facts.denied.update(found)
         facts.resolved.update(found)
-        if _followed_by(words, i, lex.gone):
+        if _followed_by(words, i, lex.gone, lex):
             facts.courses.add("gone")
     elif _negated(words, i, lex):
         facts.denied.update(found)
@@ -450,16 +465,16 @@ def _symptom(words: list[str], i: int, lex: Lexicon, facts: Facts) -> None:
 def _negated(words: list[str], i: int, lex: Lexicon) -> bool:
     """A negation word in the few words before ``words[i]``, within its clause ("and" ends it)."""
     for j in range(i - 1, max(i - 1 - _NEGATION_REACH, -1), -1):
-        if words[j] == "and" or words[j] in lex.still:
+        if words[j] in lex.coordinators or words[j] in lex.still:
             return False
         if words[j] in lex.negators:
             return True
     return False
 
 
-def _followed_by(words: list[str], i: int, enders: frozenset[str]) -> bool:
+def _followed_by(words: list[str], i: int, enders: frozenset[str], lex: Lexicon) -> bool:
     for word in words[i + 1 : i + 1 + _AFTER_REACH]:
-        if word == "and" or word in ("but", "still"):
+        if word in lex.coordinators or word in lex.conjunctions or word == "still":
             return False
         if word in enders:
             return True

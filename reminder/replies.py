@@ -106,7 +106,7 @@ def parse(text: str, language: str = "en") -> Reading:
     """Read one reply. Never raises; a text with no fact in it is an empty Reading."""
     compiled = for_language(language)
     lexicon = compiled.lexicon
-    everything, clauses = _normalise(_OUT_OF_TEN.sub(r"\1 outoften ", text[:_MAX_CHARS]))
+    everything, clauses = _normalise(_OUT_OF_TEN.sub(r"\1 outoften ", text[:_MAX_CHARS]), lexicon)
     joined = " ".join(everything)
     harm = any(pattern.search(joined) for pattern in compiled.self_harm)
     injured = _injury_words(everything, lexicon)
@@ -127,7 +127,7 @@ def parse_site(text: str, language: str = "en") -> str | None:
     A part without a side ("thigh") is None: guessing the side would corrupt the rotation.
     """
     lexicon = for_language(language).lexicon
-    return read_site(_normalise(text)[0], lexicon)
+    return read_site(_normalise(text, lexicon)[0], lexicon)
 
 
 def interpret(
@@ -309,21 +309,22 @@ def _score_problem(facts: Facts, scores: list[str]) -> tuple[Problem | None, str
     return None, ""
 
 
-# Normalising: NFKC, casefolded, digits as ASCII, punctuation as clause breaks, emoji as spaces.
+# Normalising: NFKD, casefolded, accents dropped (as lexicon.fold does to the words), digits as
+# ASCII, punctuation as clause breaks, emoji as spaces.
 
 _BREAK, _QUESTION = "\x01", "\x02"
 _SPACES = frozenset((" ", _BREAK, _QUESTION))
 _BREAKS = frozenset('.!;\n\r\u2026()[]{}<>|~"*')
 _QUESTION_MARKS = frozenset("?\u00bf\u061f")
 _APOSTROPHES = frozenset("'`\u00b4\u2018\u2019\u02bc")
-_CONJUNCTIONS = frozenset("but though although however tho except whereas".split())
 _OUT_OF_TEN = re.compile(r"([0-9])\s*/\s*10(?![0-9])")
 _TOKEN = re.compile(r"-?[0-9]+(?:[.:][0-9]+)?|[^\s0-9]+")
 
 
-def _normalise(text: str) -> tuple[list[str], list[tuple[list[str], bool]]]:
+def _normalise(text: str, lexicon: Lexicon) -> tuple[list[str], list[tuple[list[str], bool]]]:
     """All the reply's words, and its clauses as (words, whether the clause asks a question)."""
-    text = unicodedata.normalize("NFKC", text[:_MAX_CHARS]).casefold()
+    # Decomposed, so the loop drops accents as combining marks: "fièvre" reads as "fievre".
+    text = unicodedata.normalize("NFKD", text[:_MAX_CHARS].casefold())
     chars: list[str] = []
     for i, ch in enumerate(text):
         before, after = text[i - 1 : i], text[i + 1 : i + 2]
@@ -341,6 +342,8 @@ def _normalise(text: str) -> tuple[list[str], list[tuple[list[str], bool]]]:
             chars.append({"\u2103": " deg c ", "\u2109": " deg f "}.get(ch, " deg "))
         elif category[0] in "LN":
             chars.append(ch)
+        elif ch in _APOSTROPHES and (elided := _elided(chars, lexicon)) is not None:
+            chars[len(chars) - len(elided[0]) :] = f"{elided[1]} "  # "d'engourdissement"
         elif ch in _APOSTROPHES or category[0] == "M" or category == "Cf":
             continue  # "didn't" stays one word; emoji variation selectors and joiners vanish
         elif ch in _QUESTION_MARKS:
@@ -360,7 +363,7 @@ def _normalise(text: str) -> tuple[list[str], list[tuple[list[str], bool]]]:
         everything.extend(words)
         current: list[str] = []
         for word in words:
-            if word in _CONJUNCTIONS:
+            if word in lexicon.conjunctions:
                 if current:
                     clauses.append((current, False))
                 current = []
@@ -369,6 +372,17 @@ def _normalise(text: str) -> tuple[list[str], list[tuple[list[str], bool]]]:
         if current:
             clauses.append((current, False))
     return everything, clauses
+
+
+def _elided(chars: list[str], lexicon: Lexicon) -> tuple[str, str] | None:
+    """The elided word before an apostrophe, and its full form: French "d'" is "de", "n'" "ne"."""
+    start = len(chars)
+    while start and chars[start - 1] not in _SPACES and chars[start - 1].isalpha():
+        start -= 1
+    if start and chars[start - 1] not in _SPACES:
+        return None
+    word = "".join(chars[start:])
+    return (word, lexicon.elisions[word]) if word in lexicon.elisions else None
 
 
 def _joined(

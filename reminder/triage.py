@@ -147,6 +147,7 @@ class History:
     said: Sequence[Said] = ()
     doses: Sequence[DoseOutcome] = ()
     alerts: Sequence[PastAlert] = ()
+    language: str = "en"  # the patient's, so their own words of self-harm or of a wound are read
 
 
 @dataclass(frozen=True)
@@ -235,7 +236,9 @@ def _decide(evidence: _Evidence, history: History, rules: Thresholds) -> Finding
 
 
 def _mood(history: History, zone: ZoneInfo) -> _Evidence | None:
-    harmful = sorted((s for s in history.said if parse(s.text).self_harm), key=lambda s: s.at)
+    harmful = sorted(
+        (s for s in history.said if parse(s.text, history.language).self_harm), key=lambda s: s.at
+    )
     if not harmful:
         return None
     newest = harmful[-1]
@@ -285,7 +288,7 @@ def _injection_site(history: History, rules: Thresholds, zone: ZoneInfo) -> _Evi
             reason = f"injection-site score {score[0]} at the check-in of {_day(score[1], zone)}"
             events.append((score[1], prompt.site, reason))
     for said in history.said:
-        if words := parse(said.text).site_words:
+        if words := parse(said.text, history.language).site_words:
             quoted = _list(f'"{word}"' for word in words)
             reason = f"wrote {quoted} about the skin on {_day(said.at, zone)}"
             events.append((said.at, _site_at(history, said.at), reason))

@@ -2,21 +2,28 @@
 
 A lexicon is data only: word sets, phrases rewritten to one canonical word before reading, and
 self-harm patterns. ``for_language`` merges a language's lexicon over English, since patients mix
-English into their own language.
+English into their own language, and folds accents out of every word and pattern: the parser
+folds the reply the same way, so "si" matches "sí", "fievre" "fièvre" and "arret" "arrêt". A
+lexicon is therefore written with its accents, as the language spells it; both spellings match.
+
+A language is shipped when its module ``reminder/lexicon/<code>.py`` defines ``LEXICON`` and its
+code is in ``SHIPPED``. Carrier keywords (STOP, HELP and their local forms) live in the English
+lexicon, which every patient's parse merges, so they work whatever language a patient has.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
+import unicodedata
 from dataclasses import dataclass, field, fields
 from functools import cache
 
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Every word list of one language. Words are casefolded, without accents' combining marks
-    removed (the parser keeps letters as written, after NFKC), and apostrophes dropped ("dont")."""
+    """Every word list of one language. Words are casefolded, with apostrophes dropped ("dont",
+    "cest"); accents may be written or not, both match (see ``fold``)."""
 
     # Phrases rewritten before reading, as (regular expression over the words, replacement):
     # "pins and needles" -> "tingling", "went away" -> "gone", "cant see" -> "blurry".
@@ -43,6 +50,13 @@ class Lexicon:
     start: frozenset[str] = frozenset()
     help: frozenset[str] = frozenset()
     polite: frozenset[str] = frozenset()
+    # Words that split a reply into clauses ("but"), and words that end a negation's reach inside
+    # one ("and": "no fever and my leg is numb" denies the fever only).
+    conjunctions: frozenset[str] = frozenset()
+    coordinators: frozenset[str] = frozenset()
+    # Elided words and their full form, read as two words: French "d'engourdissement" is "de
+    # engourdissement", "c'est" "ce est". Other apostrophes vanish: "didn't" is "didnt".
+    elisions: dict[str, str] = field(default_factory=dict)
     # Sites: sides, parts and two- or three-letter codes.
     left: frozenset[str] = frozenset()
     right: frozenset[str] = frozenset()
@@ -89,6 +103,34 @@ class Lexicon:
                 values[f.name] = mine | theirs
         return Lexicon(**values)
 
+    def folded(self) -> Lexicon:
+        """This lexicon with every word and pattern passed through ``fold``."""
+        values: dict[str, object] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            # Patterns lose their accents but keep their case: casefolding \S would make \s.
+            if f.name == "phrases":
+                values[f.name] = tuple((_unaccented(p), _unaccented(r)) for p, r in value)
+            elif isinstance(value, dict):
+                values[f.name] = {fold(k): v for k, v in value.items()}
+            elif isinstance(value, tuple):
+                values[f.name] = tuple(_unaccented(p) for p in value)
+            else:
+                values[f.name] = frozenset(fold(w) for w in value)
+        return Lexicon(**values)
+
+
+def fold(text: str) -> str:
+    """Casefolded, with accents and other combining marks removed: "Fièvre" -> "fievre", "Gesäß"
+    -> "gesass". The parser folds each reply the same way, so a patient may type accents or not."""
+    return _unaccented(text.casefold())
+
+
+def _unaccented(text: str) -> str:
+    """Accents removed, case kept; "ß" as casefolding writes it, "ss"."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
 
 def words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -108,7 +150,7 @@ class Compiled:
     self_harm: tuple[re.Pattern[str], ...]
 
 
-SHIPPED = ("en",)
+SHIPPED = ("en", "es", "de", "fr")
 
 
 @cache
@@ -118,6 +160,7 @@ def for_language(language: str = "en") -> Compiled:
     lexicon = english
     if language != "en" and language in SHIPPED:
         lexicon = english.merged(importlib.import_module(f"reminder.lexicon.{language}").LEXICON)
+    lexicon = lexicon.folded()
     return Compiled(
         lexicon,
         tuple((re.compile(rf"(?<!\S)(?:{p})(?!\S)"), r) for p, r in lexicon.phrases),

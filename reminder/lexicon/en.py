@@ -174,14 +174,18 @@ LEXICON = Lexicon(
     ok=words("ok okay okey k kk ack acknowledged acknowledge noted"),
     yes=words("y yes yep yeah yup ya yea ye yess yes yeh aye affirmative sure"),
     no=words("n no nope nah nop none"),
-    stop=words("stop unsubscribe optout"),
-    stop_alone=words("stopall cancel end quit revoke"),
+    # Carrier keywords with their local forms in es, de and fr: English is merged into every
+    # language, so STOP works for a Spanish patient and ALTO for an English one.
+    stop=words("stop unsubscribe optout") | words("alto parar stopp arrêt arrête"),
+    stop_alone=words("stopall cancel end quit revoke") | words("baja cancelar"),
     stop_filler=_POLITE
     | words("stop unsubscribe optout all now message messages text texts texting me it")
     | words("sending reminders reminding this"),
     start=words("start unstop"),
-    help=words("help info"),
+    help=words("help info") | words("ayuda hilfe aide"),
     polite=_POLITE,
+    conjunctions=words("but though although however tho except whereas"),
+    coordinators=words("and"),
     left=words("left l lft lt lef"),
     right=words("right r rgt rt rght rigt"),
     parts={

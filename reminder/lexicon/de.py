@@ -1,0 +1,190 @@
+"""German reply words, merged over English: dose words, sites, symptoms with negation, self-harm."""
+
+from reminder.lexicon import Lexicon, kinds, words
+
+_POLITE = words("danke bitte vielen dank lg gruss grüße grüsse liebe viele schönen")
+_NUMBERS = "eins zwei drei vier fünf sechs sieben acht neun zehn".split()
+
+# Written with umlauts; the parser folds them out of lexicon and reply alike ("später", "spater").
+# Patients without an umlaut key write "ae", "oe", "ue": those spellings are listed too. Order
+# matters: a phrase that holds another comes first.
+_PHRASES = (
+    # units and clock times, into the English words the reader counts
+    (r"(?:einer |eine )?halben? stunde", "30 min"),
+    (r"stunden?|std", "hours"),
+    (r"minuten?", "min"),
+    (r"tagen?|tage", "days"),
+    (r"wochen?", "weeks"),
+    (r"(?:einer|eine|1) (?:hours)", "1 hour"),
+    *(
+        (rf"{word}(?= (?:hours|min|days|weeks)(?!\S))", str(n))
+        for n, word in enumerate(_NUMBERS, 1)
+    ),
+    (r"(?:ein|einen|einem|einer)(?= (?:hours|min|days|weeks)(?!\S))", "1"),
+    (r"([0-9]{1,2}) uhr ([0-9]{2})", r"\1:\2"),
+    (r"um ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),
+    (r"uhr", ""),
+    (r"heute abend", "tonight"),
+    (r"abends|am abend", "pm"),
+    (r"morgens|am morgen|früh", "am"),
+    # a negation written after its word: "Fieber habe ich nicht", "Kribbeln hab ich keins mehr"
+    (
+        r"(\S+) (?:habe|hab|hatte|spüre|spuere|merke) ich (?:nicht|keins|keine|keines) mehr",
+        r"nomore \1",
+    ),
+    (r"(\S+) (?:habe|hab|hatte|spüre|spuere|merke) ich (?:nicht|keins|keine|keines)", r"kein \1"),
+    # vision, before the negations that would read "sehe nicht gut" as a denial
+    (r"(?:ich )?sehe nicht mehr (?:verschwommen|doppelt|unscharf)", "nomore blurry"),
+    (r"(?:ich )?sehe (?:\S+ ){0,4}?doppelt|doppelbilder|doppelt sehen", "double"),
+    (
+        r"(?:ich )?sehe (?:nicht (?:mehr )?(?:gut|richtig|scharf|klar)|schlecht|kaum|alles verschwommen|verschwommen|unscharf)|kann (?:nicht|kaum) (?:mehr )?(?:gut |richtig |scharf )?sehen|verschwommene? sicht|sicht ist (?:verschwommen|schlecht|unscharf)",
+        "blurry",
+    ),
+    # other symptoms said in several words
+    (r"kein gefühl (?:mehr )?(?:in|im)|kein gefuehl (?:mehr )?(?:in|im)", "numb"),
+    (r"(?:spüre|spuere|fühle|fuehle) (?:mein|meine|meinen|die|das|den) \S+ nicht", "numb"),
+    (
+        r"keine kraft|kraftlos|(?:bein|beine|arm|arme) (?:ist |sind |fühlt sich |fühlen sich )?(?:schwer|wie blei)",
+        "weak",
+    ),
+    (
+        r"(?:lasse|lass|ließ) (?:dinge|sachen|alles|die tasse) fallen|fällt mir (?:alles|ständig \S+) (?:aus der hand|runter)",
+        "clumsy",
+    ),
+    (
+        r"kann (?:nicht|kaum) (?:mehr )?(?:richtig |gut |sicher )?(?:laufen|gehen|stehen)",
+        "unsteady",
+    ),
+    (r"(?:verliere|verlor) (?:das|mein) gleichgewicht|alles dreht sich", "unsteady"),
+    (
+        r"muss (?:ständig|staendig|dauernd|oft|sehr oft) (?:auf die toilette|aufs klo|pinkeln|wasserlassen)",
+        "bladder",
+    ),
+    (
+        r"kann (?:nicht|kaum) (?:mehr )?(?:richtig |gut |deutlich )?(?:sprechen|schlucken|reden)|verwaschene sprache",
+        "slurred",
+    ),
+    # course of a symptom
+    (
+        r"(?:ist |sind )?(?:immer noch|noch immer) (?:da|gleich|so)|noch da|unverändert|unveraendert|genauso|gleich (?:geblieben|wie gestern|wie vorher)",
+        "still",
+    ),
+    (r"(?:ist |sind )?nicht (?:weg|verschwunden|besser)(?: geworden)?", "still"),
+    (r"(?:ist |sind )?(?:wieder )?weg|verschwunden|vorbei|abgeklungen|nicht mehr da", "gone"),
+    (r"kein(?:e|en|er)? (\S+) mehr", r"nomore \1"),
+    (r"nicht mehr(?= leben| da sein| aufwachen)", "nicht"),  # a wish, not a symptom's course
+    (r"nicht mehr", "nomore"),
+    (r"immer noch|noch immer", "still"),
+    (r"(?:wird|wurde|ist) (?:immer )?schlimmer|verschlechtert", "worse"),
+    (r"(?:etwas |viel |schon )?besser|weniger geworden|fast weg", "better"),
+    # dose: not yet, later, skip, done
+    (
+        r"noch nicht(?: gemacht| gespritzt| erledigt)?|(?:habe|hab) (?:es |sie |die spritze )?(?:noch )?nicht (?:gemacht|gespritzt|genommen)|(?:hab |habe )?vergessen",
+        "notyet",
+    ),
+    (
+        r"(?:mache|mach|spritze|spritz) (?:ich )?(?:es |sie )?(?:gleich|später|spaeter|nachher|tonight)|erinner(?:e|n)? mich(?: später| spaeter| nochmal| noch mal)?",
+        "later",
+    ),
+    (r"(?:mache|mach|spritze|spritz) (?:ich )?(?:es |sie )?(?:erst )?morgen", "skip"),
+    (
+        r"(?:heute )?(?:lasse|lass) ich (?:sie |es |die spritze )?(?:aus|ausfallen)|(?:ich )?setze (?:heute )?aus|heute nicht$|auslassen|überspringen|ueberspringen",
+        "skip",
+    ),
+    (r"(?:die )?spritze (?:ist )?(?:gesetzt|drin)", "done"),
+    # nothing new
+    (
+        r"(?:nichts|keine) (?:neues|neuen|neue|anderen)(?: symptome| beschwerden| probleme)?|keine (?:beschwerden|symptome|probleme)|alles (?:gut|ok|okay|prima|bestens|in ordnung|normal)|(?:mir geht es|mir gehts|es geht mir|geht mir) (?:gut|prima|bestens)|nichts",
+        "nothingnew",
+    ),
+    # fever and scores
+    (r"erhöhte temperatur|erhoehte temperatur", "fever"),
+    (r"grad", "deg"),
+    (r"grippeähnlich|grippeaehnlich|grippesymptome|grippe symptome|gliederschmerzen", "flu"),
+    (r"(?:die )?einstichstelle|(?:die )?spritzstelle|(?:die )?haut", "site"),
+    (r"von 10", "outoften"),
+)
+
+LEXICON = Lexicon(
+    phrases=_PHRASES,
+    taken=words("erledigt gemacht gespritzt fertig genommen injiziert gesetzt"),
+    taken_subject=words("ich habe hab habs es ist die spritze schon jetzt sie alles"),
+    skip=words("aussetzen auslassen überspringen"),
+    later=words("später spaeter nachher erinnern"),
+    future=words("gleich bald morgen werde nachher"),
+    ago=words("vor"),
+    pause=words("pause pausieren"),
+    resume=words("fortsetzen fortfahren reaktivieren weitermachen"),
+    healed=words("verheilt geheilt abgeheilt"),
+    ok=words("verstanden erhalten gesehen"),
+    yes=words("ja j jap jep jo jawohl genau"),
+    no=words("nein n ne nee nö noe"),
+    stop_filler=_POLITE | words("keine nachrichten mehr sms senden schicken mir"),
+    polite=_POLITE,
+    conjunctions=words("aber obwohl jedoch sondern"),
+    coordinators=words("und"),
+    left=words("links linke linken linker linkes li"),
+    right=words("rechts rechte rechten rechter rechtes re"),
+    parts={
+        **dict.fromkeys(words("arm oberarm arme oberarms"), "arm"),
+        **dict.fromkeys(words("bauch bauchseite unterbauch bauchs"), "abdomen"),
+        **dict.fromkeys(words("gesäß gesaess po popo hintern pobacke pobacken"), "buttock"),
+        **dict.fromkeys(words("oberschenkel bein schenkel oberschenkels"), "thigh"),
+    },
+    site_filler=words("am im in den die der das dem hinten oben unten seite an ins auf"),
+    symptoms=kinds(
+        vision="verschwommen unscharf sehstörung sehstörungen sehstoerung doppelbilder schleier",
+        numbness="kribbeln kribbelt kribbelig kribbelnd taub taubheit taubheitsgefühl"
+        " taubheitsgefuehl eingeschlafen ameisenlaufen pelzig gefühllos gefuehllos",
+        weakness="schwach schwäche schwaeche schwächer schwaecher ungeschickt lähmung laehmung"
+        " gelähmt gelaehmt",
+        balance="schwindel schwindelig schwindlig gleichgewicht gleichgewichtsstörung unsicher"
+        " wackelig wacklig taumeln taumelig stolpere stolpern gestolpert gestürzt gestuerzt"
+        " hingefallen",
+        bladder="blasenschwäche blasenschwaeche harndrang inkontinenz darm",
+        speech="lallen lalle sprachstörung sprachstoerung schluckbeschwerden",
+        face="hängt haengt",
+    ),
+    face=words("gesicht lippe lippen mund kiefer wange mundwinkel"),
+    negators=words("kein keine keinen keinem keiner keins nicht nie niemals ohne weder"),
+    normal=words("gut normal prima bestens klar"),
+    still=words("noch weiterhin anhaltend besteht bestehen"),
+    better=words("besser bessert weniger"),
+    worse=words("schlimmer schlechter stärker staerker"),
+    fever=words("fieber fiebrig"),
+    temperature=words("temperatur temp"),
+    flu_labels=words("grippe grippig"),
+    site_labels=words("stelle reaktion"),
+    # "ein" and "eine" are articles too ("eine Blase"): only the spelt-out numbers count.
+    numbers={"null": 0, **{w: n for n, w in enumerate(_NUMBERS, 1)}},
+    filler=_POLITE
+    | words(
+        "und aber ein eine einen etwas bisschen wenig sehr ziemlich heute morgen mein meine ich"
+        " habe hab hatte ist es bin mir mich war also auch jetzt nur leicht leichte so ca etwa"
+        " gestern abend nacht rot gerötet geroetet geschwollen juckt juckend müde muede"
+        " schmerzen schmerzt wund blauer fleck der die das spritze"
+    ),
+    injury={
+        **dict.fromkeys(words("eiter eitrig eitert nässt naesst nässend"), "pus"),
+        **dict.fromkeys(words("wunde wunden geschwür geschwuer"), "wound"),
+        **dict.fromkeys(words("suppt"), "drain"),
+        **dict.fromkeys(words("schwarz schwarze schwarzer nekrose"), "black"),
+        **dict.fromkeys(words("blasen bläschen blaeschen abszess"), "blister"),
+    },
+    # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness.
+    self_harm=(
+        r"\b(?:will|möchte|moechte|würde gern|wuerde gern|wünschte|wuenschte) (?:lieber )?(?:sterben|tot sein)\b",
+        r"\bnicht mehr leben\b|\bnicht mehr (?:aufwachen|da sein)\b",
+        r"\bmich umbringen\b|\bbring(?:e)? mich um\b|\bumbringen\b|\bmich umzubringen\b",
+        r"\bsuizid|\bselbstmord|\bfreitod\b",
+        r"\bmir (?:etwas|was|etwas an|was an) ?tun\b|\bmir das leben nehmen\b|\bdas leben nehmen\b",
+        r"\bmich (?:ritzen|ritze|selbst verletzen|verletzen)\b|\britze mich\b|\bselbstverletz",
+        r"\b(?:lieber|besser) tot\b|\bbesser ohne mich\b",
+        r"\b(?:nehme|schlucke|nehmen|schlucken) (?:alle|meine ganzen) (?:tabletten|pillen|medikamente)\b",
+        r"\balle (?:tabletten|pillen|medikamente) (?:nehmen|schlucken)\b|\büberdosis|\bueberdosis",
+        r"\bkeinen sinn mehr\b|\bdas leben hat keinen sinn\b|\bkein(?:en)? sinn (?:zu leben|im leben)\b",
+        r"\b(?:mit allem|mit dem leben) schluss machen\b|\bdem (?:ganzen|leben) ein ende (?:setzen|machen)\b",
+        r"\bwill nicht mehr\b|\bkann nicht mehr$",
+        r"\bfür immer (?:verschwinden|einschlafen)\b|\bfuer immer (?:verschwinden|einschlafen)\b",
+    ),
+)

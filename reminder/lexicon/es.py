@@ -1,0 +1,207 @@
+"""Spanish reply words, merged over English: dose words, sites, symptoms with negation, self-harm."""
+
+from reminder.lexicon import Lexicon, kinds, words
+
+_POLITE = words("gracias muchas por favor porfa porfavor xfa saludos besos bendiciones mil")
+_NUMBERS = "uno dos tres cuatro cinco seis siete ocho nueve diez".split()
+
+# Written with accents, as Spanish spells them; the parser folds accents out of both the lexicon and
+# the reply, so "sí" and "si", "mareo" and "maréo" match alike. Order matters: a phrase that holds
+# another comes first.
+_PHRASES = (
+    # units and clock times, into the English words the reader counts
+    (r"media hora", "30 min"),
+    (r"horas?|hrs?", "hours"),
+    (r"minutos?", "min"),
+    (r"días?", "days"),
+    (r"semanas?", "weeks"),
+    (r"una hora|1 hora", "1 hour"),
+    *(
+        (rf"{word}(?= (?:hours|min|days|weeks)(?!\S))", str(n))
+        for n, word in enumerate(_NUMBERS, 1)
+    ),
+    (r"una(?= (?:hours|min|days|weeks)(?!\S))", "1"),
+    (r"en(?= [0-9])", "in"),
+    (r"a las ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),
+    (r"a la una", "at 1"),
+    (r"de la (?:noche|tarde)", "pm"),
+    (r"de la mañana", "am"),
+    (r"esta noche", "tonight"),
+    # vision, before the negations that would read "no veo bien" as a denial
+    (r"ya no veo (?:borroso|doble|mal|nublado|borrosa)", "nomore blurry"),
+    (r"no veo (?:borroso|doble|mal|nublado|borrosa)", "sin blurry"),
+    (
+        r"(?:ya )?no (?:veo|puedo ver|se ve|distingo|enfoco)(?: (?:bien|nada|claro|con claridad|nitido))?(?: (?:de|con) (?:un|el|mi|este) ojo)?",
+        "blurry",
+    ),
+    (r"(?:veo|lo veo|todo se ve|se ve) (?:doble|dos veces)|visión doble", "double"),
+    (
+        r"(?:veo|lo veo|todo se ve|se ve) (?:borroso|borrosa|mal|nublado|turbio|manchas)|vista (?:borrosa|nublada|mal)|visión (?:borrosa|nublada)",
+        "blurry",
+    ),
+    # other symptoms said in several words
+    (
+        r"no (?:siento|noto) (?:bien )?(?:la|las|el|los|mi|mis) (?:pierna|piernas|mano|manos|brazo|brazos|pie|pies|cara|dedos)",
+        "numb",
+    ),
+    (r"(?:se me )?(?:duerme|duermen|durmió|durmieron)", "numb"),
+    (r"sin fuerzas?|(?:me faltan?|no tengo) fuerzas?|pierna pesada|piernas pesadas", "weak"),
+    (r"(?:se me caen|se me cae|dejo caer|se me caen) (?:las cosas|todo|cosas|el vaso)", "clumsy"),
+    (r"no puedo (?:caminar|andar|mantenerme en pie)(?: bien)?|me tambaleo", "unsteady"),
+    (r"(?:pierdo|perdí|perder) el equilibrio", "unsteady"),
+    (r"(?:me )?(?:da|dan) vueltas (?:todo|la cabeza)|todo me da vueltas", "vertigo"),
+    (
+        r"no (?:aguanto|controlo|retengo) (?:la orina|el pis|la vejiga)|se me escapa (?:el pis|la orina)",
+        "bladder",
+    ),
+    (
+        r"(?:tengo que )?(?:ir|voy|corro) al baño (?:a cada rato|muy seguido|todo el tiempo|cada rato)|orino (?:mucho|a cada rato|muy seguido)",
+        "bladder",
+    ),
+    (r"(?:me cuesta|no puedo) (?:hablar|tragar|pronunciar)|arrastro las palabras", "slurred"),
+    # course of a symptom
+    (r"no se (?:me |le )?(?:ha ido|va|pasa|quita|ha pasado|ha quitado)", "still"),
+    (
+        r"(?:sigue|siguen|sigo|está|estoy) (?:igual|lo mismo)|igual que (?:ayer|antes)|lo mismo|sin cambios",
+        "still",
+    ),
+    (
+        r"(?:ya )?se (?:me |le )?(?:pasó|fue|quitó|ha pasado|ha ido|ha quitado)|ya pasó|desapareció|ha desaparecido",
+        "gone",
+    ),
+    (r"ya no(?= quiero| puedo| aguanto)", "no"),  # a wish or despair, not a symptom's course
+    (r"ya no (?:tengo|siento|noto|hay)|ya no", "nomore"),
+    (
+        r"(?:estaría|estarían|estarias|estaríamos|estar) mejor sin mí|mejor (?:muerto|muerta|muertos)",
+        "betteroff",
+    ),
+    (r"(?:va|está|estoy|voy) mejor|casi (?:bien|nada|no)|un poco mejor", "better"),
+    (r"(?:va|está|estoy|voy) peor|cada vez (?:peor|más)", "worse"),
+    # dose: not yet, later, skip, done
+    (
+        r"(?:todavía|aún) no(?: me la (?:he )?(?:puesto|puse|inyectado))?|no (?:me la )?(?:he )?(?:puesto|inyectado|hecho)(?: todavía| aún)?|no todavía|(?:se me )?olvidó|me olvidé|olvidé",
+        "notyet",
+    ),
+    (r"más tarde|ahora no|en un rato|recuérdamelo|recuérdame", "later"),
+    (
+        r"(?:me la |la )?(?:pongo|pondré|hago|haré|voy a poner) mañana|mañana (?:me la |la )?(?:pongo|pondré|hago|haré|voy a poner)",
+        "skip",
+    ),
+    (r"(?:me la |la )?(?:voy a poner|voy a hacer|pongo|pondré|hago|haré)(?= |$)", "later"),
+    (r"no puedo (?:hoy|tonight)$|hoy no puedo$", "skip"),
+    (
+        r"(?:hoy )?no (?:me la voy a poner|me la pongo|me voy a inyectar|la voy a hacer)(?: hoy)?|hoy no$|me la salto",
+        "skip",
+    ),
+    (
+        r"ya (?:me la )?(?:puse|he puesto|inyecté|he inyectado)|(?:ya )?me (?:la )?(?:puse|he puesto|inyecté|he inyectado|pinché|he pinchado)|ya lo hice|ya (?:está|esta)(?: hecho| hecha| lista| listo| puesta)?$",
+        "done",
+    ),
+    (r"me (?:puse|inyecté) (?:la )?(?:inyección|dosis)", "done"),
+    (r"nada de", "sin"),  # "nada de hormigueo"
+    # what negates: "no tengo fiebre" is "no fiebre"
+    (
+        r"no (?:tengo|tiene|tuve|he tenido|hay|noto|noté|siento|sentí|presento|me (?:duele|pica))",
+        "sin",
+    ),
+    # nothing new
+    (
+        r"(?:nada|ningún|ninguna|ninguno) (?:nuevo|nueva|raro|más|diferente)|(?:estoy|me siento|todo|está todo) (?:bien|perfecto|perfecta|normal|genial)|sin (?:novedad|novedades|síntomas|problemas)|todo bien|nada",
+        "nothingnew",
+    ),
+    # fever and scores
+    (r"grados?", "deg"),
+    (r"síntomas gripales|síntomas de gripe|malestar general|dolor de cuerpo", "flu"),
+    (r"(?:zona|sitio|lugar|punto) de (?:la )?(?:inyección|punción)|(?:la )?piel", "site"),
+    (r"(?:de|sobre) 10", "outoften"),
+)
+
+LEXICON = Lexicon(
+    phrases=_PHRASES,
+    taken=words("listo lista hecho hecha inyectado inyectada puesta puesto terminado hice inyecté"),
+    taken_subject=words("ya yo me la lo ahora está esta inyección dosis"),
+    skip=words("saltar salto saltarme omitir omito"),
+    later=words("luego después recordar"),
+    future=words("voy pronto ahorita mañana luego"),
+    ago=words("hace"),
+    pause=words("pausa pausar"),
+    resume=words("reanudar reanuda reanudo reactivar"),
+    healed=words("curado curada curó sanó sanado sanada cicatrizó cicatrizado cicatrizada"),
+    ok=words("vale entendido recibido enterado"),
+    yes=words("sí si s claro correcto afirmativo sip simón"),
+    no=words("no n nop negativo"),
+    stop_filler=_POLITE | words("mensajes mensaje ya de enviar envíen más los me recordatorios"),
+    polite=_POLITE,
+    conjunctions=words("pero aunque sino"),
+    coordinators=words("y e"),
+    left=words("izquierdo izquierda izq izqda izda"),
+    right=words("derecho derecha der dcha dcho"),
+    parts={
+        **dict.fromkeys(words("brazo brazos tríceps"), "arm"),
+        **dict.fromkeys(words("abdomen barriga vientre panza tripa estómago ombligo"), "abdomen"),
+        **dict.fromkeys(
+            words("glúteo glúteos nalga nalgas pompa pompis trasero cadera"), "buttock"
+        ),
+        **dict.fromkeys(words("muslo muslos pierna"), "thigh"),
+    },
+    site_filler=words(
+        "de del la el los las mi en parte lado zona superior posterior atrás detrás arriba abajo"
+    ),
+    symptoms=kinds(
+        vision="vista visión borroso borrosa borrosidad doble nublada nublado ceguera ciego ciega",
+        numbness="hormigueo hormigueos hormiguea hormiguean adormecido adormecida adormecimiento"
+        " entumecido entumecida entumecimiento dormido dormida cosquilleo calambres hormiguitas"
+        " hormigeo ormigueo",
+        weakness="débil debiles débiles debilidad torpe torpeza flojera parálisis",
+        balance="mareo mareos mareado mareada vértigo vertigos inestable inestabilidad equilibrio"
+        " tropiezo tropiezos tropezando caída caídas",
+        bladder="vejiga incontinencia orina orinar intestino",
+        speech="habla tragar",
+    ),
+    face=words("cara rostro labio labios boca mandíbula mejilla"),
+    negators=words("no sin nunca ni ningún ninguna ninguno jamás tampoco"),
+    normal=words("bien normal perfecto perfecta"),
+    still=words("sigue siguen sigo todavía aún persiste persisten continúa continúan igual"),
+    better=words("mejor mejorando mejora menos"),
+    worse=words("peor empeorando empeora empeoró"),
+    fever=words("fiebre fiebres calentura febril"),
+    temperature=words("temperatura temp"),
+    flu_labels=words("gripe gripal dolores"),
+    site_labels=words("zona sitio reacción"),
+    # "un" and "una" are articles too ("una ampolla"): only the spelt-out numbers count.
+    numbers={"cero": 0, **{w: n for n, w in enumerate(_NUMBERS, 1)}},
+    filler=_POLITE
+    | words(
+        "y e pero un una algo poco muy bastante hoy esta mañana mi el lo los las de del en es"
+        " está estoy tengo tiene tuve siento noto como con tarde noche anoche ayer dolor dolorida"
+        " dolorido roja rojo hinchada hinchado hinchazón picor pica moretón cansado cansada"
+        " también solo sólo eso pues inyección dosis pinchazo"
+    ),
+    injury={
+        **dict.fromkeys(words("pus supura supurando supuración"), "pus"),
+        **dict.fromkeys(words("herida heridas llaga llagas úlcera úlceras"), "wound"),
+        **dict.fromkeys(words("drena drenando"), "drain"),
+        **dict.fromkeys(words("negra negro necrosis"), "black"),
+        **dict.fromkeys(words("ampolla ampollas absceso"), "blister"),
+    },
+    # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. A
+    # negation does not cancel one; a person reads the alert.
+    self_harm=(
+        r"\b(?:me )?quiero morir(?:me)?\b",
+        r"\b(?:quisiera|deseo|ojalá|ojala) (?:morir|morirme|estar muert[oa]|no despertar)",
+        r"\bno quiero (?:vivir|seguir viviendo|seguir aquí|seguir aqui|despertar(?:me)?|estar aquí|estar aqui|existir)\b",
+        r"\bquitarme la vida\b|\bme (?:voy a |quiero )?quitar la vida\b",
+        r"\bmatarme\b|\bme (?:voy a |quiero )?matar\b",
+        r"\bhacerme daño\b|\bhacerme dano\b|\bme hago daño\b|\bme hago dano\b",
+        r"\bmejor (?:estar |estaría |estaria )?muert[oa]s?\b|\bestar(?:ía|ia|ían|ian) mejor sin mí\b|\bmejor sin mi\b",
+        r"\bno vale la pena (?:vivir|seguir)\b|\bla vida no vale la pena\b",
+        r"\bno tiene sentido (?:vivir|seguir)\b|\bsin (?:razón|razon|motivo) (?:para|de) vivir\b",
+        r"\b(?:acabar|terminar) con (?:todo|mi vida)\b",
+        r"\bya no (?:puedo|aguanto) más\b|\bya no (?:puedo|aguanto) mas\b",
+        r"\bcortarme\b|\bme (?:corto|he cortado|estoy cortando)\b",
+        r"\bganas de (?:morir|morirme|matarme|desaparecer)\b|\bpensando en (?:morir|matarme)\b",
+        r"\btomar(?:me)? todas (?:las|mis) (?:pastillas|pastas)\b|\bsobredosis\b",
+        r"\bdesaparecer para siempre\b|\bno despertar (?:más|mas|nunca)\b",
+        r"\bautolesi",
+    ),
+)

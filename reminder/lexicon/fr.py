@@ -1,0 +1,195 @@
+"""French reply words, merged over English: dose words, sites, symptoms with negation, self-harm."""
+
+from reminder.lexicon import Lexicon, kinds, words
+
+_POLITE = words("merci beaucoup svp stp plait bisous cordialement bonne soirée journée")
+_NUMBERS = "un deux trois quatre cinq six sept huit neuf dix".split()
+
+# Written with accents; the parser folds them out of lexicon and reply alike ("fièvre", "fievre").
+# Elisions are read as two words ("d'engourdissement" is "de engourdissement", "c'est" "ce est",
+# "n'ai" "ne ai"), so the phrases below spell them out. Order matters: a phrase that holds another
+# comes first.
+_PHRASES = (
+    # units and clock times, into the English words the reader counts
+    (r"heures?", "hours"),
+    (r"jours?", "days"),
+    (r"semaines?", "weeks"),
+    (r"(?:une )?demi (?:hours)", "30 min"),
+    (r"une (?:hours)", "1 hour"),
+    *(
+        (rf"{word}(?= (?:hours|min|minutes|days|weeks)(?!\S))", str(n))
+        for n, word in enumerate(_NUMBERS, 1)
+    ),
+    (r"une(?= (?:hours|min|minutes|days|weeks)(?!\S))", "1"),
+    (r"à ([0-9]{1,2}) h ([0-9]{2})", r"at \1:\2"),
+    (r"à ([0-9]{1,2}) h", r"at \1:00"),
+    (r"([0-9]{1,2}) h ([0-9]{2})", r"\1:\2"),
+    (r"vers", "around"),
+    (r"dans", "in"),
+    (r"il y a", "ago"),
+    (r"(fait|faite|fini|finie|injecté|injectée) ce soir", r"\1"),  # done this evening: no plan
+    (r"ce soir", "tonight"),
+    (r"du soir", "pm"),
+    (r"du matin", "am"),
+    # vision, before the negations that would read "je ne vois pas bien" as a denial
+    (r"(?:je )?(?:ne )?vois plus (?:flou|trouble|double)", "nomore blurry"),
+    (r"(?:je )?vois (?:double|en double)|vision double", "double"),
+    (
+        r"(?:je )?(?:ne )?vois (?:flou|trouble|mal|pas bien|plus bien|pas net|plus rien|rien)|vision (?:floue|trouble|brouillée)|vue (?:floue|trouble|brouillée|baisse)|voile devant (?:les yeux|un oeil|l oeil|le oeil)",
+        "blurry",
+    ),
+    # other symptoms said in several words
+    (
+        r"(?:je )?ne sens (?:plus|pas|presque plus) (?:ma|mon|mes|la|le|les) (?:jambe|jambes|main|mains|bras|pied|pieds|doigts|visage)",
+        "numb",
+    ),
+    (
+        r"(?:je )?(?:ne )?(?:peux|arrive) (?:plus|pas) (?:à )?(?:marcher|tenir debout)(?: correctement| droit)?",
+        "unsteady",
+    ),
+    (
+        r"(?:je )?perds l équilibre|(?:je )?perds le équilibre|(?:je )?perds mon équilibre|la tête (?:me )?tourne|tout tourne",
+        "unsteady",
+    ),
+    (r"plus de force|pas de force|jambe lourde|jambes lourdes|bras lourd", "weak"),
+    (r"(?:je )?(?:lâche|fais tomber) (?:tout|les objets|les choses|mes affaires)", "clumsy"),
+    (
+        r"(?:je )?(?:ne )?(?:peux|arrive) (?:plus|pas) (?:à )?(?:parler|avaler)|mal à (?:parler|avaler)",
+        "slurred",
+    ),
+    (r"(?:envies? pressantes?|besoin (?:urgent )?(?:de )?uriner|fuites urinaires)", "bladder"),
+    # course of a symptom
+    (
+        r"(?:ne )?(?:est|sont) (?:pas|toujours pas) (?:passé|passée|partie|parti|disparu|disparue)",
+        "still",
+    ),
+    (
+        r"toujours (?:là|pareil|la même chose)|(?:est |cest )?pareil|la même chose|comme hier|pas de changement",
+        "still",
+    ),
+    (r"de plus en plus|(?:ça |ce )?(?:est )?pire|(?:ça |ce )?(?:se )?aggrave|empire", "worse"),
+    (
+        r"(?:ce est|ça est|est|sont) (?:passé|passée|passés|passées|parti|partie|partis|disparu|disparue|disparus)|disparu|disparue|disparus",
+        "gone",
+    ),
+    (r"(?:ne (?:\S+ )?)?plus (?:de|du|des)", "nomore"),
+    (r"ne (\S+) plus", r"nomore \1"),
+    (r"(?:ça )?va mieux|un peu mieux|presque (?:passé|parti|disparu)", "better"),
+    # dose: not yet, later, skip, done
+    (
+        r"(?:je )?(?:ne )?(?:le |la )?(?:ai|suis) pas (?:encore )?(?:fait|faite|injecté|injectée|piqué|piquée)|pas encore(?: fait| faite)?|(?:je ai |je )?oublié",
+        "notyet",
+    ),
+    (r"(?:je )?(?:la |le )?(?:fais|ferai|fait|ferais) demain", "skip"),
+    (
+        r"plus tard|tout à le hours|tout à lheure|rappelle(?:z)? moi(?: plus tard)?|je (?:le |la )?(?:fais|ferai) (?:après|tonight|plus tard|tout de suite)",
+        "later",
+    ),
+    (
+        r"(?:je )?(?:ne )?(?:la |le )?fais pas (?:tonight|aujourdhui)|(?:je )?(?:la |le )?(?:saute|zappe|passe) (?:tonight|aujourdhui|cette fois)|pas (?:tonight|aujourdhui)$",
+        "skip",
+    ),
+    (
+        r"ce est (?:fait|fini|bon)|(?:je )?me (?:la |le )?suis (?:fait|faite|injecté|injectée|piqué|piquée)|(?:je )?(?:le |la )?ai (?:fait|faite)|injection faite|piqûre faite",
+        "done",
+    ),
+    # nothing new
+    (
+        r"rien de (?:nouveau|spécial|particulier|plus)|(?:aucun|pas de) (?:nouveau |nouveaux )?(?:symptôme|problème|souci)s?|(?:tout|ça) va bien|je vais bien|tout est normal|tout va bien|rien",
+        "nothingnew",
+    ),
+    # fever and scores
+    (r"degrés?", "deg"),
+    (r"syndrome grippal|symptômes grippaux|état grippal|courbatures", "flu"),
+    (r"(?:point|site|zone|endroit) de (?:la )?(?:injection|piqûre)|la peau", "site"),
+    (r"sur 10", "outoften"),
+)
+
+LEXICON = Lexicon(
+    phrases=_PHRASES,
+    taken=words("fait faite fini finie injecté injectée terminé piqué piquée"),
+    # "cest", "jai", "lai": elisions typed without their apostrophe.
+    taken_subject=words(
+        "je me le la ai suis ce est injection piqûre dose déjà voilà ça cest jai lai"
+    ),
+    skip=words("sauter saute zapper"),
+    later=words("après rappel rappelle"),
+    future=words("vais bientôt demain tonight"),
+    ago=words("ago"),
+    pause=words("pause"),
+    resume=words("reprendre reprise reprends"),
+    healed=words("guéri guérie cicatrisé cicatrisée"),
+    ok=words("reçu compris vu"),
+    yes=words("oui o ouais ouep"),
+    no=words("non n nan"),
+    stop_filler=_POLITE | words("plus de messages sms me envoyer"),
+    polite=_POLITE,
+    conjunctions=words("mais pourtant cependant sauf"),
+    coordinators=words("et"),
+    # "d'engourdissement" is "de engourdissement", "c'est" "ce est", "qu'il" "que il".
+    elisions={"d": "de", "l": "le", "j": "je", "n": "ne", "c": "ce", "m": "me", "s": "se"}
+    | {"t": "te", "qu": "que"},
+    left=words("gauche g"),
+    right=words("droite droit dr"),
+    parts={
+        **dict.fromkeys(words("bras triceps"), "arm"),
+        **dict.fromkeys(words("ventre abdomen bide nombril"), "abdomen"),
+        **dict.fromkeys(words("fesse fesses hanche"), "buttock"),
+        **dict.fromkeys(words("cuisse cuisses jambe"), "thigh"),
+    },
+    site_filler=words("le la les de du des au à mon ma en haut bas arrière côté partie sur"),
+    symptoms=kinds(
+        vision="flou floue trouble vue vision brouillée",
+        numbness="fourmillements fourmillement fourmille fourmis engourdi engourdie engourdis"
+        " engourdies engourdissement engourdissements picotements picotement picote insensible"
+        " paresthésies paresthésie fourmillemens fourmillment fourmillent picotent",
+        weakness="faible faiblesse maladroit maladroite maladresse paralysie",
+        balance="vertige vertiges étourdi étourdie étourdissement étourdissements équilibre"
+        " instable titube chute chutes tombé tombée",
+        bladder="vessie incontinence uriner urine",
+        speech="parole avaler",
+    ),
+    face=words("visage joue lèvre lèvres bouche mâchoire"),
+    negators=words("pas sans aucun aucune ni jamais ne"),
+    normal=words("bien normal normale nette"),
+    still=words("toujours encore persiste persistent"),
+    better=words("mieux moins"),
+    worse=words("pire"),
+    fever=words("fièvre fiévreux fiévreuse fébrile"),
+    temperature=words("température temp"),
+    flu_labels=words("grippe grippal"),
+    site_labels=words("site réaction"),
+    # "un" and "une" are articles too ("une ampoule"): only the spelt-out numbers from two count.
+    numbers={"zéro": 0, **{w: n for n, w in enumerate(_NUMBERS[1:], 2)}},
+    filler=_POLITE
+    | words(
+        "et mais un une peu petit très assez aujourdhui ce matin mon ma mes je le les de du"
+        " des en est ai suis avoir comme avec aussi hier soir nuit rouge gonflé gonflée gonfle"
+        " démange démangeaisons bleu fatigué fatiguée douleur mal ça juste alors piqûre"
+    ),
+    injury={
+        **dict.fromkeys(words("pus suppure suinte suintement"), "pus"),
+        **dict.fromkeys(words("plaie plaies ulcère ulcération"), "wound"),
+        **dict.fromkeys(words("écoulement coule"), "drain"),
+        **dict.fromkeys(words("noir noire nécrose"), "black"),
+        **dict.fromkeys(words("ampoule ampoules cloque cloques abcès"), "blister"),
+    },
+    # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. Written
+    # over the reply's words with elisions spelt out ("je en ai marre" for "j'en ai marre").
+    self_harm=(
+        r"\b(?:je )?veux mourir\b|\benvie de mourir\b|\bvoudrais mourir\b|\baimerais mourir\b",
+        r"\ben finir\b",
+        r"\bme suicider\b|\bme tuer\b|\bme foutre en le air\b",
+        r"\bme faire du mal\b|\bme blesser exprès\b",
+        r"\b(?:plus|pas) envie de vivre\b|\b(?:ne )?veux plus vivre\b",
+        r"\bmettre fin à (?:mes jours|ma vie)\b|\bmettre fin a (?:mes jours|ma vie)\b",
+        r"\bmieux sans moi\b|\bmieux mort(?:e)?\b|\bpréfér(?:erais|e) (?:être )?mort",
+        r"\bme (?:scarifier|scarifie|couper|taillader|pendre)\b|\bscarif",
+        r"\b(?:avaler|prendre) tous (?:mes|les) (?:médicaments|cachets|comprimés)\b|\bsurdose\b",
+        r"\bplus (?:la )?force de (?:vivre|continuer)\b",
+        r"\b(?:ne )?plus me réveiller\b|\bpas me réveiller\b",
+        r"\bla vie ne vaut (?:pas|plus) la peine\b|\bplus de raison de vivre\b",
+        r"\bne en peux plus\b|\bmarre de (?:vivre|la vie)\b",
+        r"\bdisparaître pour toujours\b|\bdisparaitre pour toujours\b",
+    ),
+)
