@@ -171,7 +171,7 @@ class Conversation:
                 )
                 return None
             inbound.contact_id = contact.id
-            reading = interpret(parse(inbound.body), Prompt.ALERT)
+            reading = interpret(parse(inbound.body, contact.language), Prompt.ALERT)
             return self._from_contact(contact, reading, inbound)
         assert patient.id is not None
         inbound.patient_id = patient.id

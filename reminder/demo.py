@@ -56,9 +56,7 @@ SCRIPT = (
     Line(7, time(9, 10), "Y", "still there a day later, no fever: a possible relapse"),
     Line(7, time(9, 40), "OK", "the caregiver acknowledges the alert", caregiver=True),
     Line(7, time(19, 50), "skip", "skipped: counts as missed, next reminder tomorrow"),
-    Line(
-        8, time(19, 37), "what dose is it today?", "not understood: stored and answered with help"
-    ),
+    Line(8, time(19, 37), "what dose is it today?", "a question: stored, and answered whom to ask"),
     Line(8, time(19, 39), "DONE"),
     Line(9, time(9, 15), "2 0 N"),
     Line(10, time(7, 45), "PAUSE 2", "travelling: reminders paused"),
@@ -71,16 +69,28 @@ SCRIPT = (
 )
 
 
-# The same two weeks in another language: the bot writes in it; the patient's replies use only
-# what the reply parser reads in any language today (DONE, scores, Y/N, OK, and the English
-# keywords every language understands), and a question in the patient's own words that the bot
-# does not understand. By line of SCRIPT; a line not named keeps its text.
-_NEUTRAL = {0: "DONE LT", 5: "LATER", 6: "DONE RA", 7: "1 0 Y", 10: "SKIP", 20: "DONE LB"}
+# The same two weeks in another language: the bot writes in it and the patient answers in it (the
+# reply lexicons of reminder/lexicon). By line of SCRIPT; a line not named keeps its text.
 LOCAL_REPLIES: dict[str, dict[int, str]] = {
-    "es": _NEUTRAL | {11: "¿qué dosis me toca hoy?"},
-    "de": _NEUTRAL | {11: "welche Dosis ist heute dran?"},
-    "fr": _NEUTRAL | {11: "quelle dose aujourd'hui ?"},
-}
+    "es": {
+        0: "listo, muslo izquierdo", 2: "hecho", 5: "luego", 6: "listo BD",
+        7: "1 0 S, hormigueo en la mano", 8: "sí, sigue", 9: "vale", 10: "saltar",
+        11: "¿qué dosis me toca hoy?", 12: "listo", 14: "pausa 2", 15: "seguir", 16: "listo AI",
+        18: "ya está", 20: "listo, glúteo izquierdo",
+    },
+    "de": {
+        0: "erledigt, Oberschenkel links", 2: "gemacht", 5: "später", 6: "erledigt AR",
+        7: "1 0 J, Kribbeln in der Hand", 8: "ja, immer noch", 9: "verstanden", 10: "auslassen",
+        11: "welche Dosis ist heute dran?", 12: "erledigt", 14: "Pause 2", 15: "weiter",
+        16: "erledigt BL", 18: "fertig", 20: "erledigt, Po links",
+    },
+    "fr": {
+        0: "fait, cuisse gauche", 2: "c'est fait", 5: "plus tard", 6: "fait BD",
+        7: "1 0 O, fourmillements dans la main", 8: "oui, toujours là", 9: "reçu", 10: "sauter",
+        11: "quelle dose aujourd'hui ?", 12: "fait", 14: "pause 2", 15: "reprise", 16: "fait VG",
+        18: "c'est fait", 20: "fait, fesse gauche",
+    },
+}  # fmt: skip
 # Where a demo patient of each language lives, and the crisis line a patient there would call
 # (a patient's language needs its crisis text: see [messages.es] in config.example.toml).
 PLACES: dict[str, tuple[str, str]] = {

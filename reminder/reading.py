@@ -27,8 +27,6 @@ from reminder.lexicon import Lexicon
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _SITES = ("left_arm", "right_arm", "left_abdomen", "right_abdomen")
 _SITES += ("left_buttock", "right_buttock", "left_thigh", "right_thigh")
-_CODES = {"la": "left_arm", "ra": "right_arm", "lab": "left_abdomen", "rab": "right_abdomen"}
-_CODES |= {"lb": "left_buttock", "rb": "right_buttock", "lt": "left_thigh", "rt": "right_thigh"}
 _SOON = frozenset("after soon shortly tonight tomorrow tmrw".split())  # "after dinner"
 _NEGATION_REACH = 5  # words after a negation word that it still negates
 _AFTER_REACH = 6  # words before "gone" / "fine" that it negates
@@ -137,15 +135,15 @@ def read_site(words: list[str], lex: Lexicon) -> str | None:
     sides: set[str] = set()
     parts: set[str] = set()
     for k, word in enumerate(words):
-        if word in _CODES and not _article(words, k, lex):
-            side, part = _CODES[word].split("_")
+        if word in lex.site_codes and not _article(words, k, lex):
+            side, part = lex.site_codes[word].split("_")
             sides.add(side)
             parts.add(part)
         elif word in lex.left or word in lex.right:
             sides.add("left" if word in lex.left else "right")
         elif word in lex.parts:
             parts.add(lex.parts[word])
-        elif word not in lex.site_filler and word not in _CODES:
+        elif word not in lex.site_filler and word not in lex.site_codes:
             return None
     if len(sides) != 1 or len(parts) != 1:
         return None  # no side, no part, or two of either: ambiguous
@@ -169,7 +167,7 @@ def _asks(words: list[str], lex: Lexicon) -> bool:
 
 
 def _site_word(word: str, lex: Lexicon) -> bool:
-    return word in _CODES or word in lex.left or word in lex.right or word in lex.parts
+    return word in lex.site_codes or word in lex.left or word in lex.right or word in lex.parts
 
 
 def _taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
@@ -207,7 +205,7 @@ def _taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
     facts.doses.append("taken")
     rest = _stated_time(rest, lex, facts)
     # An article that looks like a code ("lista la inyección") is gone before prefixes are tried.
-    rest = [w for k, w in enumerate(rest) if not (w in _CODES and _article(rest, k, lex))]
+    rest = [w for k, w in enumerate(rest) if not (w in lex.site_codes and _article(rest, k, lex))]
     remark = [w for w in rest if w not in lex.filler and w not in lex.polite]
     remark = [w for w in remark if w not in ("it", "mine", "my", "now", "in", "on", "into")]
     for end in range(len(remark), 0, -1):
@@ -218,7 +216,7 @@ def _taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
             break
     else:
         if len([w for w in remark if _site_word(w, lex)]) > 1 and read_site(remark, lex) is None:
-            sides = [w for w in remark if w in lex.left or w in lex.right or w in _CODES]
+            sides = [w for w in remark if w in lex.left or w in lex.right or w in lex.site_codes]
             if len(sides) > 1:
                 facts.sites.update({"?1", "?2"})  # two sites for one dose: ask which
                 return True

@@ -4,6 +4,7 @@ reads the same whatever the patient's language, and carrier keywords work in eve
 from __future__ import annotations
 
 import importlib
+import re
 import string
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from reminder.lexicon import SHIPPED, Lexicon, fold, for_language
 from reminder.regimen import SITES
+from reminder.render import default_templates_dir
 from reminder.replies import Prompt, Reading, interpret, parse, parse_site
 from tests import reply_corpus, reply_corpus_de, reply_corpus_es, reply_corpus_fr
 from tests.reply_cases import Case
@@ -246,3 +248,54 @@ def test_a_local_negation_never_makes_an_absent_symptom_present(
     assert plain.symptoms, (language, symptom)
     assert not negated.symptoms
     assert negated.neuro is not True or plain.neuro is True
+
+
+@pytest.mark.parametrize("language", ["en", "es", "de", "fr"])
+def test_the_site_codes_a_reminder_offers_are_read_in_its_language(language: str) -> None:
+    # The codes the templates print (templates/<lang>/words.j2 site_codes), each after DONE.
+    words = (default_templates_dir() / language / "words.j2").read_text(encoding="utf-8")
+    codes = dict(re.findall(r'"(\w+)": "([A-Z]{2,3})"', words))
+    assert set(codes) == set(SITES)
+    done = {"en": "done", "es": "listo", "de": "erledigt", "fr": "fait"}[language]
+    for site, code in codes.items():
+        reading = interpret(parse(f"{done} {code}", language), Prompt.DOSE)
+        assert (reading.dose, reading.site) == ("taken", site), (language, code)
+
+
+def test_a_spanish_possessive_is_no_site_code() -> None:
+    reading = interpret(parse("listo, mi pierna izquierda", "es"), Prompt.DOSE)
+    assert (reading.dose, reading.site) == ("taken", "left_thigh")
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "prompt", "fact"),
+    [
+        # The reply words each language's templates tell the patient to use.
+        *[("es", t, p, f) for t, p, f in [
+            ("LISTO", "dose", ("dose", "taken")), ("LUEGO", "dose", ("dose", "not_yet")),
+            ("SALTAR", "dose", ("dose", "skipped")), ("PAUSA 7", "none", ("pause", 7)),
+            ("SEGUIR", "none", ("resume", True)), ("FIEBRE", "followup", ("fever", True)),
+            ("CURADA", "site_heal", ("healed", True)), ("S", "neuro", ("neuro", True)),
+            ("AYUDA", "none", ("compliance", "help")), ("gripe 3 zona 1", "checkin", ("flu", 3)),
+        ]],
+        *[("de", t, p, f) for t, p, f in [
+            ("ERLEDIGT", "dose", ("dose", "taken")), ("SPÄTER", "dose", ("dose", "not_yet")),
+            ("AUSLASSEN", "dose", ("dose", "skipped")), ("PAUSE 7", "none", ("pause", 7)),
+            ("WEITER", "none", ("resume", True)), ("FIEBER", "followup", ("fever", True)),
+            ("VERHEILT", "site_heal", ("healed", True)), ("J", "neuro", ("neuro", True)),
+            ("HILFE", "none", ("compliance", "help")), ("Grippe 3 Stelle 1", "checkin", ("site_score", 1)),
+        ]],
+        *[("fr", t, p, f) for t, p, f in [
+            ("FAIT", "dose", ("dose", "taken")), ("PLUS TARD", "dose", ("dose", "not_yet")),
+            ("SAUTER", "dose", ("dose", "skipped")), ("PAUSE 7", "none", ("pause", 7)),
+            ("REPRISE", "none", ("resume", True)), ("FIEVRE", "followup", ("fever", True)),
+            ("GUERI", "site_heal", ("healed", True)), ("O", "neuro", ("neuro", True)),
+            ("AIDE", "none", ("compliance", "help")), ("grippe 3 point 1", "checkin", ("site_score", 1)),
+        ]],
+    ],
+)  # fmt: skip
+def test_the_words_our_templates_advertise_are_read(
+    language: str, text: str, prompt: str, fact: tuple[str, object]
+) -> None:
+    reading = interpret(parse(text, language), Prompt(prompt))
+    assert getattr(reading, fact[0]) == fact[1]

@@ -61,6 +61,9 @@ class Lexicon:
     left: frozenset[str] = frozenset()
     right: frozenset[str] = frozenset()
     parts: dict[str, str] = field(default_factory=dict)  # word -> arm | abdomen | buttock | thigh
+    # The short codes a reminder offers after DONE (each language's words.j2 site_codes): "lt",
+    # "mi". Codes that are also common words would be misread, so each language picks others.
+    site_codes: dict[str, str] = field(default_factory=dict)  # code -> site
     site_filler: frozenset[str] = frozenset()
     # Symptoms: word -> kind; words that negate what follows or what came before; course words.
     symptoms: dict[str, str] = field(default_factory=dict)

@@ -188,6 +188,16 @@ LEXICON = Lexicon(
     coordinators=words("and"),
     left=words("left l lft lt lef"),
     right=words("right r rgt rt rght rigt"),
+    site_codes={
+        "la": "left_arm",
+        "ra": "right_arm",
+        "lab": "left_abdomen",
+        "rab": "right_abdomen",
+        "lb": "left_buttock",
+        "rb": "right_buttock",
+        "lt": "left_thigh",
+        "rt": "right_thigh",
+    },
     parts={
         **dict.fromkeys(words("arm arms tricep triceps"), "arm"),
         **dict.fromkeys(words("abdomen abdominal abd ab abs belly stomach tummy tum"), "abdomen"),

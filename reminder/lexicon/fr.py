@@ -131,6 +131,16 @@ LEXICON = Lexicon(
     | {"t": "te", "qu": "que"},
     left=words("gauche g"),
     right=words("droite droit dr"),
+    site_codes={
+        "bg": "left_arm",
+        "bd": "right_arm",
+        "vg": "left_abdomen",
+        "vd": "right_abdomen",
+        "fg": "left_buttock",
+        "fd": "right_buttock",
+        "cg": "left_thigh",
+        "cd": "right_thigh",
+    },
     parts={
         **dict.fromkeys(words("bras triceps"), "arm"),
         **dict.fromkeys(words("ventre abdomen bide nombril"), "abdomen"),
@@ -158,7 +168,7 @@ LEXICON = Lexicon(
     fever=words("fièvre fiévreux fiévreuse fébrile"),
     temperature=words("température temp"),
     flu_labels=words("grippe grippal"),
-    site_labels=words("site réaction"),
+    site_labels=words("site réaction point piqûre"),
     # "un" and "une" are articles too ("une ampoule"): only the spelt-out numbers from two count.
     numbers={"zéro": 0, **{w: n for n, w in enumerate(_NUMBERS[1:], 2)}},
     filler=_POLITE
