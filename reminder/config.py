@@ -223,6 +223,25 @@ class Triage(_Section):
     adherence_missed_doses: int = Field(2, ge=1, le=10)
     adherence_unanswered_checkins: int = Field(3, ge=1, le=10)
     site_heal_ask_days: int = Field(7, ge=1, le=60)
+    # A check-in flu-like score at or above this adds messages.flu_advice to the answer (weekly).
+    flu_advice_score: int = Field(5, ge=1, le=10)
+    # Thyroid test reminders for patients enrolled with --thyroid, every this many months; 0: off.
+    thyroid_every_months: int = Field(6, ge=0, le=24)
+
+
+class Screening(_Section):
+    """The PHQ-2 depression screen the interferon beta label asks for."""
+
+    phq2_every_days: int = Field(28, ge=0, le=365)  # 0 turns the screen off
+    phq2_alert_score: int = Field(3, ge=1, le=6)  # a total at or above raises depression_screen
+
+
+class Supply(_Section):
+    """Vials on hand and refill reminders (one vial a dose, a dose every other day)."""
+
+    pack_size: int = Field(14, ge=1, le=100)  # what REFILL without a number adds: 14 US, 15 EU
+    refill_lead_days: int = Field(10, ge=1, le=60)  # remind when the vials cover fewer days
+    refill_repeat_days: int = Field(3, ge=1, le=30)  # until a refill is recorded
 
 
 class Escalation(_Section):
@@ -252,6 +271,13 @@ class Messages(_Section):
         min_length=1,
         max_length=300,
     )
+    # Added to a check-in answer when the flu-like score reaches triage.flu_advice_score.
+    flu_advice: str = Field(
+        "Flu-like symptoms often ease with time. Ask your doctor whether a pain or fever "
+        "reliever around the injection, or injecting in the evening, could help.",
+        min_length=1,
+        max_length=300,
+    )
 
 
 class FileSettings(_Section):
@@ -277,6 +303,8 @@ class FileSettings(_Section):
     escalation: Escalation = Escalation()
     daemon: Daemon = Daemon()
     messages: Messages = Messages()
+    screening: Screening = Screening()
+    supply: Supply = Supply()
 
     @model_validator(mode="after")
     def _lease_outlasts_a_send(self) -> FileSettings:
@@ -340,6 +368,14 @@ class Settings(BaseModel):
     @property
     def escalation(self) -> Escalation:
         return self.file.escalation
+
+    @property
+    def screening(self) -> Screening:
+        return self.file.screening
+
+    @property
+    def supply(self) -> Supply:
+        return self.file.supply
 
     @property
     def default_zone(self) -> ZoneInfo:
