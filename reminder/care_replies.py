@@ -3,10 +3,10 @@ flu-like advice a high check-in score adds to its answer."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
-from reminder import care, checkins, regimen, screening
+from reminder import care, checkins, regimen, screening, supply
 from reminder.models import CheckIn, CheckInKind
 from reminder.planner import open_dose
 from reminder.replies import Problem, Reading
@@ -49,19 +49,21 @@ def screen(turn: Turn, reading: Reading, prompt: CheckIn | None) -> None:
 def supply_reply(turn: Turn, reading: Reading) -> None:
     """REFILL [N] adds vials (a pack without a number); VIALS N counts them."""
     patient = turn.patient
-    if reading.refill is not None:
+    refill = reading.refill is not None
+    if refill:
         vials = care.set_vials(patient, turn.settings, turn.now, add=reading.refill)
         turn.note("supply", f"refill recorded: {vials} vials")
-        answer = "refill_recorded"
     else:
         vials = care.set_vials(patient, turn.settings, turn.now, count=reading.vials)
         turn.note("supply", f"vials counted: {vials}")
-        answer = "vials_recorded"
     turn.session.add(patient)
     turn.replan_needed = True
     dose = open_dose(turn.session, patient.id or 0)
-    view = care.supply_view(patient, dose.day if dose else None)
-    turn.say(answer, {"vials": vials, "run_out_on": view["run_out_on"]})
+    run_out = _noon(turn, supply.run_out_date(dose.day if dose else None, vials))
+    if refill:
+        turn.say("refill_recorded", {"vials": vials, "run_out_on": run_out})
+    else:
+        turn.say("vials_recorded", {"vials": vials, "run_out_on": run_out})
 
 
 def lab_done(turn: Turn) -> None:
@@ -73,10 +75,14 @@ def lab_done(turn: Turn) -> None:
     turn.replan_needed = True
     turn.note("lab", f"lab test done: {', '.join(kinds)} on {today.isoformat()}")
     next_on = patient.next_thyroid_on if "thyroid" in kinds else patient.next_lab_on
-    turn.say(
-        "lab_recorded",
-        {"kinds": [str(k) for k in kinds], "next_on": next_on.isoformat() if next_on else None},
-    )
+    turn.say("lab_recorded", {"kinds": [str(k) for k in kinds], "next_on": _noon(turn, next_on)})
+
+
+def _noon(turn: Turn, day: date | None) -> str | None:
+    """A date as the moment templates show as a day ("Sat 7 Mar") in the patient's zone."""
+    if day is None:
+        return None
+    return regimen.at_local(day, time(12, 0), ZoneInfo(turn.patient.timezone)).isoformat()
 
 
 def flu_advice(turn: Turn, prompt: CheckIn) -> None:

@@ -12,10 +12,8 @@ from datetime import date, timedelta
 ITEMS = ("interest", "mood")  # the two questions, in the order they are asked
 # What each answer means, 0 to 3, as the patient is shown it.
 FREQUENCIES = ("not at all", "several days", "more than half the days", "nearly every day")
-QUESTIONS = {
-    "interest": "little interest or pleasure in doing things",
-    "mood": "feeling down, depressed, or hopeless",
-}
+# The items as an alert's reason names them (the message asks them in the standard words).
+SHORT = {"interest": "little interest or pleasure", "mood": "feeling down or hopeless"}
 
 
 def due_day(last_asked: date | None, since: date, every_days: int) -> date | None:
@@ -50,6 +48,6 @@ def positive(interest: int, mood: int, alert_score: int) -> bool:
 def describe(interest: int, mood: int) -> str:
     """Both answers in words, for the alert's reason."""
     return (
-        f"{QUESTIONS['interest']} {interest} ({FREQUENCIES[interest]}), "
-        f"{QUESTIONS['mood']} {mood} ({FREQUENCIES[mood]}), total {total(interest, mood)} of 6"
+        f"{SHORT['interest']} {interest} ({FREQUENCIES[interest]}), "
+        f"{SHORT['mood']} {mood} ({FREQUENCIES[mood]}), total {total(interest, mood)} of 6"
     )

@@ -270,8 +270,7 @@ def _depression_screen(history: History, alert_score: int, zone: ZoneInfo) -> _E
         return None
     at, interest, mood = max(found)
     reason = (
-        f"PHQ-2 depression screen of {_day(at, zone)}: {screening.describe(interest, mood)} "
-        f"({alert_score} or more)"
+        f"PHQ-2 of {_day(at, zone)}: {screening.describe(interest, mood)} (alert at {alert_score})"
     )
     return _Evidence(Kind.DEPRESSION_SCREEN, tuple(f[0] for f in found), 1, reason)
 
