@@ -148,16 +148,25 @@ def supply_view(patient: Patient, next_dose_day: date | None) -> dict[str, Any]:
     return {"vials": patient.vials, "run_out_on": run_out.isoformat() if run_out else None}
 
 
-def labs_view(session: Session, patient: Patient) -> dict[str, Any]:
+def labs_view(session: Session, patient: Patient, settings: Settings) -> dict[str, Any]:
     tests = session.exec(
         select(LabTest)
         .where(LabTest.patient_id == patient.id)
         .order_by(col(LabTest.done_on).desc(), col(LabTest.id).desc())
         .limit(20)
     )
+    # Before the first planner pass the dates are not stored yet; they are what it will set.
+    enrolled = regimen.local_date(patient.created_at, ZoneInfo(patient.timezone))
+    done = last_tests(session, patient.id or 0)
+    routine = patient.next_lab_on or labs.routine_due(
+        patient.start_date, _routine_last(done), enrolled
+    )
+    thyroid = patient.next_thyroid_on
+    if thyroid is None:
+        thyroid = thyroid_due(patient, settings, done.get(LabKind.THYROID), enrolled)
     return {
-        "next_on": patient.next_lab_on.isoformat() if patient.next_lab_on else None,
-        "next_thyroid_on": patient.next_thyroid_on.isoformat() if patient.next_thyroid_on else None,
+        "next_on": routine.isoformat(),
+        "next_thyroid_on": thyroid.isoformat() if thyroid else None,
         "done": [{"kind": t.kind, "on": t.done_on.isoformat(), "source": t.source} for t in tests],
     }
 
