@@ -261,3 +261,42 @@ def test_a_high_flu_like_score_adds_the_advice_at_most_once_a_week(
     live(cli, engine, date(2026, 3, 11), date(2026, 3, 12), checkin="7 0 N")
     answers = [m.body or "" for m in rows(engine, Message) if m.kind == MessageKind.REPLY]
     assert len([body for body in answers if "pain or fever reliever" in body]) == 2
+
+
+def test_the_csv_column_vials_sets_the_count_and_a_bad_count_names_its_line(
+    cli: Callable[..., Ran], tmp_path: Any
+) -> None:
+    path = tmp_path / "patients.csv"
+    path.write_text(
+        "name,phone,vials,thyroid\n"
+        "Ann Smith,+13125550100,12,yes\n"
+        "Bob Brown,+13125550101,many,no\n"
+        "Cy Young,+13125550102,,\n",
+        encoding="utf-8",
+    )
+    ran = cli("import", str(path), "--at", at(START, 10))
+    assert ran.code == 1 and "patients.csv:3: vials: 'many' is not a count of vials" in ran.stderr
+    listed = {p["name"]: p["id"] for p in ok(cli("patient", "list", "--json")).json()}
+    ann = ok(cli("patient", "show", str(listed["Ann Smith"]), "--json")).json()
+    cy = ok(cli("patient", "show", str(listed["Cy Young"]), "--json")).json()
+    assert ann["supply"]["vials"] == 12 and ann["labs"]["next_thyroid_on"] == "2026-09-03"
+    assert cy["supply"] == {"vials": None, "run_out_on": None}
+
+
+def test_patient_supply_adds_sets_and_refuses_what_cannot_be_a_count(
+    cli: Callable[..., Ran],
+) -> None:
+    enrol(cli, "--full-dose")
+    assert ok(cli("patient", "supply", "1", "--add", "15", "--at", at(START, 11))).stdout == (
+        "15 vials on hand, enough until 2026-03-31\n"
+    )
+    assert "20 vials" in ok(cli("patient", "supply", "1", "--set", "20")).stdout
+    for args, error in [
+        ((), "exactly one of --add N or --set N"),
+        (("--add", "2", "--set", "3"), "exactly one of --add N or --set N"),
+        (("--add", "0"), "--add: a refill adds 1 vial or more"),
+        (("--set", "-1"), "--set: a count of vials is 0 or more"),
+    ]:
+        ran = cli("patient", "supply", "1", *args)
+        assert ran.code == 2 and error in ran.stderr, ran.stderr
+    assert show(cli)["supply"]["vials"] == 20
