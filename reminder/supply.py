@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from reminder import regimen
+from reminder.regimen import at_local, local_date
 
 DAYS_PER_VIAL = 2  # one injection every other day
 
@@ -48,11 +48,9 @@ def refill_reminder_at(
     if not runs_low(vials, lead_days):
         return None
     if reminded_at is not None:
-        day = regimen.local_date(reminded_at, zone) + timedelta(days=repeat_days)
-        return regimen.at_local(day, checkin_time, zone)
+        day = local_date(reminded_at, zone) + timedelta(days=repeat_days)
+        return at_local(day, checkin_time, zone)
     since = changed_at or datetime.min.replace(tzinfo=zone)
-    day = regimen.local_date(since, zone)
-    moment = regimen.at_local(day, checkin_time, zone)
-    return (
-        moment if moment >= since else regimen.at_local(day + timedelta(days=1), checkin_time, zone)
-    )
+    day = local_date(since, zone)
+    moment = at_local(day, checkin_time, zone)
+    return moment if moment >= since else at_local(day + timedelta(days=1), checkin_time, zone)

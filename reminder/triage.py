@@ -17,9 +17,9 @@ from enum import StrEnum
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from reminder import screening
 from reminder.regimen import SITE_LABELS
 from reminder.replies import parse
+from reminder.screening import describe, positive
 
 
 class Kind(StrEnum):
@@ -264,14 +264,12 @@ def _depression_screen(history: History, alert_score: int, zone: ZoneInfo) -> _E
         interest, mood = prompt.score("interest"), prompt.score("mood")
         if interest is None or mood is None:
             continue
-        if screening.positive(interest[0], mood[0], alert_score):
+        if positive(interest[0], mood[0], alert_score):
             found.append((max(interest[1], mood[1]), interest[0], mood[0]))
     if not found:
         return None
     at, interest, mood = max(found)
-    reason = (
-        f"PHQ-2 of {_day(at, zone)}: {screening.describe(interest, mood)} (alert at {alert_score})"
-    )
+    reason = f"PHQ-2 of {_day(at, zone)}: {describe(interest, mood)} (alert at {alert_score})"
     return _Evidence(Kind.DEPRESSION_SCREEN, tuple(f[0] for f in found), 1, reason)
 
 
