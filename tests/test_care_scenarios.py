@@ -154,6 +154,36 @@ def test_the_screen_is_asked_one_item_at_a_time_and_in_words_too(
     assert [a for a in rows(engine, Alert) if a.kind == "depression_screen"] == []
 
 
+def test_numbers_after_the_evening_reminder_still_answer_the_open_screen(
+    cli: Callable[..., Ran], engine: Engine
+) -> None:
+    enrol(cli, "--full-dose")
+    ok(cli("tick", "--at", at(date(2026, 3, 31), 9)))
+    ok(cli("tick", "--at", at(date(2026, 3, 31), 19, 30)))  # the dose reminder, asked last
+
+    answer = say(cli, "1 0", at(date(2026, 3, 31), 19, 40))
+    taken = say(cli, "done", at(date(2026, 3, 31), 19, 45))
+
+    (screen,) = [c for c in rows(engine, CheckIn) if c.kind == CheckInKind.PHQ2]
+    assert (screen.phq_interest, screen.phq_mood) == (1, 0)
+    assert "Thank you for answering" in answer and "recorded at 19:45" in taken
+
+
+def test_words_of_self_harm_in_a_screen_answer_raise_the_urgent_alert_at_once(
+    cli: Callable[..., Ran], engine: Engine
+) -> None:
+    enrol(cli, "--full-dose")
+    ok(cli("tick", "--at", at(date(2026, 3, 31), 9)))
+
+    answer = say(cli, "3 3, I want to die", at(date(2026, 3, 31), 9, 20))
+
+    kinds = {(a.kind, a.severity) for a in rows(engine, Alert)}
+    assert {("mood", "urgent"), ("depression_screen", "routine")} <= kinds
+    assert "call or text 988" in answer
+    (screen,) = [c for c in rows(engine, CheckIn) if c.kind == CheckInKind.PHQ2]
+    assert (screen.phq_interest, screen.phq_mood) == (3, 3)
+
+
 def test_vials_run_down_to_a_refill_reminder_by_email_and_refill_restores_them(
     cli: Callable[..., Ran], engine: Engine
 ) -> None:
