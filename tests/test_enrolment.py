@@ -165,7 +165,9 @@ def test_a_csv_with_an_unknown_column_imports_nothing(
 
     assert code == 2
     assert stderr.strip() == (
-        "error: header: unknown column 'mobile'; columns are " + HEADER.strip().replace(",", ", ")
+        "error: header: unknown column 'mobile'; columns are "
+        + HEADER.strip().replace(",", ", ")
+        + ", vials, thyroid"
     )
     with Session(engine) as session:
         assert session.exec(select(Patient)).all() == []
