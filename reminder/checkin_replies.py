@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from reminder import checkins
+from reminder import care_replies, checkins
 from reminder.models import CheckIn, CheckInKind, CheckInStatus
 from reminder.replies import Problem, Prompt, Reading
 from reminder.turn import Turn, iso
@@ -119,6 +119,7 @@ def _record(turn: Turn, prompt: CheckIn, reading: Reading) -> None:
         turn.say("checkin_partial", values | {"missing": missing})
     else:
         turn.say("checkin_recorded", values)
+    care_replies.flu_advice(turn, prompt)
 
 
 def _answers_screen_early(turn: Turn, screen: CheckIn, reading: Reading) -> bool:

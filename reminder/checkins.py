@@ -1,4 +1,5 @@
-"""Questions put to a patient: the morning check-in, the relapse follow-up and "has the site healed?".
+"""Questions put to a patient: the morning check-in, the relapse follow-up, "has the site healed?"
+and the PHQ-2 depression screen.
 
 When each is asked, re-asked and closed, and how an answer fills it in. The planner asks and closes
 them; the conversation applies answers; triage reads them.
@@ -6,7 +7,7 @@ them; the conversation applies answers; triage reads them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ QUESTIONS: dict[CheckInKind, tuple[str, ...]] = {
     CheckInKind.FOLLOWUP: ("neuro",),
     CheckInKind.SITE_HEAL: ("healed",),
     CheckInKind.REPORT: (),
+    CheckInKind.PHQ2: ("interest", "mood"),
 }
 
 
@@ -104,6 +106,22 @@ def heal_question_for(patient: Patient, site: str, since: datetime, settings: Se
     )
 
 
+def screen_for(patient: Patient, day: date, now: datetime) -> CheckIn:
+    """The PHQ-2 on ``day`` at the check-in time: re-asked once, answerable for a day."""
+    zone = ZoneInfo(patient.timezone)
+    due = regimen.at_local(day, patient.checkin_time, zone)
+    expires = due + ANSWER_WINDOW
+    return CheckIn(
+        key=f"phq2:{patient.id}:{day.isoformat()}",
+        patient_id=patient.id,
+        kind=CheckInKind.PHQ2,
+        due_at=due,
+        reask_at=due + REASK_AFTER,
+        expires_at=expires,
+        created_at=now,
+    )
+
+
 def add(session: Session, prompt: CheckIn) -> CheckIn:
     """Write ``prompt`` unless one with its key exists; return the stored one."""
     stored = session.exec(select(CheckIn).where(CheckIn.key == prompt.key)).first()
@@ -142,6 +160,8 @@ def missing(prompt: CheckIn) -> list[str]:
         "site": prompt.site_score is not None,
         "neuro": prompt.neuro is not None,
         "healed": prompt.closed_at is not None,
+        "interest": prompt.phq_interest is not None,
+        "mood": prompt.phq_mood is not None,
     }
     return [question for question in QUESTIONS[prompt.kind] if not known[question]]
 
@@ -161,6 +181,10 @@ def apply(prompt: CheckIn, now: datetime, text: str, **answer: Any) -> None:
         prompt.neuro = given["neuro"]
     if "fever" in given:
         prompt.fever = given["fever"]
+    if "interest" in given:
+        prompt.phq_interest = given["interest"]
+    if "mood" in given:
+        prompt.phq_mood = given["mood"]
     if "symptoms" in given:
         given["symptoms"] = sorted(given["symptoms"])
         prompt.symptoms = sorted(set(prompt.symptoms) | set(given["symptoms"]))

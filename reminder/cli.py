@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import typer
@@ -17,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlmodel import col, select
 
-from reminder import conversation, escalation, lifecycle, planner, views
+from reminder import care, conversation, escalation, labs, lifecycle, planner, views
 from reminder.app import App, NotInitialised, tune_garbage_collector
 from reminder.clock import Clock, SimulatedClock, SystemClock, parse_moment
 from reminder.config import ConfigError, parse_zone
@@ -37,6 +38,7 @@ from reminder.models import (
     Channel,
     Contact,
     ContactRole,
+    LabKind,
     Message,
     MessageStatus,
     Patient,
@@ -138,6 +140,12 @@ def patient_add(
     language: Annotated[
         str | None, typer.Option(help="The language of their messages: en, es, de, fr, ...")
     ] = None,
+    vials: Annotated[
+        int | None, typer.Option(help="Vials on hand; without it, no refill reminders.")
+    ] = None,
+    thyroid: Annotated[
+        bool, typer.Option("--thyroid", help="A thyroid history: thyroid test reminders too.")
+    ] = False,
     at: AtOption = None,
 ) -> None:
     """Enrol a patient; prints the new patient's id."""
@@ -155,6 +163,8 @@ def patient_add(
             full_dose=full_dose,
             checkin_time=checkin_time,
             language=language,
+            vials=None if vials is None else str(vials),
+            thyroid=thyroid,
         )
         with session_scope(ctx.engine) as session:
             patient = add_patient(session, ctx.settings, spec, ctx.clock.now())
@@ -225,6 +235,16 @@ def patient_show(
         typer.echo(
             f"  OPEN ALERT {alert['id']} ({alert['severity']} {alert['kind']}): {alert['reason']}"
         )
+    supply, lab_tests = detail["supply"], detail["labs"]
+    if supply["vials"] is not None:
+        run_out = f", enough until {supply['run_out_on']}" if supply["run_out_on"] else ""
+        typer.echo(f"  vials on hand: {supply['vials']}{run_out}")
+    done = "; ".join(f"{t['kind']} {t['on']}" for t in lab_tests["done"][:4]) or "none recorded"
+    thyroid = f", thyroid {lab_tests['next_thyroid_on']}" if lab_tests["next_thyroid_on"] else ""
+    typer.echo(f"  labs: next {lab_tests['next_on'] or '-'}{thyroid}; done: {done}")
+    for screen in detail["phq2"][:3]:
+        answers = f"{screen['interest']} {screen['mood']}" if screen["total"] is not None else "-"
+        typer.echo(f"  PHQ-2 {(screen['asked_at'] or '')[:10]}: {screen['status']} {answers}")
     for check_in in detail["recent_check_ins"]:
         answers = ", ".join(
             f"{name} {check_in[key]}"
@@ -735,6 +755,67 @@ def staff_password(
         except staff_accounts.AccountError as exc:
             fail(str(exc))
         typer.echo(f"password set for {account.name}; their sessions were ended")
+
+
+lab_app = typer.Typer(help="Lab tests: blood count, liver and thyroid.", no_args_is_help=True)
+app.add_typer(lab_app, name="lab")
+
+
+@patient_app.command("supply")
+def patient_supply(
+    patient: Annotated[str, typer.Argument(help="Patient id or unique name.")],
+    add: Annotated[int | None, typer.Option(help="Vials added by a refill.")] = None,
+    set_to: Annotated[int | None, typer.Option("--set", help="Vials on hand, counted.")] = None,
+    at: AtOption = None,
+) -> None:
+    """Record a refill (--add N) or a count (--set N); prints the vials on hand and run-out date."""
+    if (add is None) == (set_to is None):
+        fail("give exactly one of --add N or --set N")
+    if add is not None and add < 1:
+        fail(f"--add: a refill adds 1 vial or more, not {add}")
+    if set_to is not None and set_to < 0:
+        fail(f"--set: a count of vials is 0 or more, not {set_to}")
+    with application(at) as ctx, session_scope(ctx.engine) as session:
+        found = find_patient(session, patient)
+        now = ctx.clock.now()
+        care.set_vials(found, ctx.settings, now, add=add, count=set_to)
+        session.add(found)
+        planner.replan(session, found, ctx.settings, now)
+        dose = planner.open_dose(session, found.id or 0)
+        view = care.supply_view(found, dose.day if dose else None)
+    run_out = f", enough until {view['run_out_on']}" if view["run_out_on"] else ""
+    typer.echo(f"{view['vials']} vials on hand{run_out}")
+
+
+@lab_app.command("done")
+def lab_done(
+    patient: Annotated[str, typer.Argument(help="Patient id or unique name.")],
+    day: Annotated[
+        str | None, typer.Option("--date", help="Day of the test, YYYY-MM-DD (default today).")
+    ] = None,
+    kind: Annotated[
+        LabKind | None,
+        typer.Option(help="The test; without it, the routine blood count and liver tests."),
+    ] = None,
+    at: AtOption = None,
+) -> None:
+    """Record a lab test done; the next reminder of its kind counts from it."""
+    with application(at) as ctx, session_scope(ctx.engine) as session:
+        found = find_patient(session, patient)
+        now = ctx.clock.now()
+        today = now.astimezone(ZoneInfo(found.timezone)).date()
+        try:
+            done_on = date.fromisoformat(day) if day else today
+        except ValueError:
+            fail(f"--date: {day!r} is not a YYYY-MM-DD date")
+        if done_on > today:
+            fail(f"--date: {done_on} is in the future; record a test once it is done")
+        kinds = [kind] if kind else [LabKind(k) for k in labs.ROUTINE]
+        care.record_lab(session, found, ctx.settings, kinds, done_on, now, "operator")
+        planner.replan(session, found, ctx.settings, now)
+        view = care.labs_view(session, found, ctx.settings)
+    upcoming = view["next_thyroid_on"] if kind == LabKind.THYROID else view["next_on"]
+    typer.echo(f"recorded {', '.join(kinds)} on {done_on}; next due {upcoming or '-'}")
 
 
 def main() -> None:  # pragma: no cover - the console script entry point

@@ -228,6 +228,25 @@ class Triage(_Section):
     adherence_missed_doses: int = Field(2, ge=1, le=10)
     adherence_unanswered_checkins: int = Field(3, ge=1, le=10)
     site_heal_ask_days: int = Field(7, ge=1, le=60)
+    # A check-in flu-like score at or above this adds messages.flu_advice to the answer (weekly).
+    flu_advice_score: int = Field(5, ge=1, le=10)
+    # Thyroid test reminders for patients enrolled with --thyroid, every this many months; 0: off.
+    thyroid_every_months: int = Field(6, ge=0, le=24)
+
+
+class Screening(_Section):
+    """The PHQ-2 depression screen the interferon beta label asks for."""
+
+    phq2_every_days: int = Field(28, ge=0, le=365)  # 0 turns the screen off
+    phq2_alert_score: int = Field(3, ge=1, le=6)  # a total at or above raises depression_screen
+
+
+class Supply(_Section):
+    """Vials on hand and refill reminders (one vial a dose, a dose every other day)."""
+
+    pack_size: int = Field(14, ge=1, le=100)  # what REFILL without a number adds: 14 US, 15 EU
+    refill_lead_days: int = Field(10, ge=1, le=60)  # remind when the vials cover fewer days
+    refill_repeat_days: int = Field(3, ge=1, le=30)  # until a refill is recorded
 
 
 class Escalation(_Section):
@@ -279,6 +298,7 @@ class LanguageMessages(_Section):
     help_contact: str | None = Field(None, max_length=80)
     crisis_text: str | None = Field(None, min_length=1, max_length=300)
     locale: LocaleName | None = None
+    flu_advice: str | None = Field(None, min_length=1, max_length=300)
 
 
 @dataclass(frozen=True)
@@ -289,6 +309,7 @@ class Texts:
     help_contact: str
     crisis_text: str | None  # None: no crisis text in this language (a start-up error if used)
     locale: str
+    flu_advice: str | None = None  # None: the language's own default advice (its words.j2)
 
 
 class Messages(_Section):
@@ -308,6 +329,13 @@ class Messages(_Section):
         max_length=300,
     )
     locale: LocaleName = "en_GB"
+    # Added to a check-in answer when the flu-like score reaches triage.flu_advice_score.
+    flu_advice: str = Field(
+        "Flu-like symptoms often ease with time. Ask your doctor whether a pain or fever "
+        "reliever around the injection, or injecting in the evening, could help.",
+        min_length=1,
+        max_length=300,
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -335,6 +363,9 @@ class Messages(_Section):
             help_contact=own.help_contact if own.help_contact is not None else self.help_contact,
             crisis_text=own.crisis_text or (self.crisis_text if english else None),
             locale=own.locale or (self.locale if english else language),
+            # The built-in advice is English words: another language gives its own (words.j2).
+            flu_advice=own.flu_advice
+            or (self.flu_advice if english or "flu_advice" in self.model_fields_set else None),
         )
 
 
@@ -372,6 +403,8 @@ class FileSettings(_Section):
     daemon: Daemon = Daemon()
     messages: Messages = Messages()
     staff: Staff = Staff()
+    screening: Screening = Screening()
+    supply: Supply = Supply()
 
     @model_validator(mode="after")
     def _lease_outlasts_a_send(self) -> FileSettings:
@@ -435,6 +468,14 @@ class Settings(BaseModel):
     @property
     def escalation(self) -> Escalation:
         return self.file.escalation
+
+    @property
+    def screening(self) -> Screening:
+        return self.file.screening
+
+    @property
+    def supply(self) -> Supply:
+        return self.file.supply
 
     @property
     def default_zone(self) -> ZoneInfo:

@@ -11,7 +11,7 @@ self-harm are answered with the crisis text in the same request.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from reminder import checkin_replies, checkins, dose_replies, escalation, lifecycle
+from reminder import care_replies, checkin_replies, checkins, dose_replies, escalation, lifecycle
 from reminder.clock import Clock
 from reminder.config import Settings
 from reminder.db import upsert_insert
@@ -178,12 +178,13 @@ class Conversation:
         injured_before = set(patient.injured_sites)
         turn = Turn(self.session, self.settings, self.now, patient, inbound)
         raw = parse(inbound.body, patient.language)
-        prompt, target = self._prompt(patient)
+        prompt, target = self._prompt(patient, raw)
         reading = interpret(
             raw,
             prompt,
             flu_known=target is not None and target.flu_score is not None,
             site_known=target is not None and target.site_score is not None,
+            interest_known=target is not None and target.phq_interest is not None,
         )
         self._apply(turn, raw, reading, prompt, target)
         inbound.parsed_as = "+".join(turn.labels)[:32] or "unknown"
@@ -195,7 +196,12 @@ class Conversation:
             turn.replan()
         reached = [r.alert for r in self.raised if r.new and _reached(r.alert)]
         for answer, context in turn.parts:
-            if answer in ("checkin_recorded", "followup_recorded", "checkin_partial"):
+            if answer in (
+                "checkin_recorded",
+                "followup_recorded",
+                "checkin_partial",
+                "phq2_recorded",
+            ):
                 context["alerted"] = bool(reached)
                 flagged = set(patient.injured_sites) - injured_before
                 context["injured_site"] = sorted(flagged)[0] if flagged else None
@@ -246,8 +252,18 @@ class Conversation:
             dose_replies.snoozed(turn, reading.snooze)
         if reading.healed is not None:
             checkin_replies.site_healed(turn, target, reading.healed, reading.site)
+        elif prompt == Prompt.PHQ2:
+            screened = reading.phq_interest is not None or reading.phq_mood is not None
+            if screened or reading.problem in care_replies.PHQ_PROBLEMS:
+                care_replies.screen(turn, reading, target)
+            if reading.checkin:  # "2 2, and my leg is numb": the symptom is a report of its own
+                checkin_replies.apply(turn, replace(reading, problem=None), Prompt.NONE, None)
         elif reading.checkin or reading.problem is not None:
             checkin_replies.apply(turn, reading, prompt, target)
+        if reading.refill is not None or reading.vials is not None:
+            care_replies.supply_reply(turn, reading)
+        if reading.lab_done:
+            care_replies.lab_done(turn)
         if not turn.parts and reading.question:
             turn.note("question", "a question: stored, answered with where to ask")
             return turn.say("question", {})
@@ -287,13 +303,22 @@ class Conversation:
         alerted = mood is not None and _reached(mood)
         return "crisis", {"crisis_text": self.settings.messages.crisis_text, "alerted": alerted}
 
-    def _prompt(self, patient: Patient) -> tuple[Prompt, CheckIn | None]:
+    def _prompt(self, patient: Patient, raw: Reading) -> tuple[Prompt, CheckIn | None]:
         """What the patient was last asked and still owes an answer to: the question awaiting
         answers that was asked most recently, or the open dose, whose latest reminder counts as
         its asking. A bare Y or N goes there, so "Y" after a check-in is a symptom and after a
-        reminder a dose."""
+        reminder a dose. Bare numbers with no check-in open answer an open PHQ-2, even after the
+        evening's reminder."""
         answerable = checkins.answerable(self.session, patient.id or 0, self.now)
         prompt = checkin_replies.newest(p for p in answerable if checkins.missing(p))
+        screen = next((p for p in answerable if p.kind == CheckInKind.PHQ2), None)
+        if screen is not None and checkins.missing(screen) and (raw.bare or raw.phq_words):
+            scores_open = any(
+                p.kind == CheckInKind.CHECKIN and {"flu", "site"} & set(checkins.missing(p))
+                for p in answerable
+            )
+            if not scores_open and raw.dose is None:
+                return Prompt.PHQ2, screen
         dose = open_dose(self.session, patient.id or 0)
         turn = Turn(self.session, self.settings, self.now, patient, InboundMessage())
         if dose is not None and dose_replies.dose_answerable(turn, dose):
@@ -312,6 +337,8 @@ class Conversation:
             return Prompt.SITE_HEAL, prompt
         if prompt.kind == CheckInKind.FOLLOWUP:
             return Prompt.FOLLOWUP, prompt
+        if prompt.kind == CheckInKind.PHQ2:
+            return Prompt.PHQ2, prompt
         missing = checkins.missing(prompt)
         return (Prompt.NEURO if missing == ["neuro"] else Prompt.CHECKIN), prompt
 

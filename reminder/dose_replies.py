@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from reminder import regimen
+from reminder import care, regimen
 from reminder.models import Dose, DoseStatus
 from reminder.planner import last_taken_dose, open_dose, preferences
 from reminder.queue import cancel_queued
@@ -57,6 +57,7 @@ def taken(turn: Turn, reading: Reading) -> None:
     dose.site, dose.site_reported, dose.early = site, reading.site is not None, early
     dose.snoozed_until = None
     turn.session.add(dose)
+    care.use_vial(turn.patient, turn.now)
     # The day's reminder and nudge are withdrawn: the bot never invites a second injection.
     cancel_queued(turn.session, reason="dose taken", dose_id=dose.id)
     turn.inbound.dose_id = dose.id

@@ -40,6 +40,8 @@ CSV_COLUMNS = (
     "contact_email",
     "language",
     "contact_language",
+    "vials",
+    "thyroid",
 )
 _TRUE = {"1", "true", "yes", "y"}
 _FALSE = {"", "0", "false", "no", "n"}
@@ -102,6 +104,8 @@ class PatientSpec:
     start: date | None
     full_dose: bool = False
     language: str = "en"
+    vials: int | None = None  # vials on hand; None: no count, so no refill reminders
+    thyroid: bool = False  # a thyroid history: thyroid test reminders too
 
 
 def check_patient(
@@ -116,6 +120,8 @@ def check_patient(
     full_dose: bool = False,
     checkin_time: str | None = None,
     language: str | None = None,
+    vials: str | None = None,
+    thyroid: bool = False,
 ) -> PatientSpec:
     """Check every field and return the spec, or raise FieldError naming the first bad one.
 
@@ -139,6 +145,7 @@ def check_patient(
     code = _checked(
         "language", language, lambda v: check_language(settings, v, patient=True), errors
     )
+    count = _checked("vials", vials, _parse_vials, errors)
     if errors:
         raise errors[0]
     return PatientSpec(
@@ -151,6 +158,8 @@ def check_patient(
         start=first_day,
         full_dose=full_dose,
         language=code or REFERENCE_LANGUAGE,
+        vials=count,
+        thyroid=thyroid,
     )
 
 
@@ -170,6 +179,12 @@ def check_language(settings: Settings, text: str, *, patient: bool) -> str:
 def _offered_languages(templates_dir: str) -> list[str]:
     # Read once per process, as the templates are: a CSV import checks every row's language.
     return template_languages(template_roots(templates_dir))
+
+
+def _parse_vials(text: str) -> int:
+    if not text.strip().isdigit() or int(text) > 1000:
+        raise ValueError(f"{text!r} is not a count of vials from 0 to 1000")
+    return int(text)
 
 
 def _checked(
@@ -237,6 +252,9 @@ def patient_row(settings: Settings, spec: PatientSpec, now: datetime) -> dict[st
         "created_at": now,
         "active_since": now,
         "next_action_at": now,
+        "vials": spec.vials,
+        "vials_changed_at": now if spec.vials is not None else None,
+        "thyroid": spec.thyroid,
     }
 
 
@@ -456,6 +474,9 @@ def _check_row(
     full_dose_text = values.get("full_dose", "").lower()
     if full_dose_text not in _YES_OR_NO:
         raise FieldError("full_dose", f"{values['full_dose']!r} is not yes/no")
+    thyroid_text = values.get("thyroid", "").lower()
+    if thyroid_text not in _YES_OR_NO:
+        raise FieldError("thyroid", f"{values['thyroid']!r} is not yes/no")
     spec = check_patient(
         settings,
         name=values.get("name", ""),
@@ -466,6 +487,8 @@ def _check_row(
         start=values.get("start") or None,
         full_dose=full_dose_text in _TRUE,
         language=values.get("language") or None,
+        vials=values.get("vials") or None,
+        thyroid=thyroid_text in _TRUE,
     )
     for field_name, address in (("phone", spec.phone), ("email", spec.email)):
         if address and address in taken:

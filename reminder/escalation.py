@@ -132,6 +132,8 @@ def _prompt(row: CheckIn) -> triage.Prompt:
                 neuro=given.get("neuro"),
                 fever=given.get("fever"),
                 symptoms=frozenset(given.get("symptoms", ())),
+                interest=given.get("interest"),
+                mood=given.get("mood"),
             )
         )
     return triage.Prompt(
@@ -159,7 +161,10 @@ def is_evidence(settings: Settings, text: str, at: datetime, language: str = "en
 def review(session: Session, settings: Settings, patient: Patient, now: datetime) -> list[Raised]:
     """Run the rules over the patient's history and act on what they find."""
     findings = triage.evaluate(
-        history(session, patient), settings.triage, ZoneInfo(patient.timezone)
+        history(session, patient),
+        settings.triage,
+        ZoneInfo(patient.timezone),
+        settings.screening.phq2_alert_score,
     )
     raised = [raise_alert(session, settings, patient, finding, now) for finding in findings]
     for finding in findings:

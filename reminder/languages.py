@@ -24,7 +24,7 @@ from reminder.render import (
 )
 
 # What the renderer itself reads from a language's words.j2.
-WORDS = ("site_names", "site_codes", "volume_unit", "sender_name")
+WORDS = ("site_names", "site_codes", "volume_unit", "sender_name", "flu_advice")
 
 
 class LanguageError(ConfigError):

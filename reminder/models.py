@@ -97,6 +97,13 @@ class Patient(Reachable, SQLModel, table=True):
     # Enrolment, RESUME or START: no dose is planned before this, so a pause is never made up for.
     active_since: datetime = _ts(nullable=False)
     next_action_at: datetime | None = _ts(index=True)
+    # Supply: vials on hand; None means no count was ever recorded, and then no refill messages.
+    vials: int | None = Field(default=None)
+    vials_changed_at: datetime | None = _ts()  # the first refill reminder follows this
+    refill_reminded_at: datetime | None = _ts()  # the last one; cleared when a refill is recorded
+    flu_advised_at: datetime | None = _ts()  # the flu-like advice went out at most once a week
+    thyroid: bool = Field(default=False, nullable=False)  # a thyroid history: thyroid tests too
+    next_thyroid_on: date | None = Field(default=None, sa_type=sa.Date)
 
 
 class ContactRole(StrEnum):
@@ -182,7 +189,8 @@ class MessageKind(StrEnum):
     NUDGE = "nudge"  # one gentle nudge when a reminder is unanswered
     CHECKIN = "checkin"  # the morning-after check-in
     FOLLOWUP = "followup"  # a follow-up question: the relapse screen, or "has the site healed?"
-    LAB = "lab"  # blood count and liver test reminder
+    LAB = "lab"  # blood count and liver test reminder (thyroid too, for a thyroid history)
+    REFILL = "refill"  # the vials run low: a refill reminder, or at 0 a request for a count
     REPLY = "reply"  # an answer to something the person wrote
     ALERT = "alert"  # an escalation to a contact
 
@@ -271,6 +279,9 @@ class CheckInKind(StrEnum):
     # A symptom or fever the patient wrote with no question open: answered at once, and a new
     # neurological symptom starts the relapse screen as a "yes" at a check-in does.
     REPORT = "report"
+    # The PHQ-2 depression screen: two items 0-3; asked, re-asked once, and left for the next
+    # cycle when unanswered (never an adherence matter).
+    PHQ2 = "phq2"
 
 
 class CheckInStatus(StrEnum):
@@ -314,6 +325,8 @@ class CheckIn(SQLModel, table=True):
     )  # check-in: new or worse symptom; follow-up: still there
     fever: bool | None = Field(default=None)
     symptoms: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+    phq_interest: int | None = Field(default=None)  # PHQ-2: little interest or pleasure, 0-3
+    phq_mood: int | None = Field(default=None)  # PHQ-2: feeling down, depressed or hopeless, 0-3
     answers: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
     reason: str | None = Field(default=None, sa_type=sa.String(200))
     created_at: datetime = _ts(nullable=False)
@@ -331,6 +344,7 @@ class AlertKind(StrEnum):
     MOOD = "mood"  # words of self-harm or suicide: urgent
     ADHERENCE = "adherence"  # doses missed, or check-ins unanswered, several in a row
     DOSING = "dosing"  # two doses taken on consecutive calendar days
+    DEPRESSION_SCREEN = "depression_screen"  # a PHQ-2 total at or above the cut-off: routine
 
 
 class AlertSeverity(StrEnum):
@@ -388,6 +402,23 @@ class Alert(SQLModel, table=True):
     acknowledged_at: datetime | None = _ts()
     acknowledged_by: int | None = Field(default=None, foreign_key="contact.id")
     acknowledged_note: str | None = Field(default=None, sa_type=sa.String(120))
+
+
+class LabKind(StrEnum):
+    BLOOD_COUNT = "blood_count"  # full blood count: the label's routine test
+    LIVER = "liver"  # liver enzymes: the label's routine test
+    THYROID = "thyroid"  # thyroid function, for patients with a thyroid history
+
+
+class LabTest(SQLModel, table=True):
+    """A lab test the patient had: the next reminder of its kind counts from ``done_on``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", nullable=False, index=True)
+    kind: LabKind = Field(sa_type=sa.String(16), nullable=False)
+    done_on: date = Field(sa_type=sa.Date, nullable=False)
+    recorded_at: datetime = _ts(nullable=False)
+    source: str = Field(sa_type=sa.String(16), nullable=False)  # "operator" or "patient"
 
 
 class InboundMessage(SQLModel, table=True):

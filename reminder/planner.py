@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
-from reminder import checkins, escalation, regimen
+from reminder import care, checkins, escalation, labs, regimen, screening, supply
 from reminder.clock import Clock
 from reminder.config import Settings
 from reminder.db import in_chunks, session_scope, upsert_insert
@@ -174,6 +174,7 @@ class Known:
     last_site: str | None = None
     live: list[CheckIn] = field(default_factory=list)  # planned and open questions, oldest first
     checkin: CheckIn | None = None  # the check-in last_taken calls for, unless written already
+    last_screen_at: datetime | None = None  # when the last PHQ-2 was due
 
 
 @dataclass
@@ -257,6 +258,14 @@ class PatientPlanner:
             )
             for prompt in self.session.exec(live.order_by(col(CheckIn.due_at), col(CheckIn.id))):
                 self.known[prompt.patient_id].live.append(prompt)
+            if self.settings.screening.phq2_every_days:
+                screens = (
+                    select(CheckIn.patient_id, sa.func.max(CheckIn.due_at))
+                    .where(col(CheckIn.patient_id).in_(chunk), CheckIn.kind == CheckInKind.PHQ2)
+                    .group_by(col(CheckIn.patient_id))
+                )
+                for patient_id, due_at in self.session.exec(screens):
+                    self.known[patient_id].last_screen_at = due_at
         for patient_id, known in self.known.items():
             if known.last_taken is not None and known.last_taken.taken_at is not None:
                 known.checkin = checkins.checkin_for(known.last_taken, by_id[patient_id], self.now)
@@ -408,6 +417,7 @@ class PatientPlanner:
         candidates = [
             self._ensure_reminder(patient, dose, preferences(patient, self.settings)),
             self._plan_labs(patient),
+            self._plan_refill(patient),
         ]
         prompts = self._plan_prompts(patient)
         if patient.id in self.to_review:
@@ -553,9 +563,37 @@ class PatientPlanner:
             if site not in asked_about:
                 question = checkins.heal_question_for(patient, site, self.now, self.settings)
                 live.append(checkins.add(self.session, question))
+        screen_at = self._plan_screen(patient)
         upcoming = [self._advance(patient, prompt) for prompt in live]
-        present = [moment for moment in upcoming if moment is not None]
+        present = [moment for moment in [*upcoming, screen_at] if moment is not None]
         return min(present) if present else None
+
+    def _plan_screen(self, patient: Patient) -> datetime | None:
+        """Write the PHQ-2 when its day has come (into the live questions, asked by _advance);
+        return the moment to look again until then."""
+        known = self._known(patient)
+        if any(p.kind == CheckInKind.PHQ2 for p in known.live):
+            return None
+        zone = ZoneInfo(patient.timezone)
+        last = regimen.local_date(known.last_screen_at, zone) if known.last_screen_at else None
+        since = max(patient.start_date, regimen.local_date(patient.created_at, zone))
+        due = screening.due_day(last, since, self.settings.screening.phq2_every_days)
+        if due is None:
+            return None
+        taken = known.last_taken.taken_at if known.last_taken else None
+        day = screening.ask_day(
+            due,
+            regimen.local_date(self.now, zone),
+            regimen.local_date(taken, zone) if taken else None,
+            any(p.kind == CheckInKind.FOLLOWUP for p in known.live),
+        )
+        screen = checkins.screen_for(patient, day, self.now)
+        if self.now < screen.due_at:
+            return screen.due_at
+        screen = checkins.add(self.session, screen)
+        known.live.append(screen)
+        known.last_screen_at = screen.due_at
+        return self._advance(patient, screen)
 
     def _advance(self, patient: Patient, prompt: CheckIn) -> datetime | None:
         """Ask, re-ask or close one question as its moments come; return its next moment."""
@@ -604,6 +642,7 @@ class PatientPlanner:
             CheckInKind.CHECKIN: (MessageKind.CHECKIN, "checkin"),
             CheckInKind.FOLLOWUP: (MessageKind.FOLLOWUP, "followup"),
             CheckInKind.SITE_HEAL: (MessageKind.FOLLOWUP, "site_heal"),
+            CheckInKind.PHQ2: (MessageKind.CHECKIN, "phq2"),
         }[CheckInKind(prompt.kind)]
         context: dict[str, object] = {"name": first_name(patient), "again": again}
         if prompt.kind == CheckInKind.FOLLOWUP:
@@ -618,27 +657,68 @@ class PatientPlanner:
         return self._write(patient, None, key, kind, template, context, send_at)
 
     def _plan_labs(self, patient: Patient) -> datetime | None:
+        """The routine blood tests' reminder, and the thyroid test's for a thyroid history; each
+        next one counts from the last test recorded (care.record_lab sets the dates anew)."""
         zone = ZoneInfo(patient.timezone)
+        enrolled = regimen.local_date(patient.created_at, zone)
         if patient.next_lab_on is None:
-            patient.next_lab_on = regimen.next_lab_date(
-                patient.start_date, regimen.local_date(patient.created_at, zone)
-            )
-        lab_at = regimen.at_local(patient.next_lab_on, patient.checkin_time, zone)
-        if self.now < lab_at:
-            return lab_at
-        self._write(
-            patient,
-            None,
-            f"lab:{patient.id}:{patient.next_lab_on.isoformat()}",
-            MessageKind.LAB,
-            "lab",
-            {"name": first_name(patient), "on": patient.next_lab_on.isoformat()},
-            lab_at,
+            patient.next_lab_on = labs.routine_due(patient.start_date, None, enrolled)
+        if patient.thyroid and patient.next_thyroid_on is None:
+            patient.next_thyroid_on = care.thyroid_due(patient, self.settings, None, enrolled)
+        moments = []
+        for kinds, attribute in (
+            (list(labs.ROUTINE), "next_lab_on"),
+            (["thyroid"], "next_thyroid_on"),
+        ):
+            on: date | None = getattr(patient, attribute)
+            if on is None:
+                continue
+            lab_at = regimen.at_local(on, patient.checkin_time, zone)
+            if self.now >= lab_at:
+                suffix = "" if attribute == "next_lab_on" else ":thyroid"
+                context = {"name": first_name(patient), "on": on.isoformat(), "kinds": kinds}
+                key = f"lab:{patient.id}{suffix}:{on.isoformat()}"
+                self._write(patient, None, key, MessageKind.LAB, "lab", context, lab_at)
+                # Not done since: the schedule goes on from the last test, past this reminder.
+                on = care.next_lab_after(self.session, patient, self.settings, kinds, on)
+                setattr(patient, attribute, on)
+            if on is not None:
+                moments.append(regimen.at_local(on, patient.checkin_time, zone))
+        return min(moments) if moments else None
+
+    def _plan_refill(self, patient: Patient) -> datetime | None:
+        """A refill reminder at the check-in time once the vials run low, every few days until a
+        refill is recorded; at 0 vials it asks for a count instead."""
+        rules = self.settings.supply
+        at = supply.refill_reminder_at(
+            patient.vials,
+            patient.vials_changed_at or patient.created_at,
+            patient.refill_reminded_at,
+            lead_days=rules.refill_lead_days,
+            repeat_days=rules.refill_repeat_days,
+            checkin_time=patient.checkin_time,
+            zone=ZoneInfo(patient.timezone),
         )
-        patient.next_lab_on = regimen.next_lab_date(
-            patient.start_date, patient.next_lab_on + timedelta(days=1)
+        if at is None or self.now < at:
+            return at
+        context = {
+            "name": first_name(patient),
+            "vials": patient.vials,
+            "days": supply.days_covered(patient.vials or 0),
+        }
+        key = f"refill:{patient.id}:{at:%Y%m%dT%H%M}"
+        send_at, _ = self._write(patient, None, key, MessageKind.REFILL, "refill", context, at)
+        # After downtime the next one still comes repeat_days on, not at once.
+        patient.refill_reminded_at = max(send_at, self.now)
+        return supply.refill_reminder_at(
+            patient.vials,
+            patient.vials_changed_at or patient.created_at,
+            patient.refill_reminded_at,
+            lead_days=rules.refill_lead_days,
+            repeat_days=rules.refill_repeat_days,
+            checkin_time=patient.checkin_time,
+            zone=ZoneInfo(patient.timezone),
         )
-        return regimen.at_local(patient.next_lab_on, patient.checkin_time, zone)
 
 
 def replan(session: Session, patient: Patient, settings: Settings, now: datetime) -> TickStats:

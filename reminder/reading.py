@@ -68,6 +68,9 @@ class Facts:
     temp_unit: str | None = None
     measured: bool | None = None  # the temperature's verdict, which outweighs any fever word
     healed: bool | None = None
+    refill: int | None = None  # REFILL: vials added, 0 for a pack
+    vials: int | None = None  # VIALS N: vials on hand, counted
+    lab_done: bool = False
     problem: None = None  # problems are found when the facts are put together
     detail: str = ""
     question: bool = False
@@ -93,6 +96,13 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
         return
     if asked or _asks(words, lex):
         facts.question = True
+        return
+    if "labdone" in words:
+        facts.lab_done = True
+        words = [w for w in words if w != "labdone"]
+        if not words:
+            return
+    if _supply(words, lex, facts):
         return
     first, rest = words[0], words[1:]
     if first in lex.pause:
@@ -128,6 +138,25 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
         facts.sites.add(doubted)  # "done lt, or was it rt": two sites, so ask which
         return
     _answers(words, lex, facts)
+
+
+def _supply(words: list[str], lex: Lexicon, facts: Facts) -> bool:
+    """REFILL, REFILL 14, "refilled 15 vials"; VIALS 9, "9 vials left". A refill only asked
+    about ("need a refill", "no refill yet") records nothing."""
+    refill = any(w in lex.refill for w in words)
+    if not refill and not any(w in lex.vials for w in words):
+        return False
+    counts = [int(w) for w in words if re.fullmatch(r"[0-9]{1,3}", w)]
+    counts += [lex.numbers[w] for w in words if w in lex.numbers]
+    if refill:
+        if any(w in lex.refill_not or w in lex.negators for w in words) or len(counts) > 1:
+            return False
+        facts.refill = counts[0] if counts else 0
+        return True
+    if len(counts) != 1:
+        return False
+    facts.vials = counts[0]
+    return True
 
 
 def read_site(words: list[str], lex: Lexicon) -> str | None:

@@ -231,3 +231,8 @@ def lab_dates(start: date) -> Iterator[date]:
 def next_lab_date(start: date, on_or_after: date) -> date:
     """The first lab date of ``start`` that is on or after ``on_or_after``."""
     return next(due for due in lab_dates(start) if due >= on_or_after)
+
+
+def add_months(start: date, months: int) -> date:
+    """``start`` plus whole months, a day past the end of a shorter month on its last day."""
+    return _add_months(start, months)

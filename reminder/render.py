@@ -213,4 +213,7 @@ class Renderer:
         }
         if crisis_text is not None:
             extra["crisis_text"] = crisis_text
+        if "advice" in context:
+            words = self.environment(language).globals["words"]
+            extra["advice"] = texts.flu_advice or words.flu_advice
         return context | extra

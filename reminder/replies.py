@@ -34,6 +34,7 @@ class Prompt(StrEnum):
     FOLLOWUP = "followup"  # the relapse screen: is the symptom still there?
     SITE_HEAL = "site_heal"  # has the injured site healed?
     ALERT = "alert"  # a contact who was sent an alert
+    PHQ2 = "phq2"  # the depression screen: two answers 0-3, together ("1 2") or one at a time
 
 
 class Problem(StrEnum):
@@ -47,6 +48,7 @@ class Problem(StrEnum):
     WHICH_SCORE = "which_score"  # one bare number while both scores are missing
     STILL_THERE = "still_there"  # "better" to the follow-up: is it still there at all?
     WHICH_SITE = "which_site"  # two sites named for one dose
+    PHQ_RANGE = "phq_range"  # a PHQ-2 answer above 3: each goes from 0 to 3
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,11 @@ class Reading:
     site_words: tuple[str, ...] = ()  # words of an injured injection site
     self_harm: bool = False
     healed: bool | None = None
+    refill: int | None = None  # REFILL: vials added, 0 for a pack (supply.pack_size)
+    vials: int | None = None  # VIALS N: the vials on hand, counted
+    lab_done: bool = False  # LAB DONE: a lab test was done
+    phq_interest: int | None = None  # PHQ-2 item 1, 0-3: little interest or pleasure
+    phq_mood: int | None = None  # PHQ-2 item 2, 0-3: feeling down, depressed or hopeless
     problem: Problem | None = None
     detail: str = ""  # what the problem is about, quoted back: "12", "2.5", "3 1 5"
     question: bool = False  # the text asks the bot something; what it asks about is not recorded
@@ -83,6 +90,7 @@ class Reading:
     answer: bool | None = None
     bare: tuple[int, ...] = ()
     still: bool = False  # "still", "worse" or "the same" was said, whatever else was
+    phq_words: tuple[int, ...] = ()  # PHQ-2 frequencies said in words ("several days" 1), in order
 
     @property
     def understood(self) -> bool:
@@ -118,7 +126,19 @@ def parse(text: str, language: str = "en") -> Reading:
         words = _rewrite(words, compiled)
         if words:
             read_clause(words, asked, lexicon, facts)
-    return _reading(facts, harm, injured)
+    reading = _reading(facts, harm, injured)
+    if compiled.phq is not None and (found := _frequencies(compiled.phq, joined)):
+        reading = replace(reading, phq_words=found)
+    return reading
+
+
+def _frequencies(pattern: re.Pattern[str], joined: str) -> tuple[int, ...]:
+    """The PHQ-2 scores said in words, in the order written."""
+    found = []
+    for match in pattern.finditer(joined):
+        group = next(name for name, value in match.groupdict().items() if value is not None)
+        found.append(int(group[1:]))
+    return tuple(found)
 
 
 def parse_site(text: str, language: str = "en") -> str | None:
@@ -131,13 +151,20 @@ def parse_site(text: str, language: str = "en") -> str | None:
 
 
 def interpret(
-    reading: Reading, prompt: Prompt, *, flu_known: bool = False, site_known: bool = False
+    reading: Reading,
+    prompt: Prompt,
+    *,
+    flu_known: bool = False,
+    site_known: bool = False,
+    interest_known: bool = False,
 ) -> Reading:
     """Place a bare yes/no and bare numbers on ``prompt``; what cannot be placed is dropped."""
     if prompt == Prompt.NEURO:
         flu_known = site_known = True
-    answer, bare, still = reading.answer, reading.bare, reading.still
-    reading = replace(reading, answer=None, bare=(), still=False)
+    answer, bare, still, said = reading.answer, reading.bare, reading.still, reading.phq_words
+    reading = replace(reading, answer=None, bare=(), still=False, phq_words=())
+    if prompt == Prompt.PHQ2:
+        return _phq2(replace(reading, ok=False, ref=None), bare, said, interest_known)
     if prompt == Prompt.ALERT:
         if reading.ok and reading.ref is None and len(bare) == 1:
             reading = replace(reading, ref=bare[0])  # "ok, 7"
@@ -174,6 +201,30 @@ def interpret(
         if healed is None and reading.course == "gone":
             healed = True
         return _no_yes_and_no(replace(reading, healed=healed, course=None))
+    return _no_yes_and_no(reading)
+
+
+def _phq2(
+    reading: Reading, bare: tuple[int, ...], said: tuple[int, ...], interest_known: bool
+) -> Reading:
+    """Numbers or frequency words answer the screen's two items in order; one alone answers the
+    item still open. "nearly every day" says how often, not that a symptom is getting better."""
+    if said:
+        reading = replace(reading, course=None)
+    if reading.problem in (Problem.OUT_OF_RANGE, Problem.DECIMAL, Problem.TOO_MANY):
+        problem = Problem.PHQ_RANGE if reading.problem == Problem.OUT_OF_RANGE else reading.problem
+        return replace(reading, problem=problem, flu=None, site_score=None)
+    values = (*bare, *said)
+    if bad := [v for v in values if v > 3]:
+        return replace(reading, problem=Problem.PHQ_RANGE, detail=str(bad[0]))
+    if len(values) > 2:
+        return replace(reading, problem=Problem.TOO_MANY, detail=" ".join(map(str, values)))
+    if len(values) == 2:
+        reading = replace(reading, phq_interest=values[0], phq_mood=values[1])
+    elif len(values) == 1 and interest_known:
+        reading = replace(reading, phq_mood=values[0])
+    elif len(values) == 1:
+        reading = replace(reading, phq_interest=values[0])
     return _no_yes_and_no(reading)
 
 
@@ -282,6 +333,9 @@ def _reading(facts: Facts, harm: bool, injured: tuple[str, ...]) -> Reading:
         site_words=injured,
         self_harm=harm,
         healed=facts.healed,
+        refill=facts.refill,
+        vials=facts.vials,
+        lab_done=facts.lab_done,
         question=facts.question,
         answer=next(iter(answers)) if len(answers) == 1 else None,
         still=bool(courses & {"still", "worse"}),

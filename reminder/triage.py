@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from reminder.regimen import SITE_LABELS
 from reminder.replies import parse
+from reminder.screening import describe, positive
 
 
 class Kind(StrEnum):
@@ -29,6 +30,7 @@ class Kind(StrEnum):
     MOOD = "mood"
     ADHERENCE = "adherence"
     DOSING = "dosing"
+    DEPRESSION_SCREEN = "depression_screen"
 
 
 class Severity(StrEnum):
@@ -72,6 +74,8 @@ class Answer:
     neuro: bool | None = None  # check-in: new or worse symptom; follow-up: still there
     fever: bool | None = None
     symptoms: frozenset[str] = frozenset()
+    interest: int | None = None  # PHQ-2 item 1, 0-3
+    mood: int | None = None  # PHQ-2 item 2, 0-3
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,7 @@ class Prompt:
     """
 
     id: int
-    kind: str  # "checkin", "followup" or "site_heal"
+    kind: str  # "checkin", "followup", "site_heal" or "phq2"
     status: str
     asked_at: datetime | None = None
     closed_at: datetime | None = None
@@ -92,7 +96,7 @@ class Prompt:
     answers: tuple[Answer, ...] = ()
 
     def score(self, name: str) -> tuple[int, datetime] | None:
-        """The newest ``flu`` or ``site_score`` a reply gave, with when it was given."""
+        """The newest ``flu``, ``site_score``, ``interest`` or ``mood`` a reply gave, with when."""
         given = [(value, a.at) for a in self.answers if (value := getattr(a, name)) is not None]
         return max(given, key=lambda pair: pair[1]) if given else None
 
@@ -175,11 +179,14 @@ class _Evidence:
     symptoms: frozenset[str] = frozenset()
 
 
-def evaluate(history: History, rules: Thresholds, zone: ZoneInfo) -> list[Finding]:
+def evaluate(
+    history: History, rules: Thresholds, zone: ZoneInfo, phq2_alert_score: int = 3
+) -> list[Finding]:
     """Every rule over ``history``: at most one finding per kind (one for both relapse kinds)."""
     findings: list[Finding] = []
     for evidence in (
         _mood(history, zone),
+        _depression_screen(history, phq2_alert_score, zone),
         _relapse(history, rules, zone),
         _injection_site(history, rules, zone),
         _tolerability(history, rules, zone),
@@ -248,6 +255,25 @@ def _mood(history: History, zone: ZoneInfo) -> _Evidence | None:
         1,
         f"wrote words of self-harm or suicide at {_when(newest.at, zone)}: {_quote(newest.text)}",
     )
+
+
+def _depression_screen(history: History, alert_score: int, zone: ZoneInfo) -> _Evidence | None:
+    """A PHQ-2 with both items answered and a total at or above the cut-off; each such screen is
+    evidence once, at the moment its second answer came."""
+    found: list[tuple[datetime, int, int]] = []
+    for prompt in history.prompts:
+        if prompt.kind != "phq2":
+            continue
+        interest, mood = prompt.score("interest"), prompt.score("mood")
+        if interest is None or mood is None:
+            continue
+        if positive(interest[0], mood[0], alert_score):
+            found.append((max(interest[1], mood[1]), interest[0], mood[0]))
+    if not found:
+        return None
+    at, interest, mood = max(found)
+    reason = f"PHQ-2 of {_day(at, zone)}: {describe(interest, mood)} (alert at {alert_score})"
+    return _Evidence(Kind.DEPRESSION_SCREEN, tuple(f[0] for f in found), 1, reason)
 
 
 def _relapse(history: History, rules: Thresholds, zone: ZoneInfo) -> _Evidence | None:

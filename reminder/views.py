@@ -10,11 +10,13 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from reminder import care
 from reminder.config import Settings
 from reminder.models import (
     Alert,
     AlertStatus,
     CheckIn,
+    CheckInKind,
     CheckInStatus,
     Contact,
     Dose,
@@ -194,6 +196,7 @@ def patient_detail(session: Session, patient: Patient, settings: Settings) -> di
                 .order_by(col(Alert.id))
             )
         ],
+        **_care(session, patient, settings, zone),
         "recent_check_ins": [
             check_in_row(c, zone)
             for c in session.exec(
@@ -203,6 +206,16 @@ def patient_detail(session: Session, patient: Patient, settings: Settings) -> di
                 .limit(10)
             )
         ],
+    }
+
+
+def _care(session: Session, patient: Patient, settings: Settings, zone: ZoneInfo) -> dict[str, Any]:
+    """Vials and their run-out date, lab tests done and due, and the PHQ-2 answers."""
+    dose = open_dose(session, patient.id or 0)
+    return {
+        "supply": care.supply_view(patient, dose.day if dose else None),
+        "labs": care.labs_view(session, patient, settings),
+        "phq2": care.screens_view(session, patient, zone),
     }
 
 
@@ -223,6 +236,9 @@ def check_in_row(check_in: CheckIn, zone: ZoneInfo) -> dict[str, Any]:
             (a["temperature"] for a in reversed(check_in.answers) if "temperature" in a), None
         ),
         "site": check_in.site,
+        "phq2": [check_in.phq_interest, check_in.phq_mood]
+        if check_in.kind == CheckInKind.PHQ2
+        else None,
         # What the patient wrote, as written: the nurse reads the words, not only the scores.
         "words": [answer["text"] for answer in check_in.answers],
     }

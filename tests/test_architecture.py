@@ -17,6 +17,9 @@ PURE_CORES = [
     "lexicon/__init__.py",
     "lexicon/en.py",
     "triage.py",
+    "screening.py",
+    "supply.py",
+    "labs.py",
 ]
 CLOCK_CALLS = {
     ("datetime", "now"),

@@ -76,6 +76,16 @@ REPLY_CONTEXTS: dict[str, dict[str, Any]] = {
     "question": {},
     "noted": {"alerted": True},
     "followup_noted": {"followup_at": NEXT},
+    "phq2_recorded": {"alerted": True},
+    "phq2_partial": {"missing": ["mood"]},
+    "phq2_correction": {"problem": "phq_range", "detail": "5"},
+    "refill_recorded": {"vials": 14, "run_out_on": NEXT},
+    "vials_recorded": {"vials": 9, "run_out_on": NEXT},
+    "lab_recorded": {"kinds": ["blood_count", "liver"], "next_on": NEXT},
+    "flu_advice": {
+        "advice": "Flu-like symptoms often ease with time. Ask your doctor whether a pain or fever "
+        "reliever around the injection, or injecting in the evening, could help."
+    },
 }
 ALERT_KINDS = [
     "possible_relapse",
@@ -85,8 +95,9 @@ ALERT_KINDS = [
     "mood",
     "adherence",
     "dosing",
+    "depression_screen",
 ]
-QUESTIONS = ["dose", "checkin", "followup", "site_heal"]
+QUESTIONS = ["dose", "checkin", "followup", "site_heal", "phq2"]
 # The same answers when the optional parts are missing or odd: no next dose, an unknown site word.
 REPLY_VARIANTS: list[tuple[str, dict[str, Any]]] = [
     ("taken", {"taken_at": EVENING, "site": None, "site_text": "elbow", "next_at": NEXT}),
@@ -174,6 +185,13 @@ REPLY_VARIANTS: list[tuple[str, dict[str, Any]]] = [
         },
     ),
     ("alert_not_found", {"ref": 7, "others": []}),
+    ("phq2_recorded", {"alerted": False}),
+    ("phq2_partial", {"missing": ["interest"]}),
+    ("phq2_correction", {"problem": "decimal", "detail": "1.5"}),
+    ("phq2_correction", {"problem": "too_many", "detail": "1 2 3"}),
+    ("refill_recorded", {"vials": 1, "run_out_on": None}),
+    ("vials_recorded", {"vials": 0, "run_out_on": None}),
+    ("lab_recorded", {"kinds": ["thyroid"], "next_on": None}),
 ]
 
 
@@ -238,8 +256,15 @@ def all_cases() -> list[tuple[str, dict[str, Any]]]:
     cases.append(("reminder", dose_context(volume_ml=0.25, dose_mcg=62.5)))
     cases.append(("nudge", dose_context(volume_ml=0.5, dose_mcg=125.0)))
     cases.append(("lab", {"tz": "America/Chicago", "name": "Ann", "on": "2026-04-03"}))
+    for kinds in (["blood_count", "liver"], ["thyroid"]):
+        lab = {"tz": "America/Chicago", "name": "Ann", "on": "2026-04-03", "kinds": kinds}
+        cases.append(("lab", lab))
+    for vials in (0, 1, 4):
+        refill = {"tz": "America/Chicago", "name": "Ann", "vials": vials, "days": 2 * vials}
+        cases.append(("refill", refill))
     for again in (False, True):
         cases.append(("checkin", {"tz": "America/Chicago", "name": "Ann", "again": again}))
+        cases.append(("phq2", {"tz": "America/Chicago", "name": "Bartholomew", "again": again}))
         for symptoms in ([], ["numbness"], ["vision", "balance", "bladder", "weakness"]):
             followup = {"reported_at": EVENING, "symptoms": symptoms}
             cases.append(
@@ -322,7 +347,7 @@ def test_the_shipped_templates_are_the_ones_tested() -> None:
 
 def test_every_answer_conversation_gives_has_a_case() -> None:
     package = Path(__file__).parent.parent / "reminder"
-    modules = ("conversation.py", "dose_replies.py", "checkin_replies.py")
+    modules = ("conversation.py", "dose_replies.py", "checkin_replies.py", "care_replies.py")
     source = "".join((package / name).read_text() for name in modules)
     answers = set(re.findall(r'(?:return |say\(\s*)"(\w+)",\s*(?!None\b)', source))
     assert answers == set(REPLY_CONTEXTS)

@@ -59,7 +59,11 @@ def world(
 ) -> Iterator[World]:
     folder = tmp_path_factory.mktemp("report")
     config = folder / "reminder.toml"
-    config.write_text('[schedule]\ndefault_timezone = "America/Chicago"\n', encoding="utf-8")
+    # The scripted history answers no depression screen, so none is asked (issue 15's own tests).
+    config.write_text(
+        '[schedule]\ndefault_timezone = "America/Chicago"\n[screening]\nphq2_every_days = 0\n',
+        encoding="utf-8",
+    )
     if request.param == "sqlite":
         url = f"sqlite:///{folder / 'report.db'}"
         setup = create_db_engine(url)

@@ -92,6 +92,13 @@ class Lexicon:
     injury: dict[str, str] = field(default_factory=dict)  # word -> pus | wound | drain | ...
     open_context: frozenset[str] = frozenset()  # "open" counts beside one of these
     self_harm: tuple[str, ...] = ()  # regular expressions over the words joined by spaces
+    # Supply and lab words: REFILL [N] adds vials, VIALS N counts them; phrases make "lab done".
+    refill: frozenset[str] = frozenset()  # refill refilled
+    refill_not: frozenset[str] = frozenset()  # need order low: a refill asked about, not had
+    vials: frozenset[str] = frozenset()  # vial vials
+    # The PHQ-2 answer frequencies in words, as (regular expression over the words, score 0-3):
+    # "not at all" 0, "several days" 1, "more than half the days" 2, "nearly every day" 3.
+    phq_frequencies: tuple[tuple[str, int], ...] = ()
 
     def merged(self, other: Lexicon) -> Lexicon:
         """This lexicon with ``other``'s words added."""
@@ -114,6 +121,8 @@ class Lexicon:
             # Patterns lose their accents but keep their case: casefolding \S would make \s.
             if f.name == "phrases":
                 values[f.name] = tuple((_unaccented(p), _unaccented(r)) for p, r in value)
+            elif f.name == "phq_frequencies":
+                values[f.name] = tuple((_unaccented(p), score) for p, score in value)
             elif isinstance(value, dict):
                 values[f.name] = {fold(k): v for k, v in value.items()}
             elif isinstance(value, tuple):
@@ -151,6 +160,8 @@ class Compiled:
     lexicon: Lexicon
     phrases: tuple[tuple[re.Pattern[str], str], ...]
     self_harm: tuple[re.Pattern[str], ...]
+    # One pattern over every PHQ-2 frequency phrase, group ``f{score}`` naming the score.
+    phq: re.Pattern[str] | None = None
 
 
 SHIPPED = ("en", "es", "de", "fr")
@@ -168,4 +179,18 @@ def for_language(language: str = "en") -> Compiled:
         lexicon,
         tuple((re.compile(rf"(?<!\S)(?:{p})(?!\S)"), r) for p, r in lexicon.phrases),
         tuple(re.compile(p) for p in lexicon.self_harm),
+        _frequencies(lexicon.phq_frequencies),
     )
+
+
+def _frequencies(phrases: tuple[tuple[str, int], ...]) -> re.Pattern[str] | None:
+    """One pattern for all frequency phrases; the longest first, so "nearly every day" is read
+    before "every day" could be."""
+    if not phrases:
+        return None
+    ordered = sorted(phrases, key=lambda phrase: -len(phrase[0]))
+    by_score: dict[int, list[str]] = {}
+    for pattern, score in ordered:
+        by_score.setdefault(score, []).append(pattern)
+    groups = "|".join(f"(?P<f{score}>{'|'.join(p)})" for score, p in by_score.items())
+    return re.compile(rf"(?<!\S)(?:{groups})(?!\S)")

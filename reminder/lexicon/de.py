@@ -9,6 +9,12 @@ _NUMBERS = "eins zwei drei vier fünf sechs sieben acht neun zehn".split()
 # Patients without an umlaut key write "ae", "oe", "ue": those spellings are listed too. Order
 # matters: a phrase that holds another comes first.
 _PHRASES = (
+    # a lab test done, and a new pack: first, so they are not read as a dose
+    (
+        r"labor erledigt|labor gemacht|blut (?:wurde )?abgenommen|blutabnahme (?:erledigt|gemacht)|(?:die )?blutwerte (?:sind )?(?:gemacht|erledigt)",
+        "labdone",
+    ),
+    (r"neue packung|rezept abgeholt", "refill"),
     # units and clock times, into the English words the reader counts
     (r"(?:einer |eine )?halben? stunde", "30 min"),
     (r"stunden?|std", "hours"),
@@ -196,5 +202,13 @@ LEXICON = Lexicon(
         r"\b(?:mit allem|mit dem leben) schluss machen\b|\bdem (?:ganzen|leben) ein ende (?:setzen|machen)\b",
         r"\bwill nicht mehr\b|\bkann nicht mehr$",
         r"\bfür immer (?:verschwinden|einschlafen)\b|\bfuer immer (?:verschwinden|einschlafen)\b",
+    ),
+    refill=words("nachschub nachgefullt aufgefullt"),
+    vials=words("ampulle ampullen"),
+    phq_frequencies=(
+        (r"uberhaupt nicht|gar nicht|nie", 0),
+        (r"an einzelnen tagen|einige tage|ein paar tage", 1),
+        (r"an mehr als der halfte der tage|mehr als die halfte der tage|mehr als die halfte", 2),
+        (r"beinahe jeden tag|fast jeden tag|jeden tag", 3),
     ),
 )

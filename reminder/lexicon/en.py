@@ -7,6 +7,15 @@ _POLITE = words("thanks thank you thankyou thx ty tks please pls plz cheers x xx
 # Phrases first: several words that mean one thing become that one word. Order matters where one
 # phrase contains another; every pattern matches whole words.
 _PHRASES = (
+    # a lab test done: first, so "blood test done" is not read as a dose ("done LAB" still is one)
+    (
+        r"(?:i )?(?:had|did|got|have had) (?:(?:my |the )(?:labs?|lab tests?|lab work|blood tests?|blood work|bloods)|labs|lab tests?|lab work|blood tests?|blood work|bloods)(?: done| taken)?|(?:(?:my |the )?(?:labs?|lab tests?|lab work|blood tests?|blood work|bloods) (?:are |is |was |were )?(?:done|taken|finished|complete|completed))",
+        "labdone",
+    ),
+    (
+        r"new (?:box|pack|packet|supply)|(?:picked up|collected) (?:my |the )?(?:prescription|meds|medication)",
+        "refill",
+    ),
     # not taken yet / taken
     (
         r"(?:not|havent|have not|didnt|did not|hasnt|not yet) (?:done|taken|take|do|injected|inject|did|had)(?: it| mine| my (?:shot|injection|jab|dose))?(?: yet)?",
@@ -260,6 +269,18 @@ LEXICON = Lexicon(
         **dict.fromkeys(words("blister blisters blistered blistering abscess"), "blister"),
     },
     open_context=words("sore wound skin site spot area patch hole cut lump bump"),
+    refill=words("refill refilled refills restocked"),
+    refill_not=words("need needs want order ordered ordering request when low running soon"),
+    vials=words("vial vials"),
+    phq_frequencies=(
+        (r"not at all|not once|none of the time|never", 0),
+        (r"several days|some days|a few days|a couple of days|sometimes", 1),
+        (
+            r"more than half(?: of)?(?: the)? (?:days|time)|more than half|most days|most of the time|often",
+            2,
+        ),
+        (r"nearly every day|almost every day|every day|everyday|all the time|daily|always", 3),
+    ),
     # Self-harm and suicide, direct and common indirect phrasings. A negation does not cancel one
     # ("not suicidal" is still read): a person can judge, the parser cannot.
     self_harm=(

@@ -9,6 +9,15 @@ _NUMBERS = "uno dos tres cuatro cinco seis siete ocho nueve diez".split()
 # the reply, so "sí" and "si", "mareo" and "maréo" match alike. Order matters: a phrase that holds
 # another comes first.
 _PHRASES = (
+    # a lab test done, and a new pack: first, so they are not read as a dose
+    (
+        r"lab hecho|labs? hechos?|(?:ya )?(?:me hice|me han hecho|hice) (?:el |los |la )?(?:analisis|analitica|labs?)(?: de sangre)?|(?:el |los |la )?(?:analisis|analitica)(?: de sangre)? (?:hecho|hechos|hecha)",
+        "labdone",
+    ),
+    (
+        r"(?:caja|envase|paquete) nuevo|nuevo (?:envase|paquete)|recogi (?:la receta|los viales|la medicacion)",
+        "refill",
+    ),
     # units and clock times, into the English words the reader counts
     (r"media hora", "30 min"),
     (r"horas?|hrs?", "hours"),
@@ -213,5 +222,13 @@ LEXICON = Lexicon(
         r"\btomar(?:me)? todas (?:las|mis) (?:pastillas|pastas)\b|\bsobredosis\b",
         r"\bdesaparecer para siempre\b|\bno despertar (?:más|mas|nunca)\b",
         r"\bautolesi",
+    ),
+    refill=words("recarga recargar recargue repuesto"),
+    vials=words("vial viales"),
+    phq_frequencies=(
+        (r"nada|ningun dia|para nada|nunca", 0),
+        (r"varios dias|algunos dias", 1),
+        (r"mas de la mitad de los dias|mas de la mitad", 2),
+        (r"casi todos los dias|casi cada dia|todos los dias", 3),
     ),
 )

@@ -10,6 +10,12 @@ _NUMBERS = "un deux trois quatre cinq six sept huit neuf dix".split()
 # "n'ai" "ne ai"), so the phrases below spell them out. Order matters: a phrase that holds another
 # comes first.
 _PHRASES = (
+    # a lab test done, and a new pack: first, so they are not read as a dose
+    (
+        r"labo fait|labo faits|prise de sang faite|bilan fait|analyses? faites?|(?:j ai fait|jai fait|fait) (?:la |ma |mes |les )?(?:prise de sang|analyses?|bilan)",
+        "labdone",
+    ),
+    (r"nouvelle boite|nouveau stock|ordonnance recuperee", "refill"),
     # units and clock times, into the English words the reader counts
     (r"heures?", "hours"),
     (r"jours?", "days"),
@@ -201,5 +207,13 @@ LEXICON = Lexicon(
         r"\bla vie ne vaut (?:pas|plus) la peine\b|\bplus de raison de vivre\b",
         r"\bne en peux plus\b|\bmarre de (?:vivre|la vie)\b",
         r"\bdisparaître pour toujours\b|\bdisparaitre pour toujours\b",
+    ),
+    refill=words("recharge recharger rechargee"),
+    vials=words("flacon flacons"),
+    phq_frequencies=(
+        (r"jamais|pas du tout", 0),
+        (r"plusieurs jours", 1),
+        (r"plus de la moitie du temps|plus de la moitie des jours|plus de la moitie", 2),
+        (r"presque tous les jours|tous les jours", 3),
     ),
 )
