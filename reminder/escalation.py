@@ -206,6 +206,7 @@ def raise_alert(
         reason=finding.reason[:300],
         site=finding.site,
         symptoms=sorted(finding.symptoms),
+        details=dict(finding.details),
         created_at=now,
         evidence_at=finding.evidence_at,
     )
@@ -302,6 +303,7 @@ def send_notice(
                 "kind": str(alert.kind),
                 "severity": str(alert.severity),
                 "reason": alert.reason,
+                "details": alert.details,
                 "escalated": alert.severity == AlertSeverity.ROUTINE
                 and alert.notified_position > 0,
                 "fallback": fallback,

@@ -391,6 +391,9 @@ class Alert(SQLModel, table=True):
     reason: str = Field(sa_type=sa.String(300), nullable=False)
     site: str | None = Field(default=None, sa_type=sa.String(16))
     symptoms: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+    # The reason's facts as plain values (triage.Finding.details), so each contact's language can
+    # word it; ``reason`` is the same in English, for the operator.
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON, nullable=False)
     created_at: datetime = _ts(nullable=False)
     # The newest evidence this alert accounts for; older evidence never raises or repeats it again.
     evidence_at: datetime = _ts(nullable=False)

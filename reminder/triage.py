@@ -10,11 +10,11 @@ Pure: values in, values out. No database, network or clock; ``zone`` only shapes
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from reminder.regimen import SITE_LABELS
@@ -165,6 +165,9 @@ class Finding:
     repeat_of: int | None = None
     site: str | None = None
     symptoms: frozenset[str] = frozenset()
+    # The reason's facts as plain values (ISO times, numbers, words), so that each contact's
+    # language can say it: reminder/notices.py puts them in the alert's message context.
+    details: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,7 @@ class _Evidence:
     reason: str
     site: str | None = None
     symptoms: frozenset[str] = frozenset()
+    details: Mapping[str, Any] = field(default_factory=dict)
 
 
 def evaluate(
@@ -223,6 +227,7 @@ def _decide(evidence: _Evidence, history: History, rules: Thresholds) -> Finding
         newest,
         site=evidence.site,
         symptoms=evidence.symptoms,
+        details=evidence.details,
     )
     last = _last_alert(history, evidence.kind)
     if last is not None and last.open:
@@ -254,6 +259,7 @@ def _mood(history: History, zone: ZoneInfo) -> _Evidence | None:
         tuple(s.at for s in harmful),
         1,
         f"wrote words of self-harm or suicide at {_when(newest.at, zone)}: {_quote(newest.text)}",
+        details={"at": newest.at.isoformat(), "quote": _quote(newest.text)[1:-1]},
     )
 
 
@@ -273,7 +279,8 @@ def _depression_screen(history: History, alert_score: int, zone: ZoneInfo) -> _E
         return None
     at, interest, mood = max(found)
     reason = f"PHQ-2 of {_day(at, zone)}: {describe(interest, mood)} (alert at {alert_score})"
-    return _Evidence(Kind.DEPRESSION_SCREEN, tuple(f[0] for f in found), 1, reason)
+    details = {"on": at.isoformat(), "interest": interest, "mood": mood, "cutoff": alert_score}
+    return _Evidence(Kind.DEPRESSION_SCREEN, tuple(f[0] for f in found), 1, reason, details=details)
 
 
 def _relapse(history: History, rules: Thresholds, zone: ZoneInfo) -> _Evidence | None:
@@ -302,27 +309,42 @@ def _relapse(history: History, rules: Thresholds, zone: ZoneInfo) -> _Evidence |
         + ("with fever (infection or heat can cause this)" if fever else "no fever")
     )
     kind = Kind.PSEUDO_RELAPSE if fever else Kind.POSSIBLE_RELAPSE
-    return _Evidence(kind, (at,), 1, reason, symptoms=frozenset(symptoms))
+    details = {
+        "symptoms": sorted(s for s in symptoms if s in SYMPTOM_WORDS),
+        "reported": reported_at.isoformat(),
+        "present": at.isoformat(),
+        "fever": fever,
+    }
+    return _Evidence(kind, (at,), 1, reason, symptoms=frozenset(symptoms), details=details)
 
 
 def _injection_site(history: History, rules: Thresholds, zone: ZoneInfo) -> _Evidence | None:
     """A site score at the threshold, or words of an injured site in anything the patient wrote."""
-    events: list[tuple[datetime, str | None, str]] = []
+    events: list[tuple[datetime, str | None, str, dict[str, Any]]] = []
     for prompt in history.prompts:
         score = prompt.score("site_score") if prompt.kind == "checkin" else None
         if score is not None and score[0] >= rules.site_alert_score:
             reason = f"injection-site score {score[0]} at the check-in of {_day(score[1], zone)}"
-            events.append((score[1], prompt.site, reason))
+            facts: dict[str, Any] = {"score": score[0], "on": score[1].isoformat()}
+            events.append((score[1], prompt.site, reason, facts))
     for said in history.said:
         if words := parse(said.text, history.language).site_words:
             quoted = _list(f'"{word}"' for word in words)
             reason = f"wrote {quoted} about the skin on {_day(said.at, zone)}"
-            events.append((said.at, _site_at(history, said.at), reason))
+            facts = {"words": list(words), "on": said.at.isoformat()}
+            events.append((said.at, _site_at(history, said.at), reason, facts))
     if not events:
         return None
-    at, site, reason = max(events, key=lambda event: event[0])
+    at, site, reason, facts = max(events, key=lambda event: event[0])
     where = f" ({SITE_LABELS[site]})" if site in SITE_LABELS else ""
-    return _Evidence(Kind.INJECTION_SITE, tuple(e[0] for e in events), 1, reason + where, site=site)
+    return _Evidence(
+        Kind.INJECTION_SITE,
+        tuple(e[0] for e in events),
+        1,
+        reason + where,
+        site=site,
+        details=facts | {"site": site},
+    )
 
 
 def _site_at(history: History, moment: datetime) -> str | None:
@@ -350,8 +372,17 @@ def _tolerability(history: History, rules: Thresholds, zone: ZoneInfo) -> _Evide
         f"{_days([at for at, _ in shown], zone)} ({rules.flu_alert_score} or more, "
         f"{rules.flu_alert_checkins} in a row)"
     )
+    details = {
+        "scores": [score for _, score in shown],
+        "on": [at.isoformat() for at, _ in shown],
+        "threshold": rules.flu_alert_score,
+    }
     return _Evidence(
-        Kind.TOLERABILITY, tuple(at for at, _ in run), rules.flu_alert_checkins, reason
+        Kind.TOLERABILITY,
+        tuple(at for at, _ in run),
+        rules.flu_alert_checkins,
+        reason,
+        details=details,
     )
 
 
@@ -371,7 +402,8 @@ def _dosing(history: History, zone: ZoneInfo) -> _Evidence | None:
         f"doses on {_day(first, zone)} and {_day(second, zone)}, {hours:.0f} h apart "
         f"(every other day is about 48 h)"
     )
-    return _Evidence(Kind.DOSING, tuple(s for _, s in pairs), 1, reason)
+    details = {"first": first.isoformat(), "second": second.isoformat(), "hours": round(hours)}
+    return _Evidence(Kind.DOSING, tuple(s for _, s in pairs), 1, reason, details=details)
 
 
 def _adherence(history: History, rules: Thresholds, zone: ZoneInfo) -> Finding | None:
@@ -395,14 +427,18 @@ def _adherence(history: History, rules: Thresholds, zone: ZoneInfo) -> Finding |
         what = _list(f"{_date(d.day)} {d.status}" for d in shown)
         reason = f"{len(shown)} doses in a row not taken: {what}"
         times = tuple(d.closed_at for d in missed)
-        candidates.append(_Evidence(Kind.ADHERENCE, times, rules.adherence_missed_doses, reason))
+        days = [[_noon(d.day, zone), d.status] for d in shown]
+        need = rules.adherence_missed_doses
+        candidates.append(_Evidence(Kind.ADHERENCE, times, need, reason, details={"doses": days}))
     if len(silent) >= rules.adherence_unanswered_checkins:
         shown_prompts = silent[-rules.adherence_unanswered_checkins :]
         asked_on = _days((p.asked_at or p.closed_at for p in shown_prompts if p.closed_at), zone)
         reason = f"no reply to {len(shown_prompts)} check-ins in a row (asked {asked_on})"
         times = tuple(p.closed_at for p in silent if p.closed_at)
         need = rules.adherence_unanswered_checkins
-        candidates.append(_Evidence(Kind.ADHERENCE, times, need, reason))
+        on = [(p.asked_at or p.closed_at).isoformat() for p in shown_prompts if p.closed_at]
+        details = {"unanswered": on}
+        candidates.append(_Evidence(Kind.ADHERENCE, times, need, reason, details=details))
     decided = [f for e in candidates if (f := _decide(e, history, rules)) is not None]
     if not decided:
         return None
@@ -417,6 +453,7 @@ def _adherence(history: History, rules: Thresholds, zone: ZoneInfo) -> Finding |
         "; ".join(f.reason for f in chosen),
         newest,
         repeat_of=chosen[0].repeat_of,
+        details={k: v for f in chosen for k, v in f.details.items()},
     )
 
 
@@ -433,6 +470,11 @@ def _trailing(items: Sequence[T], matches: Callable[[T], bool]) -> list[T]:
 def _when(moment: datetime, zone: ZoneInfo) -> str:
     local = moment.astimezone(zone)
     return f"{local:%H:%M} on {local:%a} {local.day} {local:%b}"
+
+
+def _noon(day: date, zone: ZoneInfo) -> str:
+    """A local date as the ISO time of its noon, which every message's date filter shows."""
+    return datetime.combine(day, time(12), zone).isoformat()
 
 
 def _day(moment: datetime, zone: ZoneInfo) -> str:

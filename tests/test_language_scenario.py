@@ -116,6 +116,11 @@ def test_a_spanish_patient_reads_spanish_and_each_contact_reads_their_own_langua
         f"DRINGENDE Meldung {alert_id} zu Ana Ruiz: Gefahr der Selbstverletzung."
     )
     assert f"Bestätigen mit OK {alert_id}." in (german.body or "")
+    # The reason too is in German, worded from the alert's facts, not the English reason.
+    assert "Grund: schrieb um" in (german.body or "") and "von Selbstverletzung oder Suizid" in (
+        german.body or ""
+    )
+    assert "wrote words" not in (german.body or "")
 
 
 def test_a_language_change_reaches_the_messages_already_queued(bot: Bot) -> None:

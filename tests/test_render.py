@@ -228,6 +228,29 @@ def dose_context(
     }
 
 
+# What triage.Finding.details holds for each kind, as escalation stores it on the alert.
+ALERT_DETAILS: dict[str, list[dict[str, Any]]] = {
+    "possible_relapse": [
+        {"symptoms": ["numbness"], "reported": EVENING, "present": NEXT, "fever": False},
+        {"symptoms": ["vision", "balance"], "reported": EVENING, "present": NEXT, "fever": False},
+    ],
+    "pseudo_relapse": [{"symptoms": [], "reported": EVENING, "present": NEXT, "fever": True}],
+    "mood": [{"at": EVENING, "quote": "I keep thinking about ending it"}],
+    "injection_site": [
+        {"score": 8, "on": EVENING, "site": "left_thigh"},
+        {"words": ["pus", "open"], "on": EVENING, "site": None},
+    ],
+    "tolerability": [{"scores": [8, 9, 7], "on": [EVENING, NEXT, NEXT], "threshold": 7}],
+    "dosing": [{"first": EVENING, "second": NEXT, "hours": 24}],
+    "depression_screen": [{"on": EVENING, "interest": 2, "mood": 2, "cutoff": 3}],
+    "adherence": [
+        {"doses": [[EVENING, "missed"], [NEXT, "skipped"]]},
+        {"unanswered": [EVENING, NEXT, NEXT]},
+        {"doses": [[EVENING, "missed"], [NEXT, "missed"]], "unanswered": [EVENING, NEXT, NEXT]},
+    ],
+}
+
+
 def alert_context(
     kind: str = "possible_relapse",
     severity: str = "routine",
@@ -283,6 +306,10 @@ def all_cases() -> list[tuple[str, dict[str, Any]]]:
             ("urgent", False, True),
         ]:
             cases.append(("alert", alert_context(kind, severity, escalated, fallback)))
+        if kind in ALERT_DETAILS:
+            # The reason worded in the reader's language from its facts.
+            for details in ALERT_DETAILS[kind]:
+                cases.append(("alert", alert_context(kind) | {"details": details}))
         cases.append(
             (
                 "alert_acknowledged",
@@ -601,3 +628,22 @@ def test_an_answer_with_several_parts_says_each_in_one_message(renderer: Rendere
     assert "Next injection: Thu 5 Mar" in sms
     assert email.body.count("Hello,") == 1 and "recorded at 19:30" in email.body
     assert email.subject == "Re: your message"
+
+
+@pytest.mark.parametrize(
+    ("details", "words"),
+    [
+        (
+            ALERT_DETAILS["possible_relapse"][1],
+            "new vision problems and balance or walking problems",
+        ),
+        (ALERT_DETAILS["dosing"][0], "doses on Tue 3 Mar and Thu 5 Mar, 24 h apart"),
+        (ALERT_DETAILS["adherence"][0], "doses not taken: Tue 3 Mar (missed), Thu 5 Mar (skipped)"),
+    ],
+)
+def test_an_alert_words_its_reason_from_its_facts(
+    renderer: Renderer, details: dict[str, Any], words: str
+) -> None:
+    kind = next(k for k, listed in ALERT_DETAILS.items() if details in listed)
+    body = renderer.render("sms", "alert", "en", alert_context(kind) | {"details": details}).body
+    assert f"Why: {words}" in body
