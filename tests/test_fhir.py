@@ -176,7 +176,7 @@ def test_the_bundle_holds_one_resource_per_record_of_the_window(world: World) ->
         "Practitioner": 1,  # Joy, the nurse
         "MedicationStatement": 1,
         "MedicationAdministration": 43,
-        "Questionnaire": 2,  # the check-in and the follow-up
+        "Questionnaire": 3,  # the check-in, the follow-up and the unasked symptom report
         "QuestionnaireResponse": len(responded),
         "Observation": counts["Observation"],
         "Communication": len(notices),  # Grace and then Joy about the relapse, Grace the site
@@ -403,6 +403,31 @@ def test_a_notice_names_its_recipient_and_who_acknowledged(world: World) -> None
         ("Joy Okafor", local(4, 3, 9, 35), "Joy Okafor (nurse)"),
         ("Grace Hopper", local(5, 13, 9, 30), "Grace Hopper (caregiver)"),
     ]
+
+
+def test_a_symptom_reported_unasked_is_a_response_with_its_observations(
+    database_url: str, engine: Engine, clock: SimulatedClock, tmp_path: Path
+) -> None:
+    config = tmp_path / "fhir.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    settings = load_settings({"DATABASE_URL": database_url, "REMINDER_CONFIG": str(config)})
+    bot = Bot(engine, settings, clock)
+    clock.set(local(3, 3, 9, 0))
+    patient_id = bot.enrol()
+    bot.run_until(local(3, 4, 15, 0))  # no check-in open: the dose of 3 Mar was never answered
+    bot.say("my left leg is numb since this morning")
+
+    with session_scope(engine) as session:
+        bundle = read_back(export_of(session, settings, patient_id))
+
+    (said,) = of_type(bundle, "QuestionnaireResponse")
+    assert said.questionnaire == f"{BASE}/fhir/Questionnaire/symptom-report"
+    assert answers(said)["neuro"] == [True]
+    assert answers(said)["reply"] == ["my left leg is numb since this morning"]
+    (neuro,) = of_type(bundle, "Observation")
+    assert (neuro.code.coding[0].code, neuro.valueBoolean) == ("neuro-symptom", True)
+    assert neuro.derivedFrom[0].reference == f"urn:uuid:{said.id}"
+    assert neuro.component[0].valueCodeableConcept.text == "numbness"
 
 
 # Refused on the way out

@@ -51,6 +51,13 @@ FORMS: dict[CheckInKind, Form] = {
         "Relapse screen follow-up",
         (STILL_THERE, SYMPTOMS, FEVER, TEMPERATURE, REPLY),
     ),
+    # Nothing was asked: the patient wrote of a symptom or fever with no question open, and the
+    # row keeps it as answers all the same (a neurological one starts the relapse screen).
+    CheckInKind.REPORT: Form(
+        "symptom-report",
+        "Symptom or fever reported unasked",
+        (NEURO, SYMPTOMS, FEVER, TEMPERATURE, REPLY),
+    ),
 }
 
 

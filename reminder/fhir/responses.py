@@ -1,5 +1,6 @@
-"""Each check-in and follow-up answered as a QuestionnaireResponse, and the Observations derived
-from it (category survey): flu-like score, site score, fever, neurological symptom."""
+"""Each check-in, follow-up and unasked symptom report as a QuestionnaireResponse, and the
+Observations derived from it (category survey): flu-like score, site score, fever, neurological
+symptom."""
 
 from __future__ import annotations
 
@@ -70,7 +71,8 @@ def response(deployment: Deployment, check_in: CheckIn, zone: ZoneInfo) -> list[
         if answers:
             items.append({"linkId": item.link_id, "text": item.text, "answer": answers})
 
-    if not followup:
+    scored = questionnaires.FLU in questionnaires.FORMS[check_in.kind].items
+    if scored:
         add(questionnaires.FLU, _one("valueInteger", check_in.flu_score))
         add(questionnaires.SITE, _one("valueInteger", check_in.site_score))
     add(
@@ -127,9 +129,9 @@ def response(deployment: Deployment, check_in: CheckIn, zone: ZoneInfo) -> list[
             )
         )
 
-    if check_in.flu_score is not None and not followup:
+    if check_in.flu_score is not None and scored:
         observe("flu-like-score", valueInteger=check_in.flu_score)
-    if check_in.site_score is not None and not followup:
+    if check_in.site_score is not None and scored:
         observe("injection-site-score", valueInteger=check_in.site_score)
     if check_in.fever is not None or heat is not None:
         if heat is not None:
