@@ -560,3 +560,21 @@ def test_download_fhir_answers_with_the_bundle_for_one_s_own_patient_only(
         ("report_downloaded", clinic.ada, "fhir"),
         ("patient_refused", clinic.bob, ""),
     ]
+
+
+def test_download_fhir_without_the_deployment_s_uris_says_which_key_to_set(
+    database_url: str, engine: Engine, clock: SimulatedClock, tmp_path: Path
+) -> None:
+    settings = staff_settings(database_url, tmp_path)  # no public_base_url, no [fhir]
+    clinic = build_clinic(engine, settings, clock)
+    with TestClient(create_app(App(settings, engine, clock))) as client:
+        form = client.get(f"{PREFIX}/login")
+        client.post(
+            f"{PREFIX}/login",
+            data={"csrf": csrf_in(form.text), "name": "nora", "password": PASSWORD, "next": ""},
+        )
+        answer = client.get(f"{PREFIX}/patients/{clinic.ada}/record.fhir.json")
+
+    assert answer.status_code == 503
+    assert "fhir.canonical_base: not set, and no public_base_url" in answer.text
+    assert not [e for e in clinic.audit() if e.action == "report_downloaded"]
