@@ -52,16 +52,11 @@ def export(
             select(Contact).where(Contact.patient_id == patient.id).order_by(col(Contact.position))
         )
     )
-    resources: list[tuple[str, Resource]] = [
-        (where.full_url("Patient", patient.id), people.patient(where, patient, values.header))
+    resources: list[Resource] = [
+        people.patient(where, patient, values.header),
+        *(people.contact(where, c) for c in contacts),
+        medication.statement(where, values.header, now),
     ]
-    resources += [(where.full_url("Contact", c.id), people.contact(where, c)) for c in contacts]
-    resources.append(
-        (
-            where.full_url("MedicationStatement", patient.id),
-            medication.statement(where, values.header, now),
-        )
-    )
     doses = session.exec(
         select(Dose).where(
             Dose.patient_id == patient.id,
@@ -69,14 +64,8 @@ def export(
             Dose.day <= window.end + timedelta(days=1),
         )
     )
-    resources += _keyed(medication.administrations(where, patient.id, values.adherence.days, doses))
-    resources += [
-        (
-            f"urn:uuid:{where.resource_id('Questionnaire', questionnaires.FORMS[kind].slug)}",
-            questionnaires.questionnaire(where, kind),
-        )
-        for kind in questionnaires.FORMS
-    ]
+    resources += medication.administrations(where, patient.id, values.adherence.days, doses)
+    resources += [questionnaires.questionnaire(where, kind) for kind in questionnaires.FORMS]
     check_ins = session.exec(
         select(CheckIn)
         .where(CheckIn.patient_id == patient.id, CheckIn.due_at >= since, CheckIn.due_at < until)
@@ -84,8 +73,8 @@ def export(
     )
     for check_in in check_ins:
         if responses.answered(check_in):
-            resources += _keyed(responses.response(where, check_in, zone))
-    resources += _keyed(_alerts(session, where, patient.id, values.alerts, contacts, zone))
+            resources += responses.response(where, check_in, zone)
+    resources += _alerts(session, where, patient.id, values.alerts, contacts, zone)
 
     bundle = make(
         Bundle,
@@ -95,15 +84,12 @@ def export(
             "value": f"{patient.id}/{window.start}/{window.end}",
         },
         type="collection",
-        timestamp=now,
-        entry=[{"fullUrl": url, "resource": resource} for url, resource in resources],
+        timestamp=now.astimezone(zone),
+        # Every resource's id is its uuid (ids.py), so its fullUrl follows from it.
+        entry=[{"fullUrl": f"urn:uuid:{r.id}", "resource": r} for r in resources],
     )
     check_references(bundle)
     return bundle
-
-
-def _keyed(found: Sequence[Resource]) -> list[tuple[str, Resource]]:
-    return [(f"urn:uuid:{resource.id}", resource) for resource in found]
 
 
 def _alerts(
