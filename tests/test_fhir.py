@@ -45,6 +45,7 @@ from reminder.models import (
     MessageKind,
     MessageStatus,
     Patient,
+    PatientStatus,
 )
 from reminder.regimen import SITE_LABELS
 from reminder.staff.pages import PREFIX
@@ -209,6 +210,25 @@ def test_the_patient_carries_the_deployment_s_identifier_and_the_regimen_its_ste
     assert "titration step 4 of 4" in dosage.text
     assert dosage.doseAndRate[0].doseQuantity.value == 250
     assert dosage.doseAndRate[0].doseQuantity.code == "ug"
+
+
+def test_a_pause_puts_the_regimen_on_hold_and_after_stop_its_use_is_unknown(
+    world: World,
+) -> None:
+    found = {}
+    with Session(world.engine) as session:
+        patient = session.get(Patient, world.history.patient_id)
+        assert patient is not None
+        for status in (PatientStatus.PAUSED, PatientStatus.OPTED_OUT):
+            patient.status = status
+            session.add(patient)
+            session.flush()
+            bundle = export_of(session, world.settings, world.history.patient_id)
+            (regimen,) = of_type(bundle, "MedicationStatement")
+            found[status] = regimen.status
+        session.rollback()
+
+    assert found == {PatientStatus.PAUSED: "on-hold", PatientStatus.OPTED_OUT: "unknown"}
 
 
 def test_each_dose_s_administration_says_what_was_stored(world: World) -> None:
