@@ -661,6 +661,55 @@ def _report_day(option: str, value: str | None) -> date | None:
         fail(f"{option}: {value!r} is not a date; use YYYY-MM-DD")
 
 
+EXPORT_FORMATS = ("fhir", "csv")
+
+
+@app.command()
+def export(
+    patient: Annotated[str, typer.Argument(help="Patient id or unique name.")],
+    out: Annotated[Path, typer.Option("--out", dir_okay=False, help="The file to write.")],
+    export_format: Annotated[
+        str, typer.Option("--format", help="fhir: a FHIR R4 Bundle (JSON); csv: the report's CSV.")
+    ] = "fhir",
+    since: Annotated[
+        str | None, typer.Option("--from", help="First day, YYYY-MM-DD (default: 90 days back).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (default: today).")
+    ] = None,
+    at: AtOption = None,
+) -> None:
+    """The patient's record for the clinic's systems: a FHIR R4 Bundle, or the report's CSV."""
+    if export_format not in EXPORT_FORMATS:
+        fail(f"--format: {export_format!r} is not one of {', '.join(EXPORT_FORMATS)}")
+    first, last = _report_day("--from", since), _report_day("--to", until)
+    # Imported here, as for `report`: fhir.resources loads hundreds of models.
+    from reminder import fhir
+    from reminder import report as clinician_report
+
+    with application(at) as ctx, session_scope(ctx.engine) as session:
+        found = find_patient(session, patient)
+        now = ctx.clock.now()
+        default = clinician_report.default_window(found, now)
+        last = last or default.end
+        first = first or last - timedelta(days=default.days - 1)
+        if first > last:
+            fail(f"--from {first} is after --to {last}")
+        window = clinician_report.Window(first, last)
+        if export_format == "fhir":
+            try:
+                text = fhir.to_json(fhir.export(session, found, window, ctx.settings, now))
+            except fhir.ExportError as exc:
+                fail(str(exc))
+        else:
+            values = clinician_report.build(session, found, window, ctx.settings, now)
+            text = clinician_report.csv.render(values)
+    out.write_text(text, encoding="utf-8", newline="")
+    typer.echo(
+        f"{export_format} export of patient {found.id}, {window.start} to {window.end}: {out}"
+    )
+
+
 # --- reminder staff: accounts of the staff dashboard (reminder/staff/) ------------------------------
 from reminder.models import StaffRole  # noqa: E402  (kept with the block it serves)
 from reminder.staff import accounts as staff_accounts  # noqa: E402

@@ -379,6 +379,18 @@ class Staff(_Section):
     password_link_hours: float = Field(24.0, gt=0, le=24 * 7, allow_inf_nan=False)
 
 
+class Fhir(_Section):
+    """The FHIR export (`reminder export --format fhir`): the URIs that name this deployment's records.
+
+    Empty: derived from public_base_url (``{public_base_url}/fhir`` and ``.../fhir/sid/patient``);
+    an export with neither is refused, since identifiers under a made-up system would collide with
+    another deployment's in the clinic's records.
+    """
+
+    identifier_system: str = Field("", pattern=r"^((https?|urn):[^\s]+)?$")
+    canonical_base: str = Field("", pattern=r"^(https?://[^\s/]+(/[^\s]*)?)?$")
+
+
 class FileSettings(_Section):
     """Everything the TOML file may hold; unknown keys are refused so a typo cannot pass silently."""
 
@@ -405,6 +417,7 @@ class FileSettings(_Section):
     staff: Staff = Staff()
     screening: Screening = Screening()
     supply: Supply = Supply()
+    fhir: Fhir = Fhir()
 
     @model_validator(mode="after")
     def _lease_outlasts_a_send(self) -> FileSettings:

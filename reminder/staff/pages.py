@@ -41,6 +41,7 @@ class StaffPages(Gate):
             Route("/patients/{patient_id:int}", guarded(self.patient_page)),
             Route("/patients/{patient_id:int}/report.pdf", guarded(self.report_file)),
             Route("/patients/{patient_id:int}/report.csv", guarded(self.report_file)),
+            Route("/patients/{patient_id:int}/record.fhir.json", guarded(self.fhir_file)),
             Route("/patients/{patient_id:int}/pause", guarded(self.pause), methods=["POST"]),
             Route("/patients/{patient_id:int}/resume", guarded(self.resume), methods=["POST"]),
             Route("/messages", guarded(self.messages)),
@@ -164,6 +165,35 @@ class StaffPages(Gate):
             )
         return Response(
             report_view.csv(values), media_type="text/csv; charset=utf-8", headers=disposition
+        )
+
+    def fhir_file(self, visit: Visit) -> Response:
+        """The patient's record of the report's window as a FHIR R4 Bundle; audited as a download."""
+        patient = self._patient(visit)
+        if isinstance(patient, Response):
+            return patient
+        # Imported here: fhir.resources loads hundreds of models, which only this download needs.
+        from reminder import fhir
+
+        window = report_view.window(patient, visit.now)
+        try:
+            bundle = fhir.export(visit.session, patient, window, self.app.settings, visit.now)
+        except fhir.ExportError as exc:
+            return self.refuse(visit.request, 503, "FHIR export not configured", str(exc))
+        audit.record(
+            visit.session,
+            audit.Action.REPORT_DOWNLOADED,
+            visit.now,
+            account=visit.account,
+            address=visit.address,
+            patient_id=patient.id,
+            detail=f"fhir, {window.start} to {window.end}",
+        )
+        name = f"record-{patient.id}-{window.start}-{window.end}.fhir.json"
+        return Response(
+            fhir.to_json(bundle),
+            media_type=fhir.MEDIA_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 
     def report_css(self, _request: Request) -> Response:

@@ -14,9 +14,14 @@ from reminder.config import Settings
 from reminder.models import Patient
 
 
+def window(patient: Patient, now: datetime) -> report.Window:
+    """The window the dashboard shows and downloads: the last 90 days, today included."""
+    return report.default_window(patient, now)
+
+
 def build(session: Session, patient: Patient, settings: Settings, now: datetime) -> report.Report:
     """The report of the default window (the last 90 days, today included)."""
-    return report.build(session, patient, report.default_window(patient, now), settings, now)
+    return report.build(session, patient, window(patient, now), settings, now)
 
 
 def fragment(values: report.Report) -> Markup:
