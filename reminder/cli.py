@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -631,12 +631,7 @@ def report(
     with application(at) as ctx, session_scope(ctx.engine) as session:
         found = find_patient(session, patient)
         now = ctx.clock.now()
-        default = clinician_report.default_window(found, now)
-        last = last or default.end
-        first = first or last - timedelta(days=default.days - 1)
-        if first > last:
-            fail(f"--from {first} is after --to {last}")
-        window = clinician_report.Window(first, last)
+        window = _report_window(found, now, first, last)
         values = clinician_report.build(session, found, window, ctx.settings, now)
     try:
         if suffix == ".pdf":
@@ -650,6 +645,18 @@ def report(
     except OSError as exc:
         fail(f"--out: {out}: {exc.strerror or exc}")
     typer.echo(f"report of patient {found.id}, {window.start} to {window.end}: {out}")
+
+
+def _report_window(patient: Patient, now: datetime, first: date | None, last: date | None) -> Any:
+    """The report's window from --from and --to, each defaulting to the report's own (90 days)."""
+    from reminder import report as clinician_report
+
+    default = clinician_report.default_window(patient, now)
+    last = last or default.end
+    first = first or last - timedelta(days=default.days - 1)
+    if first > last:
+        fail(f"--from {first} is after --to {last}")
+    return clinician_report.Window(first, last)
 
 
 def _report_day(option: str, value: str | None) -> date | None:
@@ -690,12 +697,7 @@ def export(
     with application(at) as ctx, session_scope(ctx.engine) as session:
         found = find_patient(session, patient)
         now = ctx.clock.now()
-        default = clinician_report.default_window(found, now)
-        last = last or default.end
-        first = first or last - timedelta(days=default.days - 1)
-        if first > last:
-            fail(f"--from {first} is after --to {last}")
-        window = clinician_report.Window(first, last)
+        window = _report_window(found, now, first, last)
         if export_format == "fhir":
             try:
                 text = fhir.to_json(fhir.export(session, found, window, ctx.settings, now))
