@@ -37,9 +37,29 @@ def reference_templates() -> list[str]:
     return sorted(str(path.relative_to(folder)) for path in folder.rglob("*.j2"))
 
 
+# Template folders already checked in this process, by their files and modification times: a
+# process that runs many ticks (a test, a replayed scenario) compiles them once, and an edit is
+# still seen.
+_CHECKED: dict[tuple[tuple[str, int], ...], list[str]] = {}
+
+
 def check_templates(renderer: Renderer) -> list[str]:
     """Compile every template of every language; returns the languages. LanguageError on the
     first missing or broken one."""
+    files = tuple(
+        (str(path), path.stat().st_mtime_ns)
+        for root in renderer.roots
+        for path in sorted(Path(root).rglob("*"))
+        if path.is_file()
+    )
+    if files in _CHECKED:
+        return _CHECKED[files]
+    languages = _check_templates(renderer)
+    _CHECKED[files] = languages
+    return languages
+
+
+def _check_templates(renderer: Renderer) -> list[str]:
     for root in renderer.roots:
         for channel in ("sms", "email", "web"):
             if (root / channel).is_dir():
