@@ -122,5 +122,9 @@ def html_templates(settings: Settings, language: str = "en") -> Environment:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        # The same filters as the message templates: both import the language's words.j2.
+        from reminder.render import day, hm, on_date, site_label, volume
+
+        env.filters.update(hm=hm, day=day, date=on_date, site=site_label, volume=volume)
         _HTML[(directory, language)] = env
     return env

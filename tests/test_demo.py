@@ -48,7 +48,7 @@ def test_the_demo_shows_a_check_in_a_relapse_screen_an_alert_and_the_caregivers_
     )
     alert = (
         "Mon 09 Mar 09:10  -> [Sam Rivera] Alert 1 about Alex Rivera: possible relapse. Why: new "
-        "numbness or tingling reported on 8 Mar and still present on 9 Mar, no fever. "
+        "numbness or tingling reported on Sun 8 Mar and still there on Mon 9 Mar, no fever. "
         "Reply OK 1 to acknowledge."
     )
     assert alert in lines
