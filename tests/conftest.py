@@ -112,7 +112,18 @@ def clock() -> SimulatedClock:
 
 
 # The command line, run in-process as an operator would (tests/test_cli.py runs it as processes too).
-CONFIG = '[schedule]\ndefault_timezone = "America/Chicago"\n'
+# The languages' crisis lines first: tests append their own [schedule] keys to the end.
+CONFIG = (
+    "".join(
+        f'[messages.{code}]\ncrisis_text = "{text}"\n'
+        for code, text in (
+            ("es", "Si piensas en hacerte daño, llama ahora al 988 (marca 2) o al 911."),
+            ("de", "Wenn Sie daran denken, sich etwas anzutun: Notruf 112."),
+            ("fr", "Si vous pensez à vous faire du mal, appelez le 3114 ou le 15."),
+        )
+    )
+    + '[schedule]\ndefault_timezone = "America/Chicago"\n'
+)
 
 
 @dataclass(frozen=True)
