@@ -20,7 +20,6 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from jinja2 import TemplateSyntaxError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -729,8 +728,6 @@ class Outbox:
 
 def template_fault(exc: Exception, message: Message) -> str:
     """A render failure in words that name the template file (and line, for a syntax error)."""
-    if isinstance(exc, TemplateSyntaxError):
-        return f"{exc.name or exc.filename or message.template} line {exc.lineno}: {exc.message}"
     if isinstance(exc, RenderError):
         return str(exc)  # it names the file already
     return f"{message.channel}/{message.template}.txt.j2: {type(exc).__name__}: {exc}"

@@ -24,7 +24,14 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_decimal
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound, pass_context
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    pass_context,
+)
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -177,6 +184,9 @@ class Renderer:
             compiled = env.get_template(name)
         except TemplateNotFound:
             raise RenderError(f"no template {language}/{name} in {self.templates_dir}") from None
+        except TemplateSyntaxError as exc:
+            where = f"{language}/{exc.name or name} line {exc.lineno}"
+            raise RenderError(f"{where}: {exc.message}") from exc
         # An answer to a text that said several things has a part for each, in one message.
         parts = context.get("parts") or [{}]
         shared = {k: v for k, v in context.items() if k != "parts"}

@@ -208,9 +208,12 @@ def _phq2(
     reading: Reading, bare: tuple[int, ...], said: tuple[int, ...], interest_known: bool
 ) -> Reading:
     """Numbers or frequency words answer the screen's two items in order; one alone answers the
-    item still open. "nearly every day" says how often, not that a symptom is getting better."""
+    item still open. "nearly every day" says how often, not that a symptom is getting better, and
+    "not at all" how often, not that nothing new is felt."""
     if said:
-        reading = replace(reading, course=None)
+        # "nada" / "not at all" here answers how often, not "no new symptom".
+        neuro = None if reading.neuro is False else reading.neuro
+        reading = replace(reading, course=None, neuro=neuro)
     if reading.problem in (Problem.OUT_OF_RANGE, Problem.DECIMAL, Problem.TOO_MANY):
         problem = Problem.PHQ_RANGE if reading.problem == Problem.OUT_OF_RANGE else reading.problem
         return replace(reading, problem=problem, flu=None, site_score=None)

@@ -241,4 +241,20 @@ CASES: list[Case] = [
     Case("dose", "mache ich morgen", dose="skipped"),
     Case("dose", "heute nicht, bin krank", dose="skipped"),
     Case("dose", "in einer halben Stunde", dose="not_yet", snooze=30),
+    # ------------------------------------------------------------------ PHQ-2 screen
+    Case("phq2", "1 2", phq_interest=1, phq_mood=2),
+    Case("phq2", "0 0", phq_interest=0, phq_mood=0),
+    Case("phq2", "2,3", phq_interest=2, phq_mood=3),
+    Case("phq2", "überhaupt nicht, an einzelnen Tagen", phq_interest=0, phq_mood=1),
+    Case(
+        "phq2",
+        "fast jeden Tag und mehr als die Hälfte der Tage",
+        phq_interest=3,
+        phq_mood=2,
+    ),
+    Case("phq2", "ueberhaupt nicht / gar nicht", phq_interest=0, phq_mood=0),
+    Case("phq2", "an einzelnen Tagen, beinahe jeden Tag", phq_interest=1, phq_mood=3),
+    Case("phq2", "3", phq_interest=3),
+    Case("phq2", "1 4", problem="phq_range"),
+    Case("phq2", "3 3 ich will nicht mehr leben", phq_interest=3, phq_mood=3, self_harm=True),
 ]

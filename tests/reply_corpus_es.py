@@ -262,4 +262,21 @@ CASES: list[Case] = [
     Case("dose", "no puedo hoy", dose="skipped"),
     Case("dose", "en media hora", dose="not_yet", snooze=30),
     Case("dose", "ya está, en la nalga derecha", dose="taken", site="right_buttock"),
+    # ------------------------------------------------------------------ PHQ-2 screen
+    Case("phq2", "1 2", phq_interest=1, phq_mood=2),
+    Case("phq2", "0 0", phq_interest=0, phq_mood=0),
+    Case("phq2", "3, 2", phq_interest=3, phq_mood=2),
+    Case("phq2", "nada, varios dias", phq_interest=0, phq_mood=1),
+    Case(
+        "phq2",
+        "Varios días y más de la mitad de los días",
+        phq_interest=1,
+        phq_mood=2,
+    ),
+    Case("phq2", "casi todos los días, casi todos los días", phq_interest=3, phq_mood=3),
+    Case("phq2", "ningún día / algunos días", phq_interest=0, phq_mood=1),
+    Case("phq2", "2", phq_interest=2),
+    Case("phq2", "para nada", phq_interest=0),
+    Case("phq2", "1 5", problem="phq_range"),
+    Case("phq2", "3 3 y quiero morirme", phq_interest=3, phq_mood=3, self_harm=True),
 ]

@@ -251,4 +251,20 @@ CASES: list[Case] = [
     Case("dose", "je la fais demain", dose="skipped"),
     Case("dose", "pas ce soir, je suis malade", dose="skipped"),
     Case("dose", "dans une demi-heure", dose="not_yet", snooze=30),
+    # ------------------------------------------------------------------ PHQ-2 screen
+    Case("phq2", "1 2", phq_interest=1, phq_mood=2),
+    Case("phq2", "0 0", phq_interest=0, phq_mood=0),
+    Case("phq2", "2 , 1", phq_interest=2, phq_mood=1),
+    Case("phq2", "pas du tout, plusieurs jours", phq_interest=0, phq_mood=1),
+    Case(
+        "phq2",
+        "Plus de la moitié des jours et presque tous les jours",
+        phq_interest=2,
+        phq_mood=3,
+    ),
+    Case("phq2", "plusieurs jours / pas du tout", phq_interest=1, phq_mood=0),
+    Case("phq2", "jamais", phq_interest=0),
+    Case("phq2", "3", phq_interest=3),
+    Case("phq2", "2 7", problem="phq_range"),
+    Case("phq2", "3 3 je veux mourir", phq_interest=3, phq_mood=3, self_harm=True),
 ]

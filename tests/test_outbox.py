@@ -500,7 +500,7 @@ def test_a_syntax_error_in_one_template_fails_only_its_message_and_the_batch_goe
 ) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(default_templates_dir(), templates)
-    (templates / "sms" / "lab.txt.j2").write_text("Hi {{ name\nyour lab test {% if %}\n")
+    (templates / "en" / "sms" / "lab.txt.j2").write_text("Hi {{ name\nyour lab test {% if %}\n")
     first = queue(engine, clock, patient_id, "dose:1:reminder")
     broken = queue(engine, clock, patient_id, "lab:1", kind=MessageKind.LAB, template="lab")
     last = queue(engine, clock, patient_id, "dose:2:reminder")
@@ -520,7 +520,7 @@ def test_a_syntax_error_in_one_template_fails_only_its_message_and_the_batch_goe
     assert [stored(engine, i).status for i in (first, last)] == [MessageStatus.SENT] * 2
     failed = stored(engine, broken)
     assert failed.status == MessageStatus.FAILED
-    assert (failed.failed_reason or "").startswith("template error: sms/lab.txt.j2 line ")
+    assert (failed.failed_reason or "").startswith("template error: en/sms/lab.txt.j2 line ")
     assert [sent.message_id for sent in transport.sent] == [first, last]
 
 
@@ -535,7 +535,7 @@ def test_a_context_missing_a_variable_fails_as_a_template_error(
     message = stored(engine, message_id)
     assert (message.status, message.failed_reason) == (
         MessageStatus.FAILED,
-        "template error: sms/reminder.txt.j2: 'volume_ml' is undefined",
+        "template error: en/sms/reminder.txt.j2: 'volume_ml' is undefined",
     )
     assert message.last_error is not None and "volume_ml" in message.last_error
     assert transport.calls == 0

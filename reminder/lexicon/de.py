@@ -206,9 +206,9 @@ LEXICON = Lexicon(
     refill=words("nachschub nachgefullt aufgefullt"),
     vials=words("ampulle ampullen"),
     phq_frequencies=(
-        (r"uberhaupt nicht|gar nicht|nie", 0),
+        (r"u(?:e)?berhaupt nicht|gar nicht|nie", 0),
         (r"an einzelnen tagen|einige tage|ein paar tage", 1),
-        (r"an mehr als der halfte der tage|mehr als die halfte der tage|mehr als die halfte", 2),
+        (r"(?:an )?mehr als (?:der|die) ha(?:e)?lfte(?: der tage)?", 2),
         (r"beinahe jeden tag|fast jeden tag|jeden tag", 3),
     ),
 )
