@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from reminder import care_replies, checkin_replies, checkins, dose_replies, escalation, lifecycle
 from reminder.clock import Clock
 from reminder.config import Settings
+from reminder.contact_replies import ContactReply
 from reminder.db import upsert_insert
 from reminder.enrolment import normalise_address
 from reminder.models import (
@@ -374,77 +375,14 @@ class Conversation:
     def _from_contact(
         self, contact: Contact, reading: Reading, inbound: InboundMessage
     ) -> int | None:
-        """A caregiver or nurse wrote: carrier words are honoured for them as for patients."""
-        patient = self.session.get(Patient, contact.patient_id)
-        assert patient is not None
-        sender_name = {"sender_name": self.settings.messages.sender_name}
-        inbound.parsed_as = reading.compliance or ("ok" if reading.ok else "unknown")
-        if reading.compliance == "stop":
-            lifecycle.opt_out_contact(self.session, contact, self.now)
-            answer, context = "opted_out", sender_name
-        elif reading.compliance == "start":
-            lifecycle.opt_in_contact(self.session, contact)
-            answer, context = "opted_in", sender_name
-        elif reading.compliance == "help":
-            answer, context = "help", {"question": None}
-        elif reading.ok and not reading.question:
-            answer, context, patient = self._acknowledge(contact, reading.ref, inbound)
-        else:
-            inbound.outcome = f"from contact {contact.id} of patient {contact.patient_id}: stored"
-            return None
-        inbound.outcome = inbound.outcome or f"contact {contact.id}: {answer}"
-        self.session.add(contact)
-        return self._queue_answer(patient, inbound, [(answer, context)], contact=contact)
-
-    def _acknowledge(
-        self, contact: Contact, ref: int | None, inbound: InboundMessage
-    ) -> tuple[str, dict[str, Any], Patient]:
-        """OK acknowledges the newest open alert sent to this person; OK 12 names one, for a nurse
-        who looks after several patients."""
-        rows = list(
-            self.session.exec(
-                select(Contact).where(
-                    sa.or_(Contact.phone == inbound.sender, Contact.email == inbound.sender)
-                )
-            )
+        """A caregiver or nurse wrote: see contact_replies."""
+        decided = ContactReply(self.session, self.settings, self.now).answer(
+            contact, reading, inbound
         )
-        position = {row.patient_id: row.position for row in rows}
-        open_alerts = escalation.open_alerts_for(self.session, rows)
-        if ref is not None:
-            alert = next((a for a in open_alerts if a.id == ref), None)
-        else:
-            told = [a for a in open_alerts if position[a.patient_id] <= a.notified_position]
-            alert = (told or open_alerts or [None])[0]
-        home = self.session.get(Patient, alert.patient_id if alert else contact.patient_id)
-        assert home is not None
-        if alert is None:
-            others = self._alert_list(open_alerts)
-            if ref is not None:
-                inbound.outcome = f"OK {ref}: no such open alert for this contact"
-                return "alert_not_found", {"ref": ref, "others": others}, home
-            inbound.outcome = "OK: no open alert"
-            return "no_open_alert", {}, home
-        by = next(row for row in rows if row.patient_id == alert.patient_id)
-        if escalation.acknowledge(self.session, self.settings, alert, self.now, by):
-            inbound.outcome = f"alert {alert.id} acknowledged by contact {by.id}"
-        else:
-            inbound.outcome = (
-                f"alert {alert.id} was acknowledged meanwhile by {alert.acknowledged_note}"
-            )
-        context = {
-            "alert_id": alert.id,
-            "patient": home.name,
-            "kind": str(alert.kind),
-            "others": self._alert_list([a for a in open_alerts if a.id != alert.id]),
-        }
-        return "alert_acknowledged", context, home
-
-    def _alert_list(self, alerts: list[Alert]) -> list[dict[str, Any]]:
-        listed = []
-        for alert in alerts:
-            patient = self.session.get(Patient, alert.patient_id)
-            listed.append({"id": alert.id, "patient": patient.name if patient else "?"})
-        return listed
+        if decided is None:
+            return None
+        answer, context, patient = decided
+        return self._queue_answer(patient, inbound, [(answer, context)], contact=contact)
 
     def _provider_answers(self, answer: str, inbound: InboundMessage) -> bool:
         """Twilio Advanced Opt-Out answers STOP/START/HELP itself; a second answer would confuse."""

@@ -337,6 +337,19 @@ def _waking(settings: Settings, zone: ZoneInfo, patient: Patient) -> regimen.Pre
     )
 
 
+def pass_on(session: Session, settings: Settings, alert: Alert, now: datetime) -> bool:
+    """A contact could not reach the patient: the open alert goes to its next person now, not
+    when its wait is up. Whether anyone new was told."""
+    if alert.status != AlertStatus.OPEN:
+        return False
+    patient = session.get(Patient, alert.patient_id)
+    assert patient is not None
+    before = (alert.notified_position, alert.fallback_at)
+    log.warning("alert %s: a contact could not reach the patient; passing it on", alert.id)
+    notify(session, settings, patient, alert, now)
+    return (alert.notified_position, alert.fallback_at) != before
+
+
 def escalate_due(session: Session, settings: Settings, now: datetime, limit: int) -> int:
     """Move every open alert whose acknowledgement time is up to its next person; return how many."""
     due = session.exec(

@@ -53,6 +53,7 @@ class Facts:
     pause: int | None = None
     resume: bool = False
     ok: bool = False
+    unreached: bool = False  # "I can't reach her": whatever OK was said, nobody has been reached
     ref: int | None = None
     flu: list[str] = field(default_factory=list)
     site_scores: list[str] = field(default_factory=list)
@@ -96,6 +97,9 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
         return
     if asked or _asks(words, lex):
         facts.question = True
+        return
+    if "unreached" in words:
+        facts.unreached = True
         return
     if "labdone" in words:
         facts.lab_done = True
@@ -442,9 +446,12 @@ def _number_fact(
     if label is None and after in labels and not (after == "f" and value >= 95):
         label = after
         used[i + 1] = True
-    elif label is None and after == "for" and i + 2 < len(words) and words[i + 2] in labels:
-        label = words[i + 2]
-        used[i + 2] = True
+    elif label is None and after == "for":
+        # "3 for flu", "6 for the flu stuff", "2 for my site"
+        at = i + 3 if words[i + 2 : i + 3] in (["the"], ["my"]) else i + 2
+        if at < len(words) and words[at] in labels:
+            label = words[at]
+            used[at] = True
     if label is not None:
         (facts.flu if label in lex.flu_labels else facts.site_scores).append(number)
     elif score_like:

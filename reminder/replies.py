@@ -65,6 +65,7 @@ class Reading:
     pause: int | None = None  # PAUSE: days asked for, 0 for the default
     resume: bool = False
     ok: bool = False  # a contact's acknowledgement
+    unreached: bool = False  # a contact: "I can't reach her"; never an acknowledgement
     ref: int | None = None  # the alert number in "OK 12"
     flu: int | None = None
     site_score: int | None = None
@@ -164,13 +165,15 @@ def interpret(
     answer, bare, still, said = reading.answer, reading.bare, reading.still, reading.phq_words
     reading = replace(reading, answer=None, bare=(), still=False, phq_words=())
     if prompt == Prompt.PHQ2:
-        return _phq2(replace(reading, ok=False, ref=None), bare, said, interest_known)
+        return _phq2(
+            replace(reading, ok=False, ref=None, unreached=False), bare, said, interest_known
+        )
     if prompt == Prompt.ALERT:
-        if reading.ok and reading.ref is None and len(bare) == 1:
+        if (reading.ok or reading.unreached) and reading.ref is None and len(bare) == 1:
             reading = replace(reading, ref=bare[0])  # "ok, 7"
         # A contact has no dose: "will call him" is no snooze.
         return _no_yes_and_no(replace(reading, dose=None, snooze=None, taken_at=None))
-    reading = replace(reading, ok=False, ref=None)
+    reading = replace(reading, ok=False, ref=None, unreached=False)
     if reading.problem is not None and reading.problem != Problem.YES_AND_NO:
         if prompt in (Prompt.CHECKIN, Prompt.NEURO) and reading.neuro is None:
             reading = replace(reading, neuro=answer)  # "3 11 N": the N is clear all the same
@@ -324,7 +327,8 @@ def _reading(facts: Facts, harm: bool, injured: tuple[str, ...]) -> Reading:
         snooze=facts.snooze if dose == "not_yet" else None,
         pause=facts.pause,
         resume=facts.resume,
-        ok=facts.ok,
+        ok=facts.ok and not facts.unreached,
+        unreached=facts.unreached,
         ref=facts.ref,
         neuro=neuro,
         symptoms=present,

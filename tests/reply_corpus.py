@@ -685,7 +685,15 @@ CASES: list[Case] = [
     Case("alert", "Acknowledged 31", ok=True, ref=31),
     Case("alert", "ok 12 calling him now", ok=True, ref=12),
     Case("alert", "Seen, will call him", ok=True),  # unsure: an acknowledgement without OK
-    Case("alert", "on my way"),  # unsure: implies acknowledgement but not an OK; escalation stays
+    Case("alert", "on my way", ok=True),  # the contact is going to the patient: they saw it
+    Case("alert", "ok I'll call her now", ok=True),
+    Case("alert", "thanks, I'll ring him right away", ok=True),
+    # nobody reached: no acknowledgement, and the alert goes on to the next person now
+    Case("alert", "ok but I can't reach her", unreached=True),
+    Case("alert", "OK 7, she's not answering her phone", ref=7, unreached=True),
+    Case("alert", "seen. straight to voicemail though", unreached=True),
+    Case("alert", "tried calling him twice, no answer", unreached=True),
+    Case("dose", "done. my husband isn't answering his phone", dose="taken"),
     Case("alert", "thanks"),
     Case("alert", "who is this?", question=True),
     Case("alert", "STOP", compliance="stop"),
@@ -853,4 +861,11 @@ CASES: list[Case] = [
     Case("none", "feeling so low, everyone would be better without me", self_harm=True),
     Case("none", "can i take advil before my shot", question=True),
     Case("none", "legs wobbly and slurring my words", neuro=True, symptoms={"balance", "speech"}),
+    # labels in plain words, and a dose that could not be done
+    Case("checkin", "like a 6 for the flu stuff, injection spot maybe 3", flu=6, site_score=3),
+    Case("checkin", "the shot area is about 4", site_score=4),
+    Case("checkin", "flu 3 and my arm where I injected is 2", flu=3, site_score=2),
+    Case("checkin", "redness 2, aches 5", flu=5, site_score=2),
+    Case("dose", "couldn't do it tonight", dose="skipped"),
+    Case("dose", "I'm out of vials so couldn't do it", dose="skipped"),
 ]

@@ -257,4 +257,7 @@ CASES: list[Case] = [
     Case("phq2", "3", phq_interest=3),
     Case("phq2", "1 4", problem="phq_range"),
     Case("phq2", "3 3 ich will nicht mehr leben", phq_interest=3, phq_mood=3, self_harm=True),
+    # the contact could not reach the patient: no confirmation
+    Case("alert", "ok, aber ich erreiche sie nicht", unreached=True),
+    Case("alert", "sie geht nicht ran", unreached=True),
 ]

@@ -279,4 +279,7 @@ CASES: list[Case] = [
     Case("phq2", "para nada", phq_interest=0),
     Case("phq2", "1 5", problem="phq_range"),
     Case("phq2", "3 3 y quiero morirme", phq_interest=3, phq_mood=3, self_harm=True),
+    # the contact could not reach the patient: no confirmation
+    Case("alert", "ok pero no consigo localizarla", unreached=True),
+    Case("alert", "no contesta el teléfono", unreached=True),
 ]

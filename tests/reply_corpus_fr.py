@@ -267,4 +267,7 @@ CASES: list[Case] = [
     Case("phq2", "3", phq_interest=3),
     Case("phq2", "2 7", problem="phq_range"),
     Case("phq2", "3 3 je veux mourir", phq_interest=3, phq_mood=3, self_harm=True),
+    # the contact could not reach the patient: no confirmation
+    Case("alert", "ok mais je n'arrive pas à la joindre", unreached=True),
+    Case("alert", "il ne répond pas", unreached=True),
 ]

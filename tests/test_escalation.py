@@ -433,6 +433,45 @@ def test_ok_for_an_alert_that_is_not_open_is_answered_and_changes_nothing(
     )
 
 
+def test_a_contact_who_cannot_reach_the_patient_passes_the_alert_on_at_once(
+    bot: Bot, family: tuple[int, int, int]
+) -> None:
+    injection_site_reaction(bot)
+    bot.clock.set(local(3, 4, 10, 5))
+
+    outcome = bot.say("ok but I can't reach her, straight to voicemail", sender=GRACE)
+
+    (alert,) = alerts(bot)
+    assert alert.status == AlertStatus.OPEN  # no acknowledgement: nobody has reached Ada
+    assert outcome.outcome is not None and "passed on at once" in outcome.outcome
+    # Joy hears of it now, not after the 24 h a routine alert waits for its OK.
+    assert sent_to(bot) == [(GRACE, local(3, 4, 9, 30)), (JOY, local(3, 4, 10, 5))]
+    assert alert.escalate_at == local(3, 5, 10, 5)
+    assert bot.last_reply().body == (
+        f"Thanks. Alert {alert.id} about Ada Lovelace (injection-site reaction) stays open and has"
+        f" gone on to the next person now. Reply OK {alert.id} once someone has reached Ada"
+        " Lovelace. If you fear for their safety, call the emergency services."
+    )
+
+    bot.say("OK", sender=JOY)
+    assert alerts(bot)[0].status == AlertStatus.ACKNOWLEDGED
+
+
+def test_with_nobody_left_to_tell_the_contact_hears_that_the_alert_stays_open(
+    bot: Bot, family: tuple[int, int, int]
+) -> None:
+    bot.run_until(local(3, 4, 12, 0))
+    bot.say("I want to die")  # urgent: Grace and Joy are both told at once
+    before = sent_to(bot)
+
+    bot.say("tried calling her twice, no answer", sender=JOY)
+
+    (alert,) = alerts(bot)
+    assert alert.status == AlertStatus.OPEN
+    assert sent_to(bot) == before
+    assert "stays open; there is no one else to pass it to" in (bot.last_reply().body or "")
+
+
 def test_a_patient_saying_ok_acknowledges_nothing(bot: Bot, family: tuple[int, int, int]) -> None:
     injection_site_reaction(bot)
     bot.say("OK")

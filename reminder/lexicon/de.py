@@ -9,6 +9,12 @@ _NUMBERS = "eins zwei drei vier fünf sechs sieben acht neun zehn".split()
 # Patients without an umlaut key write "ae", "oe", "ue": those spellings are listed too. Order
 # matters: a phrase that holds another comes first.
 _PHRASES = (
+    # "ich erreiche sie nicht": no confirmation; the alert goes on to the next person
+    (
+        r"(?:kann|erreiche|erreichen) (?:sie|ihn) nicht|(?:sie|er) (?:ist )?nicht erreichbar"
+        r"|nicht erreichbar|geht nicht (?:ran|ans telefon)|nimmt nicht ab|nur die mailbox|nur mailbox",
+        "unreached",
+    ),
     # a lab test done, and a new pack: first, so they are not read as a dose
     (
         r"labor erledigt|labor gemacht|blut (?:wurde )?abgenommen|blutabnahme (?:erledigt|gemacht)|(?:die )?blutwerte (?:sind )?(?:gemacht|erledigt)",

@@ -30,7 +30,9 @@ _PHRASES = (
     (r"remind me(?: again)?", "later"),
     (r"give me", "later"),
     (
-        r"(?:not doing|not taking|wont do|wont take|cant do|cant take|giving|give) (?:it|mine|my (?:shot|injection|dose))(?: a miss)?(?= today| tonight| this time|$)",
+        r"(?:not doing|not taking|wont do|wont take|cant do|cant take|couldnt do|couldnt take|could not do"
+        r"|could not take|wasnt able to do|giving|give) (?:it|mine|my (?:shot|injection|dose))(?: a miss)?"
+        r"(?= today| tonight| this time|$)",
         "skip",
     ),
     (r"(?:going to|gonna) (?:miss|skip)", "skip"),
@@ -158,11 +160,30 @@ _PHRASES = (
     ),
     (r"degrees?|deg", "deg"),
     # scores
-    (r"flu like|flulike|flu ish|fluish|flu symptoms|flu score", "flu"),
-    (r"injection site|site reaction|skin reaction|site score|jab site|shot site", "site"),
+    (r"flu like|flulike|flu ish|fluish|flu symptoms|flu score|flu stuff|flu feeling", "flu"),
+    (
+        r"injection site|site reaction|skin reaction|site score|jab site|shot site|injection spot"
+        r"|injection area|injection point|jab spot|shot spot|shot area|jab area|the spot"
+        r"|where i (?:injected|jabbed|did it|did the shot)|redness",
+        "site",
+    ),
     (r"out of (?:10|ten)", "outoften"),
     # a contact's acknowledgement, last: "seen double" is a symptom, "seen" alone an OK
     (r"got it|seen|on it|will do|noted|understood|thanks for letting me know|im on it", "ok"),
+    # "ok but I can't reach her" is no acknowledgement: the alert must go on to the next person
+    (
+        r"(?:cant|cannot|couldnt|could not|unable to) (?:reach|get hold of|get through to|get through"
+        r"|contact|get in touch with)|(?:no|not) (?:answer|answering|picking up)"
+        r"|(?:doesnt|didnt|wont|isnt|not) (?:answer|answering|pick up|picking up)|goes to voicemail"
+        r"|straight to voicemail",
+        "unreached",
+    ),
+    (
+        r"on my way|(?:ill|i will|will|im going to|going to|gonna) (?:call|ring|phone|check on"
+        r"|go over|go round|head over|drive over)(?: (?:her|him|them|now|right away|asap|straight away))*"
+        r"|(?:calling|ringing|phoning|heading over to|going over to) (?:her|him|them|now)",
+        "ok",
+    ),
 )
 
 LEXICON = Lexicon(

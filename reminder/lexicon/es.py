@@ -9,6 +9,12 @@ _NUMBERS = "uno dos tres cuatro cinco seis siete ocho nueve diez".split()
 # the reply, so "sí" and "si", "mareo" and "maréo" match alike. Order matters: a phrase that holds
 # another comes first.
 _PHRASES = (
+    # "no consigo localizarla": no confirmation; the alert goes on to the next person
+    (
+        r"no (?:puedo|consigo|logro) (?:localizarla|localizarlo|contactarla|contactarlo|hablar con"
+        r" (?:ella|el)|dar con (?:ella|el))|no (?:contesta|responde|coge el telefono)|buzon de voz",
+        "unreached",
+    ),
     # a lab test done, and a new pack: first, so they are not read as a dose
     (
         r"lab hecho|labs? hechos?|(?:ya )?(?:me hice|me han hecho|hice) (?:el |los |la )?(?:analisis|analitica|labs?)(?: de sangre)?|(?:el |los |la )?(?:analisis|analitica)(?: de sangre)? (?:hecho|hechos|hecha)",

@@ -10,6 +10,12 @@ _NUMBERS = "un deux trois quatre cinq six sept huit neuf dix".split()
 # "n'ai" "ne ai"), so the phrases below spell them out. Order matters: a phrase that holds another
 # comes first.
 _PHRASES = (
+    # "je n'arrive pas a la joindre": no confirmation; the alert goes on to the next person
+    (
+        r"(?:je )?n?arrive pas a (?:la |le )?joindre|(?:je )?(?:ne )?(?:peux|parviens) pas a (?:la |le )?joindre"
+        r"|(?:elle|il) ne repond pas|ne repond pas|injoignable|tombe sur (?:la |sa )?messagerie",
+        "unreached",
+    ),
     # a lab test done, and a new pack: first, so they are not read as a dose
     (
         r"labo fait|labo faits|prise de sang faite|bilan fait|analyses? faites?|(?:j ai fait|jai fait|fait) (?:la |ma |mes |les )?(?:prise de sang|analyses?|bilan)",
