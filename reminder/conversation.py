@@ -50,6 +50,11 @@ log = logging.getLogger("reminder.conversation")
 UNKNOWN_SENDER = "unknown_sender"
 # Answers that carrier rules require; a provider with its own opt-out handling may send them.
 COMPLIANCE_ANSWERS = frozenset({"opted_out", "opted_in", "help"})
+# What Twilio's Advanced Opt-Out answers itself: one of its keywords as the whole text, any case.
+# "stop texting me" is honoured here, but Twilio lets it through unanswered, so we answer it.
+PROVIDER_KEYWORDS = frozenset(
+    "stop stopall unsubscribe end quit revoke optout cancel start unstop yes help info".split()
+)
 _SENDER_CHARS = 254  # the width of InboundMessage.sender; PostgreSQL refuses a longer value
 
 
@@ -391,6 +396,7 @@ class Conversation:
             and inbound.channel == Channel.SMS
             and self.settings.file.transport.sms == "twilio"
             and self.settings.twilio.advanced_opt_out
+            and inbound.body.strip().casefold() in PROVIDER_KEYWORDS
         )
 
     def _queue_answer(

@@ -513,6 +513,9 @@ def _compliance(words: list[str], lexicon: Lexicon) -> str | None:
         words = ["optout", *words[2:]]
     if not words:
         return None
+    joined = " ".join(words)
+    if any(re.fullmatch(pattern, joined) for pattern in lexicon.opt_out):
+        return "stop"
     first, rest = words[0], words[1:]
     if first in lexicon.stop_alone:
         return "stop" if not rest else None

@@ -868,4 +868,20 @@ CASES: list[Case] = [
     Case("checkin", "redness 2, aches 5", flu=5, site_score=2),
     Case("dose", "couldn't do it tonight", dose="skipped"),
     Case("dose", "I'm out of vials so couldn't do it", dose="skipped"),
+    # opt-out in other words: honoured as STOP (CTIA: any reasonable request)
+    Case("none", "stop sending me these", compliance="stop"),
+    Case("none", "please remove me from this list", compliance="stop"),
+    Case("none", "don't text me anymore", compliance="stop"),
+    Case("dose", "no more reminders please", compliance="stop"),
+    Case("none", "I want to unsubscribe", compliance="stop"),
+    Case("none", "I'm going to stop the treatment"),  # unsure: a nurse should hear; not an opt-out
+    Case("dose", "did it yesterday sorry forgot to text", dose="taken"),
+    Case("checkin", "couldn't hold my pee", neuro=True, symptoms={"bladder"}),
+    Case(
+        "checkin",
+        "6 3 and feeling really low, I don't see the point anymore",
+        flu=6,
+        site_score=3,
+        self_harm=True,
+    ),
 ]

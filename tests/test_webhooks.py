@@ -389,6 +389,28 @@ def test_with_advanced_opt_out_twilio_answers_stop_and_we_send_nothing(
     assert fake.requests == []
 
 
+def test_with_advanced_opt_out_an_opt_out_in_other_words_is_answered_by_us(
+    database_url: str, tmp_path: Path, fake: FakeTwilio, engine: Engine, clock: SimulatedClock
+) -> None:
+    # Twilio answers only its keywords as the whole text; "please stop texting me" passes through
+    # to the webhook unanswered, so the confirmation is ours to send, or the patient hears nothing.
+    settings = twilio_settings(database_url, tmp_path, fake.base_url, advanced_opt_out=True)
+    bot = Bot(engine, settings, clock)
+    patient_id = bot.enrol()
+
+    with TestClient(create_app(App(settings, engine, clock))) as aoo_client:
+        assert text_us(aoo_client, "please stop texting me") == (200, EMPTY_TWIML)
+    bot.tick()
+
+    assert bot.patient(patient_id).status == PatientStatus.OPTED_OUT
+    (reply,) = bot.replies()
+    assert reply.status == MessageStatus.SENT
+    assert reply.body == (
+        "You will get no more messages from Your care team. Reply START to opt back in."
+    )
+    assert len(fake.requests) == 1
+
+
 # --- the app around them ---------------------------------------------------------------------
 
 

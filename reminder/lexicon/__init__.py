@@ -47,6 +47,7 @@ class Lexicon:
     stop: frozenset[str] = frozenset()  # may take filler words: "stop texting me"
     stop_alone: frozenset[str] = frozenset()  # only alone: "end" (not "end it all")
     stop_filler: frozenset[str] = frozenset()
+    opt_out: tuple[str, ...] = ()  # regular expressions, each a whole text that opts out
     start: frozenset[str] = frozenset()
     help: frozenset[str] = frozenset()
     polite: frozenset[str] = frozenset()

@@ -2,7 +2,7 @@
 
 from reminder.lexicon import Lexicon, kinds, words
 
-_POLITE = words("thanks thank you thankyou thx ty tks please pls plz cheers x xx xxx")
+_POLITE = words("thanks thank you thankyou thx ty tks please pls plz cheers x xx xxx sorry sry soz")
 
 # Phrases first: several words that mean one thing become that one word. Order matters where one
 # phrase contains another; every pattern matches whole words.
@@ -22,6 +22,8 @@ _PHRASES = (
         "notyet",
     ),
     (r"(?:not|havent|didnt) (?:yet|done yet)", "notyet"),
+    # "did it yesterday, forgot to text": forgetting to answer is not forgetting the dose
+    (r"(?:i )?forgot to (?:text|reply|respond|answer|tell you|let you know|say|message|write)", ""),
     (r"(?:i )?forgot(?: it| to do it| to take it)?", "notyet"),
     (r"(?:about|going|gonna) to (?:do|take) it", "later"),
     (r"(?:will|ill|i will|gonna|going to) (?:do|take) it", "later"),
@@ -98,7 +100,8 @@ _PHRASES = (
     (r"(?:giving|gave|gives|give) (?:way|out)", "weak unsteady"),
     (r"(?:dragging|drag|drags) (?:my |the )?(?:left |right )?(?:foot|leg)", "unsteady"),
     (
-        r"(?:cant|cannot|couldnt|unable to) (?:hold it|hold it in|pee|wee|urinate|empty my bladder|control my bladder)",
+        r"(?:cant|cannot|couldnt|unable to) (?:hold it|hold it in|hold my (?:pee|wee|urine|bladder)|pee|wee"
+        r"|urinate|empty my bladder|control my bladder)",
         "bladder",
     ),
     (
@@ -208,9 +211,22 @@ LEXICON = Lexicon(
     # language, so STOP works for a Spanish patient and ALTO for an English one.
     stop=words("stop unsubscribe optout") | words("alto parar stopp arrêt arrête"),
     stop_alone=words("stopall cancel end quit revoke") | words("baja cancelar"),
+    # "stop texting me", "stop sending me these reminders please"
     stop_filler=_POLITE
-    | words("stop unsubscribe optout all now message messages text texts texting me it")
-    | words("sending reminders reminding this"),
+    | words(
+        "sending texting messaging emailing me these this them all now it any more anymore"
+        " messages message texts text reminders reminder reminding emails email stop unsubscribe optout"
+    ),
+    # Opt-out said in other words (CTIA: honour any reasonable request), the whole text each.
+    opt_out=(
+        r"(?:please )?(?:remove me|opt me out|unsubscribe me|take me off)(?: (?:from|of) (?:this|the|these"
+        r"|your) (?:list|texts|messages|reminders|service))?(?: list)?(?: please)?",
+        r"(?:please )?(?:dont|do not|never) (?:text|message|email|contact) me (?:again|any ?more)(?: please)?",
+        r"(?:please )?no more (?:texts|messages|reminders|emails)(?: please)?",
+        r"(?:please )?stop (?:the|all the|all of the|those) (?:texts|messages|reminders|emails)(?: please)?",
+        r"(?:i )?(?:want|would like|wish|need) to (?:unsubscribe|opt out|stop (?:these |the |all |getting )?"
+        r"(?:texts|messages|reminders))(?: please)?",
+    ),
     start=words("start unstop"),
     help=words("help info") | words("ayuda hilfe aide"),
     polite=_POLITE,
@@ -322,6 +338,8 @@ LEXICON = Lexicon(
         r"\bself (?:harm|harming|injury|injure)\b|\bselfharm",
         r"\bno (?:reason|point) (?:to |in |of )?(?:live|living|going on|carry on|carrying on|being here|being alive|life)\b",
         r"\b(?:dont|do not|cant|cannot) see (?:the|any) point (?:in|of) (?:going on|living|life|anything|carrying on|being here)\b",
+        r"\b(?:dont|do not|cant|cannot) see (?:the|any) point (?:any ?more|of it all|in anything)\b",
+        r"\bno point (?:in )?(?:anything|trying) any ?more\b",
         r"\bwhats the point(?: (?:in|of) (?:living|life|going on|anything|it all|trying|carrying on|any of (?:this|it)))?$",
         r"\b(?:cutting|cut) again\b|\bbeen cutting\b|\bstarted cutting\b",
         r"\b(?:wouldnt|didnt|dont|not|never) wake up\b",
