@@ -6,9 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlmodel import select
+
 from reminder.db import session_scope
 from reminder.enrolment import add_contact
-from reminder.models import ContactRole, Dose, DoseStatus, Patient
+from reminder.models import (
+    CheckIn,
+    CheckInKind,
+    CheckInStatus,
+    ContactRole,
+    Dose,
+    DoseStatus,
+    Patient,
+)
 from tests.scenario import CHICAGO, Bot, local
 
 GRACE = "+13125550150"  # caregiver, first contact
@@ -29,6 +39,15 @@ MISSED = 28  # reminded, never answered
 TIRED = 30  # check-in "5 2 N feeling tired today": the patient's own words
 SITE_NAMED = 32  # "DONE right thigh"
 INJURED = 36  # check-in "2 8 N blister": injection-site alert, Grace says OK 35 min after it
+
+# The PHQ-2 screens (every 28 days at 09:00, with screening on), answered with ``screens=True``:
+# that of 31 March one item at a time, in words and then a number (total 1, under the cut-off);
+# that of 28 April never; that of the report's day one item only so far, the other still owed.
+SCREEN_REPLIES = (
+    (local(3, 31, 9, 20), "several days"),
+    (local(3, 31, 10, 5), "0"),
+    (local(5, 26, 9, 20), "2"),
+)
 
 
 @dataclass(frozen=True)
@@ -67,18 +86,21 @@ def morning_after(moment: datetime, hour: int = 9, minute: int = 30) -> datetime
     return local_day.replace(hour=hour, minute=minute, second=0, microsecond=0)
 
 
-def twelve_weeks(bot: Bot) -> History:
-    """Drive Ada's first twelve weeks; return her id and her contacts'."""
+def twelve_weeks(bot: Bot, screens: bool = False) -> History:
+    """Drive Ada's first twelve weeks; return her id and her contacts'. With ``screens`` the
+    PHQ-2 screens are answered as SCREEN_REPLIES says (the configuration must ask them)."""
     bot.clock.set(local(3, 3, 9, 0))
     patient_id = bot.enrol(full_dose=False)
     grace = contact(bot, patient_id, "Grace Hopper", GRACE, ContactRole.CAREGIVER)
     joy = contact(bot, patient_id, "Joy Okafor", JOY, ContactRole.NURSE)
-    number = 0
+    number = said = 0
     while True:
         dose = pending(bot)
         at = dose.scheduled_at
         if at > REPORT_AT:
             break
+        if screens:
+            said += _screen(bot, at)
         if number == OUTAGE:
             bot.run_until(at - timedelta(hours=7, minutes=30))  # noon
             bot.at(dose.window_end + timedelta(minutes=30))  # the first tick after the outage
@@ -91,8 +113,27 @@ def twelve_weeks(bot: Bot) -> History:
             _take(bot, number, at)
             _check_in(bot, number, at)
         number += 1
+    if screens:
+        said += _screen(bot, REPORT_AT)
+        assert said == len(SCREEN_REPLIES), "a screen reply fell where no one said it"
     bot.run_until(REPORT_AT)
     return History(patient_id, grace, joy)
+
+
+def _screen(bot: Bot, until: datetime) -> int:
+    """Say the SCREEN_REPLIES due from now up to ``until``; return how many."""
+    due = [(moment, text) for moment, text in SCREEN_REPLIES if bot.clock.now() < moment <= until]
+    for moment, text in due:
+        bot.run_until(moment)
+        with session_scope(bot.engine) as session:
+            asked = session.exec(
+                select(CheckIn).where(
+                    CheckIn.kind == CheckInKind.PHQ2, CheckIn.status == CheckInStatus.OPEN
+                )
+            ).first()
+        assert asked is not None, f"no PHQ-2 open at {moment}: is screening on?"
+        bot.say(text)
+    return len(due)
 
 
 def _take(bot: Bot, number: int, at: datetime) -> None:

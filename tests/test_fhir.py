@@ -1,6 +1,7 @@
 """The FHIR R4 export of twelve scripted weeks, read back with fhir.resources: what each resource
-says against what was stored, every reference resolved inside the Bundle, a broken resource
-refused with its field named, the CLI and the dashboard's "Download FHIR".
+says against what was stored (the PHQ-2 screens among it), every reference resolved inside the
+Bundle, a broken resource refused with its field named, the CLI and the dashboard's "Download
+FHIR".
 
 The history is driven through the real planner, conversation and outbox (tests/report_history.py)
 once per database backend and shared by the tests of this module, which only read it.
@@ -13,6 +14,7 @@ import os
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,7 @@ from reminder.cli import app
 from reminder.clock import SimulatedClock
 from reminder.config import Settings, load_settings
 from reminder.db import create_db_engine, session_scope, upgrade
-from reminder.fhir import codes
+from reminder.fhir import codes, questionnaires
 from reminder.fhir.make import make
 from reminder.models import (
     Alert,
@@ -108,7 +110,7 @@ def _world(url: str, config: Path) -> Iterator[World]:
     engine = create_db_engine(url)
     bot = Bot(engine, settings, SimulatedClock(local(3, 3, 9, 0)))
     try:
-        yield World(engine, settings, twelve_weeks(bot), env)
+        yield World(engine, settings, twelve_weeks(bot, screens=True), env)
     finally:
         engine.dispose()
 
@@ -127,13 +129,17 @@ def by_url(bundle: Bundle) -> dict[str, Any]:
 
 
 def answers(response: Any) -> dict[str, list[Any]]:
-    """Each item's answers by linkId, as plain values (a quantity by its number)."""
+    """Each item's answers by linkId, as plain values (a quantity by its number, a coding by its
+    code)."""
     found: dict[str, list[Any]] = {}
     for item in response.item or []:
         values = []
         for answer in item.answer or []:
             if answer.valueQuantity is not None:
                 values.append(answer.valueQuantity.value)
+                continue
+            if answer.valueCoding is not None:
+                values.append(answer.valueCoding.code)
                 continue
             values.append(
                 next(
@@ -170,6 +176,7 @@ def test_the_bundle_holds_one_resource_per_record_of_the_window(world: World) ->
     responded = [
         c for c in check_ins if c.kind in (CheckInKind.CHECKIN, CheckInKind.FOLLOWUP) and c.answers
     ]
+    screened = [c for c in check_ins if c.kind == CheckInKind.PHQ2 and c.answers]
     # 44 doses planned: 40 taken, 1 skipped, 1 missed, 1 unconfirmed; tonight's is not yet given.
     assert counts == {
         "Patient": 1,
@@ -177,15 +184,24 @@ def test_the_bundle_holds_one_resource_per_record_of_the_window(world: World) ->
         "Practitioner": 1,  # Joy, the nurse
         "MedicationStatement": 1,
         "MedicationAdministration": 43,
-        "Questionnaire": 3,  # the check-in, the follow-up and the unasked symptom report
-        "QuestionnaireResponse": len(responded),
+        "Questionnaire": 4,  # the check-in, the follow-up, the symptom report and the PHQ-2
+        "QuestionnaireResponse": len(responded) + len(screened),
         "Observation": counts["Observation"],
         "Communication": len(notices),  # Grace and then Joy about the relapse, Grace the site
     }
     assert len(doses) == 44 and len(responded) == 40 and len(notices) == 3
-    # Each check-in's flu, site and neuro (and fever where said); each follow-up's neuro.
+    # Three screens asked: one answered, one never (no response), one half answered so far.
+    assert len([c for c in check_ins if c.kind == CheckInKind.PHQ2]) == 3 and len(screened) == 2
+    # Each check-in's flu, site and neuro (and fever where said); each follow-up's neuro; each
+    # screen's items answered, its total once both are, and its panel.
     assert counts["Observation"] == sum(
         sum(v is not None for v in (c.flu_score, c.site_score, c.neuro, c.fever)) for c in responded
+    ) + sum(
+        (c.phq_interest is not None)
+        + (c.phq_mood is not None)
+        + (c.phq_interest is not None and c.phq_mood is not None)
+        + 1
+        for c in screened
     )
     assert "Flag" not in counts  # both alerts were acknowledged
 
@@ -283,6 +299,8 @@ def test_each_check_in_s_answers_and_observations_match_what_was_stored(world: W
         if resource.get_resource_type() != "QuestionnaireResponse":
             continue
         row = check_ins[resource.identifier.value]
+        if row.kind == CheckInKind.PHQ2:
+            continue  # the next test's
         said = answers(resource)
         followup = row.kind == CheckInKind.FOLLOWUP
         assert resource.questionnaire == (
@@ -324,6 +342,92 @@ def test_each_check_in_s_answers_and_observations_match_what_was_stored(world: W
     assert fever.valueBoolean is True  # "3 1 N fever": no temperature given
     relapse = [o for o in of_type(bundle, "Observation") if o.valueBoolean and o.component]
     assert {c.valueCodeableConcept.text for o in relapse for c in o.component} == {"numbness"}
+
+
+PHQ2 = f"{BASE}/fhir/Questionnaire/phq-2"
+LOINC_ITEMS = {"44250-9": "phq_interest", "44255-8": "phq_mood"}
+
+
+def test_each_phq2_screen_is_a_response_with_its_loinc_panel_items_and_total(
+    world: World,
+) -> None:
+    bundle = read_back(world.export())
+    urls = by_url(bundle)
+    screens = {c.key: c for c in stored(world)[1] if c.kind == CheckInKind.PHQ2}
+    said = {
+        r.identifier.value: r
+        for r in of_type(bundle, "QuestionnaireResponse")
+        if r.questionnaire == PHQ2
+    }
+    # The screen never answered has no response, as a check-in never answered has none.
+    assert sorted(said) == sorted(k for k, c in screens.items() if c.answers)
+    assert len(said) == 2 and len(screens) == 3
+
+    totals = {}
+    for key, response in said.items():
+        row = screens[key]
+        assert response.status == {"answered": "completed", "open": "in-progress"}[row.status]
+        items = {i.linkId: i.answer for i in response.item}
+        for code, column in LOINC_ITEMS.items():
+            score = getattr(row, column)
+            if score is None:
+                assert code not in items
+            else:
+                (answer,) = items[code]
+                assert answer.valueCoding.code == codes.PHQ_FREQUENCIES[score]
+        assert [a.valueString for a in items["reply"]] == [a["text"] for a in row.answers]
+
+        derived = [
+            o
+            for o in of_type(bundle, "Observation")
+            if o.derivedFrom[0].reference == f"urn:uuid:{response.id}"
+        ]
+        assert all(o.category[0].coding[0].code == "survey" for o in derived)
+        assert all(o.code.coding[0].system == codes.LOINC for o in derived)
+        observed = {o.code.coding[0].code: o for o in derived}
+        (panel,) = [o for o in derived if o.hasMember]
+        assert panel.code.coding[0].code == "55757-9"
+        members = [urls[m.reference] for m in panel.hasMember]
+        assert sorted(members, key=id) == sorted((o for o in derived if o is not panel), key=id)
+        for code, column in LOINC_ITEMS.items():
+            score = getattr(row, column)
+            assert (observed[code].valueInteger if code in observed else None) == score
+            if score is not None:
+                # Effective when the reply that gave the answer came.
+                (given,) = [a for a in row.answers if column.removeprefix("phq_") in a]
+                assert observed[code].effectiveDateTime == datetime.fromisoformat(given["at"])
+        if "55758-7" in observed:
+            totals[key] = observed["55758-7"].valueInteger
+        assert panel.status == ("preliminary" if row.status == "open" else "final")
+
+    # The total is stored nowhere: it is the sum of the two answers, given only when both are.
+    assert totals == {
+        k: c.phq_interest + c.phq_mood
+        for k, c in screens.items()
+        if c.phq_interest is not None and c.phq_mood is not None
+    }
+    assert list(totals.values()) == [1]  # "several days", then "0"
+
+
+def test_the_phq2_questionnaire_carries_the_loinc_codes_and_answer_list(world: World) -> None:
+    bundle = read_back(world.export())
+
+    (form,) = [q for q in of_type(bundle, "Questionnaire") if q.url == PHQ2]
+    assert form.code[0].code == "55757-9"
+    choices = [i for i in form.item if i.type == "choice"]
+    assert [i.code[0].code for i in choices] == list(LOINC_ITEMS)
+    for item in choices:
+        assert [
+            (o.valueCoding.code, o.valueCoding.display, o.extension[0].valueDecimal)
+            for o in item.answerOption
+        ] == [
+            ("LA6568-5", "Not at all", 0),
+            ("LA6569-3", "Several days", 1),
+            ("LA6570-1", "More than half the days", 2),
+            ("LA6571-9", "Nearly every day", 3),
+        ]
+        assert item.answerOption[0].extension[0].url == questionnaires.ORDINAL
+    assert form.item[-1].linkId == "reply" and form.item[-1].type == "string"
 
 
 def test_a_temperature_is_a_ucum_quantity_in_the_fever_observation(world: World) -> None:

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from reminder import regimen, report
 from reminder.config import Settings
-from reminder.fhir import alerts, medication, people, questionnaires, responses
+from reminder.fhir import alerts, medication, people, questionnaires, responses, screens
 from reminder.fhir.errors import ExportError
 from reminder.fhir.ids import Deployment, deployment
 from reminder.fhir.make import json_of, make
@@ -23,6 +23,7 @@ from reminder.models import (
     Alert,
     AlertStatus,
     CheckIn,
+    CheckInKind,
     Contact,
     Dose,
     Message,
@@ -72,7 +73,11 @@ def export(
         .order_by(col(CheckIn.due_at), col(CheckIn.id))
     )
     for check_in in check_ins:
-        if responses.answered(check_in):
+        if not responses.answered(check_in):
+            continue
+        if check_in.kind == CheckInKind.PHQ2:
+            resources += screens.response(where, check_in, zone)
+        else:
             resources += responses.response(where, check_in, zone)
     resources += _alerts(session, where, patient.id, values.alerts, contacts, zone)
 

@@ -50,7 +50,19 @@ FIELD_CODES: Mapping[tuple[str, str], frozenset[str]] = {
 # The LOINC codes the export uses, with their display names as LOINC gives them.
 LOINC_DISPLAYS: Mapping[str, str] = {
     "8310-5": "Body temperature",
+    # The PHQ-2: its panel, its two items, its total score, and the answers of both items.
+    "55757-9": "Patient Health Questionnaire 2 item (PHQ-2) [Reported]",
+    "44250-9": "Little interest or pleasure in doing things in last 2 weeks",
+    "44255-8": "Feeling down, depressed, or hopeless in last 2 weeks",
+    "55758-7": "Patient Health Questionnaire 2 item (PHQ-2) total score [Reported]",
+    "LA6568-5": "Not at all",
+    "LA6569-3": "Several days",
+    "LA6570-1": "More than half the days",
+    "LA6571-9": "Nearly every day",
 }
+
+# The answer list of 44250-9 and 44255-8 (LOINC LL358-3), in the order of their scores 0 to 3.
+PHQ_FREQUENCIES = ("LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9")
 
 # The SNOMED CT concepts the export uses.
 SNOMED_DISPLAYS: Mapping[str, str] = {

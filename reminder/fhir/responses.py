@@ -1,6 +1,6 @@
 """Each check-in, follow-up and unasked symptom report as a QuestionnaireResponse, and the
 Observations derived from it (category survey): flu-like score, site score, fever, neurological
-symptom."""
+symptom. (The PHQ-2 screen has its own, LOINC-coded: screens.py.)"""
 
 from __future__ import annotations
 
@@ -40,6 +40,13 @@ def answered(check_in: CheckIn) -> bool:
     return (
         check_in.kind in EXPORTED and check_in.status in RESPONSE_STATUS and bool(check_in.answers)
     )
+
+
+def replies(check_in: CheckIn) -> list[dict[str, str]]:
+    """Each reply that was more than blank, in the patient's own words, as string answers."""
+    return [
+        {"valueString": str(a["text"])} for a in check_in.answers if str(a.get("text", "")).strip()
+    ]
 
 
 def temperature(check_in: CheckIn) -> dict[str, Any] | None:
@@ -82,14 +89,7 @@ def response(deployment: Deployment, check_in: CheckIn, zone: ZoneInfo) -> list[
     add(questionnaires.SYMPTOMS, [{"valueString": kind} for kind in check_in.symptoms])
     add(questionnaires.FEVER, _one("valueBoolean", check_in.fever))
     add(questionnaires.TEMPERATURE, _one("valueQuantity", heat))
-    add(
-        questionnaires.REPLY,
-        [
-            {"valueString": str(a["text"])}
-            for a in check_in.answers
-            if str(a.get("text", "")).strip()
-        ],
-    )
+    add(questionnaires.REPLY, replies(check_in))
     found: list[Resource] = [
         make(
             QuestionnaireResponse,
