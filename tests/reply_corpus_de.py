@@ -260,4 +260,10 @@ CASES: list[Case] = [
     # the contact could not reach the patient: no confirmation
     Case("alert", "ok, aber ich erreiche sie nicht", unreached=True),
     Case("alert", "sie geht nicht ran", unreached=True),
+    # opt-out in other words, a contact on the way, a dose that could not be done
+    Case("none", "keine SMS mehr bitte", compliance="stop"),
+    Case("none", "bitte abmelden", compliance="stop"),
+    Case("alert", "ok, ich rufe sie gleich an", ok=True),
+    Case("alert", "bin unterwegs", ok=True),
+    Case("dose", "konnte sie heute nicht spritzen", dose="skipped"),
 ]

@@ -282,4 +282,9 @@ CASES: list[Case] = [
     # the contact could not reach the patient: no confirmation
     Case("alert", "ok pero no consigo localizarla", unreached=True),
     Case("alert", "no contesta el teléfono", unreached=True),
+    # opt-out in other words, a contact on the way, a dose that could not be done
+    Case("dose", "no pude ponérmela", dose="skipped"),
+    Case("none", "deja de mandarme mensajes", compliance="stop"),
+    Case("alert", "visto, voy para allá", ok=True),
+    Case("alert", "ok, la llamo ahora", ok=True),
 ]

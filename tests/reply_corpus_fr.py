@@ -270,4 +270,10 @@ CASES: list[Case] = [
     # the contact could not reach the patient: no confirmation
     Case("alert", "ok mais je n'arrive pas à la joindre", unreached=True),
     Case("alert", "il ne répond pas", unreached=True),
+    # opt-out in other words, a contact on the way, a dose that could not be done
+    Case("none", "arrêtez de m'envoyer des messages", compliance="stop"),
+    Case("none", "je veux me désinscrire", compliance="stop"),
+    Case("alert", "ok je l'appelle tout de suite", ok=True),
+    Case("alert", "j'arrive", ok=True),
+    Case("dose", "je n'ai pas pu la faire ce soir", dose="skipped"),
 ]

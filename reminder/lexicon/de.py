@@ -9,6 +9,15 @@ _NUMBERS = "eins zwei drei vier fünf sechs sieben acht neun zehn".split()
 # Patients without an umlaut key write "ae", "oe", "ue": those spellings are listed too. Order
 # matters: a phrase that holds another comes first.
 _PHRASES = (
+    (
+        r"(?:ich )?(?:konnte|kann) (?:sie|es|die spritze|die injektion) (?:heute )?nicht (?:machen|spritzen|nehmen)",
+        "skip",
+    ),
+    # a contact on the way: an acknowledgement
+    (
+        r"(?:bin|ich bin) (?:unterwegs|auf dem weg)|(?:ich )?(?:rufe|ruf) (?:sie|ihn) (?:jetzt |gleich |sofort )?an",
+        "ok",
+    ),
     # "ich erreiche sie nicht": no confirmation; the alert goes on to the next person
     (
         r"(?:kann|erreiche|erreichen) (?:sie|ihn) nicht|(?:sie|er) (?:ist )?nicht erreichbar"
@@ -129,6 +138,11 @@ LEXICON = Lexicon(
     resume=words("fortsetzen fortfahren reaktivieren weitermachen weiter"),
     healed=words("verheilt geheilt abgeheilt"),
     ok=words("verstanden erhalten gesehen"),
+    opt_out=(
+        r"(?:bitte )?(?:keine|nicht mehr) (?:sms|nachrichten|erinnerungen)(?: mehr)?(?: bitte)?",
+        r"(?:bitte )?(?:hören sie|hort|hoert|hören) auf(?: mir)? zu (?:schreiben|simsen)(?: bitte)?",
+        r"(?:bitte )?(?:ich möchte |ich mochte |ich will )?(?:mich )?abmelden(?: bitte)?",
+    ),
     yes=words("ja j jap jep jo jawohl genau"),
     no=words("nein n ne nee nö noe"),
     stop_filler=_POLITE | words("keine nachrichten mehr sms senden schicken mir"),

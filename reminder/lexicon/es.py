@@ -9,6 +9,16 @@ _NUMBERS = "uno dos tres cuatro cinco seis siete ocho nueve diez".split()
 # the reply, so "sí" and "si", "mareo" and "maréo" match alike. Order matters: a phrase that holds
 # another comes first.
 _PHRASES = (
+    (
+        r"no (?:pude|he podido|podre) (?:ponermela|ponerme la inyeccion|inyectarme|hacerlo)(?: hoy)?",
+        "skip",
+    ),
+    # a contact on the way: an acknowledgement
+    (
+        r"voy (?:para alla|para alli|de camino|en camino|hacia alla)|(?:la|lo|le) (?:llamo|llamare|voy a llamar)"
+        r"(?: ahora| ya| enseguida)?",
+        "ok",
+    ),
     # "no consigo localizarla": no confirmation; the alert goes on to the next person
     (
         r"no (?:puedo|consigo|logro) (?:localizarla|localizarlo|contactarla|contactarlo|hablar con"
@@ -142,7 +152,12 @@ LEXICON = Lexicon(
     pause=words("pausa pausar"),
     resume=words("reanudar reanuda reanudo reactivar seguir continuar"),
     healed=words("curado curada curó sanó sanado sanada cicatrizó cicatrizado cicatrizada"),
-    ok=words("vale entendido recibido enterado"),
+    ok=words("vale entendido recibido enterado visto"),
+    opt_out=(
+        r"(?:por favor )?(?:deja|dejen|dejad|dejar) de (?:mandarme|enviarme|escribirme)(?: (?:mensajes|sms|recordatorios))?(?: por favor)?",
+        r"(?:por favor )?no me (?:manden|mandes|envies|envien|escriban|escribas) (?:mas|mas mensajes)(?: por favor)?",
+        r"(?:quiero )?darme de baja(?: por favor)?",
+    ),
     yes=words("sí si s claro correcto afirmativo sip simón"),
     no=words("no n nop negativo"),
     stop_filler=_POLITE | words("mensajes mensaje ya de enviar envíen más los me recordatorios"),

@@ -10,6 +10,15 @@ _NUMBERS = "un deux trois quatre cinq six sept huit neuf dix".split()
 # "n'ai" "ne ai"), so the phrases below spell them out. Order matters: a phrase that holds another
 # comes first.
 _PHRASES = (
+    (
+        r"(?:je )?(?:ne )?ai pas pu (?:la faire|faire le injection|me piquer|le faire)(?: ce soir| aujourd ?hui)?",
+        "skip",
+    ),
+    # a contact on the way: an acknowledgement
+    (
+        r"(?:je suis|suis) en route|je arrive|(?:je )?(?:le|la) (?:appelle|rappelle)(?: tout de suite| maintenant)?|(?:je )?vais (?:le|la) (?:appeler|rappeler)",
+        "ok",
+    ),
     # "je n'arrive pas a la joindre": no confirmation; the alert goes on to the next person
     (
         r"(?:je )?n?arrive pas a (?:la |le )?joindre|(?:je )?(?:ne )?(?:peux|parviens) pas a (?:la |le )?joindre"
@@ -132,6 +141,11 @@ LEXICON = Lexicon(
     resume=words("reprendre reprise reprends"),
     healed=words("guéri guérie cicatrisé cicatrisée"),
     ok=words("reçu compris vu"),
+    opt_out=(
+        r"(?:svp )?(?:arretez|arrete|arreter) de me (?:envoyer|ecrire)(?: des (?:messages|sms|rappels))?(?: svp| se il vous plait)?",
+        r"(?:je veux |je voudrais )?(?:me )?desinscrire(?: svp| s il vous plait)?|desabonnez moi|desinscrivez moi",
+        r"(?:plus de|je ne veux plus de) (?:messages|sms|rappels)(?: svp| merci)?",
+    ),
     yes=words("oui o ouais ouep"),
     no=words("non n nan"),
     stop_filler=_POLITE | words("plus de messages sms me envoyer"),
