@@ -884,4 +884,23 @@ CASES: list[Case] = [
         site_score=3,
         self_harm=True,
     ),
+    # symptoms in words a nurse would not miss
+    Case(
+        "checkin",
+        "2 1 n but my right leg dragged a bit this evening",
+        flu=2,
+        site_score=1,
+        neuro=True,
+        symptoms={"weakness"},
+    ),
+    Case("checkin", "my usual MS hug is back", neuro=True, symptoms={"numbness"}),
+    Case(
+        "followup",
+        "yes worse, can barely walk",
+        neuro=True,
+        symptoms={"balance"},
+        course="worse",
+    ),
+    Case("none", "I had a fall", neuro=True, symptoms={"balance"}),
+    Case("none", "my hand feels weird", neuro=True, symptoms={"numbness"}),
 ]

@@ -99,6 +99,16 @@ _PHRASES = (
     (r"(?:cant|cannot|couldnt|unable to) (?:walk|stand)(?: properly| straight| well)?", "unsteady"),
     (r"(?:giving|gave|gives|give) (?:way|out)", "weak unsteady"),
     (r"(?:dragging|drag|drags) (?:my |the )?(?:left |right )?(?:foot|leg)", "unsteady"),
+    (r"(?:my |the )?(?:left |right )?(?:foot|leg) (?:dragged|drags|dragging|is dragging)|foot drop", "weak"),
+    (r"(?:can|could) (?:barely|hardly|only just) (?:walk|stand)|(?:trouble|difficulty|problems?) walking", "unsteady"),
+    (r"(?:i )?(?:had|have had) a fall|fell (?:over|down)|keep falling", "unsteady"),
+    # the "MS hug": a band of tightness round the chest, a sensory symptom
+    (r"(?:ms|the) hug|banding (?:round|around) my (?:chest|ribs|waist)", "numb"),
+    (
+        r"(?:hand|hands|arm|arms|leg|legs|foot|feet|face|fingers|toes) (?:feels|feel|is|are|felt|feeling)"
+        r" (?:weird|strange|funny|odd|different|wrong)",
+        "numb",
+    ),
     (
         r"(?:cant|cannot|couldnt|unable to) (?:hold it|hold it in|hold my (?:pee|wee|urine|bladder)|pee|wee"
         r"|urinate|empty my bladder|control my bladder)",
