@@ -140,16 +140,23 @@ def live(session: Session, patient_id: int) -> list[CheckIn]:
     return list(session.exec(statement.order_by(col(CheckIn.due_at), col(CheckIn.id))))
 
 
+# Built once: every inbound text asks it, and building a statement costs more than running it.
+_ANSWERABLE = (
+    select(CheckIn)
+    .where(
+        CheckIn.patient_id == sa.bindparam("patient_id"),
+        col(CheckIn.status).in_([CheckInStatus.OPEN, CheckInStatus.ANSWERED]),
+        col(CheckIn.asked_at).is_not(None),
+        CheckIn.expires_at > sa.bindparam("now", type_=CheckIn.__table__.c.expires_at.type),
+    )
+    .order_by(col(CheckIn.due_at), col(CheckIn.id))
+)
+
+
 def answerable(session: Session, patient_id: int, now: datetime) -> list[CheckIn]:
     """Questions a reply can still go to: asked and not closed by time. A complete check-in still
     takes corrections and a symptom that starts later that day, until it expires."""
-    statement = select(CheckIn).where(
-        CheckIn.patient_id == patient_id,
-        col(CheckIn.status).in_([CheckInStatus.OPEN, CheckInStatus.ANSWERED]),
-        col(CheckIn.asked_at).is_not(None),
-        CheckIn.expires_at > now,
-    )
-    found = session.exec(statement.order_by(col(CheckIn.due_at), col(CheckIn.id)))
+    found = session.exec(_ANSWERABLE, params={"patient_id": patient_id, "now": now})
     return [p for p in found if p.kind != CheckInKind.SITE_HEAL or p.status == CheckInStatus.OPEN]
 
 

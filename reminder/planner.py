@@ -72,10 +72,17 @@ def first_name(patient: Patient) -> str:
     return patient.name.split()[0] if patient.name.split() else patient.name
 
 
+# Built once: every inbound text asks it, and building a statement costs more than running it.
+_OPEN_DOSE = (
+    select(Dose)
+    .where(Dose.patient_id == sa.bindparam("patient_id"), Dose.status == DoseStatus.PENDING)
+    .order_by(col(Dose.day).desc())
+)
+
+
 def open_dose(session: Session, patient_id: int) -> Dose | None:
     """The one pending dose of a patient, if any: the only dose a reply can apply to."""
-    statement = select(Dose).where(Dose.patient_id == patient_id, Dose.status == DoseStatus.PENDING)
-    return session.exec(statement.order_by(col(Dose.day).desc())).first()
+    return session.exec(_OPEN_DOSE, params={"patient_id": patient_id}).first()
 
 
 def last_taken_dose(session: Session, patient_id: int) -> Dose | None:

@@ -99,8 +99,14 @@ _PHRASES = (
     (r"(?:cant|cannot|couldnt|unable to) (?:walk|stand)(?: properly| straight| well)?", "unsteady"),
     (r"(?:giving|gave|gives|give) (?:way|out)", "weak unsteady"),
     (r"(?:dragging|drag|drags) (?:my |the )?(?:left |right )?(?:foot|leg)", "unsteady"),
-    (r"(?:my |the )?(?:left |right )?(?:foot|leg) (?:dragged|drags|dragging|is dragging)|foot drop", "weak"),
-    (r"(?:can|could) (?:barely|hardly|only just) (?:walk|stand)|(?:trouble|difficulty|problems?) walking", "unsteady"),
+    (
+        r"(?:my |the )?(?:left |right )?(?:foot|leg) (?:dragged|drags|dragging|is dragging)|foot drop",
+        "weak",
+    ),
+    (
+        r"(?:can|could) (?:barely|hardly|only just) (?:walk|stand)|(?:trouble|difficulty|problems?) walking",
+        "unsteady",
+    ),
     (r"(?:i )?(?:had|have had) a fall|fell (?:over|down)|keep falling", "unsteady"),
     # the "MS hug": a band of tightness round the chest, a sensory symptom
     (r"(?:ms|the) hug|banding (?:round|around) my (?:chest|ribs|waist)", "numb"),
