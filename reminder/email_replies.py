@@ -54,18 +54,27 @@ log = logging.getLogger("reminder.imap")
 SEEN = b"\\Seen"
 UNAUTHENTICATED = "unauthenticated"
 _COMMENT = re.compile(r"\([^()]*\)")
-_QUOTE_HEADER = re.compile(r"^\s*(on\s.+|le\s.+|am\s.+)\bwrote:\s*$", re.IGNORECASE)
-_QUOTE_HEADER_START = re.compile(r"^\s*on\s.+", re.IGNORECASE)
+# "On Tue, 3 Mar 2026 ... wrote:", and the same line of the mail apps in the shipped languages:
+# "Le mar. 3 mars 2026 à 19:30, ... a écrit :", "El mar, 3 mar 2026 ..., ... escribió:",
+# "Am Di., 3. März 2026 um 19:30 Uhr schrieb ... <...>:". Its dates and times must not be read as
+# scores or as the time a dose was taken.
+_QUOTE_HEADER = re.compile(
+    r"^\s*(on|le|am|el|il|op|em)\s.+(\bwrote|\ba\s+[ée]crit|\bescribi[óo]|\bschrieb\b.*"
+    r"|\bha\s+scritto|\bescreveu|\bschreef\b.*)\s*:\s*$",
+    re.IGNORECASE,
+)
+_QUOTE_HEADER_START = re.compile(r"^\s*(on|le|am|el|il|op|em)\s.+", re.IGNORECASE)
 _SIGNATURE = re.compile(
     r"^\s*(sent from my \S.*|sent from (outlook|mail|yahoo mail).*|get outlook for \S.*"
-    r"|sent from my .*)$",
+    r"|sent from my .*|envoy[ée] de mon \S.*|enviado desde mi \S.*|von meinem \S.*gesendet.*"
+    r"|gesendet von meinem \S.*)$",
     re.IGNORECASE,
 )
 _FORWARD = re.compile(
     r"^\s*(-{2,}\s*original message\s*-{2,}|_{10,}|-{2,}\s*forwarded message\s*-{2,})\s*$",
     re.IGNORECASE,
 )
-_OUTLOOK_HEADER = re.compile(r"^\s*from:\s.+", re.IGNORECASE)
+_OUTLOOK_HEADER = re.compile(r"^\s*(from|von|de|da|van)\s*:\s.+", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
 _BLOCKS = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h\d)\b[^>]*>", re.IGNORECASE)
 _QUOTED_HTML = re.compile(r"<blockquote\b.*?</blockquote>", re.IGNORECASE | re.DOTALL)

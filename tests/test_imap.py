@@ -83,6 +83,36 @@ def test_an_outlook_reply_stops_at_its_original_message_block() -> None:
     assert strip_quoted("ok\n\nFrom: Care team <care@clinic.example>\nSent: Tuesday") == "ok"
 
 
+@pytest.mark.parametrize(
+    ("text", "new"),
+    [
+        (
+            "2 2 no\r\n\r\nLe mar. 3 mars 2026 à 19:30, Équipe <care@clinic.example> a écrit :\r\n> Bonjour",
+            "2 2 no",
+        ),
+        (
+            "Hecho\n\nEl mar, 3 mar 2026 a las 19:30, Equipo (<care@clinic.example>) escribió:\n> Hola",
+            "Hecho",
+        ),
+        (
+            "3 1 N\n\nAm Mi., 4. März 2026 um 09:00 Uhr schrieb Team <care@clinic.example>:\n> Hallo",
+            "3 1 N",
+        ),
+        ("Erledigt\n\nVon meinem iPhone gesendet", "Erledigt"),
+        ("Listo\n\nEnviado desde mi iPhone", "Listo"),
+        ("Fait\n\nEnvoyé de mon iPhone", "Fait"),
+        ("1 1 n\n\nDe : Équipe <care@clinic.example>\nEnvoyé : mardi 3 mars 2026 19:30", "1 1 n"),
+        ("Le matin ça va, 1 1 n", "Le matin ça va, 1 1 n"),
+        ("On my way home I did it, left thigh", "On my way home I did it, left thigh"),
+    ],
+)
+def test_the_quote_headers_of_the_shipped_languages_are_cut_so_their_dates_are_not_read(
+    text: str, new: str
+) -> None:
+    # Left in, "3 mars 2026 à 19:30" would be two more numbers beside the scores, and a time.
+    assert strip_quoted(text) == new
+
+
 # --- against dovecot ------------------------------------------------------------------------
 
 
