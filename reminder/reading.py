@@ -196,6 +196,8 @@ def _asks(words: list[str], lex: Lexicon) -> bool:
         return True
     if words[:2] in (["did", "it"], ["did", "mine"], ["have", "done"]):
         return False  # "did it at 7" is the dose
+    if words[:3] in (["did", "my", w] for w in ("shot", "injection", "jab", "dose")):
+        return False  # "did my shot": the dose, said as patients say it
     return len(words) > 2 and words[0] in lex.question_starts and words[1] in lex.question_subjects
 
 
@@ -241,6 +243,8 @@ def _taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
     rest = [w for k, w in enumerate(rest) if not (w in lex.site_codes and _article(rest, k, lex))]
     remark = [w for w in rest if w not in lex.filler and w not in lex.polite]
     remark = [w for w in remark if w not in ("it", "mine", "my", "now", "in", "on", "into")]
+    if remark[:1] and remark[0] in lex.taken_subject and not _site_word(remark[0], lex):
+        remark = remark[1:]  # "did my shot": the shot is what was done, not a site
     for end in range(len(remark), 0, -1):
         site = read_site(remark[:end], lex)
         if site and not any(_site_word(w, lex) for w in remark[end:]):

@@ -399,6 +399,8 @@ def _normalise(text: str, lexicon: Lexicon) -> tuple[list[str], list[tuple[list[
             chars.append("." if _decimal_comma(text, i) else " ")  # "38,5" but "3,1"
         elif ch in "-\u2212" and _is_digit(after) and (not chars or chars[-1] in _SPACES):
             chars.append("-")  # -2 is refused as a score, not read as 2
+        elif ch == "@" and _is_digit(text[i + 1 : i + 3].lstrip()[:1]):
+            chars.append(" at ")  # "injected L thigh @ 8"
         elif ch == "\u00b0" or ch == "\u2103" or ch == "\u2109":
             chars.append({"\u2103": " deg c ", "\u2109": " deg f "}.get(ch, " deg "))
         elif category[0] in "LN":

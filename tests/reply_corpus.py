@@ -903,4 +903,8 @@ CASES: list[Case] = [
     ),
     Case("none", "I had a fall", neuro=True, symptoms={"balance"}),
     Case("none", "my hand feels weird", neuro=True, symptoms={"numbness"}),
+    Case("dose", "did my shot", dose="taken"),
+    Case("dose", "did my shot get recorded?", question=True),
+    Case("dose", "injected L thigh @ 8", dose="taken", taken_at="8:00", site="left_thigh"),
+    Case("dose", "done @7:30pm", dose="taken", taken_at="19:30"),
 ]
