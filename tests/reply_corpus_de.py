@@ -266,4 +266,6 @@ CASES: list[Case] = [
     Case("alert", "ok, ich rufe sie gleich an", ok=True),
     Case("alert", "bin unterwegs", ok=True),
     Case("dose", "konnte sie heute nicht spritzen", dose="skipped"),
+    Case("alert", "kümmere mich drum", ok=True),
+    Case("alert", "bin dran", ok=True),
 ]

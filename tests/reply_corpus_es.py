@@ -287,4 +287,6 @@ CASES: list[Case] = [
     Case("none", "deja de mandarme mensajes", compliance="stop"),
     Case("alert", "visto, voy para allá", ok=True),
     Case("alert", "ok, la llamo ahora", ok=True),
+    Case("checkin", "me da vueltas la cabeza", neuro=True, symptoms={"balance"}),
+    Case("alert", "yo me encargo", ok=True),
 ]

@@ -276,4 +276,12 @@ CASES: list[Case] = [
     Case("alert", "ok je l'appelle tout de suite", ok=True),
     Case("alert", "j'arrive", ok=True),
     Case("dose", "je n'ai pas pu la faire ce soir", dose="skipped"),
+    Case(
+        "checkin",
+        "j'ai la tête qui tourne et je vois double",
+        neuro=True,
+        symptoms={"balance", "vision"},
+    ),
+    Case("alert", "ok je m'en occupe", ok=True),
+    Case("alert", "c'est noté", ok=True),
 ]

@@ -10,6 +10,10 @@ _NUMBERS = "eins zwei drei vier fünf sechs sieben acht neun zehn".split()
 # matters: a phrase that holds another comes first.
 _PHRASES = (
     (
+        r"(?:ich )?(?:kümmere|kuemmere|kummere) mich(?: (?:darum|drum))?|(?:ich )?(?:bin )?dran",
+        "ok",
+    ),
+    (
         r"(?:ich )?(?:konnte|kann) (?:sie|es|die spritze|die injektion) (?:heute )?nicht (?:machen|spritzen|nehmen)",
         "skip",
     ),

@@ -9,6 +9,8 @@ _NUMBERS = "uno dos tres cuatro cinco seis siete ocho nueve diez".split()
 # the reply, so "sí" and "si", "mareo" and "maréo" match alike. Order matters: a phrase that holds
 # another comes first.
 _PHRASES = (
+    (r"(?:me )?da vueltas la cabeza|(?:todo )?me da vueltas", "mareo"),
+    (r"(?:yo )?me (?:encargo|ocupo)|(?:ya )?lo (?:gestiono|veo)", "ok"),
     (
         r"no (?:pude|he podido|podre) (?:ponermela|ponerme la inyeccion|inyectarme|hacerlo)(?: hoy)?",
         "skip",

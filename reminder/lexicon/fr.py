@@ -10,6 +10,8 @@ _NUMBERS = "un deux trois quatre cinq six sept huit neuf dix".split()
 # "n'ai" "ne ai"), so the phrases below spell them out. Order matters: a phrase that holds another
 # comes first.
 _PHRASES = (
+    (r"(?:la )?tete qui tourne|tout tourne", "vertige"),
+    (r"(?:je )?(?:me )?en occupe|je gere|(?:ce est |cest )?(?:bien )?note", "ok"),
     (
         r"(?:je )?(?:ne )?ai pas pu (?:la faire|faire le injection|me piquer|le faire)(?: ce soir| aujourd ?hui)?",
         "skip",
