@@ -557,31 +557,34 @@ PortOption = Annotated[int | None, typer.Option(help="Port to listen on (default
 @app.command()
 def run(host: HostOption = None, port: PortOption = None) -> None:
     """The daemon: the scheduler tick and the web server in one process."""
-    from reminder.daemon import run_daemon
+    from reminder.daemon import run_daemon, stop_on_signals
 
+    stop = stop_on_signals()
     with application() as ctx:
         ctx.check_languages()
-        run_daemon(ctx, scheduler=True, web=True, host=host, port=port)
+        run_daemon(ctx, scheduler=True, web=True, host=host, port=port, stop=stop)
 
 
 @app.command()
 def worker() -> None:
     """The scheduler tick only (run as many as you like against one PostgreSQL)."""
-    from reminder.daemon import run_daemon
+    from reminder.daemon import run_daemon, stop_on_signals
 
+    stop = stop_on_signals()
     with application() as ctx:
         ctx.check_languages()
-        run_daemon(ctx, scheduler=True, web=False)
+        run_daemon(ctx, scheduler=True, web=False, stop=stop)
 
 
 @app.command()
 def serve(host: HostOption = None, port: PortOption = None) -> None:
     """The web server only (health check; webhooks as channels are configured)."""
-    from reminder.daemon import run_daemon
+    from reminder.daemon import run_daemon, stop_on_signals
 
+    stop = stop_on_signals()
     with application() as ctx:
         ctx.check_languages()
-        run_daemon(ctx, scheduler=False, web=True, host=host, port=port)
+        run_daemon(ctx, scheduler=False, web=True, host=host, port=port, stop=stop)
 
 
 @app.command()

@@ -385,6 +385,7 @@ def test_a_worker_whose_batch_outlasts_its_lease_keeps_it_and_no_other_worker_se
         wait_for("the first send", lambda: fake.messages)
         # A second worker, idle, sweeps expired leases every second meanwhile.
         idle = shell.start("worker")
+        wait_for("the idle worker to start", lambda: "worker started" in idle.stderr())
         wait_for("every row sent", lambda: all_sent(pg_engine, 100), seconds=BURST_SECONDS)
         for worker in (slow, idle):
             assert worker.stop(signal.SIGTERM) == 0

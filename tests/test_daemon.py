@@ -6,11 +6,13 @@ very minute; the tests poll the database and the port (bounded) instead of simul
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -25,7 +27,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from reminder.clock import SystemClock
+from reminder.app import App
+from reminder.clock import SimulatedClock, SystemClock
+from reminder.config import Settings
+from reminder.daemon import run_daemon
 from reminder.models import Heartbeat, Message, MessageKind, MessageStatus
 
 pytestmark = pytest.mark.slow
@@ -313,3 +318,20 @@ def test_run_exits_with_failure_when_its_port_is_taken(operator: Operator) -> No
     assert code == 1, daemon.stderr()
     assert "address already in use" in daemon.stderr()
     assert "the web server stopped" in daemon.stderr()
+
+
+def test_a_stop_asked_for_during_start_up_ends_the_daemon_before_it_starts_anything(
+    engine: Engine, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    # SIGTERM while `reminder worker` still compiles its templates sets the event early; the
+    # daemon then starts neither the tick nor the web server, and exits cleanly.
+    stop = threading.Event()
+    stop.set()
+    app = App(settings, engine, SimulatedClock(datetime(2026, 3, 3, 15, 0, tzinfo=ZoneInfo("UTC"))))
+    port = free_port()
+    with caplog.at_level(logging.INFO, logger="reminder.daemon"):
+        run_daemon(app, scheduler=True, web=True, port=port, stop=stop)
+    assert "stopped before starting" in caplog.text
+    assert refuses_connections(port)
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(Heartbeat)).scalar() == 0
