@@ -110,7 +110,12 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
         return
     first, rest = words[0], words[1:]
     if first in lex.pause:
-        days = minutes(rest, 1440, 1440)
+        # "until the 15th" names a date, not 15 days: the default length, and the answer says
+        # the day it ends, for the patient to correct.
+        dated = any(
+            w in ("st", "nd", "rd", "th") and rest[k - 1].isdigit() for k, w in enumerate(rest) if k
+        )
+        days = None if dated else minutes(rest, 1440, 1440)
         facts.pause = clamp(None if days is None else days / 1440, 365) or 0
         return
     if first in lex.resume and all(w in _RESUME_FILLER or w in lex.polite for w in rest):

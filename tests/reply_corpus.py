@@ -907,4 +907,11 @@ CASES: list[Case] = [
     Case("dose", "did my shot get recorded?", question=True),
     Case("dose", "injected L thigh @ 8", dose="taken", taken_at="8:00", site="left_thigh"),
     Case("dose", "done @7:30pm", dose="taken", taken_at="19:30"),
+    Case("dose", "done, left bum cheek", dose="taken", site="left_buttock"),
+    Case("dose", "done left abdo", dose="taken", site="left_abdomen"),
+    # a date is not a number of days: the default pause, whose end the answer names
+    Case("none", "can you pause my reminders until the 15th", pause=0),
+    Case("none", "pause for 2 weeks", pause=14),
+    Case("none", "I'm back, start the reminders again", resume=True),
+    Case("none", "please turn my reminders back on", resume=True),
 ]

@@ -51,6 +51,19 @@ _PHRASES = (
         "done",
     ),
     (r"got it done|all done|injection given", "done"),
+    (r"(?:bum|butt|bottom) cheek", "bum"),
+    # "start the reminders again": back from a pause, not the carrier's START
+    (
+        r"(?:please )?(?:start|turn on|switch on|put on|send me) (?:the |my )?(?:reminders|messages|texts)"
+        r" (?:again|back on)|(?:turn|switch|put) (?:the |my )?(?:reminders|messages|texts) back on"
+        r"|restart (?:the |my )?(?:reminders|messages|texts)|unpause (?:the |my )?(?:reminders|messages)",
+        "resume",
+    ),
+    # "can you pause my reminders": a request, not a question to answer
+    (
+        r"(?:can|could|would) you (?:please )?(?:pause|stop) (?:my |the )?(?:reminders|messages|texts)",
+        "pause",
+    ),
     # clock times said in words: "half 7" is 7:30 in British English
     (r"half (?:past )?([0-9]{1,2})", r"\1:30"),
     (r"(?:a )?quarter past ([0-9]{1,2})", r"\1:15"),
@@ -262,7 +275,9 @@ LEXICON = Lexicon(
     },
     parts={
         **dict.fromkeys(words("arm arms tricep triceps"), "arm"),
-        **dict.fromkeys(words("abdomen abdominal abd ab abs belly stomach tummy tum"), "abdomen"),
+        **dict.fromkeys(
+            words("abdomen abdominal abd abdo ab abs belly stomach tummy tum"), "abdomen"
+        ),
         **dict.fromkeys(words("buttock buttocks butt bum glute glutes hip bottom"), "buttock"),
         **dict.fromkeys(words("thigh thighs leg"), "thigh"),
     },
