@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from reminder import screening
 from reminder.render import default_templates_dir
 from reminder.report import charts
 from reminder.report.values import LATE_AFTER, Day, DayState, Report
@@ -24,6 +25,11 @@ _KINDS = {
     "followup": "relapse screen follow-up",
     "site_heal": "has the site healed?",
 }
+
+
+def _phq(value: int | None) -> str:
+    """A PHQ-2 answer in words and number: "2 (more than half the days)"."""
+    return "" if value is None else f"{value} ({screening.FREQUENCIES[value]})"
 
 
 def render(report: Report, *, for_print: bool = False) -> str:
@@ -57,6 +63,7 @@ def _context(report: Report, *, images: bool = False) -> dict[str, Any]:
         "body_map": show(charts.body_map(report.sites)),
         "kinds": _KINDS,
         "late_hours": f"{LATE_AFTER / timedelta(hours=1):g}",
+        "phq": _phq,
         "yesno": lambda value: {True: "yes", False: "no", None: ""}[value],
     }
 
