@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from reminder import care, report
+from reminder import care, report, views
 from reminder.cli import app
 from reminder.clock import SimulatedClock
 from reminder.config import Settings, load_settings
@@ -201,3 +201,39 @@ def test_a_window_without_a_screen_or_a_test_says_so(
     else:
         assert "the screen is turned off" in page
     assert "No lab test recorded as done in this window" in page
+
+
+def test_a_paused_or_opted_out_patient_has_no_next_dose_and_no_next_site(
+    engine: Engine, settings: Settings, clock: SimulatedClock
+) -> None:
+    bot = Bot(engine, settings, clock)
+    patient_id = bot.enrol()
+    bot.run_until(local(3, 3, 19, 35))
+    bot.say("DONE left arm")
+
+    def header_and_sites() -> tuple[report.values.Header, report.values.Sites, str, object]:
+        with Session(engine) as session:
+            patient = session.get(Patient, patient_id)
+            assert patient is not None
+            values = report.build(
+                session, patient, report.default_window(patient, clock.now()), settings, clock.now()
+            )
+            shown = views.patient_detail(session, patient, settings)  # `patient show`
+        return values.header, values.sites, report.html.render(values), shown["next_dose"]
+
+    header, sites, _, _ = header_and_sites()
+    assert header.next_dose is not None and sites.next_site == "right_arm"
+
+    bot.say("PAUSE 3")
+    header, sites, page, shown = header_and_sites()
+    assert (header.status, header.next_dose, shown) == ("paused", None, None)
+    assert (sites.next_site, sites.next_label) == (None, "paused: no dose planned")
+    assert "Next in rotation: <strong>paused: no dose planned</strong>" in page
+    assert "none planned while reminders are paused" in page
+    assert "every other site is injured" not in page
+
+    bot.say("STOP")
+    header, sites, page, shown = header_and_sites()
+    assert (header.status, header.next_dose, shown) == ("opted_out", None, None)
+    assert sites.next_label == "opted out: no dose planned"
+    assert "none planned while reminders are opted out" in page

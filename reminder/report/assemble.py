@@ -226,9 +226,19 @@ def _next_dose(session: Session, patient: Patient, settings: Settings) -> v.Next
         dose_mcg=upcoming.dose_mcg,
         volume_ml=upcoming.volume_ml,
         site=upcoming.site,
-        site_label=SITE_LABELS.get(upcoming.site or "", "any site not used recently"),
+        site_label=_site_label(patient, upcoming.site),
         why=upcoming.why,
     )
+
+
+def _site_label(patient: Patient, site: str | None) -> str:
+    """The site suggested for the next dose; with none, why (the rotation finds none only when
+    every other site is injured)."""
+    if site is not None and site in SITE_LABELS:
+        return SITE_LABELS[site]
+    if patient.injured_sites:
+        return "none: every other site is injured"
+    return "any site not used recently"
 
 
 def _sites(
@@ -239,6 +249,9 @@ def _sites(
     upcoming: v.NextDose | None,
 ) -> v.Sites:
     next_site = upcoming.site if upcoming else None
+    # No next dose while paused or opted out, so no next site either.
+    status = str(patient.status).replace("_", " ")
+    next_label = upcoming.site_label if upcoming else f"{status}: no dose planned"
     counts: dict[str, int] = defaultdict(int)
     last: dict[str, date] = {}
     unreported = 0
@@ -268,7 +281,7 @@ def _sites(
         ),
         unreported=unreported,
         next_site=next_site,
-        next_label=SITE_LABELS.get(next_site or "", "none: every other site is injured"),
+        next_label=next_label,
     )
 
 

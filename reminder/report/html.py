@@ -42,9 +42,15 @@ def render(report: Report, *, for_print: bool = False) -> str:
     return _environment().get_template("report/report.html.j2").render(context | extra)
 
 
-def fragment(report: Report) -> str:
-    """The report's body (``<div class="report">``), to place in another page with ``stylesheet()``."""
-    return _environment().get_template("report/body.html.j2").render(_context(report))
+def fragment(report: Report, *, images: bool = False) -> str:
+    """The report's body (``<div class="report">``), to place in another page with ``stylesheet()``.
+
+    The body has no style attribute (its CSS is all in ``stylesheet()``), but an inline chart's SVG
+    has; ``images=True`` draws each chart as an ``<img>`` of a data: URL instead, for a page whose
+    Content-Security-Policy allows no inline style but ``img-src data:``."""
+    return (
+        _environment().get_template("report/body.html.j2").render(_context(report, images=images))
+    )
 
 
 @cache
