@@ -237,3 +237,21 @@ def test_a_paused_or_opted_out_patient_has_no_next_dose_and_no_next_site(
     assert (header.status, header.next_dose, shown) == ("opted_out", None, None)
     assert sites.next_label == "opted out: no dose planned"
     assert "none planned while reminders are opted out" in page
+
+
+def test_printed_a_long_window_keeps_its_last_90_days_in_full_and_sums_up_the_months_before(
+    lived: Lived,
+) -> None:
+    values = lived.build()  # 3 March to 24 June: 114 days
+    printed = report.html.render(values, for_print=True)
+    screen = report.html.render(values)
+
+    assert "Before Fri 27 Mar 2026, month by month" in printed
+    march = printed.split("<td>Mar 2026 (3-26)</td>", 1)[1].split("</tr>", 1)[0]
+    # Not one dose taken in March: one is due (and missed) each day, and the adherence alert.
+    assert march == "<td>0 of 24</td>" + "<td>0</td>" * 4 + "<td>24</td><td>0</td><td>1</td>"
+    assert "Calendar, from Fri 27 Mar 2026" in printed
+    assert printed.count('title="Fri 27 Mar 2026: ') == 1
+    assert 'title="Thu 26 Mar 2026: ' not in printed
+    # On screen (and in the CSV) every day of the window stays.
+    assert "month by month" not in screen and 'title="Tue 3 Mar 2026: ' in screen

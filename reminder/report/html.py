@@ -8,6 +8,7 @@ printed page's margins, running header and page numbers (the PDF renderer uses i
 from __future__ import annotations
 
 import base64
+import re
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -17,7 +18,7 @@ from markupsafe import Markup
 
 from reminder import screening
 from reminder.render import default_templates_dir
-from reminder.report import charts
+from reminder.report import charts, older
 from reminder.report.values import LATE_AFTER, Day, DayState, Report
 
 _KINDS = {
@@ -25,6 +26,9 @@ _KINDS = {
     "followup": "relapse screen follow-up",
     "site_heal": "has the site healed?",
 }
+
+
+_UNSCOPED = re.compile(r"\.report\s+(?=[^{\s])")  # ".report .cal td", not ".report {"
 
 
 def _phq(value: int | None) -> str:
@@ -37,8 +41,11 @@ def render(report: Report, *, for_print: bool = False) -> str:
 
     For print each chart is an ``<img>`` of the same SVG in a data: URL: WeasyPrint then draws
     it as one image instead of styling and laying out its elements as part of the page."""
-    context = _context(report, images=for_print)
-    extra = {"for_print": for_print, "stylesheet": Markup(stylesheet())}
+    context = _context(report, images=for_print, for_print=for_print)
+    # Printed, the page is the report alone: its rules need no .report scope, and WeasyPrint
+    # matches a one-class selector without walking every element's ancestors.
+    css = _UNSCOPED.sub("", stylesheet()) if for_print else stylesheet()
+    extra = {"for_print": for_print, "stylesheet": Markup(css)}
     return _environment().get_template("report/report.html.j2").render(context | extra)
 
 
@@ -59,15 +66,25 @@ def stylesheet() -> str:
     return (default_templates_dir() / "report" / "report.css").read_text(encoding="utf-8")
 
 
-def _context(report: Report, *, images: bool = False) -> dict[str, Any]:
+def _context(report: Report, *, images: bool = False, for_print: bool = False) -> dict[str, Any]:
     show = _as_image if images else Markup
+    # Printed, a long window sums up its older months (report/older.py); on screen it is whole.
+    summed = older.split(report) if for_print else None
     return {
         "report": report,
-        "weeks": weeks(report.adherence.days),
+        "older": summed,
+        "weeks": weeks(older.recent_days(report, summed)),
+        "check_ins": older.recent_check_ins(report, summed),
         "legend": _legend(report),
-        "timeline": show(charts.timeline(report.symptoms, report.window)),
+        "timeline": show(
+            charts.timeline(
+                report.symptoms, report.window, marks_from=summed.recent_from if summed else None
+            )
+        ),
         "body_map": show(charts.body_map(report.sites)),
         "kinds": _KINDS,
+        "states": DayState,
+        "one_day": timedelta(days=1),
         "late_hours": f"{LATE_AFTER / timedelta(hours=1):g}",
         "phq": _phq,
         "yesno": lambda value: {True: "yes", False: "no", None: ""}[value],
