@@ -3,6 +3,7 @@ the views of them (supply, labs, PHQ-2 answers) that `patient show` and the repo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -148,14 +149,17 @@ def supply_view(patient: Patient, next_dose_day: date | None) -> dict[str, Any]:
     return {"vials": patient.vials, "run_out_on": run_out.isoformat() if run_out else None}
 
 
-def labs_view(session: Session, patient: Patient, settings: Settings) -> dict[str, Any]:
-    tests = session.exec(
-        select(LabTest)
-        .where(LabTest.patient_id == patient.id)
-        .order_by(col(LabTest.done_on).desc(), col(LabTest.id).desc())
-        .limit(20)
-    )
-    # Before the first planner pass the dates are not stored yet; they are what it will set.
+@dataclass(frozen=True)
+class NextLabs:
+    """The next lab dates as the planner reminds them, and the last day each kind was done."""
+
+    routine: date  # blood count and liver tests, reminded together
+    thyroid: date | None  # None: not followed (no thyroid history, or thyroid_every_months 0)
+    last: dict[str, date]
+
+
+def next_labs(session: Session, patient: Patient, settings: Settings) -> NextLabs:
+    """The stored dates the planner set; before its first pass, the ones it will set."""
     enrolled = regimen.local_date(patient.created_at, ZoneInfo(patient.timezone))
     done = last_tests(session, patient.id or 0)
     routine = patient.next_lab_on or labs.routine_due(
@@ -164,9 +168,20 @@ def labs_view(session: Session, patient: Patient, settings: Settings) -> dict[st
     thyroid = patient.next_thyroid_on
     if thyroid is None:
         thyroid = thyroid_due(patient, settings, done.get(LabKind.THYROID), enrolled)
+    return NextLabs(routine=routine, thyroid=thyroid, last=done)
+
+
+def labs_view(session: Session, patient: Patient, settings: Settings) -> dict[str, Any]:
+    tests = session.exec(
+        select(LabTest)
+        .where(LabTest.patient_id == patient.id)
+        .order_by(col(LabTest.done_on).desc(), col(LabTest.id).desc())
+        .limit(20)
+    )
+    due = next_labs(session, patient, settings)
     return {
-        "next_on": routine.isoformat(),
-        "next_thyroid_on": thyroid.isoformat() if thyroid else None,
+        "next_on": due.routine.isoformat(),
+        "next_thyroid_on": due.thyroid.isoformat() if due.thyroid else None,
         "done": [{"kind": t.kind, "on": t.done_on.isoformat(), "source": t.source} for t in tests],
     }
 

@@ -268,7 +268,7 @@ def test_symptoms_hold_the_relapse_screen_fever_and_the_patient_s_words(world: W
         ("checkin", local(3, 28, 9, 0)),
         ("site_heal", local(5, 20, 9, 0)),  # "has the site healed?", a week after the injury
     ]
-    (lab,) = values.labs
+    (lab,) = values.labs.reminders
     assert (lab.due_on, lab.sent_at, lab.status) == (date(2026, 4, 3), local(4, 3, 9, 0), "sent")
 
 

@@ -13,7 +13,9 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import uvicorn
@@ -39,6 +41,7 @@ ROOT = Path(__file__).parent.parent
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "test-artifacts")) / "staff"
 README_SCREENSHOT = ROOT / "docs" / "dashboard.png"
 DESKTOP = {"width": 1280, "height": 900}
+CHICAGO = ZoneInfo("America/Chicago")
 
 
 @pytest.fixture
@@ -162,3 +165,45 @@ def test_a_nurse_acknowledges_an_urgent_alert_raised_by_a_text_and_pauses_the_pa
         ("patient_refused", "nora", clinic.bob, here),
     ]
     assert clinic.audit()[1].detail == "called Ada, she is safe with Carl"
+
+
+def log_in(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base_url}/staff/")
+    page.get_by_label("Name or email").fill("nora")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    sync_api.expect(page.get_by_role("heading", name=re.compile(r"^Alerts"))).to_be_visible()
+
+
+def test_the_patient_s_report_shows_its_charts_and_breaks_no_content_security_rule(
+    clinic: Clinic, base_url: str, page
+) -> None:  # type: ignore[no-untyped-def]
+    # A dose taken and its check-in answered: the report draws both charts.
+    bot = clinic.bot
+    bot.run_until(datetime(2026, 3, 3, 19, 35, tzinfo=CHICAGO))
+    bot.say("DONE left arm", sender=ADA_PHONE)
+    bot.run_until(datetime(2026, 3, 4, 9, 30, tzinfo=CHICAGO))
+    bot.say("3 2 N", sender=ADA_PHONE)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text} ({m.location['url']})"))
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+
+    log_in(page, base_url)
+    page.goto(f"{base_url}/staff/patients/{clinic.ada}")
+    report = page.locator("details.report-box")
+    report.get_by_text("Clinician report, last 90 days").click()
+    expect = sync_api.expect
+    expect(report.get_by_role("heading", name="Depression screen (PHQ-2)")).to_be_visible()
+    charts = report.locator("img.chart")
+    expect(charts).to_have_count(2)
+    for index in range(2):
+        chart = charts.nth(index)
+        chart.scroll_into_view_if_needed()
+        assert chart.evaluate("img => img.complete && img.naturalWidth > 0"), "a chart is blank"
+    assert report.locator("[style]").count() == 0  # no inline style left for the CSP to refuse
+    shot(page, "patient-report")
+
+    assert not [line for line in console if "Content Security Policy" in line], console
+    # The browser's own request for /favicon.ico (the dashboard has none) is the only 404.
+    errors = [line for line in console if line.startswith(("error", "pageerror"))]
+    assert not [line for line in errors if not line.endswith("/favicon.ico)")], console

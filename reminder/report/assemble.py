@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from reminder import regimen
+from reminder import care, regimen
 from reminder.config import Settings
 from reminder.models import (
     Alert,
@@ -24,8 +24,8 @@ from reminder.models import (
     Patient,
 )
 from reminder.regimen import SITE_LABELS, SITES
+from reminder.report import care_events, events
 from reminder.report import days as rules
-from reminder.report import events
 from reminder.report import values as v
 from reminder.views import upcoming_dose
 
@@ -96,6 +96,9 @@ def build(
         )
     )
 
+    screens = [p for p in prompts if p.kind == CheckInKind.PHQ2]
+    prompts = [p for p in prompts if p.kind != CheckInKind.PHQ2]
+    lab_section = care_events.lab_section(session, patient, settings, window, since, until, zone)
     alert_days: dict[date, list[str]] = defaultdict(list)
     for alert in alerts:
         alert_days[alert.created_at.astimezone(zone).date()].append(str(alert.kind))
@@ -104,6 +107,8 @@ def build(
         [f for f in facts if rules.cell_day(f, zone) in window],
         _answers_by_day(prompts, zone),
         alert_days,
+        _screens_by_day(screens, zone),
+        _tests_by_day(lab_section.done),
         start_date=patient.start_date,
         today=today,
         zone=zone,
@@ -119,7 +124,8 @@ def build(
         sites=_sites(patient, adherence.days, alerts, zone, header.next_dose),
         alerts=tuple(events.alert_lines(session, alerts, contacts, zone)),
         check_ins=tuple(events.check_in_line(p, zone) for p in prompts),
-        labs=tuple(events.labs(session, patient, since, until, zone)),
+        screens=care_events.screens(session, patient, screens, settings, zone),
+        labs=lab_section,
     )
 
 
@@ -162,6 +168,23 @@ def _answers_by_day(prompts: list[CheckIn], zone: ZoneInfo) -> dict[date, rules.
     return found
 
 
+def _screens_by_day(screens: list[CheckIn], zone: ZoneInfo) -> dict[date, tuple[int, int]]:
+    """Each day's PHQ-2 answers (interest, mood), on the day the second one came."""
+    found = {}
+    for screen in screens:
+        done = care_events.completed_at(screen)
+        if done is not None and screen.phq_interest is not None and screen.phq_mood is not None:
+            found[done.astimezone(zone).date()] = (screen.phq_interest, screen.phq_mood)
+    return found
+
+
+def _tests_by_day(done: tuple[v.LabDone, ...]) -> dict[date, list[str]]:
+    found: dict[date, list[str]] = defaultdict(list)
+    for test in done:
+        found[test.done_on].append(test.kind)
+    return found
+
+
 def _header(
     session: Session,
     patient: Patient,
@@ -180,7 +203,7 @@ def _header(
         dose_mcg=titration.dose_mcg,
         volume_ml=titration.volume_ml,
         next_dose=_next_dose(session, patient, settings),
-        next_lab=patient.next_lab_on or regimen.next_lab_date(patient.start_date, today),
+        next_lab=care.next_labs(session, patient, settings).routine,
         contacts=tuple(
             v.Contact(
                 position=c.position,
@@ -203,9 +226,19 @@ def _next_dose(session: Session, patient: Patient, settings: Settings) -> v.Next
         dose_mcg=upcoming.dose_mcg,
         volume_ml=upcoming.volume_ml,
         site=upcoming.site,
-        site_label=SITE_LABELS.get(upcoming.site or "", "any site not used recently"),
+        site_label=_site_label(patient, upcoming.site),
         why=upcoming.why,
     )
+
+
+def _site_label(patient: Patient, site: str | None) -> str:
+    """The site suggested for the next dose; with none, why (the rotation finds none only when
+    every other site is injured)."""
+    if site is not None and site in SITE_LABELS:
+        return SITE_LABELS[site]
+    if patient.injured_sites:
+        return "none: every other site is injured"
+    return "any site not used recently"
 
 
 def _sites(
@@ -216,6 +249,9 @@ def _sites(
     upcoming: v.NextDose | None,
 ) -> v.Sites:
     next_site = upcoming.site if upcoming else None
+    # No next dose while paused or opted out, so no next site either.
+    status = str(patient.status).replace("_", " ")
+    next_label = upcoming.site_label if upcoming else f"{status}: no dose planned"
     counts: dict[str, int] = defaultdict(int)
     last: dict[str, date] = {}
     unreported = 0
@@ -245,7 +281,7 @@ def _sites(
         ),
         unreported=unreported,
         next_site=next_site,
-        next_label=SITE_LABELS.get(next_site or "", "none: every other site is injured"),
+        next_label=next_label,
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import matplotlib
 
@@ -63,9 +63,12 @@ def _naive(moment: datetime) -> datetime:
     return moment.replace(tzinfo=None)
 
 
-def timeline(symptoms: Symptoms, window: Window) -> str:
+def timeline(symptoms: Symptoms, window: Window, *, marks_from: date | None = None) -> str:
     """Flu-like and injection-site scores over the window, with the [triage] thresholds as
-    lines, fever (F) and neurological symptom (N) days marked, relapse screens hatched."""
+    lines, fever (F) and neurological symptom (N) days marked, relapse screens hatched.
+
+    With ``marks_from``, the scores before that day are the lines alone, without a mark at each
+    check-in (fewer shapes to print in a long window); fever and symptom days keep theirs."""
     with matplotlib.rc_context(_STYLE):
         figure = Figure(figsize=(7.4, 2.9))
         ax = figure.add_axes((0.06, 0.27, 0.92, 0.68))
@@ -90,6 +93,7 @@ def timeline(symptoms: Symptoms, window: Window) -> str:
                 color=FLU,
                 linestyle="-",
                 marker="o",
+                markevery=_marked(flu, marks_from),
                 markersize=3.5,
                 linewidth=1.2,
                 label="flu-like score",
@@ -101,6 +105,7 @@ def timeline(symptoms: Symptoms, window: Window) -> str:
                 color=SITE,
                 linestyle="--",
                 marker="s",
+                markevery=_marked(site, marks_from),
                 markersize=3.5,
                 markerfacecolor="white",
                 linewidth=1.2,
@@ -141,6 +146,12 @@ def timeline(symptoms: Symptoms, window: Window) -> str:
             handles, labels, loc="lower center", ncol=3, frameon=False, bbox_to_anchor=(0.5, 0.0)
         )
         return _svg(figure, "timeline", "Flu-like and injection-site scores over time")
+
+
+def _marked(points: list[tuple[datetime, int]], since: date | None) -> list[bool] | None:
+    if since is None:
+        return None
+    return [at.date() >= since for at, _ in points]
 
 
 def _thresholds(ax: Axes, symptoms: Symptoms, start: datetime) -> None:

@@ -21,6 +21,9 @@ COLUMNS = (
     "symptoms",
     "fever",
     "alerts",
+    "phq2_interest",  # a PHQ-2 screen answered that day: little interest or pleasure, 0-3
+    "phq2_mood",  # feeling down, depressed or hopeless, 0-3
+    "lab_tests",  # lab tests done that day: blood_count, liver, thyroid
 )
 
 
@@ -48,6 +51,9 @@ def row(day: Day) -> list[str]:
         ";".join(day.symptoms),
         _yes_no(day.fever),
         ";".join(day.alerts),
+        _text(day.phq_interest),
+        _text(day.phq_mood),
+        ";".join(day.lab_tests),
     ]
 
 

@@ -71,6 +71,8 @@ def calendar(
     doses: Iterable[DoseFact],
     answers: Mapping[date, Answers],
     alerts: Mapping[date, Sequence[str]],
+    screens: Mapping[date, tuple[int, int]],
+    lab_tests: Mapping[date, Sequence[str]],
     *,
     start_date: date,
     today: date,
@@ -86,6 +88,7 @@ def calendar(
     for on in window.dates():
         dose = by_day.get(on)
         answer = answers.get(on, Answers())
+        phq = screens.get(on, (None, None))
         if dose is not None:
             state = state_of(dose)
         elif on < start_date or on > today:
@@ -112,6 +115,9 @@ def calendar(
                 fever=answer.fever,
                 symptoms=answer.symptoms,
                 alerts=tuple(alerts.get(on, ())),
+                phq_interest=phq[0],
+                phq_mood=phq[1],
+                lab_tests=tuple(lab_tests.get(on, ())),
             )
         )
     return days

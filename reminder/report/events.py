@@ -1,11 +1,10 @@
-"""The window's symptoms, relapse screens, alerts, check-ins and lab reminders as report values."""
+"""The window's symptoms, relapse screens, alerts and check-ins as report values."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -20,7 +19,6 @@ from reminder.models import (
     Contact,
     Message,
     MessageKind,
-    Patient,
 )
 from reminder.report import values as v
 
@@ -161,12 +159,16 @@ def alert_lines(
     return lines
 
 
-def check_in_line(prompt: CheckIn, zone: ZoneInfo) -> v.CheckInLine:
-    words = tuple(
+def words(prompt: CheckIn) -> tuple[str, ...]:
+    """What the patient wrote in answer, where it was more than numbers and Y/N."""
+    return tuple(
         str(answer["text"]).strip()
         for answer in prompt.answers
         if str(answer.get("text", "")).strip() and not _PLAIN.match(str(answer["text"]))
     )
+
+
+def check_in_line(prompt: CheckIn, zone: ZoneInfo) -> v.CheckInLine:
     return v.CheckInLine(
         kind=str(prompt.kind),
         status=str(prompt.status),
@@ -177,35 +179,5 @@ def check_in_line(prompt: CheckIn, zone: ZoneInfo) -> v.CheckInLine:
         neuro=prompt.neuro,
         symptoms=tuple(prompt.symptoms),
         fever=prompt.fever,
-        words=words,
+        words=words(prompt),
     )
-
-
-def labs(
-    session: Session, patient: Patient, since: datetime, until: datetime, zone: ZoneInfo
-) -> list[v.LabLine]:
-    rows = session.exec(
-        select(Message)
-        .where(
-            Message.patient_id == patient.id,
-            Message.kind == MessageKind.LAB,
-            Message.send_at >= since,
-            Message.send_at < until,
-        )
-        .order_by(col(Message.send_at))
-    )
-    return [
-        v.LabLine(
-            due_on=_lab_day(m.context, m.send_at.astimezone(zone).date()),
-            sent_at=_local(m.sent_at, zone),
-            status=str(m.status),
-        )
-        for m in rows
-    ]
-
-
-def _lab_day(context: dict[str, Any], fallback: date) -> date:
-    try:
-        return date.fromisoformat(str(context["on"]))
-    except (KeyError, ValueError):
-        return fallback

@@ -8,6 +8,7 @@ printed page's margins, running header and page numbers (the PDF renderer uses i
 from __future__ import annotations
 
 import base64
+import re
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -15,8 +16,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from reminder import screening
 from reminder.render import default_templates_dir
-from reminder.report import charts
+from reminder.report import charts, older
 from reminder.report.values import LATE_AFTER, Day, DayState, Report
 
 _KINDS = {
@@ -26,19 +28,36 @@ _KINDS = {
 }
 
 
+_UNSCOPED = re.compile(r"\.report\s+(?=[^{\s])")  # ".report .cal td", not ".report {"
+
+
+def _phq(value: int | None) -> str:
+    """A PHQ-2 answer in words and number: "2 (more than half the days)"."""
+    return "" if value is None else f"{value} ({screening.FREQUENCIES[value]})"
+
+
 def render(report: Report, *, for_print: bool = False) -> str:
     """The whole page: ``<!DOCTYPE html>`` to ``</html>``, its CSS and charts inline.
 
     For print each chart is an ``<img>`` of the same SVG in a data: URL: WeasyPrint then draws
     it as one image instead of styling and laying out its elements as part of the page."""
-    context = _context(report, images=for_print)
-    extra = {"for_print": for_print, "stylesheet": Markup(stylesheet())}
+    context = _context(report, images=for_print, for_print=for_print)
+    # Printed, the page is the report alone: its rules need no .report scope, and WeasyPrint
+    # matches a one-class selector without walking every element's ancestors.
+    css = _UNSCOPED.sub("", stylesheet()) if for_print else stylesheet()
+    extra = {"for_print": for_print, "stylesheet": Markup(css)}
     return _environment().get_template("report/report.html.j2").render(context | extra)
 
 
-def fragment(report: Report) -> str:
-    """The report's body (``<div class="report">``), to place in another page with ``stylesheet()``."""
-    return _environment().get_template("report/body.html.j2").render(_context(report))
+def fragment(report: Report, *, images: bool = False) -> str:
+    """The report's body (``<div class="report">``), to place in another page with ``stylesheet()``.
+
+    The body has no style attribute (its CSS is all in ``stylesheet()``), but an inline chart's SVG
+    has; ``images=True`` draws each chart as an ``<img>`` of a data: URL instead, for a page whose
+    Content-Security-Policy allows no inline style but ``img-src data:``."""
+    return (
+        _environment().get_template("report/body.html.j2").render(_context(report, images=images))
+    )
 
 
 @cache
@@ -47,16 +66,27 @@ def stylesheet() -> str:
     return (default_templates_dir() / "report" / "report.css").read_text(encoding="utf-8")
 
 
-def _context(report: Report, *, images: bool = False) -> dict[str, Any]:
+def _context(report: Report, *, images: bool = False, for_print: bool = False) -> dict[str, Any]:
     show = _as_image if images else Markup
+    # Printed, a long window sums up its older months (report/older.py); on screen it is whole.
+    summed = older.split(report) if for_print else None
     return {
         "report": report,
-        "weeks": weeks(report.adherence.days),
+        "older": summed,
+        "weeks": weeks(older.recent_days(report, summed)),
+        "check_ins": older.recent_check_ins(report, summed),
         "legend": _legend(report),
-        "timeline": show(charts.timeline(report.symptoms, report.window)),
+        "timeline": show(
+            charts.timeline(
+                report.symptoms, report.window, marks_from=summed.recent_from if summed else None
+            )
+        ),
         "body_map": show(charts.body_map(report.sites)),
         "kinds": _KINDS,
+        "states": DayState,
+        "one_day": timedelta(days=1),
         "late_hours": f"{LATE_AFTER / timedelta(hours=1):g}",
+        "phq": _phq,
         "yesno": lambda value: {True: "yes", False: "no", None: ""}[value],
     }
 

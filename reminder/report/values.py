@@ -141,6 +141,9 @@ class Day:
     fever: bool | None = None
     symptoms: tuple[str, ...] = ()
     alerts: tuple[str, ...] = ()  # kinds of the alerts raised that day
+    phq_interest: int | None = None  # a PHQ-2 screen answered that day, 0-3 each
+    phq_mood: int | None = None
+    lab_tests: tuple[str, ...] = ()  # kinds of the lab tests done that day
 
     @property
     def note(self) -> str:
@@ -282,10 +285,61 @@ class CheckInLine:
 
 
 @dataclass(frozen=True)
+class Screen:
+    """One PHQ-2 depression screen asked (or due) in the window, with both answers."""
+
+    asked_at: datetime | None
+    status: str  # in words: answered, one answer of two, no answer, still open, withdrawn
+    answered_at: datetime | None  # when the second answer came
+    interest: int | None  # 0-3: little interest or pleasure in doing things
+    mood: int | None  # 0-3: feeling down, depressed or hopeless
+    total: int | None  # both answered: 0-6
+    positive: bool  # total at or above [screening] phq2_alert_score
+    alert: str  # "raised", "already open" (the open alert counted it again), or "" (none)
+    words: tuple[str, ...]  # what the patient wrote, where it was more than the numbers
+
+
+@dataclass(frozen=True)
+class Screens:
+    lines: tuple[Screen, ...]
+    alert_score: int  # [screening] phq2_alert_score
+    every_days: int  # [screening] phq2_every_days; 0: the screen is turned off
+
+
+@dataclass(frozen=True)
 class LabLine:
+    """A lab reminder sent in the window."""
+
     due_on: date
     sent_at: datetime | None
     status: str
+
+
+@dataclass(frozen=True)
+class LabDone:
+    """A lab test recorded (LAB DONE, or `reminder lab done`) as done in the window."""
+
+    done_on: date
+    kind: str  # blood_count, liver, thyroid
+    label: str
+    source: str  # patient or operator
+
+
+@dataclass(frozen=True)
+class LabDue:
+    """The next test of one kind, as the planner will remind it."""
+
+    kind: str
+    label: str
+    last_done: date | None  # ever, not only in the window
+    due_on: date | None  # None: not followed (thyroid without a thyroid history, or turned off)
+
+
+@dataclass(frozen=True)
+class Labs:
+    reminders: tuple[LabLine, ...]
+    done: tuple[LabDone, ...]
+    due: tuple[LabDue, ...]
 
 
 @dataclass(frozen=True)
@@ -297,8 +351,9 @@ class Report:
     symptoms: Symptoms
     sites: Sites
     alerts: tuple[AlertLine, ...]
-    check_ins: tuple[CheckInLine, ...]
-    labs: tuple[LabLine, ...]
+    check_ins: tuple[CheckInLine, ...]  # every question but the PHQ-2, which has `screens`
+    screens: Screens
+    labs: Labs
 
     @property
     def empty(self) -> bool:
@@ -306,7 +361,9 @@ class Report:
         return (
             not any(d.state not in _QUIET for d in self.adherence.days)
             and not self.check_ins
+            and not self.screens.lines
             and not self.alerts
+            and not self.labs.done
         )
 
 

@@ -25,8 +25,9 @@ def build(session: Session, patient: Patient, settings: Settings, now: datetime)
 
 
 def fragment(values: report.Report) -> Markup:
-    """The report's body; its renderer escapes every value it places (the report's own tests)."""
-    return Markup(report.html.fragment(values))
+    """The report's body; its renderer escapes every value it places (the report's own tests).
+    Its charts are images (data: URLs): inline SVG carries style attributes the CSP refuses."""
+    return Markup(report.html.fragment(values, images=True))
 
 
 def stylesheet() -> str:
