@@ -99,8 +99,11 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
         facts.question = True
         return
     if "unreached" in words:
+        # "no answer from the clinic and my leg is numb": the rest is still read
         facts.unreached = True
-        return
+        words = [w for w in words if w != "unreached"]
+        if not words:
+            return
     if "labdone" in words:
         facts.lab_done = True
         words = [w for w in words if w != "labdone"]

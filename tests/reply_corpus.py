@@ -914,4 +914,7 @@ CASES: list[Case] = [
     Case("none", "pause for 2 weeks", pause=14),
     Case("none", "I'm back, start the reminders again", resume=True),
     Case("none", "please turn my reminders back on", resume=True),
+    Case(
+        "checkin", "no answer from the clinic and my leg is numb", neuro=True, symptoms={"numbness"}
+    ),
 ]
