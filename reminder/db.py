@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +18,8 @@ from sqlmodel import Session
 MIGRATIONS = Path(__file__).parent / "migrations"
 # A writer waits this long for SQLite's lock before giving up; ticks and inbound replies are short.
 SQLITE_BUSY_MS = 30_000
+# Marks a connection whose transaction holds its process's SQLite writer lock.
+_WRITE_LOCK = "reminder.write_lock"
 
 
 _T = TypeVar("_T")
@@ -58,9 +61,16 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
 
     Deferred SQLite transactions that read and then write can fail with "database is locked" when two
     processes tick at once; ``BEGIN IMMEDIATE`` makes the second one wait its turn instead.
+
+    Within one process, SQLite's own wait is a poll: a blocked writer sleeps up to 100 ms between
+    tries, so under a burst of inbound texts (40 request threads) most of them slept while the
+    database sat idle, and the last answered after seconds. The threads of one process therefore
+    queue for the lock on a Python lock first, woken the moment the writer before them commits;
+    SQLite's wait is left only for other processes (a worker beside ``serve``).
     """
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000}, **kwargs)
+        _queue_writers(engine)
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -72,14 +82,61 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
                 cursor.execute("PRAGMA journal_mode = WAL")
             cursor.close()
 
-        @sa.event.listens_for(engine, "begin")
-        def _sqlite_begin(connection: sa.Connection) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-
         return engine
     # A server that accepts but never answers must not hang a tick or /healthz for minutes.
     connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
     return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+
+
+def _queue_writers(engine: Engine) -> None:
+    """Each transaction begins with ``BEGIN IMMEDIATE``, once this process's lock is held.
+
+    The lock is taken at the transaction's real start and given back right after its COMMIT or
+    ROLLBACK (done here, so the next writer never finds SQLite still locked). A writer that waits
+    longer than the busy timeout goes on without it and lets SQLite decide, as before.
+    """
+    lock = threading.Lock()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(connection: sa.Connection) -> None:
+        held = lock.acquire(timeout=SQLITE_BUSY_MS / 1000)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if held:
+                lock.release()
+            raise
+        connection.info[_WRITE_LOCK] = held
+
+    def _end(connection: sa.Connection, finish: str) -> None:
+        try:
+            # The dialect's own COMMIT or ROLLBACK, after this, finds no transaction: a no-op.
+            getattr(connection.connection.dbapi_connection, finish)()
+        finally:
+            if connection.info.pop(_WRITE_LOCK, False):
+                lock.release()
+
+    @sa.event.listens_for(engine, "commit")
+    def _commit(connection: sa.Connection) -> None:
+        _end(connection, "commit")
+
+    @sa.event.listens_for(engine, "rollback")
+    def _rollback(connection: sa.Connection) -> None:
+        _end(connection, "rollback")
+
+    def _abandoned(record: Any) -> None:
+        # A connection given back to the pool (or dropped) mid-transaction is rolled back by
+        # the pool itself, with no event above; its lock goes back with it.
+        if record is not None and record.info.pop(_WRITE_LOCK, False):
+            lock.release()
+
+    @sa.event.listens_for(engine, "reset")
+    def _reset(_dbapi_connection: Any, record: Any, _reset_state: Any) -> None:
+        _abandoned(record)
+
+    @sa.event.listens_for(engine, "invalidate")
+    def _invalidate(_dbapi_connection: Any, record: Any, _exception: Any) -> None:
+        _abandoned(record)
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:
