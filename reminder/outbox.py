@@ -38,6 +38,7 @@ from reminder.models import (
     PatientStatus,
     Recipient,
 )
+from reminder.pacing import Pacer, Pause, wait_on_stop
 from reminder.queue import TIME_BOUND_KINDS, enqueue, message_values
 from reminder.render import REFERENCE_LANGUAGE, Renderer, RenderError
 from reminder.sms import count_segments
@@ -61,14 +62,6 @@ MID_SEND = (
 NOT_SENT = "the worker's claim expired before it sent this message"
 SENT_TWICE = "not retried: two sends may have reached the provider (it may have arrived)"
 
-# Waits out a pacing delay; returns True when ``stop`` was set meanwhile.
-Pause = Callable[[timedelta, threading.Event | None], bool]
-
-
-def wait_on_stop(delay: timedelta, stop: threading.Event | None) -> bool:
-    """The real wait: blocks on the stop event, so a shutdown cuts it short."""
-    return (stop or threading.Event()).wait(delay.total_seconds())
-
 
 @dataclass(frozen=True)
 class Backoff:
@@ -84,39 +77,6 @@ class Backoff:
     def delay(self, attempt: int, rng: random.Random) -> timedelta:
         ceiling = min(self.max_seconds, self.base_seconds * 2 ** max(attempt - 1, 0))
         return timedelta(seconds=ceiling * (0.5 + rng.random() / 2))
-
-
-class Pacer:
-    """Spaces the sends of each sender at least ``1 / rate`` seconds apart on the clock's timeline.
-
-    ``reserve`` books the sender's next free slot and says how long to wait for it: at 1 message a
-    second, three sends asked for at 19:30:00 get 0 s, 1 s and 2 s, and go out at :00, :01, :02.
-    A slot later than ``deadline`` is not booked (None). Per process: two workers sharing one number
-    should each get half the rate.
-    """
-
-    def __init__(self) -> None:
-        self._free_at: dict[str, datetime] = {}
-        self._lock = threading.Lock()  # the web server's answers and the worker share one pacer
-
-    def free_in(self, sender: str, rate: float, now: datetime) -> timedelta:
-        """How long until the sender's next free slot, booking nothing."""
-        if rate <= 0:
-            return timedelta(0)
-        with self._lock:
-            return max(timedelta(0), self._free_at.get(sender, now) - now)
-
-    def reserve(
-        self, sender: str, rate: float, now: datetime, deadline: datetime | None = None
-    ) -> timedelta | None:
-        if rate <= 0:
-            return timedelta(0)
-        with self._lock:
-            slot = max(now, self._free_at.get(sender, now))
-            if deadline is not None and slot > deadline:
-                return None
-            self._free_at[sender] = slot + timedelta(seconds=1 / rate)
-        return slot - now
 
 
 # The statements of every step of a batch, built once: the claimed rows still held under a lease,

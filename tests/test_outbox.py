@@ -34,8 +34,8 @@ from reminder.outbox import (
     NOT_SENT,
     Backoff,
     Outbox,
-    Pacer,
 )
+from reminder.pacing import Pacer
 from reminder.queue import cancel_queued, enqueue, message_values
 from reminder.render import Renderer, default_templates_dir
 from reminder.transports import Outgoing, TransportError
