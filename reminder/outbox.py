@@ -41,6 +41,7 @@ from reminder.models import (
 from reminder.pacing import Pacer, Pause, wait_on_stop
 from reminder.queue import TIME_BOUND_KINDS, enqueue, message_values
 from reminder.render import REFERENCE_LANGUAGE, Renderer, RenderError
+from reminder.retry import AMBIGUOUS, Backoff, Step, Why, after_expired_claim, after_failure
 from reminder.sms import count_segments
 from reminder.transports import (
     DELIVERED_WORDS,
@@ -53,31 +54,6 @@ from reminder.transports import (
 )
 
 log = logging.getLogger("reminder.outbox")
-
-# last_error of a message whose send may have reached the provider: it is retried at most once more.
-AMBIGUOUS = "[ambiguous] "
-MID_SEND = (
-    "the worker's claim expired while it was sending this message; it may have reached the provider"
-)
-NOT_SENT = "the worker's claim expired before it sent this message"
-SENT_TWICE = "not retried: two sends may have reached the provider (it may have arrived)"
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Exponential backoff with jitter: attempt n waits between half and all of base * 2**(n-1), capped.
-
-    With base 30 s and cap 3600 s: after attempt 1, 15-30 s; attempt 2, 30-60 s; attempt 3, 60-120 s;
-    attempt 8, 30-60 min. The jitter keeps many failed messages from retrying in lockstep.
-    """
-
-    base_seconds: float
-    max_seconds: float
-
-    def delay(self, attempt: int, rng: random.Random) -> timedelta:
-        ceiling = min(self.max_seconds, self.base_seconds * 2 ** max(attempt - 1, 0))
-        return timedelta(seconds=ceiling * (0.5 + rng.random() / 2))
-
 
 # The statements of every step of a batch, built once: the claimed rows still held under a lease,
 # with their patient and contact (locked, so a sweep cannot re-queue them meanwhile), and the rows
@@ -222,31 +198,29 @@ class Outbox:
                 .order_by(Message.id)
                 .with_for_update(skip_locked=True)
             ).all()
-            outcomes: dict[tuple[MessageStatus, str | None, str | None], list[int]] = {}
-            failed = maybe_sent = 0
+            steps: dict[Step, list[int]] = {}
             for row in expired:
-                if row.attempts >= limit:
-                    reason = f"retry limit: the worker's claim expired {limit} times"
-                    outcome = (MessageStatus.FAILED, reason, None)
-                elif row.in_flight and row.was_ambiguous:
-                    outcome = (MessageStatus.FAILED, SENT_TWICE, f"{AMBIGUOUS}{MID_SEND}")
-                elif row.in_flight:
-                    outcome = (MessageStatus.QUEUED, None, f"{AMBIGUOUS}re-queued: {MID_SEND}")
-                    maybe_sent += 1
+                step = after_expired_claim(
+                    attempts=row.attempts,
+                    in_flight=row.in_flight,
+                    was_ambiguous=row.was_ambiguous,
+                    max_attempts=limit,
+                    now=now,
+                )
+                steps.setdefault(step, []).append(row.id)
+            for step, ids in steps.items():
+                values: dict[str, Any] = {"claimed_until": None}
+                if step.retry_at is None:
+                    values["status"] = MessageStatus.FAILED
                 else:
-                    mark = AMBIGUOUS if row.was_ambiguous else ""
-                    outcome = (MessageStatus.QUEUED, None, f"{mark}re-queued: {NOT_SENT}")
-                failed += outcome[0] == MessageStatus.FAILED
-                outcomes.setdefault(outcome, []).append(row.id)
-            for (status, reason, error), ids in outcomes.items():
-                values: dict[str, Any] = {"status": status, "claimed_until": None}
-                if status == MessageStatus.QUEUED:
-                    values["next_attempt_at"] = now
-                if reason:
-                    values["failed_reason"] = reason
-                if error:
-                    values["last_error"] = error
+                    values |= {"status": MessageStatus.QUEUED, "next_attempt_at": step.retry_at}
+                if step.failed_reason:
+                    values["failed_reason"] = step.failed_reason
+                if step.last_error:
+                    values["last_error"] = step.last_error
                 session.execute(sa.update(Message).where(Message.id.in_(ids)).values(**values))
+        failed = sum(len(ids) for step, ids in steps.items() if step.retry_at is None)
+        maybe_sent = sum(len(ids) for step, ids in steps.items() if step.why == Why.MAYBE_SENT)
         requeued = len(expired) - failed
         if failed:
             log.error("failed %d message(s) whose worker lease expired (see failed_reason)", failed)
@@ -624,47 +598,49 @@ class Outbox:
     def _after_failure(
         self, session: Session, message: Message, exc: TransportError, stats: DispatchStats
     ) -> None:
-        """Fail, or requeue with backoff. A send that may have reached the provider (ambiguous) is
-        retried at most once: a second ambiguous failure fails it, so an outage cannot turn into a
-        flood of copies. Once ambiguous, last_error keeps saying so, whatever follows."""
-        was_ambiguous = (message.last_error or "").startswith(AMBIGUOUS)
-        error = f"{AMBIGUOUS if exc.ambiguous or was_ambiguous else ''}{exc}"
-        if exc.opted_out:
-            lifecycle.provider_opted_out(session, message, self.clock.now(), str(exc))
-            self._finish(session, message, MessageStatus.FAILED, reason=str(exc)[:200], error=error)
-            stats.failed += 1
-            log.warning(
-                "message %s: the recipient opted out with the provider: %s", message.id, exc
-            )
-        elif exc.permanent:
-            self._finish(session, message, MessageStatus.FAILED, reason=str(exc)[:200], error=error)
-            stats.failed += 1
-            log.error("message %s failed permanently: %s", message.id, exc)
-            if exc.unreachable:
-                lifecycle.block_address(session, message.to_address, str(exc), self.clock.now())
-            if fall_back_to_email(session, message, self.clock.now()):
-                log.warning("message %s: sent again by email, to the patient's address", message.id)
-        elif exc.ambiguous and was_ambiguous:
-            self._finish(session, message, MessageStatus.FAILED, reason=SENT_TWICE, error=error)
-            stats.failed += 1
-            log.error("message %s: second ambiguous send, not retried: %s", message.id, exc)
-        elif message.attempts >= self.settings.outbox.max_attempts:
-            reason = f"retry limit: {message.attempts} attempts"
-            self._finish(session, message, MessageStatus.FAILED, reason=reason, error=error)
-            stats.failed += 1
-            log.error("message %s failed after %d attempts: %s", message.id, message.attempts, exc)
-        else:
-            wait = self.backoff.delay(message.attempts, self.rng)
-            message.next_attempt_at = self.clock.now() + wait
-            self._finish(session, message, MessageStatus.QUEUED, error=error)
+        """Apply retry's decision on a failed send: requeue with backoff, or fail (and opt out,
+        block the address or fall back to email, as the failure calls for)."""
+        now = self.clock.now()
+        step = after_failure(
+            exc,
+            attempts=message.attempts,
+            last_error=message.last_error,
+            max_attempts=self.settings.outbox.max_attempts,
+            backoff=self.backoff,
+            rng=self.rng,
+            now=now,
+        )
+        if step.retry_at is not None:
+            message.next_attempt_at = step.retry_at
+            self._finish(session, message, MessageStatus.QUEUED, error=step.last_error)
             stats.retried += 1
             log.warning(
                 "message %s attempt %d failed (%s); retrying in %.1f s",
                 message.id,
                 message.attempts,
                 exc,
-                wait.total_seconds(),
+                (step.retry_at - now).total_seconds(),
             )
+            return
+        if step.why == Why.OPTED_OUT:
+            lifecycle.provider_opted_out(session, message, now, str(exc))
+        reason = step.failed_reason
+        self._finish(session, message, MessageStatus.FAILED, reason=reason, error=step.last_error)
+        stats.failed += 1
+        if step.why == Why.OPTED_OUT:
+            log.warning(
+                "message %s: the recipient opted out with the provider: %s", message.id, exc
+            )
+        elif step.why == Why.SENT_TWICE:
+            log.error("message %s: second ambiguous send, not retried: %s", message.id, exc)
+        elif step.why == Why.RETRY_LIMIT:
+            log.error("message %s failed after %d attempts: %s", message.id, message.attempts, exc)
+        else:
+            log.error("message %s failed permanently: %s", message.id, exc)
+        if step.block_address:
+            lifecycle.block_address(session, message.to_address, str(exc), now)
+        if step.fall_back and fall_back_to_email(session, message, now):
+            log.warning("message %s: sent again by email, to the patient's address", message.id)
 
     def _finish(
         self,

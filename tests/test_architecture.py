@@ -10,6 +10,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "reminder"
 PURE_CORES = [
+    "retry.py",
     "regimen.py",
     "replies.py",
     "reading.py",
