@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from reminder import lifecycle, notices
+from reminder import leases, lifecycle, notices
 from reminder.clock import Clock
 from reminder.config import ConfigError, Settings
 from reminder.db import session_scope
@@ -41,7 +41,7 @@ from reminder.models import (
 from reminder.pacing import Pacer, Pause, wait_on_stop
 from reminder.queue import TIME_BOUND_KINDS, enqueue, message_values
 from reminder.render import REFERENCE_LANGUAGE, Renderer, RenderError
-from reminder.retry import AMBIGUOUS, Backoff, Step, Why, after_expired_claim, after_failure
+from reminder.retry import Backoff, Why, after_failure
 from reminder.sms import count_segments
 from reminder.transports import (
     DELIVERED_WORDS,
@@ -173,138 +173,38 @@ class Outbox:
         )
 
     def reclaim_expired_leases(self) -> int:
-        """Put back messages a dead worker claimed and never finished, so none stays "sending" forever.
-
-        A claim clears the body of what it takes, and the worker records a message's body just before
-        its send begins, so a claimed row with a body is one whose send was in flight: it may have
-        reached the provider before the worker died. That is an ambiguous send, under the policy of a
-        read timeout: re-queued once with ``[ambiguous]`` in ``last_error``, failed the second time.
-        The rest were never sent: re-queued, any earlier ``[ambiguous]`` mark kept.
-
-        A message whose worker died on every one of its ``max_attempts`` claims is failed instead, so a
-        message that crashes workers cannot loop forever.
-        """
-        now = self.clock.now()
-        limit = self.settings.outbox.max_attempts
-        with session_scope(self.engine) as session:
-            expired = session.execute(
-                sa.select(
-                    Message.id,
-                    Message.attempts,
-                    Message.body.is_not(None).label("in_flight"),
-                    Message.last_error.startswith(AMBIGUOUS).label("was_ambiguous"),
-                )
-                .where(Message.status == MessageStatus.SENDING, Message.claimed_until < now)
-                .order_by(Message.id)
-                .with_for_update(skip_locked=True)
-            ).all()
-            steps: dict[Step, list[int]] = {}
-            for row in expired:
-                step = after_expired_claim(
-                    attempts=row.attempts,
-                    in_flight=row.in_flight,
-                    was_ambiguous=row.was_ambiguous,
-                    max_attempts=limit,
-                    now=now,
-                )
-                steps.setdefault(step, []).append(row.id)
-            for step, ids in steps.items():
-                values: dict[str, Any] = {"claimed_until": None}
-                if step.retry_at is None:
-                    values["status"] = MessageStatus.FAILED
-                else:
-                    values |= {"status": MessageStatus.QUEUED, "next_attempt_at": step.retry_at}
-                if step.failed_reason:
-                    values["failed_reason"] = step.failed_reason
-                if step.last_error:
-                    values["last_error"] = step.last_error
-                session.execute(sa.update(Message).where(Message.id.in_(ids)).values(**values))
-        failed = sum(len(ids) for step, ids in steps.items() if step.retry_at is None)
-        maybe_sent = sum(len(ids) for step, ids in steps.items() if step.why == Why.MAYBE_SENT)
-        requeued = len(expired) - failed
-        if failed:
-            log.error("failed %d message(s) whose worker lease expired (see failed_reason)", failed)
-        if requeued:
+        """Put back (or fail) the messages a dead worker claimed and never finished; see
+        ``leases.reclaim_expired``. Returns how many it moved."""
+        swept = leases.reclaim_expired(
+            self.engine, self.clock.now(), self.settings.outbox.max_attempts
+        )
+        if swept.failed:
+            log.error(
+                "failed %d message(s) whose worker lease expired (see failed_reason)", swept.failed
+            )
+        if swept.requeued:
             log.warning(
                 "re-queued %d message(s) whose worker lease expired; %d of them may have reached "
                 "the provider before the worker stopped",
-                requeued,
-                maybe_sent,
+                swept.requeued,
+                swept.maybe_sent,
             )
-        return requeued + failed
+        return swept.requeued + swept.failed
 
     def claim(self, limit: int, *only: Any) -> list[int]:
-        """Atomically move up to ``limit`` due messages from queued to sending; return their ids.
-
-        One statement: select the due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so concurrent
-        workers take disjoint rows) and mark them taken, with a lease, in the same UPDATE. ``only``
-        narrows the due rows further (``Message.id == 7``). The body of an earlier attempt is cleared:
-        a claimed row has a body again only once its send begins (what the sweep goes by).
-        """
+        """Atomically move up to ``limit`` due messages from queued to sending; return their ids
+        (``leases.claim``)."""
         return self._claim(limit, *only)[0]
 
     def _claim(self, limit: int, *only: Any) -> tuple[list[int], datetime]:
         """``claim``, also returning the lease's end: the mark by which the claim is this worker's."""
-        now = self.clock.now()
-        until = now + timedelta(seconds=self.settings.outbox.lease_seconds)
-        due = (
-            sa.select(Message.id)
-            .where(Message.status == MessageStatus.QUEUED, Message.next_attempt_at <= now, *only)
-            .order_by(Message.next_attempt_at, Message.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        statement = (
-            sa.update(Message)
-            .where(Message.id.in_(due.scalar_subquery()))
-            .values(
-                status=MessageStatus.SENDING,
-                claimed_until=until,
-                attempts=Message.attempts + 1,
-                subject=None,
-                body=None,
-                segments=None,
-            )
-            .returning(Message.id)
-        )
-        with session_scope(self.engine) as session:
-            ids = sorted(session.execute(statement).scalars())
-        return ids, until
+        lease = timedelta(seconds=self.settings.outbox.lease_seconds)
+        return leases.claim(self.engine, self.clock.now(), lease, limit, *only)
 
     def _extend(self, ids: list[int], until: datetime) -> datetime:
-        """Renew the lease on the claimed messages still held under ``until``; return the new end.
-
-        A batch can take longer than its lease (a slow provider); without a renewal a sweep would hand
-        its tail to another worker while this one still sends it, and both would.
-        """
+        """Renew the lease on the claimed messages still held under ``until``; return the new end."""
         renewed = self.clock.now() + timedelta(seconds=self.settings.outbox.lease_seconds)
-        with session_scope(self.engine) as session:
-            session.execute(
-                sa.update(Message)
-                .where(
-                    Message.id.in_(ids),
-                    Message.status == MessageStatus.SENDING,
-                    Message.claimed_until == until,
-                )
-                .values(claimed_until=renewed)
-            )
-        return renewed
-
-    def release(self, ids: list[int]) -> int:
-        """Hand claimed-but-unsent messages back to the queue (on shutdown), undoing the attempt."""
-        if not ids:
-            return 0
-        with session_scope(self.engine) as session:
-            statement = (
-                sa.update(Message)
-                .where(Message.id.in_(ids), Message.status == MessageStatus.SENDING)
-                .values(
-                    status=MessageStatus.QUEUED,
-                    claimed_until=None,
-                    attempts=Message.attempts - 1,
-                )
-            )
-            return session.execute(statement).rowcount
+        return leases.extend(self.engine, ids, until, renewed)
 
     def dispatch(self, stop: threading.Event | None = None) -> DispatchStats:
         """Send everything due now, batch by batch, until the queue is empty or ``stop`` is set."""
@@ -376,11 +276,11 @@ class Outbox:
                 # A configuration fault (Twilio without its token) propagates; the claim is released.
                 batch.going = False
                 self._settle(connection, batch, stats)
-                self.release(batch.unsent + list(batch.pending))
+                leases.release(self.engine, batch.unsent + list(batch.pending))
                 raise
         unsent = batch.unsent + list(batch.pending)
         if unsent:
-            stats.released += self.release(unsent)
+            stats.released += leases.release(self.engine, unsent)
         return batch.going
 
     def _step(
