@@ -16,17 +16,15 @@ from collections.abc import Callable, Mapping
 from concurrent import futures
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from reminder import leases, lifecycle, notices
 from reminder.clock import Clock
 from reminder.config import ConfigError, Settings
-from reminder.db import session_scope
 from reminder.models import (
     BlockedAddress,
     Channel,
@@ -43,15 +41,7 @@ from reminder.queue import TIME_BOUND_KINDS, enqueue, message_values
 from reminder.render import REFERENCE_LANGUAGE, Renderer, RenderError
 from reminder.retry import Backoff, Why, after_failure
 from reminder.sms import count_segments
-from reminder.transports import (
-    DELIVERED_WORDS,
-    FAILED_WORDS,
-    DeliveryReport,
-    Outgoing,
-    Transport,
-    TransportError,
-    rank_of,
-)
+from reminder.transports import Outgoing, Transport, TransportError
 
 log = logging.getLogger("reminder.outbox")
 
@@ -605,44 +595,6 @@ def _answers_since(message: Message, opted_out_at: datetime | None) -> bool:
     return message.kind == MessageKind.REPLY and (
         opted_out_at is None or message.created_at >= opted_out_at
     )
-
-
-class DeliveryOutcome(StrEnum):
-    UPDATED = "updated"  # the report moved the message forward
-    STALE = "stale"  # a repeat, or older than what is recorded: nothing changed
-    UNKNOWN = "unknown"  # no message has this provider id (another app's, or not recorded yet)
-
-
-def record_delivery(
-    engine: Engine, settings: Settings, report: DeliveryReport, now: datetime
-) -> DeliveryOutcome:
-    """Apply a provider's delivery report to its message, idempotent and safe out of order.
-
-    A report only ever moves a message forward (queued < sending < sent < delivered | undelivered |
-    failed < read), so a late "sent" never undoes "delivered", and a repeat changes nothing. The
-    first final word wins. "undelivered" / "failed" fail the message with the error code's meaning.
-    """
-    with session_scope(engine) as session:
-        message = session.exec(
-            select(Message).where(Message.provider_id == report.provider_id).with_for_update()
-        ).first()
-        if message is None:
-            return DeliveryOutcome.UNKNOWN
-        current = rank_of(message.provider_status)
-        if report.rank <= current:
-            return DeliveryOutcome.STALE
-        message.provider_status = report.describe()[:200]
-        if report.status in DELIVERED_WORDS:
-            message.status = MessageStatus.DELIVERED
-            message.delivered_at = message.delivered_at or now
-        elif report.status in FAILED_WORDS:
-            message.status = MessageStatus.FAILED
-            message.failed_reason = f"not delivered: {report.describe()}"[:200]
-            if report.opted_out:
-                lifecycle.provider_opted_out(session, message, now, report.describe())
-            notices.notice_failed(session, settings, message, now)
-        session.add(message)
-        return DeliveryOutcome.UPDATED
 
 
 def _reader_language(message: Message, patient: Patient | None, contact: Contact | None) -> str:
