@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from reminder import leases, lifecycle, notices
+from reminder import leases, lifecycle, notices, send_rules
 from reminder.clock import Clock
 from reminder.config import ConfigError, Settings
 from reminder.models import (
@@ -30,15 +30,11 @@ from reminder.models import (
     Channel,
     Contact,
     Message,
-    MessageKind,
     MessageStatus,
     Patient,
-    PatientStatus,
-    Recipient,
 )
 from reminder.pacing import Pacer, Pause, wait_on_stop
-from reminder.queue import TIME_BOUND_KINDS, enqueue, message_values
-from reminder.render import REFERENCE_LANGUAGE, Renderer, RenderError
+from reminder.render import Renderer, RenderError
 from reminder.retry import Backoff, Why, after_failure
 from reminder.sms import count_segments
 from reminder.transports import Outgoing, Transport, TransportError
@@ -392,18 +388,17 @@ class Outbox:
     ) -> _Send | None:
         """Cancel a message that must not go, fail one whose template breaks, or render it for
         its transport."""
-        reason = self._reason_not_to_send(message, patient, contact, now)
-        if reason is None and blocked is not None:
-            reason = f"address blocked: {blocked}"[:200]
+        grace = self.settings.schedule.late_send_grace()
+        reason = send_rules.reason_not_to_send(message, patient, contact, blocked, now, grace)
         if reason:
             self._finish(session, message, MessageStatus.CANCELLED, reason=reason)
             stats.cancelled += 1
-            if blocked is not None and fall_back_to_email(session, message, now):
+            if blocked is not None and send_rules.fall_back_to_email(session, message, now):
                 log.warning(
                     "message %s: sent by email instead, to the patient's address", message.id
                 )
             return None
-        language = _reader_language(message, patient, contact)
+        language = send_rules.reader_language(message, patient, contact)
         try:
             rendered = self.renderer.render(
                 message.channel, message.template, language, message.context
@@ -461,30 +456,6 @@ class Outbox:
             said = TransportError(repr(exc))
         return _Answer(said, self.clock.now())
 
-    def _reason_not_to_send(
-        self, message: Message, patient: Patient | None, contact: Contact | None, now: datetime
-    ) -> str | None:
-        # After STOP only the answers to the person's own words from then on (the STOP
-        # confirmation, HELP) go out; an answer queued before the STOP is held back too. A
-        # person's status governs only what goes to that person: never an alert about a patient
-        # to a contact or to the operator.
-        if message.recipient == Recipient.CONTACT and contact is not None:
-            if contact.opted_out_at is not None and not _answers_since(
-                message, contact.opted_out_at
-            ):
-                return "contact opted out"
-        elif message.recipient == Recipient.PATIENT and patient is not None:
-            if patient.status == PatientStatus.OPTED_OUT and not _answers_since(
-                message, patient.opted_out_at
-            ):
-                return "patient opted out"
-            if patient.status == PatientStatus.PAUSED and message.kind in TIME_BOUND_KINDS:
-                return "patient paused"
-        grace = self.settings.schedule.late_send_grace()
-        if message.kind in TIME_BOUND_KINDS and now - message.send_at > grace:
-            return f"too late: due {message.send_at:%Y-%m-%d %H:%M} UTC, more than {grace} ago"
-        return None
-
     def _after_failure(
         self, session: Session, message: Message, exc: TransportError, stats: DispatchStats
     ) -> None:
@@ -529,7 +500,7 @@ class Outbox:
             log.error("message %s failed permanently: %s", message.id, exc)
         if step.block_address:
             lifecycle.block_address(session, message.to_address, str(exc), now)
-        if step.fall_back and fall_back_to_email(session, message, now):
+        if step.fall_back and send_rules.fall_back_to_email(session, message, now):
             log.warning("message %s: sent again by email, to the patient's address", message.id)
 
     def _finish(
@@ -557,51 +528,3 @@ def template_fault(exc: Exception, message: Message) -> str:
     if isinstance(exc, RenderError):
         return str(exc)  # it names the file already
     return f"{message.channel}/{message.template}.txt.j2: {type(exc).__name__}: {exc}"
-
-
-def fall_back_to_email(session: Session, message: Message, now: datetime) -> bool:
-    """A message to a patient whose SMS failed for good (a wrong or landline number) goes once more
-    by email when the patient also has an email address; the failed SMS stays visible. Only ever
-    to the patient's own address, and only for a message that was for the patient."""
-    if (
-        message.channel != Channel.SMS
-        or message.recipient != Recipient.PATIENT
-        or not message.patient_id
-    ):
-        return False
-    patient = session.get(Patient, message.patient_id)
-    if patient is None or not patient.email or patient.status == PatientStatus.OPTED_OUT:
-        return False
-    context = {key: value for key, value in message.context.items() if key != "tz"}
-    return enqueue(
-        session,
-        message_values(
-            key=f"{message.idempotency_key}:email",
-            patient=patient,
-            kind=MessageKind(message.kind),
-            template=message.template,
-            context=context,
-            send_at=now,
-            now=now,
-            dose_id=message.dose_id,
-            by_email=True,
-        ),
-    )
-
-
-def _answers_since(message: Message, opted_out_at: datetime | None) -> bool:
-    """Whether the message answers something the person wrote at or after they opted out (with
-    no moment on record, any answer)."""
-    return message.kind == MessageKind.REPLY and (
-        opted_out_at is None or message.created_at >= opted_out_at
-    )
-
-
-def _reader_language(message: Message, patient: Patient | None, contact: Contact | None) -> str:
-    """The language of whoever reads the message, as of now: a contact's own, the patient's, or
-    English for the operator's fallback address (an alert with no contact)."""
-    if contact is not None:
-        return contact.language
-    if patient is not None and message.kind != MessageKind.ALERT:
-        return patient.language
-    return REFERENCE_LANGUAGE
