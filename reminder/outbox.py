@@ -1,9 +1,10 @@
-"""The outbox: claim the due message rows atomically, send, record, retry with backoff.
+"""The send pipeline: claim due message rows, check and render each, send it through its channel's
+transport, and record what the provider said, batch by batch.
 
-It enforces the block list at send time: nothing but the answer to their own words goes to a
-person who opted out, nothing goes to an address the provider refused for good, and a provider's
-error changes (through ``lifecycle``) only the recipient it was about. A template that fails to
-render fails only its own message, with the template named in ``failed_reason``.
+Each step is another module's: the claim is ``leases``, what may not go is ``send_rules`` (the
+block list, opt-outs, lateness), the spacing is ``pacing``, and what a send came back with is
+``outcomes`` (which asks ``retry``). A template that fails to render fails only its own message,
+with the template named in ``failed_reason``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from reminder import leases, lifecycle, notices, send_rules
+from reminder import leases, send_rules
 from reminder.clock import Clock
 from reminder.config import ConfigError, Settings
 from reminder.models import (
@@ -33,17 +34,16 @@ from reminder.models import (
     MessageStatus,
     Patient,
 )
+from reminder.outcomes import Answer, DispatchStats, Outcomes
 from reminder.pacing import Pacer, Pause, wait_on_stop
 from reminder.render import Renderer, RenderError
-from reminder.retry import Backoff, Why, after_failure
 from reminder.sms import count_segments
 from reminder.transports import Outgoing, Transport, TransportError
 
 log = logging.getLogger("reminder.outbox")
 
-# The statements of every step of a batch, built once: the claimed rows still held under a lease,
-# with their patient and contact (locked, so a sweep cannot re-queue them meanwhile), and the rows
-# the provider accepted.
+# Built once, read at every step of a batch: the claimed rows still held under a lease, with their
+# patient and contact (locked, so a sweep cannot re-queue them meanwhile).
 _HELD = (
     sa.select(Message, Patient, Contact, BlockedAddress.reason)
     .outerjoin(Patient, col(Patient.id) == Message.patient_id)
@@ -56,17 +56,6 @@ _HELD = (
     )
     .order_by(Message.id)
     .with_for_update(of=Message)  # type: ignore[arg-type]
-)
-_MESSAGE: sa.Table = Message.__table__  # type: ignore[assignment]
-_SENT = (
-    sa.update(_MESSAGE)
-    .where(_MESSAGE.c.id == sa.bindparam("sent_id"))
-    .values(
-        status=MessageStatus.SENT,
-        claimed_until=None,
-        provider_id=sa.bindparam("answer"),
-        sent_at=sa.bindparam("at"),
-    )
 )
 
 
@@ -92,14 +81,6 @@ class _Send:
     transport: Transport
 
 
-@dataclass(frozen=True)
-class _Answer:
-    """What the provider said to one send (its id, or the error), and when it said it."""
-
-    said: str | TransportError
-    at: datetime
-
-
 @dataclass
 class _Batch:
     """One claim's messages on their way: not begun yet, in flight, come back but not recorded, and
@@ -108,21 +89,10 @@ class _Batch:
 
     until: datetime
     pending: deque[int]
-    in_flight: dict[futures.Future[_Answer | None], _Send] = field(default_factory=dict)
-    done: list[tuple[_Send, _Answer]] = field(default_factory=list)
+    in_flight: dict[futures.Future[Answer | None], _Send] = field(default_factory=dict)
+    done: list[tuple[_Send, Answer]] = field(default_factory=list)
     unsent: list[int] = field(default_factory=list)
     going: bool = True
-
-
-@dataclass
-class DispatchStats:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    cancelled: int = 0
-    released: int = 0
-    reclaimed: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 class Outbox:
@@ -154,9 +124,7 @@ class Outbox:
             if concurrency > 1
             else InlineSenders()
         )
-        self.backoff = Backoff(
-            settings.outbox.backoff_base_seconds, settings.outbox.backoff_max_seconds
-        )
+        self.outcomes = Outcomes(settings, clock, self.rng)
 
     def reclaim_expired_leases(self) -> int:
         """Put back (or fail) the messages a dead worker claimed and never finished; see
@@ -326,7 +294,7 @@ class Outbox:
     def _record_and_begin(
         self,
         connection: sa.Connection,
-        done: list[tuple[_Send, _Answer]],
+        done: list[tuple[_Send, Answer]],
         group: list[int],
         until: datetime,
         stats: DispatchStats,
@@ -337,27 +305,10 @@ class Outbox:
         if not done and not group:
             return []
         with Session(connection, expire_on_commit=False) as session:
-            self._record(session, done, stats)
+            self.outcomes.record(session, [(send.message, answer) for send, answer in done], stats)
             sends = self._begin(session, group, until, stats) if group else []
             session.commit()
         return sends
-
-    def _record(
-        self, session: Session, done: list[tuple[_Send, _Answer]], stats: DispatchStats
-    ) -> None:
-        """What the provider answered: the sent rows in one statement, each failure as it says."""
-        sent = [
-            {"sent_id": send.outgoing.message_id, "answer": answer.said, "at": answer.at}
-            for send, answer in done
-            if isinstance(answer.said, str)
-        ]
-        if sent:
-            session.connection().execute(_SENT, sent)
-            stats.sent += len(sent)
-        for send, answer in done:
-            if isinstance(answer.said, TransportError):
-                session.add(send.message)
-                self._after_failure(session, send.message, answer.said, stats)
 
     def _begin(
         self, session: Session, group: list[int], until: datetime, stats: DispatchStats
@@ -391,7 +342,7 @@ class Outbox:
         grace = self.settings.schedule.late_send_grace()
         reason = send_rules.reason_not_to_send(message, patient, contact, blocked, now, grace)
         if reason:
-            self._finish(session, message, MessageStatus.CANCELLED, reason=reason)
+            self.outcomes.finish(session, message, MessageStatus.CANCELLED, reason=reason)
             stats.cancelled += 1
             if blocked is not None and send_rules.fall_back_to_email(session, message, now):
                 log.warning(
@@ -408,7 +359,7 @@ class Outbox:
             # alone: it fails, naming the template, and the rest of the batch still goes.
             reason = f"template error: {template_fault(exc, message)}"[:200]
             log.error("message %s: %s", message.id, reason)
-            self._finish(session, message, MessageStatus.FAILED, reason=reason, error=exc)
+            self.outcomes.finish(session, message, MessageStatus.FAILED, reason=reason, error=exc)
             stats.failed += 1
             return None
         message.subject, message.body = rendered.subject, rendered.body
@@ -435,9 +386,7 @@ class Outbox:
             deadline=until - lease / 2,
         )
 
-    def _deliver(
-        self, send: _Send, wait: timedelta, stop: threading.Event | None
-    ) -> _Answer | None:
+    def _deliver(self, send: _Send, wait: timedelta, stop: threading.Event | None) -> Answer | None:
         """Wait out the pacing, then send: the provider's answer, or None when a stop cut the wait
         short (not sent; it goes back to the queue)."""
         if wait > timedelta(0) and self.pause(wait, stop):
@@ -454,73 +403,7 @@ class Outbox:
                 "message %s: the transport raised an unexpected error", send.outgoing.message_id
             )
             said = TransportError(repr(exc))
-        return _Answer(said, self.clock.now())
-
-    def _after_failure(
-        self, session: Session, message: Message, exc: TransportError, stats: DispatchStats
-    ) -> None:
-        """Apply retry's decision on a failed send: requeue with backoff, or fail (and opt out,
-        block the address or fall back to email, as the failure calls for)."""
-        now = self.clock.now()
-        step = after_failure(
-            exc,
-            attempts=message.attempts,
-            last_error=message.last_error,
-            max_attempts=self.settings.outbox.max_attempts,
-            backoff=self.backoff,
-            rng=self.rng,
-            now=now,
-        )
-        if step.retry_at is not None:
-            message.next_attempt_at = step.retry_at
-            self._finish(session, message, MessageStatus.QUEUED, error=step.last_error)
-            stats.retried += 1
-            log.warning(
-                "message %s attempt %d failed (%s); retrying in %.1f s",
-                message.id,
-                message.attempts,
-                exc,
-                (step.retry_at - now).total_seconds(),
-            )
-            return
-        if step.why == Why.OPTED_OUT:
-            lifecycle.provider_opted_out(session, message, now, str(exc))
-        reason = step.failed_reason
-        self._finish(session, message, MessageStatus.FAILED, reason=reason, error=step.last_error)
-        stats.failed += 1
-        if step.why == Why.OPTED_OUT:
-            log.warning(
-                "message %s: the recipient opted out with the provider: %s", message.id, exc
-            )
-        elif step.why == Why.SENT_TWICE:
-            log.error("message %s: second ambiguous send, not retried: %s", message.id, exc)
-        elif step.why == Why.RETRY_LIMIT:
-            log.error("message %s failed after %d attempts: %s", message.id, message.attempts, exc)
-        else:
-            log.error("message %s failed permanently: %s", message.id, exc)
-        if step.block_address:
-            lifecycle.block_address(session, message.to_address, str(exc), now)
-        if step.fall_back and send_rules.fall_back_to_email(session, message, now):
-            log.warning("message %s: sent again by email, to the patient's address", message.id)
-
-    def _finish(
-        self,
-        session: Session,
-        message: Message,
-        status: MessageStatus,
-        *,
-        reason: str | None = None,
-        error: Exception | str | None = None,
-    ) -> None:
-        message.status = status
-        message.claimed_until = None
-        if reason:
-            message.failed_reason = reason
-        if error is not None:
-            message.last_error = str(error)[:500]
-        session.add(message)
-        if status in (MessageStatus.FAILED, MessageStatus.CANCELLED):
-            notices.notice_failed(session, self.settings, message, self.clock.now())
+        return Answer(said, self.clock.now())
 
 
 def template_fault(exc: Exception, message: Message) -> str:
