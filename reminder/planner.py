@@ -19,23 +19,21 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
-from reminder import care, checkins, escalation, labs, regimen, screening, supply
+from reminder import care, checkins, doses, escalation, labs, regimen, screening, supply
 from reminder.clock import Clock
 from reminder.config import Settings
-from reminder.db import in_chunks, session_scope, upsert_insert
+from reminder.db import in_chunks, session_scope
+from reminder.due import beat
 from reminder.models import (
     CheckIn,
     CheckInKind,
     CheckInStatus,
     Dose,
     DoseStatus,
-    Heartbeat,
     Message,
     MessageKind,
-    MessageStatus,
     Patient,
     PatientStatus,
 )
@@ -58,99 +56,8 @@ class TickStats:
     escalated: int = 0  # open alerts moved on to their next person
 
 
-def preferences(patient: Patient, settings: Settings) -> regimen.Preferences:
-    return regimen.Preferences(
-        zone=ZoneInfo(patient.timezone),
-        dose_time=patient.dose_time,
-        quiet_start=patient.quiet_start,
-        quiet_end=patient.quiet_end,
-        min_hours_between_doses=settings.schedule.min_hours_between_doses,
-    )
-
-
 def first_name(patient: Patient) -> str:
     return patient.name.split()[0] if patient.name.split() else patient.name
-
-
-# Built once: every inbound text asks it, and building a statement costs more than running it.
-_OPEN_DOSE = (
-    select(Dose)
-    .where(Dose.patient_id == sa.bindparam("patient_id"), Dose.status == DoseStatus.PENDING)
-    .order_by(col(Dose.day).desc())
-)
-
-
-def open_dose(session: Session, patient_id: int) -> Dose | None:
-    """The one pending dose of a patient, if any: the only dose a reply can apply to."""
-    return session.exec(_OPEN_DOSE, params={"patient_id": patient_id}).first()
-
-
-def last_taken_dose(session: Session, patient_id: int) -> Dose | None:
-    statement = select(Dose).where(Dose.patient_id == patient_id, Dose.status == DoseStatus.TAKEN)
-    return session.exec(statement.order_by(col(Dose.taken_at).desc())).first()
-
-
-def last_site(session: Session, patient_id: int) -> str | None:
-    statement = select(Dose.site).where(
-        Dose.patient_id == patient_id, Dose.status == DoseStatus.TAKEN, col(Dose.site).is_not(None)
-    )
-    return session.exec(statement.order_by(col(Dose.taken_at).desc()).limit(1)).first()
-
-
-_CLOSED = (DoseStatus.MISSED, DoseStatus.SKIPPED, DoseStatus.TAKEN, DoseStatus.UNCONFIRMED)
-
-
-def last_closed_day(session: Session, patient_id: int) -> date | None:
-    closed = select(sa.func.max(Dose.day)).where(
-        Dose.patient_id == patient_id, col(Dose.status).in_(_CLOSED)
-    )
-    return session.exec(closed).one()
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """The next dose as the rules place it, before it is written."""
-
-    next: regimen.NextDose
-    titration: regimen.Titration
-    site: str | None
-    last_taken: Dose | None
-
-
-def propose_next_dose(session: Session, patient: Patient, settings: Settings) -> Proposal:
-    """Apply the missed-dose rule to the patient's history: the next dose follows the last one taken."""
-    assert patient.id is not None
-    return _propose(
-        patient,
-        settings,
-        last_taken_dose(session, patient.id),
-        last_closed_day(session, patient.id),
-        last_site(session, patient.id),
-    )
-
-
-def _propose(
-    patient: Patient,
-    settings: Settings,
-    taken: Dose | None,
-    closed_day: date | None,
-    site: str | None,
-) -> Proposal:
-    upcoming = regimen.next_dose(
-        preferences(patient, settings),
-        start=patient.start_date,
-        last_taken=taken.taken_at if taken else None,
-        last_closed_day=closed_day,
-        not_before=patient.active_since,
-    )
-    return Proposal(
-        next=upcoming,
-        titration=regimen.titration_dose(
-            patient.start_date, upcoming.day, full_dose=patient.full_dose
-        ),
-        site=regimen.next_site(site, frozenset(patient.injured_sites)),
-        last_taken=taken,
-    )
 
 
 def _dose_context(patient: Patient, dose: Dose, at: datetime) -> dict[str, object]:
@@ -162,13 +69,6 @@ def _dose_context(patient: Patient, dose: Dose, at: datetime) -> dict[str, objec
         "at": at.isoformat(),
         "snoozed": False,
     }
-
-
-def _newest(statement: Select, order: sa.ColumnElement) -> Select:
-    """The newest row per patient among ``statement``'s doses, in one query for many patients."""
-    rank = sa.func.row_number().over(partition_by=Dose.patient_id, order_by=order).label("rank")
-    ranked = statement.add_columns(rank).subquery()
-    return select(ranked).where(ranked.c.rank == 1)
 
 
 @dataclass
@@ -246,20 +146,11 @@ class PatientPlanner:
         ids = [patient.id for patient in patients if patient.id is not None]
         by_id = {patient.id: patient for patient in patients}
         self.known = {patient_id: Known() for patient_id in ids}
+        for patient_id, dose in doses.pending_doses(self.session, ids).items():
+            self.known[patient_id].dose = dose
+        for patient_id, dose in doses.last_taken_doses(self.session, ids).items():
+            self.known[patient_id].last_taken = dose
         for chunk in in_chunks(ids):
-            pending = select(Dose).where(
-                col(Dose.patient_id).in_(chunk), Dose.status == DoseStatus.PENDING
-            )
-            for dose in self.session.exec(pending.order_by(col(Dose.day))):
-                self.known[dose.patient_id].dose = dose  # the latest, as open_dose reads it
-            taken = _newest(
-                select(Dose.id).where(
-                    col(Dose.patient_id).in_(chunk), Dose.status == DoseStatus.TAKEN
-                ),
-                col(Dose.taken_at).desc(),
-            ).subquery()
-            for dose in self.session.exec(select(Dose).join(taken, col(Dose.id) == taken.c.id)):
-                self.known[dose.patient_id].last_taken = dose
             live = select(CheckIn).where(
                 col(CheckIn.patient_id).in_(chunk), col(CheckIn.status).in_(checkins.LIVE)
             )
@@ -284,29 +175,15 @@ class PatientPlanner:
     def _read_dose_history(self, patients: list[Patient]) -> None:
         """The last day closed and the last site used, for patients whose next dose is planned."""
         ids = [patient.id for patient in patients if patient.id is not None]
-        for chunk in in_chunks(ids):
-            closed = (
-                select(Dose.patient_id, sa.func.max(Dose.day))
-                .where(col(Dose.patient_id).in_(chunk), col(Dose.status).in_(_CLOSED))
-                .group_by(col(Dose.patient_id))
-            )
-            for patient_id, day in self.session.exec(closed):
-                self.known[patient_id].last_closed_day = day
-            sites = _newest(
-                select(Dose.patient_id, Dose.site).where(
-                    col(Dose.patient_id).in_(chunk),
-                    Dose.status == DoseStatus.TAKEN,
-                    col(Dose.site).is_not(None),
-                ),
-                col(Dose.taken_at).desc(),
-            )
-            for patient_id, site, _rank in self.session.execute(sites):
-                self.known[patient_id].last_site = site
+        for patient_id, day in doses.last_closed_days(self.session, ids).items():
+            self.known[patient_id].last_closed_day = day
+        for patient_id, site in doses.last_sites(self.session, ids).items():
+            self.known[patient_id].last_site = site
 
-    def _read_messages(self, doses: list[Dose]) -> None:
+    def _read_messages(self, planned: list[Dose]) -> None:
         """When each message of these doses went out, or would have: a catch-up counts from when
         it was written."""
-        ids = [dose.id for dose in doses if dose.id is not None and dose.id not in self.out_at]
+        ids = [dose.id for dose in planned if dose.id is not None and dose.id not in self.out_at]
         for dose_id in ids:
             self.out_at[dose_id] = {}
         for chunk in in_chunks(ids):
@@ -339,9 +216,9 @@ class PatientPlanner:
             for dose in self._add_doses([self._new_dose(p) for p in undosed]):
                 self.known[dose.patient_id].dose = dose
                 self.out_at[dose.id or 0] = {}
-            doses = {p.id: self._pending_dose(p) for p in unsettled}
-            closing = [p for p in unsettled if self.now >= doses[p.id].window_end]
-            self._read_messages([doses[p.id] for p in closing])
+            pending = {p.id: self._pending_dose(p) for p in unsettled}
+            closing = [p for p in unsettled if self.now >= pending[p.id].window_end]
+            self._read_messages([pending[p.id] for p in closing])
             for patient in closing:
                 self._miss(patient)
             unsettled = closing
@@ -357,7 +234,7 @@ class PatientPlanner:
     def _new_dose(self, patient: Patient) -> dict[str, Any]:
         """The row of the patient's next dose, placed by the rules on what came before."""
         known = self._known(patient)
-        proposal = _propose(
+        proposal = doses.propose(
             patient, self.settings, known.last_taken, known.last_closed_day, known.last_site
         )
         return {
@@ -365,7 +242,7 @@ class PatientPlanner:
             "day": proposal.next.day,
             "scheduled_at": proposal.next.at,
             "window_end": regimen.dose_window_end(
-                proposal.next.day, preferences(patient, self.settings)
+                proposal.next.day, doses.preferences(patient, self.settings)
             ),
             "why": proposal.next.why.value,
             "dose_mcg": proposal.titration.dose_mcg,
@@ -415,14 +292,14 @@ class PatientPlanner:
         self.stats.doses_missed += 1
         self.to_review.add(patient.id or 0)
         cancel_queued(self.session, reason="dose window closed", dose_id=dose.id)
-        self._ensure_reminder(patient, dose, preferences(patient, self.settings), closed=True)
+        self._ensure_reminder(patient, dose, doses.preferences(patient, self.settings), closed=True)
 
     def _plan_rest(self, patient: Patient) -> datetime | None:
         """Reminders and nudges of the pending dose, lab reminders and questions; return the
         earliest moment the patient needs a look again."""
         dose = self._pending_dose(patient)
         candidates = [
-            self._ensure_reminder(patient, dose, preferences(patient, self.settings)),
+            self._ensure_reminder(patient, dose, doses.preferences(patient, self.settings)),
             self._plan_labs(patient),
             self._plan_refill(patient),
         ]
@@ -468,7 +345,7 @@ class PatientPlanner:
         if reason is None:
             # A catch-up after downtime never wakes anyone: it waits for the end of quiet hours,
             # and a time-bound one that would then be past the grace is not sent at all.
-            held = regimen.outside_quiet_hours(self.now, preferences(patient, self.settings))
+            held = regimen.outside_quiet_hours(self.now, doses.preferences(patient, self.settings))
             if kind in TIME_BOUND_KINDS and held - send_at > self.grace:
                 quiet = f", then quiet hours until {held:%H:%M} UTC" if held > self.now else ""
                 reason = (
@@ -614,7 +491,9 @@ class PatientPlanner:
                 return None
             # A question due in quiet hours (a follow-up a day after a late-night "yes") is meant
             # for the morning: it is not late when it waits for it.
-            due = regimen.outside_quiet_hours(prompt.due_at, preferences(patient, self.settings))
+            due = regimen.outside_quiet_hours(
+                prompt.due_at, doses.preferences(patient, self.settings)
+            )
             sent_at, reason = self._ask(patient, prompt, again=False, send_at=due)
             if reason is not None:
                 checkins.close(prompt, self.now, CheckInStatus.CANCELLED, reason)
@@ -632,7 +511,7 @@ class PatientPlanner:
                 upcoming.append(prompt.reask_at)
             else:
                 send_at = regimen.outside_quiet_hours(
-                    prompt.reask_at, preferences(patient, self.settings)
+                    prompt.reask_at, doses.preferences(patient, self.settings)
                 )
                 if send_at < prompt.expires_at:
                     sent_at, reason = self._ask(patient, prompt, again=True, send_at=send_at)
@@ -765,31 +644,3 @@ def tick(
             break
     beat(engine, "planner", now, f"{stats.patients} patients, {stats.messages} messages")
     return stats
-
-
-def next_due(engine: Engine) -> datetime | None:
-    """The earliest moment anything is due: a patient to plan, an alert to escalate or a queued
-    message to send."""
-    with session_scope(engine) as session:
-        moments = [
-            session.exec(select(sa.func.min(Patient.next_action_at))).one(),
-            escalation.next_escalation(session),
-            session.exec(
-                select(sa.func.min(Message.next_attempt_at)).where(
-                    Message.status == MessageStatus.QUEUED
-                )
-            ).one(),
-        ]
-    present = [moment for moment in moments if moment is not None]
-    return min(present) if present else None
-
-
-def beat(engine: Engine, name: str, now: datetime, detail: str) -> None:
-    """Record that a loop completed, for /healthz and `reminder` status output."""
-    # One upsert: two first ticks at once must not both try to insert the row.
-    statement = upsert_insert(engine, Heartbeat).values(name=name, at=now, detail=detail)
-    statement = statement.on_conflict_do_update(
-        index_elements=["name"], set_={"at": statement.excluded.at, "detail": detail}
-    )
-    with session_scope(engine) as session:
-        session.execute(statement)
