@@ -3,9 +3,10 @@ next dose as the rules propose it from that history."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -65,38 +66,33 @@ _LAST_SITE = _newest(
 )
 
 
+def _each(session: Session, statement: Any, patient_ids: Sequence[int]) -> Iterator[Any]:
+    """The rows of a statement above, for any number of patients, an IN list at a time."""
+    for chunk in in_chunks(patient_ids):
+        yield from session.exec(statement, params={"ids": list(chunk)})
+
+
 def pending_doses(session: Session, patient_ids: Sequence[int]) -> dict[int, Dose]:
     """Each patient's pending dose (the latest, should there be two): the only one a reply can
     apply to."""
-    found: dict[int, Dose] = {}
-    for chunk in in_chunks(patient_ids):
-        for dose in session.exec(_PENDING, params={"ids": list(chunk)}):
-            found[dose.patient_id] = dose
-    return found
+    return {dose.patient_id: dose for dose in _each(session, _PENDING, patient_ids)}
 
 
 def last_taken_doses(session: Session, patient_ids: Sequence[int]) -> dict[int, Dose]:
     """Each patient's dose taken last."""
-    found: dict[int, Dose] = {}
-    for chunk in in_chunks(patient_ids):
-        for dose in session.exec(_LAST_TAKEN, params={"ids": list(chunk)}):
-            found[dose.patient_id] = dose
-    return found
+    return {dose.patient_id: dose for dose in _each(session, _LAST_TAKEN, patient_ids)}
 
 
 def last_closed_days(session: Session, patient_ids: Sequence[int]) -> dict[int, date]:
     """Each patient's last dose day closed (taken, skipped, missed or unconfirmed)."""
-    found: dict[int, date] = {}
-    for chunk in in_chunks(patient_ids):
-        for patient_id, day in session.exec(_LAST_CLOSED_DAY, params={"ids": list(chunk)}):
-            found[patient_id] = day
-    return found
+    return dict(_each(session, _LAST_CLOSED_DAY, patient_ids))
 
 
 def last_sites(session: Session, patient_ids: Sequence[int]) -> dict[int, str]:
     """The site each patient injected last."""
     found: dict[int, str] = {}
     for chunk in in_chunks(patient_ids):
+        # execute, not exec: a sqlmodel select of one subquery is scalar, exec would read one column.
         for patient_id, site, _rank in session.execute(_LAST_SITE, {"ids": list(chunk)}):
             found[patient_id] = site
     return found
