@@ -34,6 +34,7 @@ from reminder.app import App
 from reminder.clock import SimulatedClock
 from reminder.config import load_settings
 from reminder.db import create_db_engine, session_scope, upgrade
+from reminder.due import next_due
 from reminder.enrolment import add_contact, add_patient, check_patient
 from reminder.models import ContactRole, Dose, DoseStatus, Patient
 
@@ -75,7 +76,7 @@ def live_a_year(url: str, config: Path, days: int) -> datetime:
         while True:
             planner.tick(engine, settings, clock)
             outbox.dispatch()
-            due = planner.next_due(engine)
+            due = next_due(engine)
             if due is None or due > moment:
                 break
             clock.set(max(due, clock.now() + timedelta(seconds=1)))

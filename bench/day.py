@@ -1,7 +1,7 @@
 """A simulated day of the worker on generated patients: every tick and dispatch timed.
 
 The patients are enrolled at 12:00 UTC (before any dose time in the Americas). The clock then
-jumps from one due moment to the next (``planner.next_due``), as a worker ticking every few
+jumps from one due moment to the next (``due.next_due``), as a worker ticking every few
 seconds would see them, with ``planner.tick`` and ``Outbox.dispatch`` run at each moment, up to
 and including the busiest moment of the evening. So the busy tick finds what a worker that ran
 all day would find: reminders due now, nudges for the reminders sent two hours earlier, and
@@ -28,6 +28,7 @@ from reminder.app import App
 from reminder.clock import SimulatedClock
 from reminder.config import Settings
 from reminder.db import session_scope
+from reminder.due import next_due
 from reminder.enrolment import PatientSpec
 from reminder.models import Patient
 
@@ -279,7 +280,7 @@ def simulate(
     )
     busiest = busiest_moment(database)
     while True:
-        moment = planner.next_due(database.engine) if dispatch else next_patient_moment(database)
+        moment = next_due(database.engine) if dispatch else next_patient_moment(database)
         if moment is None or moment > busiest:
             break
         worker.clock.set(moment)

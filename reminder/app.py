@@ -18,7 +18,8 @@ from reminder.clock import Clock, SimulatedClock, SystemClock
 from reminder.config import Settings, load_settings
 from reminder.db import create_db_engine, current_revision, head_revision
 from reminder.models import Channel
-from reminder.outbox import Outbox, Pause, wait_on_stop
+from reminder.outbox import Outbox
+from reminder.pacing import Pause, wait_on_stop
 from reminder.render import Renderer
 from reminder.transports import Transport
 from reminder.transports.console import ConsoleTransport

@@ -7,8 +7,8 @@ from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 from reminder import care, checkins, regimen, screening, supply
+from reminder.doses import open_dose
 from reminder.models import CheckIn, CheckInKind
-from reminder.planner import open_dose
 from reminder.replies import Problem, Reading
 from reminder.turn import Turn
 

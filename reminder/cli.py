@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlmodel import col, select
 
-from reminder import care, conversation, escalation, labs, lifecycle, planner, views
+from reminder import care, conversation, doses, escalation, labs, lifecycle, planner, views
 from reminder.app import App, NotInitialised, tune_garbage_collector
 from reminder.clock import Clock, SimulatedClock, SystemClock, parse_moment
 from reminder.config import ConfigError, parse_zone
@@ -835,7 +835,7 @@ def patient_supply(
         care.set_vials(found, ctx.settings, now, add=add, count=set_to)
         session.add(found)
         planner.replan(session, found, ctx.settings, now)
-        dose = planner.open_dose(session, found.id or 0)
+        dose = doses.open_dose(session, found.id or 0)
         view = care.supply_view(found, dose.day if dose else None)
     run_out = f", enough until {view['run_out_on']}" if view["run_out_on"] else ""
     typer.echo(f"{view['vials']} vials on hand{run_out}")

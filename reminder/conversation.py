@@ -24,6 +24,7 @@ from reminder.clock import Clock
 from reminder.config import Settings
 from reminder.contact_replies import ContactReply
 from reminder.db import upsert_insert
+from reminder.doses import open_dose
 from reminder.enrolment import normalise_address
 from reminder.models import (
     Alert,
@@ -40,7 +41,6 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.planner import open_dose
 from reminder.queue import message_values
 from reminder.replies import Prompt, Reading, interpret, parse
 from reminder.turn import Turn, iso

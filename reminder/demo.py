@@ -22,6 +22,7 @@ from reminder.app import App
 from reminder.clock import SimulatedClock
 from reminder.config import FileSettings, Messages, Schedule, Secrets, Settings
 from reminder.db import create_db_engine, session_scope, upgrade
+from reminder.due import next_due
 from reminder.enrolment import add_contact, add_patient, check_patient
 from reminder.models import Contact, ContactRole, Message, MessageStatus, Patient
 
@@ -224,7 +225,7 @@ def _next_moment(
 ) -> datetime | None:
     """The next moment anything happens: a patient due, a message due, or a scripted reply."""
     now = app.clock.now()
-    due = [planner.next_due(app.engine)]
+    due = [next_due(app.engine)]
     if pending:
         due.append(_due(pending[0], first_day, zone))
     upcoming = [moment for moment in due if moment is not None]

@@ -13,8 +13,8 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from reminder import care, regimen
+from reminder.doses import last_taken_dose, open_dose, preferences
 from reminder.models import Dose, DoseStatus
-from reminder.planner import last_taken_dose, open_dose, preferences
 from reminder.queue import cancel_queued
 from reminder.replies import Problem, Reading
 from reminder.turn import Turn, iso

@@ -20,7 +20,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from reminder import checkins, notices, planner
+from reminder import checkins, doses, notices, planner
 from reminder.config import Settings
 from reminder.db import upsert_insert
 from reminder.models import (
@@ -100,7 +100,7 @@ def cancel_for_contact(session: Session, contact_id: int, reason: str, now: date
 def _withdraw(session: Session, patient: Patient, reason: str, now: datetime) -> None:
     """Withdraw the open dose and every question: one never asked must not count as unanswered or
     missed."""
-    dose = planner.open_dose(session, patient.id or 0)
+    dose = doses.open_dose(session, patient.id or 0)
     if dose is not None:
         dose.status, dose.closed_at = DoseStatus.CANCELLED, None
         session.add(dose)

@@ -1,9 +1,10 @@
-"""The outbox: claim the due message rows atomically, send, record, retry with backoff.
+"""The send pipeline: claim due message rows, check and render each, send it through its channel's
+transport, and record what the provider said, batch by batch.
 
-It enforces the block list at send time: nothing but the answer to their own words goes to a
-person who opted out, nothing goes to an address the provider refused for good, and a provider's
-error changes (through ``lifecycle``) only the recipient it was about. A template that fails to
-render fails only its own message, with the template named in ``failed_reason``.
+Each step is another module's: the claim is ``leases``, what may not go is ``send_rules`` (the
+block list, opt-outs, lateness), the spacing is ``pacing``, and what a send came back with is
+``outcomes`` (which asks ``retry``). A template that fails to render fails only its own message,
+with the template named in ``failed_reason``.
 """
 
 from __future__ import annotations
@@ -16,112 +17,33 @@ from collections.abc import Callable, Mapping
 from concurrent import futures
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from reminder import lifecycle, notices
+from reminder import leases, send_rules
 from reminder.clock import Clock
 from reminder.config import ConfigError, Settings
-from reminder.db import session_scope
 from reminder.models import (
     BlockedAddress,
     Channel,
     Contact,
     Message,
-    MessageKind,
     MessageStatus,
     Patient,
-    PatientStatus,
-    Recipient,
 )
-from reminder.queue import TIME_BOUND_KINDS, enqueue, message_values
-from reminder.render import REFERENCE_LANGUAGE, Renderer, RenderError
+from reminder.outcomes import Answer, DispatchStats, Outcomes
+from reminder.pacing import Pacer, Pause, wait_on_stop
+from reminder.render import Renderer, RenderError
 from reminder.sms import count_segments
-from reminder.transports import (
-    DELIVERED_WORDS,
-    FAILED_WORDS,
-    DeliveryReport,
-    Outgoing,
-    Transport,
-    TransportError,
-    rank_of,
-)
+from reminder.transports import Outgoing, Transport, TransportError
 
 log = logging.getLogger("reminder.outbox")
 
-# last_error of a message whose send may have reached the provider: it is retried at most once more.
-AMBIGUOUS = "[ambiguous] "
-MID_SEND = (
-    "the worker's claim expired while it was sending this message; it may have reached the provider"
-)
-NOT_SENT = "the worker's claim expired before it sent this message"
-SENT_TWICE = "not retried: two sends may have reached the provider (it may have arrived)"
-
-# Waits out a pacing delay; returns True when ``stop`` was set meanwhile.
-Pause = Callable[[timedelta, threading.Event | None], bool]
-
-
-def wait_on_stop(delay: timedelta, stop: threading.Event | None) -> bool:
-    """The real wait: blocks on the stop event, so a shutdown cuts it short."""
-    return (stop or threading.Event()).wait(delay.total_seconds())
-
-
-@dataclass(frozen=True)
-class Backoff:
-    """Exponential backoff with jitter: attempt n waits between half and all of base * 2**(n-1), capped.
-
-    With base 30 s and cap 3600 s: after attempt 1, 15-30 s; attempt 2, 30-60 s; attempt 3, 60-120 s;
-    attempt 8, 30-60 min. The jitter keeps many failed messages from retrying in lockstep.
-    """
-
-    base_seconds: float
-    max_seconds: float
-
-    def delay(self, attempt: int, rng: random.Random) -> timedelta:
-        ceiling = min(self.max_seconds, self.base_seconds * 2 ** max(attempt - 1, 0))
-        return timedelta(seconds=ceiling * (0.5 + rng.random() / 2))
-
-
-class Pacer:
-    """Spaces the sends of each sender at least ``1 / rate`` seconds apart on the clock's timeline.
-
-    ``reserve`` books the sender's next free slot and says how long to wait for it: at 1 message a
-    second, three sends asked for at 19:30:00 get 0 s, 1 s and 2 s, and go out at :00, :01, :02.
-    A slot later than ``deadline`` is not booked (None). Per process: two workers sharing one number
-    should each get half the rate.
-    """
-
-    def __init__(self) -> None:
-        self._free_at: dict[str, datetime] = {}
-        self._lock = threading.Lock()  # the web server's answers and the worker share one pacer
-
-    def free_in(self, sender: str, rate: float, now: datetime) -> timedelta:
-        """How long until the sender's next free slot, booking nothing."""
-        if rate <= 0:
-            return timedelta(0)
-        with self._lock:
-            return max(timedelta(0), self._free_at.get(sender, now) - now)
-
-    def reserve(
-        self, sender: str, rate: float, now: datetime, deadline: datetime | None = None
-    ) -> timedelta | None:
-        if rate <= 0:
-            return timedelta(0)
-        with self._lock:
-            slot = max(now, self._free_at.get(sender, now))
-            if deadline is not None and slot > deadline:
-                return None
-            self._free_at[sender] = slot + timedelta(seconds=1 / rate)
-        return slot - now
-
-
-# The statements of every step of a batch, built once: the claimed rows still held under a lease,
-# with their patient and contact (locked, so a sweep cannot re-queue them meanwhile), and the rows
-# the provider accepted.
+# Built once, read at every step of a batch: the claimed rows still held under a lease, with their
+# patient and contact (locked, so a sweep cannot re-queue them meanwhile).
 _HELD = (
     sa.select(Message, Patient, Contact, BlockedAddress.reason)
     .outerjoin(Patient, col(Patient.id) == Message.patient_id)
@@ -134,17 +56,6 @@ _HELD = (
     )
     .order_by(Message.id)
     .with_for_update(of=Message)  # type: ignore[arg-type]
-)
-_MESSAGE: sa.Table = Message.__table__  # type: ignore[assignment]
-_SENT = (
-    sa.update(_MESSAGE)
-    .where(_MESSAGE.c.id == sa.bindparam("sent_id"))
-    .values(
-        status=MessageStatus.SENT,
-        claimed_until=None,
-        provider_id=sa.bindparam("answer"),
-        sent_at=sa.bindparam("at"),
-    )
 )
 
 
@@ -170,14 +81,6 @@ class _Send:
     transport: Transport
 
 
-@dataclass(frozen=True)
-class _Answer:
-    """What the provider said to one send (its id, or the error), and when it said it."""
-
-    said: str | TransportError
-    at: datetime
-
-
 @dataclass
 class _Batch:
     """One claim's messages on their way: not begun yet, in flight, come back but not recorded, and
@@ -186,21 +89,10 @@ class _Batch:
 
     until: datetime
     pending: deque[int]
-    in_flight: dict[futures.Future[_Answer | None], _Send] = field(default_factory=dict)
-    done: list[tuple[_Send, _Answer]] = field(default_factory=list)
+    in_flight: dict[futures.Future[Answer | None], _Send] = field(default_factory=dict)
+    done: list[tuple[_Send, Answer]] = field(default_factory=list)
     unsent: list[int] = field(default_factory=list)
     going: bool = True
-
-
-@dataclass
-class DispatchStats:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-    cancelled: int = 0
-    released: int = 0
-    reclaimed: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 class Outbox:
@@ -232,145 +124,41 @@ class Outbox:
             if concurrency > 1
             else InlineSenders()
         )
-        self.backoff = Backoff(
-            settings.outbox.backoff_base_seconds, settings.outbox.backoff_max_seconds
-        )
+        self.outcomes = Outcomes(settings, clock, self.rng)
 
     def reclaim_expired_leases(self) -> int:
-        """Put back messages a dead worker claimed and never finished, so none stays "sending" forever.
-
-        A claim clears the body of what it takes, and the worker records a message's body just before
-        its send begins, so a claimed row with a body is one whose send was in flight: it may have
-        reached the provider before the worker died. That is an ambiguous send, under the policy of a
-        read timeout: re-queued once with ``[ambiguous]`` in ``last_error``, failed the second time.
-        The rest were never sent: re-queued, any earlier ``[ambiguous]`` mark kept.
-
-        A message whose worker died on every one of its ``max_attempts`` claims is failed instead, so a
-        message that crashes workers cannot loop forever.
-        """
-        now = self.clock.now()
-        limit = self.settings.outbox.max_attempts
-        with session_scope(self.engine) as session:
-            expired = session.execute(
-                sa.select(
-                    Message.id,
-                    Message.attempts,
-                    Message.body.is_not(None).label("in_flight"),
-                    Message.last_error.startswith(AMBIGUOUS).label("was_ambiguous"),
-                )
-                .where(Message.status == MessageStatus.SENDING, Message.claimed_until < now)
-                .order_by(Message.id)
-                .with_for_update(skip_locked=True)
-            ).all()
-            outcomes: dict[tuple[MessageStatus, str | None, str | None], list[int]] = {}
-            failed = maybe_sent = 0
-            for row in expired:
-                if row.attempts >= limit:
-                    reason = f"retry limit: the worker's claim expired {limit} times"
-                    outcome = (MessageStatus.FAILED, reason, None)
-                elif row.in_flight and row.was_ambiguous:
-                    outcome = (MessageStatus.FAILED, SENT_TWICE, f"{AMBIGUOUS}{MID_SEND}")
-                elif row.in_flight:
-                    outcome = (MessageStatus.QUEUED, None, f"{AMBIGUOUS}re-queued: {MID_SEND}")
-                    maybe_sent += 1
-                else:
-                    mark = AMBIGUOUS if row.was_ambiguous else ""
-                    outcome = (MessageStatus.QUEUED, None, f"{mark}re-queued: {NOT_SENT}")
-                failed += outcome[0] == MessageStatus.FAILED
-                outcomes.setdefault(outcome, []).append(row.id)
-            for (status, reason, error), ids in outcomes.items():
-                values: dict[str, Any] = {"status": status, "claimed_until": None}
-                if status == MessageStatus.QUEUED:
-                    values["next_attempt_at"] = now
-                if reason:
-                    values["failed_reason"] = reason
-                if error:
-                    values["last_error"] = error
-                session.execute(sa.update(Message).where(Message.id.in_(ids)).values(**values))
-        requeued = len(expired) - failed
-        if failed:
-            log.error("failed %d message(s) whose worker lease expired (see failed_reason)", failed)
-        if requeued:
+        """Put back (or fail) the messages a dead worker claimed and never finished; see
+        ``leases.reclaim_expired``. Returns how many it moved."""
+        swept = leases.reclaim_expired(
+            self.engine, self.clock.now(), self.settings.outbox.max_attempts
+        )
+        if swept.failed:
+            log.error(
+                "failed %d message(s) whose worker lease expired (see failed_reason)", swept.failed
+            )
+        if swept.requeued:
             log.warning(
                 "re-queued %d message(s) whose worker lease expired; %d of them may have reached "
                 "the provider before the worker stopped",
-                requeued,
-                maybe_sent,
+                swept.requeued,
+                swept.maybe_sent,
             )
-        return requeued + failed
+        return swept.requeued + swept.failed
 
     def claim(self, limit: int, *only: Any) -> list[int]:
-        """Atomically move up to ``limit`` due messages from queued to sending; return their ids.
-
-        One statement: select the due rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so concurrent
-        workers take disjoint rows) and mark them taken, with a lease, in the same UPDATE. ``only``
-        narrows the due rows further (``Message.id == 7``). The body of an earlier attempt is cleared:
-        a claimed row has a body again only once its send begins (what the sweep goes by).
-        """
+        """Atomically move up to ``limit`` due messages from queued to sending; return their ids
+        (``leases.claim``)."""
         return self._claim(limit, *only)[0]
 
     def _claim(self, limit: int, *only: Any) -> tuple[list[int], datetime]:
         """``claim``, also returning the lease's end: the mark by which the claim is this worker's."""
-        now = self.clock.now()
-        until = now + timedelta(seconds=self.settings.outbox.lease_seconds)
-        due = (
-            sa.select(Message.id)
-            .where(Message.status == MessageStatus.QUEUED, Message.next_attempt_at <= now, *only)
-            .order_by(Message.next_attempt_at, Message.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        statement = (
-            sa.update(Message)
-            .where(Message.id.in_(due.scalar_subquery()))
-            .values(
-                status=MessageStatus.SENDING,
-                claimed_until=until,
-                attempts=Message.attempts + 1,
-                subject=None,
-                body=None,
-                segments=None,
-            )
-            .returning(Message.id)
-        )
-        with session_scope(self.engine) as session:
-            ids = sorted(session.execute(statement).scalars())
-        return ids, until
+        lease = timedelta(seconds=self.settings.outbox.lease_seconds)
+        return leases.claim(self.engine, self.clock.now(), lease, limit, *only)
 
     def _extend(self, ids: list[int], until: datetime) -> datetime:
-        """Renew the lease on the claimed messages still held under ``until``; return the new end.
-
-        A batch can take longer than its lease (a slow provider); without a renewal a sweep would hand
-        its tail to another worker while this one still sends it, and both would.
-        """
+        """Renew the lease on the claimed messages still held under ``until``; return the new end."""
         renewed = self.clock.now() + timedelta(seconds=self.settings.outbox.lease_seconds)
-        with session_scope(self.engine) as session:
-            session.execute(
-                sa.update(Message)
-                .where(
-                    Message.id.in_(ids),
-                    Message.status == MessageStatus.SENDING,
-                    Message.claimed_until == until,
-                )
-                .values(claimed_until=renewed)
-            )
-        return renewed
-
-    def release(self, ids: list[int]) -> int:
-        """Hand claimed-but-unsent messages back to the queue (on shutdown), undoing the attempt."""
-        if not ids:
-            return 0
-        with session_scope(self.engine) as session:
-            statement = (
-                sa.update(Message)
-                .where(Message.id.in_(ids), Message.status == MessageStatus.SENDING)
-                .values(
-                    status=MessageStatus.QUEUED,
-                    claimed_until=None,
-                    attempts=Message.attempts - 1,
-                )
-            )
-            return session.execute(statement).rowcount
+        return leases.extend(self.engine, ids, until, renewed)
 
     def dispatch(self, stop: threading.Event | None = None) -> DispatchStats:
         """Send everything due now, batch by batch, until the queue is empty or ``stop`` is set."""
@@ -442,11 +230,11 @@ class Outbox:
                 # A configuration fault (Twilio without its token) propagates; the claim is released.
                 batch.going = False
                 self._settle(connection, batch, stats)
-                self.release(batch.unsent + list(batch.pending))
+                leases.release(self.engine, batch.unsent + list(batch.pending))
                 raise
         unsent = batch.unsent + list(batch.pending)
         if unsent:
-            stats.released += self.release(unsent)
+            stats.released += leases.release(self.engine, unsent)
         return batch.going
 
     def _step(
@@ -506,7 +294,7 @@ class Outbox:
     def _record_and_begin(
         self,
         connection: sa.Connection,
-        done: list[tuple[_Send, _Answer]],
+        done: list[tuple[_Send, Answer]],
         group: list[int],
         until: datetime,
         stats: DispatchStats,
@@ -517,27 +305,10 @@ class Outbox:
         if not done and not group:
             return []
         with Session(connection, expire_on_commit=False) as session:
-            self._record(session, done, stats)
+            self.outcomes.record(session, [(send.message, answer) for send, answer in done], stats)
             sends = self._begin(session, group, until, stats) if group else []
             session.commit()
         return sends
-
-    def _record(
-        self, session: Session, done: list[tuple[_Send, _Answer]], stats: DispatchStats
-    ) -> None:
-        """What the provider answered: the sent rows in one statement, each failure as it says."""
-        sent = [
-            {"sent_id": send.outgoing.message_id, "answer": answer.said, "at": answer.at}
-            for send, answer in done
-            if isinstance(answer.said, str)
-        ]
-        if sent:
-            session.connection().execute(_SENT, sent)
-            stats.sent += len(sent)
-        for send, answer in done:
-            if isinstance(answer.said, TransportError):
-                session.add(send.message)
-                self._after_failure(session, send.message, answer.said, stats)
 
     def _begin(
         self, session: Session, group: list[int], until: datetime, stats: DispatchStats
@@ -568,18 +339,17 @@ class Outbox:
     ) -> _Send | None:
         """Cancel a message that must not go, fail one whose template breaks, or render it for
         its transport."""
-        reason = self._reason_not_to_send(message, patient, contact, now)
-        if reason is None and blocked is not None:
-            reason = f"address blocked: {blocked}"[:200]
+        grace = self.settings.schedule.late_send_grace()
+        reason = send_rules.reason_not_to_send(message, patient, contact, blocked, now, grace)
         if reason:
-            self._finish(session, message, MessageStatus.CANCELLED, reason=reason)
+            self.outcomes.finish(session, message, MessageStatus.CANCELLED, reason=reason)
             stats.cancelled += 1
-            if blocked is not None and fall_back_to_email(session, message, now):
+            if blocked is not None and send_rules.fall_back_to_email(session, message, now):
                 log.warning(
                     "message %s: sent by email instead, to the patient's address", message.id
                 )
             return None
-        language = _reader_language(message, patient, contact)
+        language = send_rules.reader_language(message, patient, contact)
         try:
             rendered = self.renderer.render(
                 message.channel, message.template, language, message.context
@@ -589,7 +359,7 @@ class Outbox:
             # alone: it fails, naming the template, and the rest of the batch still goes.
             reason = f"template error: {template_fault(exc, message)}"[:200]
             log.error("message %s: %s", message.id, reason)
-            self._finish(session, message, MessageStatus.FAILED, reason=reason, error=exc)
+            self.outcomes.finish(session, message, MessageStatus.FAILED, reason=reason, error=exc)
             stats.failed += 1
             return None
         message.subject, message.body = rendered.subject, rendered.body
@@ -616,9 +386,7 @@ class Outbox:
             deadline=until - lease / 2,
         )
 
-    def _deliver(
-        self, send: _Send, wait: timedelta, stop: threading.Event | None
-    ) -> _Answer | None:
+    def _deliver(self, send: _Send, wait: timedelta, stop: threading.Event | None) -> Answer | None:
         """Wait out the pacing, then send: the provider's answer, or None when a stop cut the wait
         short (not sent; it goes back to the queue)."""
         if wait > timedelta(0) and self.pause(wait, stop):
@@ -635,95 +403,7 @@ class Outbox:
                 "message %s: the transport raised an unexpected error", send.outgoing.message_id
             )
             said = TransportError(repr(exc))
-        return _Answer(said, self.clock.now())
-
-    def _reason_not_to_send(
-        self, message: Message, patient: Patient | None, contact: Contact | None, now: datetime
-    ) -> str | None:
-        # After STOP only the answers to the person's own words from then on (the STOP
-        # confirmation, HELP) go out; an answer queued before the STOP is held back too. A
-        # person's status governs only what goes to that person: never an alert about a patient
-        # to a contact or to the operator.
-        if message.recipient == Recipient.CONTACT and contact is not None:
-            if contact.opted_out_at is not None and not _answers_since(
-                message, contact.opted_out_at
-            ):
-                return "contact opted out"
-        elif message.recipient == Recipient.PATIENT and patient is not None:
-            if patient.status == PatientStatus.OPTED_OUT and not _answers_since(
-                message, patient.opted_out_at
-            ):
-                return "patient opted out"
-            if patient.status == PatientStatus.PAUSED and message.kind in TIME_BOUND_KINDS:
-                return "patient paused"
-        grace = self.settings.schedule.late_send_grace()
-        if message.kind in TIME_BOUND_KINDS and now - message.send_at > grace:
-            return f"too late: due {message.send_at:%Y-%m-%d %H:%M} UTC, more than {grace} ago"
-        return None
-
-    def _after_failure(
-        self, session: Session, message: Message, exc: TransportError, stats: DispatchStats
-    ) -> None:
-        """Fail, or requeue with backoff. A send that may have reached the provider (ambiguous) is
-        retried at most once: a second ambiguous failure fails it, so an outage cannot turn into a
-        flood of copies. Once ambiguous, last_error keeps saying so, whatever follows."""
-        was_ambiguous = (message.last_error or "").startswith(AMBIGUOUS)
-        error = f"{AMBIGUOUS if exc.ambiguous or was_ambiguous else ''}{exc}"
-        if exc.opted_out:
-            lifecycle.provider_opted_out(session, message, self.clock.now(), str(exc))
-            self._finish(session, message, MessageStatus.FAILED, reason=str(exc)[:200], error=error)
-            stats.failed += 1
-            log.warning(
-                "message %s: the recipient opted out with the provider: %s", message.id, exc
-            )
-        elif exc.permanent:
-            self._finish(session, message, MessageStatus.FAILED, reason=str(exc)[:200], error=error)
-            stats.failed += 1
-            log.error("message %s failed permanently: %s", message.id, exc)
-            if exc.unreachable:
-                lifecycle.block_address(session, message.to_address, str(exc), self.clock.now())
-            if fall_back_to_email(session, message, self.clock.now()):
-                log.warning("message %s: sent again by email, to the patient's address", message.id)
-        elif exc.ambiguous and was_ambiguous:
-            self._finish(session, message, MessageStatus.FAILED, reason=SENT_TWICE, error=error)
-            stats.failed += 1
-            log.error("message %s: second ambiguous send, not retried: %s", message.id, exc)
-        elif message.attempts >= self.settings.outbox.max_attempts:
-            reason = f"retry limit: {message.attempts} attempts"
-            self._finish(session, message, MessageStatus.FAILED, reason=reason, error=error)
-            stats.failed += 1
-            log.error("message %s failed after %d attempts: %s", message.id, message.attempts, exc)
-        else:
-            wait = self.backoff.delay(message.attempts, self.rng)
-            message.next_attempt_at = self.clock.now() + wait
-            self._finish(session, message, MessageStatus.QUEUED, error=error)
-            stats.retried += 1
-            log.warning(
-                "message %s attempt %d failed (%s); retrying in %.1f s",
-                message.id,
-                message.attempts,
-                exc,
-                wait.total_seconds(),
-            )
-
-    def _finish(
-        self,
-        session: Session,
-        message: Message,
-        status: MessageStatus,
-        *,
-        reason: str | None = None,
-        error: Exception | str | None = None,
-    ) -> None:
-        message.status = status
-        message.claimed_until = None
-        if reason:
-            message.failed_reason = reason
-        if error is not None:
-            message.last_error = str(error)[:500]
-        session.add(message)
-        if status in (MessageStatus.FAILED, MessageStatus.CANCELLED):
-            notices.notice_failed(session, self.settings, message, self.clock.now())
+        return Answer(said, self.clock.now())
 
 
 def template_fault(exc: Exception, message: Message) -> str:
@@ -731,89 +411,3 @@ def template_fault(exc: Exception, message: Message) -> str:
     if isinstance(exc, RenderError):
         return str(exc)  # it names the file already
     return f"{message.channel}/{message.template}.txt.j2: {type(exc).__name__}: {exc}"
-
-
-def fall_back_to_email(session: Session, message: Message, now: datetime) -> bool:
-    """A message to a patient whose SMS failed for good (a wrong or landline number) goes once more
-    by email when the patient also has an email address; the failed SMS stays visible. Only ever
-    to the patient's own address, and only for a message that was for the patient."""
-    if (
-        message.channel != Channel.SMS
-        or message.recipient != Recipient.PATIENT
-        or not message.patient_id
-    ):
-        return False
-    patient = session.get(Patient, message.patient_id)
-    if patient is None or not patient.email or patient.status == PatientStatus.OPTED_OUT:
-        return False
-    context = {key: value for key, value in message.context.items() if key != "tz"}
-    return enqueue(
-        session,
-        message_values(
-            key=f"{message.idempotency_key}:email",
-            patient=patient,
-            kind=MessageKind(message.kind),
-            template=message.template,
-            context=context,
-            send_at=now,
-            now=now,
-            dose_id=message.dose_id,
-            by_email=True,
-        ),
-    )
-
-
-def _answers_since(message: Message, opted_out_at: datetime | None) -> bool:
-    """Whether the message answers something the person wrote at or after they opted out (with
-    no moment on record, any answer)."""
-    return message.kind == MessageKind.REPLY and (
-        opted_out_at is None or message.created_at >= opted_out_at
-    )
-
-
-class DeliveryOutcome(StrEnum):
-    UPDATED = "updated"  # the report moved the message forward
-    STALE = "stale"  # a repeat, or older than what is recorded: nothing changed
-    UNKNOWN = "unknown"  # no message has this provider id (another app's, or not recorded yet)
-
-
-def record_delivery(
-    engine: Engine, settings: Settings, report: DeliveryReport, now: datetime
-) -> DeliveryOutcome:
-    """Apply a provider's delivery report to its message, idempotent and safe out of order.
-
-    A report only ever moves a message forward (queued < sending < sent < delivered | undelivered |
-    failed < read), so a late "sent" never undoes "delivered", and a repeat changes nothing. The
-    first final word wins. "undelivered" / "failed" fail the message with the error code's meaning.
-    """
-    with session_scope(engine) as session:
-        message = session.exec(
-            select(Message).where(Message.provider_id == report.provider_id).with_for_update()
-        ).first()
-        if message is None:
-            return DeliveryOutcome.UNKNOWN
-        current = rank_of(message.provider_status)
-        if report.rank <= current:
-            return DeliveryOutcome.STALE
-        message.provider_status = report.describe()[:200]
-        if report.status in DELIVERED_WORDS:
-            message.status = MessageStatus.DELIVERED
-            message.delivered_at = message.delivered_at or now
-        elif report.status in FAILED_WORDS:
-            message.status = MessageStatus.FAILED
-            message.failed_reason = f"not delivered: {report.describe()}"[:200]
-            if report.opted_out:
-                lifecycle.provider_opted_out(session, message, now, report.describe())
-            notices.notice_failed(session, settings, message, now)
-        session.add(message)
-        return DeliveryOutcome.UPDATED
-
-
-def _reader_language(message: Message, patient: Patient | None, contact: Contact | None) -> str:
-    """The language of whoever reads the message, as of now: a contact's own, the patient's, or
-    English for the operator's fallback address (an alert with no contact)."""
-    if contact is not None:
-        return contact.language
-    if patient is not None and message.kind != MessageKind.ALERT:
-        return patient.language
-    return REFERENCE_LANGUAGE

@@ -15,30 +15,26 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
-from reminder import care, checkins, escalation, labs, regimen, screening, supply
+from reminder import doses, escalation, regimen
 from reminder.clock import Clock
 from reminder.config import Settings
-from reminder.db import in_chunks, session_scope, upsert_insert
+from reminder.db import in_chunks, session_scope
+from reminder.due import beat
 from reminder.models import (
     CheckIn,
-    CheckInKind,
-    CheckInStatus,
     Dose,
     DoseStatus,
-    Heartbeat,
     Message,
     MessageKind,
-    MessageStatus,
     Patient,
     PatientStatus,
 )
+from reminder.prompt_plan import PromptPlanner, first_name
 from reminder.queue import TIME_BOUND_KINDS, cancel_queued, insert_messages, message_values
 
 log = logging.getLogger("reminder.planner")
@@ -58,101 +54,6 @@ class TickStats:
     escalated: int = 0  # open alerts moved on to their next person
 
 
-def preferences(patient: Patient, settings: Settings) -> regimen.Preferences:
-    return regimen.Preferences(
-        zone=ZoneInfo(patient.timezone),
-        dose_time=patient.dose_time,
-        quiet_start=patient.quiet_start,
-        quiet_end=patient.quiet_end,
-        min_hours_between_doses=settings.schedule.min_hours_between_doses,
-    )
-
-
-def first_name(patient: Patient) -> str:
-    return patient.name.split()[0] if patient.name.split() else patient.name
-
-
-# Built once: every inbound text asks it, and building a statement costs more than running it.
-_OPEN_DOSE = (
-    select(Dose)
-    .where(Dose.patient_id == sa.bindparam("patient_id"), Dose.status == DoseStatus.PENDING)
-    .order_by(col(Dose.day).desc())
-)
-
-
-def open_dose(session: Session, patient_id: int) -> Dose | None:
-    """The one pending dose of a patient, if any: the only dose a reply can apply to."""
-    return session.exec(_OPEN_DOSE, params={"patient_id": patient_id}).first()
-
-
-def last_taken_dose(session: Session, patient_id: int) -> Dose | None:
-    statement = select(Dose).where(Dose.patient_id == patient_id, Dose.status == DoseStatus.TAKEN)
-    return session.exec(statement.order_by(col(Dose.taken_at).desc())).first()
-
-
-def last_site(session: Session, patient_id: int) -> str | None:
-    statement = select(Dose.site).where(
-        Dose.patient_id == patient_id, Dose.status == DoseStatus.TAKEN, col(Dose.site).is_not(None)
-    )
-    return session.exec(statement.order_by(col(Dose.taken_at).desc()).limit(1)).first()
-
-
-_CLOSED = (DoseStatus.MISSED, DoseStatus.SKIPPED, DoseStatus.TAKEN, DoseStatus.UNCONFIRMED)
-
-
-def last_closed_day(session: Session, patient_id: int) -> date | None:
-    closed = select(sa.func.max(Dose.day)).where(
-        Dose.patient_id == patient_id, col(Dose.status).in_(_CLOSED)
-    )
-    return session.exec(closed).one()
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """The next dose as the rules place it, before it is written."""
-
-    next: regimen.NextDose
-    titration: regimen.Titration
-    site: str | None
-    last_taken: Dose | None
-
-
-def propose_next_dose(session: Session, patient: Patient, settings: Settings) -> Proposal:
-    """Apply the missed-dose rule to the patient's history: the next dose follows the last one taken."""
-    assert patient.id is not None
-    return _propose(
-        patient,
-        settings,
-        last_taken_dose(session, patient.id),
-        last_closed_day(session, patient.id),
-        last_site(session, patient.id),
-    )
-
-
-def _propose(
-    patient: Patient,
-    settings: Settings,
-    taken: Dose | None,
-    closed_day: date | None,
-    site: str | None,
-) -> Proposal:
-    upcoming = regimen.next_dose(
-        preferences(patient, settings),
-        start=patient.start_date,
-        last_taken=taken.taken_at if taken else None,
-        last_closed_day=closed_day,
-        not_before=patient.active_since,
-    )
-    return Proposal(
-        next=upcoming,
-        titration=regimen.titration_dose(
-            patient.start_date, upcoming.day, full_dose=patient.full_dose
-        ),
-        site=regimen.next_site(site, frozenset(patient.injured_sites)),
-        last_taken=taken,
-    )
-
-
 def _dose_context(patient: Patient, dose: Dose, at: datetime) -> dict[str, object]:
     return {
         "name": first_name(patient),
@@ -162,13 +63,6 @@ def _dose_context(patient: Patient, dose: Dose, at: datetime) -> dict[str, objec
         "at": at.isoformat(),
         "snoozed": False,
     }
-
-
-def _newest(statement: Select, order: sa.ColumnElement) -> Select:
-    """The newest row per patient among ``statement``'s doses, in one query for many patients."""
-    rank = sa.func.row_number().over(partition_by=Dose.patient_id, order_by=order).label("rank")
-    ranked = statement.add_columns(rank).subquery()
-    return select(ranked).where(ranked.c.rank == 1)
 
 
 @dataclass
@@ -212,6 +106,7 @@ class PatientPlanner:
         self.not_sent: dict[int, str] = {}  # dose id -> why its reminder was cancelled
         self.pending: list[_Pending] = []
         self.to_review: set[int] = set()
+        self.prompts = PromptPlanner(session, settings, now, self._write, self.to_review)
 
     def plan(self, patients: list[Patient]) -> None:
         """Set each patient's ``next_action_at``, writing whatever has come due on the way."""
@@ -244,69 +139,25 @@ class PatientPlanner:
     def _read(self, patients: list[Patient]) -> None:
         """Read the batch's pending doses, last doses taken, live questions and their check-ins."""
         ids = [patient.id for patient in patients if patient.id is not None]
-        by_id = {patient.id: patient for patient in patients}
         self.known = {patient_id: Known() for patient_id in ids}
-        for chunk in in_chunks(ids):
-            pending = select(Dose).where(
-                col(Dose.patient_id).in_(chunk), Dose.status == DoseStatus.PENDING
-            )
-            for dose in self.session.exec(pending.order_by(col(Dose.day))):
-                self.known[dose.patient_id].dose = dose  # the latest, as open_dose reads it
-            taken = _newest(
-                select(Dose.id).where(
-                    col(Dose.patient_id).in_(chunk), Dose.status == DoseStatus.TAKEN
-                ),
-                col(Dose.taken_at).desc(),
-            ).subquery()
-            for dose in self.session.exec(select(Dose).join(taken, col(Dose.id) == taken.c.id)):
-                self.known[dose.patient_id].last_taken = dose
-            live = select(CheckIn).where(
-                col(CheckIn.patient_id).in_(chunk), col(CheckIn.status).in_(checkins.LIVE)
-            )
-            for prompt in self.session.exec(live.order_by(col(CheckIn.due_at), col(CheckIn.id))):
-                self.known[prompt.patient_id].live.append(prompt)
-            if self.settings.screening.phq2_every_days:
-                screens = (
-                    select(CheckIn.patient_id, sa.func.max(CheckIn.due_at))
-                    .where(col(CheckIn.patient_id).in_(chunk), CheckIn.kind == CheckInKind.PHQ2)
-                    .group_by(col(CheckIn.patient_id))
-                )
-                for patient_id, due_at in self.session.exec(screens):
-                    self.known[patient_id].last_screen_at = due_at
-        for patient_id, known in self.known.items():
-            if known.last_taken is not None and known.last_taken.taken_at is not None:
-                known.checkin = checkins.checkin_for(known.last_taken, by_id[patient_id], self.now)
-        calls_for = {k.checkin.key: k for k in self.known.values() if k.checkin is not None}
-        for chunk in in_chunks(list(calls_for)):
-            for key in self.session.exec(select(CheckIn.key).where(col(CheckIn.key).in_(chunk))):
-                calls_for[key].checkin = None
+        for patient_id, dose in doses.pending_doses(self.session, ids).items():
+            self.known[patient_id].dose = dose
+        for patient_id, dose in doses.last_taken_doses(self.session, ids).items():
+            self.known[patient_id].last_taken = dose
+        self.prompts.read(patients, self.known)
 
     def _read_dose_history(self, patients: list[Patient]) -> None:
         """The last day closed and the last site used, for patients whose next dose is planned."""
         ids = [patient.id for patient in patients if patient.id is not None]
-        for chunk in in_chunks(ids):
-            closed = (
-                select(Dose.patient_id, sa.func.max(Dose.day))
-                .where(col(Dose.patient_id).in_(chunk), col(Dose.status).in_(_CLOSED))
-                .group_by(col(Dose.patient_id))
-            )
-            for patient_id, day in self.session.exec(closed):
-                self.known[patient_id].last_closed_day = day
-            sites = _newest(
-                select(Dose.patient_id, Dose.site).where(
-                    col(Dose.patient_id).in_(chunk),
-                    Dose.status == DoseStatus.TAKEN,
-                    col(Dose.site).is_not(None),
-                ),
-                col(Dose.taken_at).desc(),
-            )
-            for patient_id, site, _rank in self.session.execute(sites):
-                self.known[patient_id].last_site = site
+        for patient_id, day in doses.last_closed_days(self.session, ids).items():
+            self.known[patient_id].last_closed_day = day
+        for patient_id, site in doses.last_sites(self.session, ids).items():
+            self.known[patient_id].last_site = site
 
-    def _read_messages(self, doses: list[Dose]) -> None:
+    def _read_messages(self, planned: list[Dose]) -> None:
         """When each message of these doses went out, or would have: a catch-up counts from when
         it was written."""
-        ids = [dose.id for dose in doses if dose.id is not None and dose.id not in self.out_at]
+        ids = [dose.id for dose in planned if dose.id is not None and dose.id not in self.out_at]
         for dose_id in ids:
             self.out_at[dose_id] = {}
         for chunk in in_chunks(ids):
@@ -339,9 +190,9 @@ class PatientPlanner:
             for dose in self._add_doses([self._new_dose(p) for p in undosed]):
                 self.known[dose.patient_id].dose = dose
                 self.out_at[dose.id or 0] = {}
-            doses = {p.id: self._pending_dose(p) for p in unsettled}
-            closing = [p for p in unsettled if self.now >= doses[p.id].window_end]
-            self._read_messages([doses[p.id] for p in closing])
+            pending = {p.id: self._pending_dose(p) for p in unsettled}
+            closing = [p for p in unsettled if self.now >= pending[p.id].window_end]
+            self._read_messages([pending[p.id] for p in closing])
             for patient in closing:
                 self._miss(patient)
             unsettled = closing
@@ -357,7 +208,7 @@ class PatientPlanner:
     def _new_dose(self, patient: Patient) -> dict[str, Any]:
         """The row of the patient's next dose, placed by the rules on what came before."""
         known = self._known(patient)
-        proposal = _propose(
+        proposal = doses.propose(
             patient, self.settings, known.last_taken, known.last_closed_day, known.last_site
         )
         return {
@@ -365,7 +216,7 @@ class PatientPlanner:
             "day": proposal.next.day,
             "scheduled_at": proposal.next.at,
             "window_end": regimen.dose_window_end(
-                proposal.next.day, preferences(patient, self.settings)
+                proposal.next.day, doses.preferences(patient, self.settings)
             ),
             "why": proposal.next.why.value,
             "dose_mcg": proposal.titration.dose_mcg,
@@ -415,24 +266,24 @@ class PatientPlanner:
         self.stats.doses_missed += 1
         self.to_review.add(patient.id or 0)
         cancel_queued(self.session, reason="dose window closed", dose_id=dose.id)
-        self._ensure_reminder(patient, dose, preferences(patient, self.settings), closed=True)
+        self._ensure_reminder(patient, dose, doses.preferences(patient, self.settings), closed=True)
 
     def _plan_rest(self, patient: Patient) -> datetime | None:
         """Reminders and nudges of the pending dose, lab reminders and questions; return the
         earliest moment the patient needs a look again."""
         dose = self._pending_dose(patient)
         candidates = [
-            self._ensure_reminder(patient, dose, preferences(patient, self.settings)),
-            self._plan_labs(patient),
-            self._plan_refill(patient),
+            self._ensure_reminder(patient, dose, doses.preferences(patient, self.settings)),
+            self.prompts.plan_labs(patient),
+            self.prompts.plan_refill(patient),
         ]
-        prompts = self._plan_prompts(patient)
+        prompts = self.prompts.plan_prompts(patient, self._known(patient))
         if patient.id in self.to_review:
             # A dose missed or a question left unanswered may complete a rule; what it raises
             # (a site flagged, so a "has it healed?" question) is planned in the same pass.
             raised = escalation.review(self.session, self.settings, patient, self.now)
             self.stats.alerts += sum(1 for r in raised if r.new)
-            prompts = self._plan_prompts(patient)
+            prompts = self.prompts.plan_prompts(patient, self._known(patient))
         upcoming = [moment for moment in [*candidates, prompts] if moment is not None]
         return max(min(upcoming), self.now + _MIN_REVISIT) if upcoming else None
 
@@ -468,7 +319,7 @@ class PatientPlanner:
         if reason is None:
             # A catch-up after downtime never wakes anyone: it waits for the end of quiet hours,
             # and a time-bound one that would then be past the grace is not sent at all.
-            held = regimen.outside_quiet_hours(self.now, preferences(patient, self.settings))
+            held = regimen.outside_quiet_hours(self.now, doses.preferences(patient, self.settings))
             if kind in TIME_BOUND_KINDS and held - send_at > self.grace:
                 quiet = f", then quiet hours until {held:%H:%M} UTC" if held > self.now else ""
                 reason = (
@@ -553,180 +404,6 @@ class PatientPlanner:
                     upcoming.append(nudge_at)
         return min(upcoming)
 
-    def _plan_prompts(self, patient: Patient) -> datetime | None:
-        """Write the check-in for the last dose taken, a "has it healed?" question for each injured
-        site, and ask, re-ask or close each question whose moment has come; return the next moment."""
-        known = self._known(patient)
-        known.live = [prompt for prompt in known.live if prompt.status in checkins.LIVE]
-        if known.checkin is not None:
-            if known.checkin.expires_at > self.now:
-                self.session.add(known.checkin)
-                known.live.append(known.checkin)
-                known.live.sort(key=lambda prompt: prompt.due_at)
-            known.checkin = None
-        live = known.live
-        asked_about = {p.site for p in live if p.kind == CheckInKind.SITE_HEAL}
-        for site in patient.injured_sites:
-            if site not in asked_about:
-                question = checkins.heal_question_for(patient, site, self.now, self.settings)
-                live.append(checkins.add(self.session, question))
-        screen_at = self._plan_screen(patient)
-        upcoming = [self._advance(patient, prompt) for prompt in live]
-        present = [moment for moment in [*upcoming, screen_at] if moment is not None]
-        return min(present) if present else None
-
-    def _plan_screen(self, patient: Patient) -> datetime | None:
-        """Write the PHQ-2 when its day has come (into the live questions, asked by _advance);
-        return the moment to look again until then."""
-        known = self._known(patient)
-        if any(p.kind == CheckInKind.PHQ2 for p in known.live):
-            return None
-        zone = ZoneInfo(patient.timezone)
-        last = regimen.local_date(known.last_screen_at, zone) if known.last_screen_at else None
-        since = max(patient.start_date, regimen.local_date(patient.created_at, zone))
-        due = screening.due_day(last, since, self.settings.screening.phq2_every_days)
-        if due is None:
-            return None
-        taken = known.last_taken.taken_at if known.last_taken else None
-        day = screening.ask_day(
-            due,
-            regimen.local_date(self.now, zone),
-            regimen.local_date(taken, zone) if taken else None,
-            any(p.kind == CheckInKind.FOLLOWUP for p in known.live),
-        )
-        screen = checkins.screen_for(patient, day, self.now)
-        if self.now < screen.due_at:
-            return screen.due_at
-        screen = checkins.add(self.session, screen)
-        known.live.append(screen)
-        known.last_screen_at = screen.due_at
-        return self._advance(patient, screen)
-
-    def _advance(self, patient: Patient, prompt: CheckIn) -> datetime | None:
-        """Ask, re-ask or close one question as its moments come; return its next moment."""
-        if prompt.status == CheckInStatus.PLANNED:
-            if self.now < prompt.due_at:
-                return prompt.due_at
-            if self.now >= prompt.expires_at:
-                reason = f"not asked: nothing ran before it closed at {prompt.expires_at:%Y-%m-%d %H:%M} UTC"
-                checkins.close(prompt, self.now, CheckInStatus.CANCELLED, reason)
-                self.session.add(prompt)
-                return None
-            # A question due in quiet hours (a follow-up a day after a late-night "yes") is meant
-            # for the morning: it is not late when it waits for it.
-            due = regimen.outside_quiet_hours(prompt.due_at, preferences(patient, self.settings))
-            sent_at, reason = self._ask(patient, prompt, again=False, send_at=due)
-            if reason is not None:
-                checkins.close(prompt, self.now, CheckInStatus.CANCELLED, reason)
-                self.session.add(prompt)
-                return None
-            prompt.status, prompt.asked_at = CheckInStatus.OPEN, sent_at
-        if self.now >= prompt.expires_at:
-            checkins.expire(prompt)
-            self.session.add(prompt)
-            self.to_review.add(patient.id or 0)
-            return None
-        upcoming = [prompt.expires_at]
-        if prompt.reask_at is not None and prompt.reasked_at is None and not prompt.answered_at:
-            if self.now < prompt.reask_at:
-                upcoming.append(prompt.reask_at)
-            else:
-                send_at = regimen.outside_quiet_hours(
-                    prompt.reask_at, preferences(patient, self.settings)
-                )
-                if send_at < prompt.expires_at:
-                    sent_at, reason = self._ask(patient, prompt, again=True, send_at=send_at)
-                    prompt.reasked_at = sent_at if reason is None else None
-                if prompt.reasked_at is None:
-                    prompt.reask_at = None  # too late to ask again before it closes
-        self.session.add(prompt)
-        return min(upcoming)
-
-    def _ask(
-        self, patient: Patient, prompt: CheckIn, *, again: bool, send_at: datetime
-    ) -> tuple[datetime, str | None]:
-        kind, template = {
-            CheckInKind.CHECKIN: (MessageKind.CHECKIN, "checkin"),
-            CheckInKind.FOLLOWUP: (MessageKind.FOLLOWUP, "followup"),
-            CheckInKind.SITE_HEAL: (MessageKind.FOLLOWUP, "site_heal"),
-            CheckInKind.PHQ2: (MessageKind.CHECKIN, "phq2"),
-        }[CheckInKind(prompt.kind)]
-        context: dict[str, object] = {"name": first_name(patient), "again": again}
-        if prompt.kind == CheckInKind.FOLLOWUP:
-            # followup_for dates the question from the "yes" that started the screen.
-            context |= {
-                "reported_at": prompt.created_at.isoformat(),
-                "symptoms": list(prompt.symptoms),
-            }
-        elif prompt.kind == CheckInKind.SITE_HEAL:
-            context |= {"site": prompt.site}
-        key = prompt.key + (":reask" if again else "")
-        return self._write(patient, None, key, kind, template, context, send_at)
-
-    def _plan_labs(self, patient: Patient) -> datetime | None:
-        """The routine blood tests' reminder, and the thyroid test's for a thyroid history; each
-        next one counts from the last test recorded (care.record_lab sets the dates anew)."""
-        zone = ZoneInfo(patient.timezone)
-        enrolled = regimen.local_date(patient.created_at, zone)
-        if patient.next_lab_on is None:
-            patient.next_lab_on = labs.routine_due(patient.start_date, None, enrolled)
-        if patient.thyroid and patient.next_thyroid_on is None:
-            patient.next_thyroid_on = care.thyroid_due(patient, self.settings, None, enrolled)
-        moments = []
-        for kinds, attribute in (
-            (list(labs.ROUTINE), "next_lab_on"),
-            (["thyroid"], "next_thyroid_on"),
-        ):
-            on: date | None = getattr(patient, attribute)
-            if on is None:
-                continue
-            lab_at = regimen.at_local(on, patient.checkin_time, zone)
-            if self.now >= lab_at:
-                suffix = "" if attribute == "next_lab_on" else ":thyroid"
-                context = {"name": first_name(patient), "on": on.isoformat(), "kinds": kinds}
-                key = f"lab:{patient.id}{suffix}:{on.isoformat()}"
-                self._write(patient, None, key, MessageKind.LAB, "lab", context, lab_at)
-                # Not done since: the schedule goes on from the last test, past this reminder.
-                on = care.next_lab_after(self.session, patient, self.settings, kinds, on)
-                setattr(patient, attribute, on)
-            if on is not None:
-                moments.append(regimen.at_local(on, patient.checkin_time, zone))
-        return min(moments) if moments else None
-
-    def _plan_refill(self, patient: Patient) -> datetime | None:
-        """A refill reminder at the check-in time once the vials run low, every few days until a
-        refill is recorded; at 0 vials it asks for a count instead."""
-        rules = self.settings.supply
-        at = supply.refill_reminder_at(
-            patient.vials,
-            patient.vials_changed_at or patient.created_at,
-            patient.refill_reminded_at,
-            lead_days=rules.refill_lead_days,
-            repeat_days=rules.refill_repeat_days,
-            checkin_time=patient.checkin_time,
-            zone=ZoneInfo(patient.timezone),
-        )
-        if at is None or self.now < at:
-            return at
-        context = {
-            "name": first_name(patient),
-            "vials": patient.vials,
-            "days": supply.days_covered(patient.vials or 0),
-        }
-        key = f"refill:{patient.id}:{at:%Y%m%dT%H%M}"
-        send_at, _ = self._write(patient, None, key, MessageKind.REFILL, "refill", context, at)
-        # After downtime the next one still comes repeat_days on, not at once.
-        patient.refill_reminded_at = max(send_at, self.now)
-        return supply.refill_reminder_at(
-            patient.vials,
-            patient.vials_changed_at or patient.created_at,
-            patient.refill_reminded_at,
-            lead_days=rules.refill_lead_days,
-            repeat_days=rules.refill_repeat_days,
-            checkin_time=patient.checkin_time,
-            zone=ZoneInfo(patient.timezone),
-        )
-
 
 def replan(session: Session, patient: Patient, settings: Settings, now: datetime) -> TickStats:
     """Plan one patient now (after enrolment or a reply), in the caller's transaction."""
@@ -765,31 +442,3 @@ def tick(
             break
     beat(engine, "planner", now, f"{stats.patients} patients, {stats.messages} messages")
     return stats
-
-
-def next_due(engine: Engine) -> datetime | None:
-    """The earliest moment anything is due: a patient to plan, an alert to escalate or a queued
-    message to send."""
-    with session_scope(engine) as session:
-        moments = [
-            session.exec(select(sa.func.min(Patient.next_action_at))).one(),
-            escalation.next_escalation(session),
-            session.exec(
-                select(sa.func.min(Message.next_attempt_at)).where(
-                    Message.status == MessageStatus.QUEUED
-                )
-            ).one(),
-        ]
-    present = [moment for moment in moments if moment is not None]
-    return min(present) if present else None
-
-
-def beat(engine: Engine, name: str, now: datetime, detail: str) -> None:
-    """Record that a loop completed, for /healthz and `reminder` status output."""
-    # One upsert: two first ticks at once must not both try to insert the row.
-    statement = upsert_insert(engine, Heartbeat).values(name=name, at=now, detail=detail)
-    statement = statement.on_conflict_do_update(
-        index_elements=["name"], set_={"at": statement.excluded.at, "detail": detail}
-    )
-    with session_scope(engine) as session:
-        session.execute(statement)

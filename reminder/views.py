@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from reminder import care
 from reminder.config import Settings
+from reminder.doses import last_taken_dose, open_dose, propose_next_dose
 from reminder.models import (
     Alert,
     AlertStatus,
@@ -26,7 +27,6 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.planner import last_taken_dose, open_dose, propose_next_dose
 from reminder.regimen import Why
 
 

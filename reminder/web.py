@@ -27,8 +27,9 @@ from reminder.answer_sender import AnswerSender
 from reminder.app import App
 from reminder.checkin_form import LinkPages
 from reminder.config import require_twilio
+from reminder.delivery import DeliveryOutcome, record_delivery
 from reminder.models import Heartbeat, Message, MessageStatus
-from reminder.outbox import DeliveryOutcome, Outbox, record_delivery
+from reminder.outbox import Outbox
 from reminder.staff.pages import StaffPages
 from reminder.transports.twilio_sms import INBOUND_PATH, STATUS_CALLBACK_PATH, delivery_report
 

@@ -15,6 +15,7 @@ from reminder.app import App
 from reminder.clock import SimulatedClock
 from reminder.config import Settings
 from reminder.db import session_scope
+from reminder.due import next_due
 from reminder.enrolment import add_patient, check_patient
 from reminder.models import (
     Alert,
@@ -95,7 +96,7 @@ class Bot:
         """Tick at every moment something is due up to ``end``, then at ``end`` itself."""
         for _ in range(1000):
             self.tick()
-            upcoming = planner.next_due(self.engine)
+            upcoming = next_due(self.engine)
             if upcoming is None or upcoming > end:
                 break
             self.clock.set(max(upcoming, self.clock.now() + timedelta(seconds=1)))

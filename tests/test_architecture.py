@@ -10,6 +10,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "reminder"
 PURE_CORES = [
+    "retry.py",
     "regimen.py",
     "replies.py",
     "reading.py",
@@ -77,3 +78,54 @@ def test_pure_cores_import_only_the_standard_library_and_each_other(name: str) -
     assert not {"sqlite3", "socket", "smtplib", "urllib", "http"} & {
         m.split(".")[0] for m in imported
     }
+
+
+# Modules that write message rows; they queue through reminder/queue.py and never send.
+PRODUCERS = [
+    "planner.py",
+    "conversation.py",
+    "escalation.py",
+    "care.py",
+    *sorted(path.name for path in PACKAGE.glob("*_replies.py")),
+]
+SEND_PIPELINE = {"reminder.outbox", "reminder.leases", "reminder.outcomes", "reminder.pacing"}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def local_imports(path: Path) -> set[str]:
+    """The reminder modules a file imports (``from reminder import x`` counts as reminder.x)."""
+    known = {module_name(source) for source in sources()}
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found & known
+
+
+def reached_from(name: str) -> set[str]:
+    """Every reminder module that importing ``name`` (a path under reminder/) imports in turn."""
+    paths = {module_name(source): source for source in sources()}
+    reached: set[str] = set()
+    waiting = [module_name(PACKAGE / name)]
+    while waiting:
+        for module in local_imports(paths[waiting.pop()]) - reached:
+            reached.add(module)
+            waiting.append(module)
+    return reached
+
+
+@pytest.mark.parametrize("name", PRODUCERS)
+def test_producers_queue_rows_and_never_import_the_send_pipeline(name: str) -> None:
+    assert reached_from(name) & SEND_PIPELINE == set()
+
+
+def test_the_check_itself_sees_that_the_daemon_reaches_the_outbox() -> None:
+    assert "reminder.outbox" in reached_from("daemon.py")
+    assert "reminder.queue" in reached_from("planner.py")

@@ -26,6 +26,7 @@ from reminder import planner
 from reminder.clock import SimulatedClock
 from reminder.config import Settings
 from reminder.db import session_scope
+from reminder.due import beat
 from reminder.enrolment import add_patient, check_patient
 from reminder.models import Dose, DoseStatus, Heartbeat, Message, MessageKind, MessageStatus
 
@@ -145,7 +146,7 @@ def test_two_ticks_at_once_make_and_send_one_reminder_per_due_dose(
 ) -> None:
     dose_times = enrol_patients(engine, settings, clock)
     # A database that has ticked before: the race on the first heartbeat is the test below.
-    planner.beat(engine, "planner", clock.now(), "an earlier tick")
+    beat(engine, "planner", clock.now(), "an earlier tick")
     due = {pid for pid, at in dose_times.items() if at <= time(20, 0)}
     assert len(due) == 18
 

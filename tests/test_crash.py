@@ -36,7 +36,8 @@ from reminder.clock import SimulatedClock
 from reminder.config import Settings
 from reminder.db import create_db_engine
 from reminder.models import Message, MessageKind, MessageStatus
-from reminder.outbox import MID_SEND, NOT_SENT, SENT_TWICE, Outbox
+from reminder.outbox import Outbox
+from reminder.retry import MID_SEND, NOT_SENT, SENT_TWICE
 from reminder.transports import Outgoing
 from tests.conftest import PG_URL, postgres_schema
 from tests.fake_twilio import Behaviour, FakeTwilio

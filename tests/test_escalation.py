@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
-from reminder import planner
 from reminder.clock import SimulatedClock
 from reminder.config import ConfigError, Settings, load_settings
 from reminder.db import session_scope
+from reminder.due import next_due
 from reminder.enrolment import add_contact
 from reminder.models import (
     Alert,
@@ -240,7 +240,7 @@ def test_an_unacknowledged_urgent_alert_goes_to_the_fallback_after_30_minutes(
     bot.say("I want to die")
 
     # The alert carries its own moment: it is the next thing due, and its tick reads no patient.
-    assert planner.next_due(bot.engine) == local(3, 5, 23, 30)
+    assert next_due(bot.engine) == local(3, 5, 23, 30)
     assert bot.at(local(3, 5, 23, 29)).escalated == 0
     assert [to for to, _ in sent_to(bot)] == [GRACE]
 

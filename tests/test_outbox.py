@@ -29,15 +29,11 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.outbox import (
-    MID_SEND,
-    NOT_SENT,
-    Backoff,
-    Outbox,
-    Pacer,
-)
+from reminder.outbox import Outbox
+from reminder.pacing import Pacer
 from reminder.queue import cancel_queued, enqueue, message_values
 from reminder.render import Renderer, default_templates_dir
+from reminder.retry import MID_SEND, NOT_SENT, Backoff
 from reminder.transports import Outgoing, TransportError
 
 PHONE = "+13125550100"
