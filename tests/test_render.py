@@ -65,6 +65,12 @@ REPLY_CONTEXTS: dict[str, dict[str, Any]] = {
         "others": [],
     },
     "alert_not_found": {"ref": 12, "others": [{"id": 9, "patient": "Bob Brown"}]},
+    "alert_passed_on": {
+        "alert_id": 12,
+        "patient": "Ada Lovelace",
+        "kind": "possible_relapse",
+        "passed": True,
+    },
     "no_open_alert": {},
     "symptom_reported": {
         "symptoms": ["vision", "speech"],
@@ -185,6 +191,10 @@ REPLY_VARIANTS: list[tuple[str, dict[str, Any]]] = [
         },
     ),
     ("alert_not_found", {"ref": 7, "others": []}),
+    (
+        "alert_passed_on",
+        {"alert_id": 7, "patient": "Ada Lovelace", "kind": "mood", "passed": False},
+    ),
     ("phq2_recorded", {"alerted": False}),
     ("phq2_partial", {"missing": ["interest"]}),
     ("phq2_correction", {"problem": "decimal", "detail": "1.5"}),
@@ -374,7 +384,13 @@ def test_the_shipped_templates_are_the_ones_tested() -> None:
 
 def test_every_answer_conversation_gives_has_a_case() -> None:
     package = Path(__file__).parent.parent / "reminder"
-    modules = ("conversation.py", "dose_replies.py", "checkin_replies.py", "care_replies.py")
+    modules = (
+        "conversation.py",
+        "contact_replies.py",
+        "dose_replies.py",
+        "checkin_replies.py",
+        "care_replies.py",
+    )
     source = "".join((package / name).read_text() for name in modules)
     answers = set(re.findall(r'(?:return |say\(\s*)"(\w+)",\s*(?!None\b)', source))
     assert answers == set(REPLY_CONTEXTS)
