@@ -917,4 +917,23 @@ CASES: list[Case] = [
     Case(
         "checkin", "no answer from the clinic and my leg is numb", neuro=True, symptoms={"numbness"}
     ),
+    # a Y or N right after "fever" answers the fever, not the symptom question
+    Case(
+        "checkin",
+        "Flu-like 4. Injection site 0. Neuro N. Fever N.",
+        flu=4,
+        site_score=0,
+        neuro=False,
+        fever=False,
+    ),
+    Case(
+        "checkin",
+        "flu 3 site 1 fever yes 38.2",
+        flu=3,
+        site_score=1,
+        fever=True,
+        temperature=38.2,
+        temp_unit="C",
+    ),
+    Case("checkin", "3 1 N, fever: no", flu=3, site_score=1, neuro=False, fever=False),
 ]
