@@ -936,4 +936,6 @@ CASES: list[Case] = [
         temp_unit="C",
     ),
     Case("checkin", "3 1 N, fever: no", flu=3, site_score=1, neuro=False, fever=False),
+    Case("checkin", "feverish but didn't take my temp", fever=True),
+    Case("dose", "haven't taken my shot", dose="not_yet"),
 ]

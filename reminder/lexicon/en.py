@@ -7,6 +7,12 @@ _POLITE = words("thanks thank you thankyou thx ty tks please pls plz cheers x xx
 # Phrases first: several words that mean one thing become that one word. Order matters where one
 # phrase contains another; every pattern matches whole words.
 _PHRASES = (
+    # "didn't take my temp" says nothing of the dose, nor of a fever
+    (
+        r"(?:didnt|did not|havent|have not|not|wasnt able to|couldnt) (?:take|taken|check|checked|measure"
+        r"|measured) (?:my |a |the )?(?:temp|temperature)",
+        "",
+    ),
     # a lab test done: first, so "blood test done" is not read as a dose ("done LAB" still is one)
     (
         r"(?:i )?(?:had|did|got|have had) (?:(?:my |the )(?:labs?|lab tests?|lab work|blood tests?|blood work|bloods)|labs|lab tests?|lab work|blood tests?|blood work|bloods)(?: done| taken)?|(?:(?:my |the )?(?:labs?|lab tests?|lab work|blood tests?|blood work|bloods) (?:are |is |was |were )?(?:done|taken|finished|complete|completed))",
