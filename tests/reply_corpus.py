@@ -938,4 +938,9 @@ CASES: list[Case] = [
     Case("checkin", "3 1 N, fever: no", flu=3, site_score=1, neuro=False, fever=False),
     Case("checkin", "feverish but didn't take my temp", fever=True),
     Case("dose", "haven't taken my shot", dose="not_yet"),
+    # self-harm words, and the everyday phrases that only look like them
+    Case("none", "I have pills saved up", self_harm=True),
+    Case("none", "I've been cutting back on coffee"),
+    Case("none", "I cut myself shaving near the site"),
+    Case("none", "I've been cutting myself again", self_harm=True),
 ]
