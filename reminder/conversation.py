@@ -218,6 +218,10 @@ class Conversation:
             # before every other part of the answer.
             turn.parts[:] = [p for p in turn.parts if p[0] not in ("noted", "not_understood")]
             turn.parts.insert(0, self._crisis(inbound, self.raised))
+        if reading.emergency:
+            # Trouble breathing, a swelling throat, chest pain: the emergency number comes first.
+            turn.parts[:] = [p for p in turn.parts if p[0] not in ("noted", "not_understood")]
+            turn.parts.insert(0, self._emergency(inbound, self.raised))
         self.session.add(patient)
         if not turn.parts:
             return None
@@ -273,7 +277,7 @@ class Conversation:
         if not turn.parts and reading.question:
             turn.note("question", "a question: stored, answered with where to ask")
             return turn.say("question", {})
-        if not turn.parts and not reading.self_harm and not reading.site_words:
+        if not turn.parts and not (reading.self_harm or reading.emergency or reading.site_words):
             turn.note("unknown", "not understood: stored, answered with help")
             turn.say("not_understood", {"question": _question(prompt)})
         elif not turn.parts:
@@ -308,6 +312,15 @@ class Conversation:
         inbound.parsed_as = ("self_harm+" + (inbound.parsed_as or "")).rstrip("+")[:32]
         alerted = mood is not None and _reached(mood)
         return "crisis", {"crisis_text": self.settings.messages.crisis_text, "alerted": alerted}
+
+    def _emergency(
+        self, inbound: InboundMessage, raised: list[escalation.Raised]
+    ) -> tuple[str, dict[str, Any]]:
+        alert = next((r.alert for r in raised if r.alert.kind == AlertKind.EMERGENCY), None)
+        note = f"signs of an emergency: emergency number sent, alert {alert.id if alert else '?'}"
+        inbound.outcome = f"{note}; {inbound.outcome or ''}".rstrip("; ")[:200]
+        inbound.parsed_as = ("emergency+" + (inbound.parsed_as or "")).rstrip("+")[:32]
+        return "emergency", {"alerted": alert is not None and _reached(alert)}
 
     def _prompt(self, turn: Turn, raw: Reading) -> tuple[Prompt, CheckIn | None]:
         """What the patient was last asked and still owes an answer to: the question awaiting

@@ -345,6 +345,7 @@ class AlertKind(StrEnum):
     ADHERENCE = "adherence"  # doses missed, or check-ins unanswered, several in a row
     DOSING = "dosing"  # two doses taken on consecutive calendar days
     DEPRESSION_SCREEN = "depression_screen"  # a PHQ-2 total at or above the cut-off: routine
+    EMERGENCY = "emergency"  # trouble breathing, a swelling throat, chest pain, fainting: urgent
 
 
 class AlertSeverity(StrEnum):

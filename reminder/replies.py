@@ -78,6 +78,7 @@ class Reading:
     temp_unit: str | None = None  # "C" or "F"
     site_words: tuple[str, ...] = ()  # words of an injured injection site
     self_harm: bool = False
+    emergency: bool = False  # trouble breathing, a swelling throat, chest pain, fainting
     healed: bool | None = None
     refill: int | None = None  # REFILL: vials added, 0 for a pack (supply.pack_size)
     vials: int | None = None  # VIALS N: the vials on hand, counted
@@ -118,16 +119,19 @@ def parse(text: str, language: str = "en") -> Reading:
     everything, clauses = _normalise(_OUT_OF_TEN.sub(r"\1 outoften ", text[:_MAX_CHARS]), lexicon)
     joined = " ".join(everything)
     harm = any(pattern.search(joined) for pattern in compiled.self_harm)
+    emergency = any(_affirmed(pattern, joined, lexicon) for pattern in compiled.emergency)
     injured = _injury_words(everything, lexicon)
     compliance = _compliance(everything, lexicon)
     if compliance is not None:
-        return Reading(compliance=compliance, self_harm=harm, site_words=injured)
+        return Reading(
+            compliance=compliance, self_harm=harm, emergency=emergency, site_words=injured
+        )
     facts = Facts()
     for words, asked in _joined(clauses, lexicon):
         words = _rewrite(words, compiled)
         if words:
             read_clause(words, asked, lexicon, facts)
-    reading = _reading(facts, harm, injured)
+    reading = replace(_reading(facts, harm, injured), emergency=emergency)
     if compiled.phq is not None and (found := _frequencies(compiled.phq, joined)):
         reading = replace(reading, phq_words=found)
     return reading
@@ -140,6 +144,16 @@ def _frequencies(pattern: re.Pattern[str], joined: str) -> tuple[int, ...]:
         group = next(name for name, value in match.groupdict().items() if value is not None)
         found.append(int(group[1:]))
     return tuple(found)
+
+
+def _affirmed(pattern: re.Pattern[str], joined: str, lexicon: Lexicon) -> bool:
+    """Whether ``pattern`` is said and not denied: "no chest pain" and "keine Atemnot" are not
+    signs of an emergency. (Self-harm words count even denied; these name a body's state.)"""
+    for match in pattern.finditer(joined):
+        before = joined[: match.start()].split()[-2:]
+        if not any(w in lexicon.negators or w in ("no", "without", "sans") for w in before):
+            return True
+    return False
 
 
 def parse_site(text: str, language: str = "en") -> str | None:

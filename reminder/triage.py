@@ -31,6 +31,7 @@ class Kind(StrEnum):
     ADHERENCE = "adherence"
     DOSING = "dosing"
     DEPRESSION_SCREEN = "depression_screen"
+    EMERGENCY = "emergency"
 
 
 class Severity(StrEnum):
@@ -39,6 +40,7 @@ class Severity(StrEnum):
 
 
 RELAPSE = frozenset({Kind.POSSIBLE_RELAPSE, Kind.PSEUDO_RELAPSE})
+URGENT = frozenset({Kind.MOOD, Kind.EMERGENCY})
 SYMPTOM_WORDS = {
     "vision": "vision problems",
     "numbness": "numbness or tingling",
@@ -190,6 +192,7 @@ def evaluate(
     findings: list[Finding] = []
     for evidence in (
         _mood(history, zone),
+        _emergency(history, zone),
         _depression_screen(history, phq2_alert_score, zone),
         _relapse(history, rules, zone),
         _injection_site(history, rules, zone),
@@ -219,7 +222,7 @@ def _decide(evidence: _Evidence, history: History, rules: Thresholds) -> Finding
     if not evidence.times:
         return None
     newest = max(evidence.times)
-    severity = Severity.URGENT if evidence.kind == Kind.MOOD else Severity.ROUTINE
+    severity = Severity.URGENT if evidence.kind in URGENT else Severity.ROUTINE
     finding = Finding(
         evidence.kind,
         severity,
@@ -259,6 +262,24 @@ def _mood(history: History, zone: ZoneInfo) -> _Evidence | None:
         tuple(s.at for s in harmful),
         1,
         f"wrote words of self-harm or suicide at {_when(newest.at, zone)}: {_quote(newest.text)}",
+        details={"at": newest.at.isoformat(), "quote": _quote(newest.text)[1:-1]},
+    )
+
+
+def _emergency(history: History, zone: ZoneInfo) -> _Evidence | None:
+    """Words of a medical emergency: trouble breathing, a swelling throat or face (a severe
+    allergic reaction to the injection), chest pain, fainting. Urgent, as words of self-harm are."""
+    signs = sorted(
+        (s for s in history.said if parse(s.text, history.language).emergency), key=lambda s: s.at
+    )
+    if not signs:
+        return None
+    newest = signs[-1]
+    return _Evidence(
+        Kind.EMERGENCY,
+        tuple(s.at for s in signs),
+        1,
+        f"wrote of signs of a medical emergency at {_when(newest.at, zone)}: {_quote(newest.text)}",
         details={"at": newest.at.isoformat(), "quote": _quote(newest.text)[1:-1]},
     )
 

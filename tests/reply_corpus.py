@@ -943,4 +943,12 @@ CASES: list[Case] = [
     Case("none", "I've been cutting back on coffee"),
     Case("none", "I cut myself shaving near the site"),
     Case("none", "I've been cutting myself again", self_harm=True),
+    # signs of a medical emergency (a severe allergic reaction above all): urgent, whatever else
+    Case("dose", "done. my throat is swelling and I can't breathe", dose="taken", emergency=True),
+    Case("none", "chest pain after the injection", emergency=True),
+    Case("none", "rash all over my body and my lips are swollen", emergency=True),
+    Case("none", "I think I'm having an allergic reaction", emergency=True),
+    Case("none", "I fainted in the shower", emergency=True),
+    Case("checkin", "no chest pain, no problems breathing, 3 1 n", flu=3, site_score=1, neuro=False),
+    Case("none", "can't breathe through my nose, bad cold"),
 ]

@@ -268,4 +268,8 @@ CASES: list[Case] = [
     Case("dose", "konnte sie heute nicht spritzen", dose="skipped"),
     Case("alert", "kümmere mich drum", ok=True),
     Case("alert", "bin dran", ok=True),
+    # signs of a medical emergency, and the same denied
+    Case("none", "ich kriege keine Luft, Zunge geschwollen", emergency=True),
+    Case("none", "keine Atemnot"),
+    Case("none", "allergische Reaktion nach der Spritze", emergency=True),
 ]

@@ -289,4 +289,8 @@ CASES: list[Case] = [
     Case("alert", "ok, la llamo ahora", ok=True),
     Case("checkin", "me da vueltas la cabeza", neuro=True, symptoms={"balance"}),
     Case("alert", "yo me encargo", ok=True),
+    # signs of a medical emergency, and the same denied
+    Case("none", "no puedo respirar y se me hincha la cara", emergency=True),
+    Case("none", "dolor en el pecho", emergency=True),
+    Case("none", "sin dolor de pecho"),
 ]

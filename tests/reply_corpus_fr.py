@@ -284,4 +284,8 @@ CASES: list[Case] = [
     ),
     Case("alert", "ok je m'en occupe", ok=True),
     Case("alert", "c'est noté", ok=True),
+    # signs of a medical emergency, and the same denied
+    Case("none", "j'étouffe, ma gorge gonfle", emergency=True),
+    Case("none", "je me suis évanouie", emergency=True),
+    Case("none", "pas de douleur thoracique"),
 ]

@@ -472,6 +472,28 @@ def test_with_nobody_left_to_tell_the_contact_hears_that_the_alert_stays_open(
     assert "stays open; there is no one else to pass it to" in (bot.last_reply().body or "")
 
 
+def test_signs_of_an_emergency_reach_every_contact_at_once_and_the_patient_hears_whom_to_call(
+    bot: Bot, family: tuple[int, int, int]
+) -> None:
+    bot.run_until(local(3, 3, 19, 40))  # the reminder has gone; the patient injects, then this
+    bot.say("done. my throat is swelling and I can't breathe")
+
+    (alert,) = alerts(bot)
+    assert (alert.kind, alert.severity) == (AlertKind.EMERGENCY, AlertSeverity.URGENT)
+    assert sorted(to for to, _ in sent_to(bot)) == sorted([GRACE, JOY])
+    reply = bot.last_reply().body or ""
+    assert reply.startswith("This may be an emergency.")
+    assert "call 911 or your local emergency number now" in reply
+    assert "I've told your contacts." in reply
+    assert bot.doses()[0].status == "taken"  # the dose it reports is recorded all the same
+
+
+def test_emergency_signs_denied_raise_nothing(bot: Bot, family: tuple[int, int, int]) -> None:
+    bot.run_until(local(3, 3, 19, 40))
+    bot.say("done, no chest pain, no trouble breathing")
+    assert alerts(bot) == []
+
+
 def test_a_patient_saying_ok_acknowledges_nothing(bot: Bot, family: tuple[int, int, int]) -> None:
     injection_site_reaction(bot)
     bot.say("OK")

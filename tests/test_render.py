@@ -58,6 +58,7 @@ REPLY_CONTEXTS: dict[str, dict[str, Any]] = {
     "not_injured": {},
     "not_healed": {"site": "left_thigh", "days": 7},
     "crisis": {"crisis_text": "Call or text 988 now. You are not alone.", "alerted": True},
+    "emergency": {"alerted": True},
     "alert_acknowledged": {
         "alert_id": 12,
         "patient": "Ada Lovelace",
@@ -102,6 +103,7 @@ ALERT_KINDS = [
     "adherence",
     "dosing",
     "depression_screen",
+    "emergency",
 ]
 QUESTIONS = ["dose", "checkin", "followup", "site_heal", "phq2"]
 # The same answers when the optional parts are missing or odd: no next dose, an unknown site word.
@@ -181,6 +183,7 @@ REPLY_VARIANTS: list[tuple[str, dict[str, Any]]] = [
     ("followup_recorded", {"present": None, "fever": True, "alerted": False}),
     ("followup_recorded", {"present": True, "fever": True, "alerted": False}),
     ("crisis", {"crisis_text": "Call or text 988 now.", "alerted": False}),
+    ("emergency", {"alerted": False}),
     (
         "alert_acknowledged",
         {
@@ -246,6 +249,7 @@ ALERT_DETAILS: dict[str, list[dict[str, Any]]] = {
     ],
     "pseudo_relapse": [{"symptoms": [], "reported": EVENING, "present": NEXT, "fever": True}],
     "mood": [{"at": EVENING, "quote": "I keep thinking about ending it"}],
+    "emergency": [{"at": EVENING, "quote": "my throat is swelling and I can't breathe"}],
     "injection_site": [
         {"score": 8, "on": EVENING, "site": "left_thigh"},
         {"words": ["pus", "open"], "on": EVENING, "site": None},

@@ -93,6 +93,8 @@ class Lexicon:
     injury: dict[str, str] = field(default_factory=dict)  # word -> pus | wound | drain | ...
     open_context: frozenset[str] = frozenset()  # "open" counts beside one of these
     self_harm: tuple[str, ...] = ()  # regular expressions over the words joined by spaces
+    # Signs of a medical emergency (a severe allergic reaction, chest pain, fainting): the same.
+    emergency: tuple[str, ...] = ()
     # Supply and lab words: REFILL [N] adds vials, VIALS N counts them; phrases make "lab done".
     refill: frozenset[str] = frozenset()  # refill refilled
     refill_not: frozenset[str] = frozenset()  # need order low: a refill asked about, not had
@@ -161,6 +163,7 @@ class Compiled:
     lexicon: Lexicon
     phrases: tuple[tuple[re.Pattern[str], str], ...]
     self_harm: tuple[re.Pattern[str], ...]
+    emergency: tuple[re.Pattern[str], ...] = ()
     # One pattern over every PHQ-2 frequency phrase, group ``f{score}`` naming the score.
     phq: re.Pattern[str] | None = None
 
@@ -180,7 +183,8 @@ def for_language(language: str = "en") -> Compiled:
         lexicon,
         tuple((re.compile(rf"(?<!\S)(?:{p})(?!\S)"), r) for p, r in lexicon.phrases),
         tuple(re.compile(p) for p in lexicon.self_harm),
-        _frequencies(lexicon.phq_frequencies),
+        emergency=tuple(re.compile(p) for p in lexicon.emergency),
+        phq=_frequencies(lexicon.phq_frequencies),
     )
 
 

@@ -212,6 +212,13 @@ LEXICON = Lexicon(
         **dict.fromkeys(words("blasen bläschen blaeschen abszess"), "blister"),
     },
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness.
+    emergency=(
+        r"\b(?:kann|konnte) (?:kaum|nicht) (?:mehr )?atmen\b|\batemnot\b|\b(?:kriege|bekomme) keine luft\b",
+        r"\b(?:hals|zunge|lippen?|gesicht) (?:ist |sind )?(?:geschwollen|schwillt (?:an|zu))\b"
+        r"|\bgeschwollene (?:zunge|lippen|gesicht|hals)\b",
+        r"\b(?:allergische reaktion|anaphyla\w*)",
+        r"\bbrustschmerz\w*|\bschmerzen in der brust\b|\bohnmachtig\b|\bin ohnmacht\b|\bbewusstlos\b",
+    ),
     self_harm=(
         r"\b(?:will|möchte|moechte|würde gern|wuerde gern|wünschte|wuenschte) (?:lieber )?(?:sterben|tot sein)\b",
         r"\bnicht mehr leben\b|\bnicht mehr (?:aufwachen|da sein)\b",

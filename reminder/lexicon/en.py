@@ -357,6 +357,20 @@ LEXICON = Lexicon(
     ),
     # Self-harm and suicide, direct and common indirect phrasings. A negation does not cancel one
     # ("not suicidal" is still read): a person can judge, the parser cannot.
+    # Signs of a medical emergency, above all a severe allergic reaction to the injection: an
+    # urgent alert and the emergency number at once. "no chest pain" is not one.
+    emergency=(
+        r"\b(?:cant|cannot|can not|couldnt|hard to|struggling to|struggle to|unable to)"
+        r" (?:breathe|breath|catch my breath)\b(?! (?:through|out of) my nose)",
+        r"\b(?:trouble|difficulty|problems?|struggling) breathing\b|\bshort(?:ness)? of breath\b",
+        r"\b(?:my )?(?:throat|tongue|lips?|face|mouth) (?:is |are |feels |feel |getting |has |keeps )?"
+        r"(?:swelling|swollen|swelled|closing|closing up|puffing up|puffed up)\b",
+        r"\bswollen (?:throat|tongue|lips|lip|face)\b|\bswelling (?:of|in) (?:my )?(?:throat|tongue|lips?|face)\b",
+        r"\b(?:allergic reaction|anaphyla\w*)",
+        r"\b(?:rash|hives) (?:all over|everywhere)\b",
+        r"\bchest (?:pain|pains|is tight|tightness|hurts)\b|\bpain in my chest\b",
+        r"\b(?:fainted|passed out|blacked out|collapsed|lost consciousness)\b",
+    ),
     self_harm=(
         r"\bsuicid",
         r"\bkill(?:ing)? my ?self\b",

@@ -228,6 +228,14 @@ LEXICON = Lexicon(
     },
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. A
     # negation does not cancel one; a person reads the alert.
+    emergency=(
+        r"\bno (?:puedo|podia|consigo) respirar\b|\bme (?:cuesta|falta) (?:respirar|el aire)\b"
+        r"|\bdificultad (?:para|al) respirar\b|\bme ahogo\b",
+        r"\b(?:garganta|lengua|labios?|cara) (?:hinchad[ao]s?|se (?:me )?(?:hincha|cierra))\b"
+        r"|\bse me (?:hincha|hinchan|cierra) (?:la garganta|la cara|los labios|la lengua)\b",
+        r"\b(?:reaccion alergica|anafila\w*)",
+        r"\bdolor (?:en el|de) pecho\b|\bme (?:desmaye|he desmayado)\b|\bperdi el conocimiento\b",
+    ),
     self_harm=(
         r"\b(?:me )?quiero morir(?:me)?\b",
         r"\b(?:quisiera|deseo|ojalá|ojala) (?:morir|morirme|estar muert[oa]|no despertar)",

@@ -214,6 +214,13 @@ LEXICON = Lexicon(
     },
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. Written
     # over the reply's words with elisions spelt out ("je en ai marre" for "j'en ai marre").
+    emergency=(
+        r"\b(?:peux|arrive) (?:pas|plus) (?:a )?respirer\b|\bmal a respirer\b|\bje etouffe\b"
+        r"|\bdifficultes? (?:a|pour) respirer\b",
+        r"\b(?:gorge|langue|levres?|visage) (?:gonfle|gonflee|gonflees|enfle|enflee|qui gonfle|se serre)\b",
+        r"\b(?:reaction allergique|anaphyla\w*)",
+        r"\bdouleurs? (?:dans la poitrine|a la poitrine|thoraciques?)\b|\bevanoui\w*|\bperdu connaissance\b",
+    ),
     self_harm=(
         r"\b(?:je )?veux mourir\b|\benvie de mourir\b|\bvoudrais mourir\b|\baimerais mourir\b",
         r"\ben finir\b",
