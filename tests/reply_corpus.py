@@ -949,6 +949,8 @@ CASES: list[Case] = [
     Case("none", "rash all over my body and my lips are swollen", emergency=True),
     Case("none", "I think I'm having an allergic reaction", emergency=True),
     Case("none", "I fainted in the shower", emergency=True),
-    Case("checkin", "no chest pain, no problems breathing, 3 1 n", flu=3, site_score=1, neuro=False),
+    Case(
+        "checkin", "no chest pain, no problems breathing, 3 1 n", flu=3, site_score=1, neuro=False
+    ),
     Case("none", "can't breathe through my nose, bad cold"),
 ]
