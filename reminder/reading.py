@@ -390,10 +390,11 @@ def _answers(words: list[str], lex: Lexicon, facts: Facts) -> None:
         elif word in lex.fever:
             after = words[i + 1] if i + 1 < len(words) else ""
             negates_next = i + 2 < len(words) and _negatable(words[i + 2], lex)  # "fever no fever"
-            if after in lex.yes or (after in lex.no and not negates_next):
+            denied = _negated(words, i, lex)  # "no fever N": the N is the symptom's
+            if not denied and (after in lex.yes or (after in lex.no and not negates_next)):
                 # "Fever N", "fever: yes 38.2": the Y or N answers the fever, not the symptom
                 used[i + 1] = True
-                facts.fever.append(after in lex.yes and not _negated(words, i, lex))
+                facts.fever.append(after in lex.yes)
             else:
                 facts.fever.append(not _negated(words, i, lex))
         elif word in lex.temperature:

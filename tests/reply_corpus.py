@@ -953,4 +953,5 @@ CASES: list[Case] = [
         "checkin", "no chest pain, no problems breathing, 3 1 n", flu=3, site_score=1, neuro=False
     ),
     Case("none", "can't breathe through my nose, bad cold"),
+    Case("checkin", "flu 3 site 1 no fever N", flu=3, site_score=1, neuro=False, fever=False),
 ]
