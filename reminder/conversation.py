@@ -213,15 +213,12 @@ class Conversation:
                 context["injured_site"] = sorted(flagged)[0] if flagged else None
             elif answer in ("symptom_reported", "noted"):
                 context["alerted"] = bool(reached)
+        # Whatever else it said, and whatever the patient's status: the crisis text, and before
+        # it the emergency number (trouble breathing, a swelling throat), now and first.
         if reading.self_harm:
-            # Whatever else it said, and whatever the patient's status: the crisis text, now, and
-            # before every other part of the answer.
-            turn.parts[:] = [p for p in turn.parts if p[0] not in ("noted", "not_understood")]
-            turn.parts.insert(0, self._crisis(inbound, self.raised))
+            self._lead_with(turn, self._crisis(inbound, self.raised))
         if reading.emergency:
-            # Trouble breathing, a swelling throat, chest pain: the emergency number comes first.
-            turn.parts[:] = [p for p in turn.parts if p[0] not in ("noted", "not_understood")]
-            turn.parts.insert(0, self._emergency(inbound, self.raised))
+            self._lead_with(turn, self._emergency(inbound, self.raised))
         self.session.add(patient)
         if not turn.parts:
             return None
@@ -306,21 +303,24 @@ class Conversation:
     def _crisis(
         self, inbound: InboundMessage, raised: list[escalation.Raised]
     ) -> tuple[str, dict[str, Any]]:
-        mood = next((r.alert for r in raised if r.alert.kind == AlertKind.MOOD), None)
-        note = f"self-harm words: crisis text sent, alert {mood.id if mood else '?'}"
-        inbound.outcome = f"{note}; {inbound.outcome or ''}".rstrip("; ")[:200]
-        inbound.parsed_as = ("self_harm+" + (inbound.parsed_as or "")).rstrip("+")[:32]
-        alerted = mood is not None and _reached(mood)
+        alerted = _urgent(
+            inbound, raised, AlertKind.MOOD, "self_harm", "self-harm words: crisis text"
+        )
         return "crisis", {"crisis_text": self.settings.messages.crisis_text, "alerted": alerted}
 
     def _emergency(
         self, inbound: InboundMessage, raised: list[escalation.Raised]
     ) -> tuple[str, dict[str, Any]]:
-        alert = next((r.alert for r in raised if r.alert.kind == AlertKind.EMERGENCY), None)
-        note = f"signs of an emergency: emergency number sent, alert {alert.id if alert else '?'}"
-        inbound.outcome = f"{note}; {inbound.outcome or ''}".rstrip("; ")[:200]
-        inbound.parsed_as = ("emergency+" + (inbound.parsed_as or "")).rstrip("+")[:32]
-        return "emergency", {"alerted": alert is not None and _reached(alert)}
+        note = "signs of an emergency: emergency number"
+        return "emergency", {
+            "alerted": _urgent(inbound, raised, AlertKind.EMERGENCY, "emergency", note)
+        }
+
+    @staticmethod
+    def _lead_with(turn: Turn, part: tuple[str, dict[str, Any]]) -> None:
+        """``part`` first in the answer, which then needs no "noted" or help text."""
+        turn.parts[:] = [p for p in turn.parts if p[0] not in ("noted", "not_understood")]
+        turn.parts.insert(0, part)
 
     def _prompt(self, turn: Turn, raw: Reading) -> tuple[Prompt, CheckIn | None]:
         """What the patient was last asked and still owes an answer to: the question awaiting
@@ -448,6 +448,18 @@ class Conversation:
 
 
 _INSERT_MESSAGE = sa.insert(Message.__table__).returning(Message.__table__.c.id)  # type: ignore[attr-defined]
+
+
+def _urgent(
+    inbound: InboundMessage, raised: list[escalation.Raised], kind: AlertKind, label: str, said: str
+) -> bool:
+    """Note on the stored text what was sent and which alert this reply raised; whether that
+    alert reached anyone."""
+    alert = next((r.alert for r in raised if r.alert.kind == kind), None)
+    note = f"{said} sent, alert {alert.id if alert else '?'}"
+    inbound.outcome = f"{note}; {inbound.outcome or ''}".rstrip("; ")[:200]
+    inbound.parsed_as = (f"{label}+" + (inbound.parsed_as or "")).rstrip("+")[:32]
+    return alert is not None and _reached(alert)
 
 
 def _reached(alert: Alert) -> bool:

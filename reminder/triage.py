@@ -251,35 +251,29 @@ def _decide(evidence: _Evidence, history: History, rules: Thresholds) -> Finding
 
 
 def _mood(history: History, zone: ZoneInfo) -> _Evidence | None:
-    harmful = sorted(
-        (s for s in history.said if parse(s.text, history.language).self_harm), key=lambda s: s.at
-    )
-    if not harmful:
-        return None
-    newest = harmful[-1]
-    return _Evidence(
-        Kind.MOOD,
-        tuple(s.at for s in harmful),
-        1,
-        f"wrote words of self-harm or suicide at {_when(newest.at, zone)}: {_quote(newest.text)}",
-        details={"at": newest.at.isoformat(), "quote": _quote(newest.text)[1:-1]},
-    )
+    return _words(history, zone, Kind.MOOD, "self_harm", "words of self-harm or suicide")
 
 
 def _emergency(history: History, zone: ZoneInfo) -> _Evidence | None:
     """Words of a medical emergency: trouble breathing, a swelling throat or face (a severe
     allergic reaction to the injection), chest pain, fainting. Urgent, as words of self-harm are."""
-    signs = sorted(
-        (s for s in history.said if parse(s.text, history.language).emergency), key=lambda s: s.at
+    return _words(history, zone, Kind.EMERGENCY, "emergency", "of signs of a medical emergency")
+
+
+def _words(history: History, zone: ZoneInfo, kind: Kind, flag: str, what: str) -> _Evidence | None:
+    """Evidence from what the patient wrote alone: each text whose reading sets ``flag``."""
+    said = sorted(
+        (s for s in history.said if getattr(parse(s.text, history.language), flag)),
+        key=lambda s: s.at,
     )
-    if not signs:
+    if not said:
         return None
-    newest = signs[-1]
+    newest = said[-1]
     return _Evidence(
-        Kind.EMERGENCY,
-        tuple(s.at for s in signs),
+        kind,
+        tuple(s.at for s in said),
         1,
-        f"wrote of signs of a medical emergency at {_when(newest.at, zone)}: {_quote(newest.text)}",
+        f"wrote {what} at {_when(newest.at, zone)}: {_quote(newest.text)}",
         details={"at": newest.at.isoformat(), "quote": _quote(newest.text)[1:-1]},
     )
 
