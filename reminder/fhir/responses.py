@@ -4,6 +4,7 @@ symptom. (The PHQ-2 screen has its own, LOINC-coded: screens.py.)"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -62,6 +63,25 @@ def temperature(check_in: CheckIn) -> dict[str, Any] | None:
     return codes.quantity(value, "Cel" if value < 50 else "[degF]")
 
 
+def questionnaire_response(
+    deployment: Deployment, check_in: CheckIn, authored: datetime, items: list[dict[str, Any]]
+) -> Resource:
+    """The QuestionnaireResponse of one check-in, follow-up or PHQ-2 row, with its items."""
+    patient = deployment.reference("Patient", check_in.patient_id)
+    return make(
+        QuestionnaireResponse,
+        id=deployment.resource_id("QuestionnaireResponse", check_in.id),
+        identifier={"system": deployment.canonical("sid/check-in"), "value": check_in.key},
+        questionnaire=questionnaires.url(deployment, check_in.kind),
+        status=RESPONSE_STATUS[check_in.status],
+        subject=patient,
+        author=patient,
+        source=patient,
+        authored=authored,
+        item=items,
+    )
+
+
 def response(deployment: Deployment, check_in: CheckIn, zone: ZoneInfo) -> list[Resource]:
     """The response, then its observations; read from the row, since the report's CheckInLine has
     no id (the stable fullUrl), keeps only the replies that are more than numbers, and no
@@ -90,20 +110,7 @@ def response(deployment: Deployment, check_in: CheckIn, zone: ZoneInfo) -> list[
     add(questionnaires.FEVER, _one("valueBoolean", check_in.fever))
     add(questionnaires.TEMPERATURE, _one("valueQuantity", heat))
     add(questionnaires.REPLY, replies(check_in))
-    found: list[Resource] = [
-        make(
-            QuestionnaireResponse,
-            id=deployment.resource_id("QuestionnaireResponse", check_in.id),
-            identifier={"system": deployment.canonical("sid/check-in"), "value": check_in.key},
-            questionnaire=questionnaires.url(deployment, check_in.kind),
-            status=RESPONSE_STATUS[check_in.status],
-            subject=patient,
-            author=patient,
-            source=patient,
-            authored=at,
-            item=items,
-        )
-    ]
+    found: list[Resource] = [questionnaire_response(deployment, check_in, at, items)]
 
     def observe(code: str, **value: Any) -> None:
         found.append(

@@ -9,14 +9,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fhir.resources.R4B.observation import Observation
-from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.resource import Resource
 
 from reminder import screening
 from reminder.fhir import codes, questionnaires
 from reminder.fhir.ids import Deployment
 from reminder.fhir.make import make
-from reminder.fhir.responses import RESPONSE_STATUS, SURVEY, replies
+from reminder.fhir.responses import SURVEY, questionnaire_response, replies
 from reminder.models import CheckIn, CheckInKind, CheckInStatus
 
 PANEL = "55757-9"
@@ -59,20 +58,8 @@ def response(deployment: Deployment, check_in: CheckIn, zone: ZoneInfo) -> list[
                 "answer": words,
             }
         )
-    found: list[Resource] = [
-        make(
-            QuestionnaireResponse,
-            id=deployment.resource_id("QuestionnaireResponse", check_in.id),
-            identifier={"system": deployment.canonical("sid/check-in"), "value": check_in.key},
-            questionnaire=questionnaires.url(deployment, CheckInKind.PHQ2),
-            status=RESPONSE_STATUS[check_in.status],
-            subject=patient,
-            author=patient,
-            source=patient,
-            authored=check_in.answered_at.astimezone(zone),
-            item=items,
-        )
-    ]
+    authored = check_in.answered_at.astimezone(zone)
+    found: list[Resource] = [questionnaire_response(deployment, check_in, authored, items)]
     if not scores:
         return found  # words only (say, a score out of range): nothing to observe
 
