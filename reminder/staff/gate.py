@@ -65,6 +65,20 @@ class Visit:
     def now(self) -> datetime:
         return self.app.clock.now()
 
+    def audit(
+        self, action: audit.Action, patient_id: int | None, detail: str | None = None
+    ) -> None:
+        """Write what this visitor did about a patient to the audit trail."""
+        audit.record(
+            self.session,
+            action,
+            self.now,
+            account=self.account,
+            address=self.address,
+            patient_id=patient_id,
+            detail=detail,
+        )
+
 
 Handler = Callable[[Visit], Response]
 

@@ -101,14 +101,7 @@ class StaffPages(Gate):
         if patient is None:
             return self.refuse(visit.request, 404, "Not found", "No such patient.")
         if not scope.may_see(visit.session, visit.account, patient_id):
-            audit.record(
-                visit.session,
-                audit.Action.PATIENT_REFUSED,
-                visit.now,
-                account=visit.account,
-                address=visit.address,
-                patient_id=patient_id,
-            )
+            visit.audit(audit.Action.PATIENT_REFUSED, patient_id)
             return self.refuse(
                 visit.request, 403, "Not allowed", "This patient is not one of yours."
             )
@@ -119,14 +112,7 @@ class StaffPages(Gate):
         if isinstance(patient, Response):
             return patient
         zone = self.app.settings.default_zone
-        audit.record(
-            visit.session,
-            audit.Action.PATIENT_VIEWED,
-            visit.now,
-            account=visit.account,
-            address=visit.address,
-            patient_id=patient.id,
-        )
+        visit.audit(audit.Action.PATIENT_VIEWED, patient.id)
         return self.page(
             visit,
             "patient",
@@ -148,14 +134,10 @@ class StaffPages(Gate):
             return patient
         suffix = visit.request.url.path.rsplit(".", 1)[1]
         values = report_view.build(visit.session, patient, self.app.settings, visit.now)
-        audit.record(
-            visit.session,
+        visit.audit(
             audit.Action.REPORT_DOWNLOADED,
-            visit.now,
-            account=visit.account,
-            address=visit.address,
-            patient_id=patient.id,
-            detail=f"{suffix}, {values.window.start} to {values.window.end}",
+            patient.id,
+            f"{suffix}, {values.window.start} to {values.window.end}",
         )
         name = report_view.file_name(patient, values, suffix)
         disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
@@ -180,14 +162,8 @@ class StaffPages(Gate):
             bundle = fhir.export(visit.session, patient, window, self.app.settings, visit.now)
         except fhir.ExportError as exc:
             return self.refuse(visit.request, 503, "FHIR export not configured", str(exc))
-        audit.record(
-            visit.session,
-            audit.Action.REPORT_DOWNLOADED,
-            visit.now,
-            account=visit.account,
-            address=visit.address,
-            patient_id=patient.id,
-            detail=f"fhir, {window.start} to {window.end}",
+        visit.audit(
+            audit.Action.REPORT_DOWNLOADED, patient.id, f"fhir, {window.start} to {window.end}"
         )
         name = f"record-{patient.id}-{window.start}-{window.end}.fhir.json"
         return Response(
