@@ -119,7 +119,12 @@ def parse(text: str, language: str = "en") -> Reading:
     everything, clauses = _normalise(_OUT_OF_TEN.sub(r"\1 outoften ", text[:_MAX_CHARS]), lexicon)
     joined = " ".join(everything)
     harm = any(pattern.search(joined) for pattern in compiled.self_harm)
-    emergency = any(_affirmed(pattern, joined, lexicon) for pattern in compiled.emergency)
+    # Clause by clause: in "no fever, chest pain" the "no" is the fever's, not the chest's.
+    emergency = any(
+        _affirmed(pattern, " ".join(words), lexicon)
+        for words, _asked in clauses
+        for pattern in compiled.emergency
+    )
     injured = _injury_words(everything, lexicon)
     compliance = _compliance(everything, lexicon)
     if compliance is not None:
@@ -146,11 +151,12 @@ def _frequencies(pattern: re.Pattern[str], joined: str) -> tuple[int, ...]:
     return tuple(found)
 
 
-def _affirmed(pattern: re.Pattern[str], joined: str, lexicon: Lexicon) -> bool:
-    """Whether ``pattern`` is said and not denied: "no chest pain" and "keine Atemnot" are not
-    signs of an emergency. (Self-harm words count even denied; these name a body's state.)"""
-    for match in pattern.finditer(joined):
-        before = joined[: match.start()].split()[-2:]
+def _affirmed(pattern: re.Pattern[str], clause: str, lexicon: Lexicon) -> bool:
+    """Whether ``pattern`` is said in ``clause`` and not denied just before: "no chest pain" and
+    "keine Atemnot" are not signs of an emergency. (Self-harm words count even denied; these name
+    a body's state.)"""
+    for match in pattern.finditer(clause):
+        before = clause[: match.start()].split()[-2:]
         if not any(w in lexicon.negators or w in ("no", "without", "sans") for w in before):
             return True
     return False

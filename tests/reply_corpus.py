@@ -954,4 +954,5 @@ CASES: list[Case] = [
     ),
     Case("none", "can't breathe through my nose, bad cold"),
     Case("checkin", "flu 3 site 1 no fever N", flu=3, site_score=1, neuro=False, fever=False),
+    Case("none", "no fever, chest pain since an hour", fever=False, emergency=True),
 ]
