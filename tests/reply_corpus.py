@@ -955,4 +955,8 @@ CASES: list[Case] = [
     Case("none", "can't breathe through my nose, bad cold"),
     Case("checkin", "flu 3 site 1 no fever N", flu=3, site_score=1, neuro=False, fever=False),
     Case("none", "no fever, chest pain since an hour", fever=False, emergency=True),
+    # a tired thumb's spellings
+    Case("dose", "dun it rite thy lol", dose="taken", site="right_thigh"),
+    Case("dose", "cant tonite too wiped out", dose="skipped"),
+    Case("dose", "doing it 2morrow", dose="skipped"),
 ]

@@ -7,6 +7,9 @@ _POLITE = words("thanks thank you thankyou thx ty tks please pls plz cheers x xx
 # Phrases first: several words that mean one thing become that one word. Order matters where one
 # phrase contains another; every pattern matches whole words.
 _PHRASES = (
+    # spellings of a tired thumb, first, so the phrases below see the word
+    (r"tonite|2 nite|tonigt|tonihgt", "tonight"),
+    (r"2 morrow|tomoro|tomorow|tommorow|tommorrow", "tomorrow"),
     # "didn't take my temp" says nothing of the dose, nor of a fever
     (
         r"(?:didnt|did not|havent|have not|not|wasnt able to|couldnt) (?:take|taken|check|checked|measure"
@@ -268,7 +271,7 @@ LEXICON = Lexicon(
     conjunctions=words("but though although however tho except whereas"),
     coordinators=words("and"),
     left=words("left l lft lt lef"),
-    right=words("right r rgt rt rght rigt"),
+    right=words("right r rgt rt rght rigt rite"),
     site_codes={
         "la": "left_arm",
         "ra": "right_arm",
@@ -285,7 +288,7 @@ LEXICON = Lexicon(
             words("abdomen abdominal abd abdo ab abs belly stomach tummy tum"), "abdomen"
         ),
         **dict.fromkeys(words("buttock buttocks butt bum glute glutes hip bottom"), "buttock"),
-        **dict.fromkeys(words("thigh thighs leg"), "thigh"),
+        **dict.fromkeys(words("thigh thighs thy thi thig leg"), "thigh"),
     },
     site_filler=words("upper outer inner lower front back top side area of the my on in at into"),
     symptoms=kinds(
