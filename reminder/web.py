@@ -2,7 +2,10 @@
 email links and the staff dashboard under /staff.
 
 Every database call runs in the thread pool (sync endpoints, or ``run_in_threadpool``): the queries
-block, and a slow database must not stall the event loop that serves the other requests.
+block, and a slow database must not stall the event loop that serves the other requests. The
+webhooks take at most one thread per pooled connection: under a burst the other requests wait on
+the event loop, holding no thread, instead of as threads queued for a connection or a lock, each
+slowing the one that holds it.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from urllib.parse import parse_qsl
 
+import anyio
 import sqlalchemy as sa
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -42,6 +47,8 @@ MAX_FORM_BYTES = 64 * 1024
 FORM_TYPE = "application/x-www-form-urlencoded"
 # The answer to every inbound text (the real answer goes through the outbox), built once.
 EMPTY_TWIML = str(MessagingResponse())
+# Requests in the database at once when the pool does not say (SQLAlchemy's default pool size).
+DEFAULT_SLOTS = 5
 
 
 def create_app(app: App, outbox: Outbox | None = None) -> Starlette:
@@ -104,6 +111,12 @@ def create_app(app: App, outbox: Outbox | None = None) -> Starlette:
     return web
 
 
+def database_slots(engine: sa.Engine) -> int:
+    """How many requests may use the database at once: the connections the pool keeps open."""
+    pool = engine.pool
+    return pool.size() if isinstance(pool, sa.pool.QueuePool) else DEFAULT_SLOTS
+
+
 class TwilioWebhooks:
     """``POST /twilio/sms`` and ``POST /twilio/status``, each refused with 403 unless Twilio signed it.
 
@@ -131,6 +144,7 @@ class TwilioWebhooks:
         self.answers = answers
         self.validator = RequestValidator(token.get_secret_value())
         self.public_base_url = app.settings.file.public_base_url.rstrip("/")
+        self.slots = anyio.CapacityLimiter(database_slots(app.engine))
 
     async def inbound_sms(self, request: Request) -> Response:
         form = await self._signed_form(request)
@@ -139,7 +153,7 @@ class TwilioWebhooks:
         sender, sid = form.get("From", ""), form.get("MessageSid") or form.get("SmsSid", "")
         if not sender or not sid:
             return PlainTextResponse("From and MessageSid are required", 400)
-        outcome = await run_in_threadpool(
+        receive = partial(
             conversation.receive,
             self.app.engine,
             self.app.settings,
@@ -148,6 +162,7 @@ class TwilioWebhooks:
             body=form.get("Body", ""),
             provider_id=sid,
         )
+        outcome = await anyio.to_thread.run_sync(receive, limiter=self.slots)
         self.answers.submit(outcome.send_at_once())
         return Response(EMPTY_TWIML, media_type="application/xml")
 
@@ -158,9 +173,10 @@ class TwilioWebhooks:
         report = delivery_report(form)
         if report is None:
             return PlainTextResponse("MessageSid and MessageStatus are required", 400)
-        outcome = await run_in_threadpool(
+        record = partial(
             record_delivery, self.app.engine, self.app.settings, report, self.app.clock.now()
         )
+        outcome = await anyio.to_thread.run_sync(record, limiter=self.slots)
         if outcome is DeliveryOutcome.UNKNOWN:
             log.info(
                 "status %s for %s, which names no message sent here",

@@ -20,7 +20,7 @@ from reminder.db import create_db_engine, session_scope
 from reminder.enrolment import add_patient, check_patient
 from reminder.models import MessageKind, MessageStatus, Patient
 from reminder.queue import enqueue, message_values
-from reminder.web import STALE_TICKS, create_app
+from reminder.web import STALE_TICKS, create_app, database_slots
 
 
 def client_for(settings: Settings, engine: Engine, clock: SimulatedClock) -> TestClient:
@@ -252,3 +252,14 @@ def test_health_queries_the_database_off_the_event_loop(client: TestClient, engi
 
     assert loops_seen, "the health check ran no query"
     assert not any(loops_seen)
+
+
+@pytest.mark.parametrize("size", [1, 3, 5])
+def test_the_webhooks_use_the_database_from_no_more_threads_than_the_pool_has_connections(
+    tmp_path: Path, size: int
+) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'slots.db'}", pool_size=size)
+    try:
+        assert database_slots(engine) == size
+    finally:
+        engine.dispose()
