@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -24,12 +25,17 @@ from reminder.staff import sessions
 
 # argon2-cffi's defaults: Argon2id with RFC 9106's low-memory profile (t=3, 64 MiB, p=4).
 HASHER = PasswordHasher()
-# Verified when the account has no password (or does not exist), so a wrong name takes as long as
-# a wrong password and the answer's timing does not tell which names exist.
-_DUMMY_HASH = HASHER.hash("no password is set for this account")
 MIN_PASSWORD_CHARS = 12
 MAX_PASSWORD_CHARS = 1024  # Argon2 hashes any length; a megabyte "password" would only cost CPU
 LINK_SALT = "betaminder.staff.password.v1"
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the account has no password (or does not exist), so a wrong name takes as
+    long as a wrong password and the answer's timing does not tell which names exist. Hashed at
+    the first login, not at import: every command and worker would pay for it otherwise."""
+    return HASHER.hash("no password is set for this account")
 
 
 class AccountError(ValueError):
@@ -153,7 +159,7 @@ def password_matches(account: StaffAccount | None, password: str) -> bool:
     """Whether ``password`` is the account's; as slow for a missing account as for a real one."""
     stored = account.password_hash if account is not None else None
     try:
-        return HASHER.verify(stored or _DUMMY_HASH, password) and stored is not None
+        return HASHER.verify(stored or _dummy_hash(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
 
