@@ -26,6 +26,7 @@ from sqlmodel import Session, col
 from reminder import leases, send_rules
 from reminder.clock import Clock
 from reminder.config import ConfigError, Settings
+from reminder.links import email_links
 from reminder.models import (
     BlockedAddress,
     Channel,
@@ -372,6 +373,7 @@ class Outbox:
             subject=rendered.subject,
             body=rendered.body,
             language=language,
+            links=email_links(self.settings, message),
         )
         return _Send(message, outgoing, self.transports[outgoing.channel])
 
