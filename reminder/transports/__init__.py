@@ -63,9 +63,12 @@ class TransportError(Exception):
 class Transport(Protocol):
     """Sends one message and returns the provider's id for it, or raises TransportError.
 
-    A transport that talks to a rate-limited provider also has ``sender`` (the number or service it
-    sends from) and ``messages_per_second`` (0: no limit); the outbox paces its sends per sender.
+    The outbox paces sends per ``sender`` (the number, service or address a transport sends from)
+    at no more than ``messages_per_second`` (0: no limit).
     """
+
+    sender: str
+    messages_per_second: float
 
     def send(self, outgoing: Outgoing) -> str: ...
 
