@@ -29,9 +29,7 @@ class NotInitialised(Exception):
     """The database has no schema, or an older one: `reminder init` creates or upgrades it."""
 
 
-def build_transport(
-    settings: Settings, channel: Channel, engine: Engine | None = None
-) -> Transport:
+def build_transport(settings: Settings, channel: Channel) -> Transport:
     """The channel's transport, as configured; "console" writes to the log.
 
     Raises ConfigError when the chosen provider lacks what it needs (an account, a token).
@@ -43,7 +41,7 @@ def build_transport(
     if channel == Channel.EMAIL and settings.file.transport.email == "smtp":
         from reminder.transports.smtp_email import SmtpTransport
 
-        return SmtpTransport(settings, engine)
+        return SmtpTransport(settings)
     return ConsoleTransport()
 
 
@@ -52,16 +50,15 @@ class Transports(Mapping[Channel, Transport]):
     patient's answer, a STOP that the provider answers) needs no Twilio token. The daemon calls
     ``build_all`` at start, so a bad configuration stops it at once, not at the first send."""
 
-    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.engine = engine  # the SMTP transport reads the message row to sign its links
         self._built: dict[Channel, Transport] = {}
         self._lock = threading.Lock()  # the worker and the web server's answers share one
 
     def __getitem__(self, channel: Channel) -> Transport:
         with self._lock:
             if channel not in self._built:
-                self._built[channel] = build_transport(self.settings, channel, self.engine)
+                self._built[channel] = build_transport(self.settings, channel)
             return self._built[channel]
 
     def __iter__(self) -> Iterator[Channel]:
@@ -117,7 +114,7 @@ class App:
             self.engine,
             self.settings,
             self.clock,
-            transports if transports is not None else Transports(self.settings, self.engine),
+            transports if transports is not None else Transports(self.settings),
             self.renderer(),
             pause=self._pause(),
         )

@@ -108,7 +108,7 @@ def run_daemon(
     """
     stop = stop if stop is not None else stop_on_signals()
     # One outbox for the tick and the web server's answers, so both share one pacer per sender.
-    transports = Transports(app.settings, app.engine)
+    transports = Transports(app.settings)
     transports.build_all()
     outbox = app.outbox(transports)
     loop = Loop(app, stop, outbox) if scheduler else None

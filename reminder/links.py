@@ -18,6 +18,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
 from reminder.config import ConfigError, Settings
+from reminder.models import Channel, Message, MessageKind, Recipient
 
 SALT = "betaminder.links.v1"
 
@@ -29,6 +30,7 @@ class Action(StrEnum):
 
 
 PATHS = {Action.TAKEN: "/t", Action.CHECKIN: "/c", Action.UNSUBSCRIBE: "/u"}
+TAKEN_KINDS = (MessageKind.REMINDER, MessageKind.NUDGE)
 
 
 class LinkError(Exception):
@@ -98,6 +100,38 @@ def base_url(settings: Settings) -> str:
 
 def url(settings: Settings, action: Action, token: str) -> str:
     return f"{base_url(settings)}{PATHS[action]}/{token}"
+
+
+def email_links(settings: Settings, message: Message) -> dict[str, str]:
+    """The signed links an email message carries, by action: ``unsubscribe`` always, plus ``taken``
+    or ``checkin`` by its kind; they expire ``links.expiry_hours`` after the message was due.
+
+    None for a text message, nor without REMINDER_SECRET_KEY: the SMTP transport refuses to start
+    without it, so only the console transport, which shows no links, sends email then.
+    """
+    if message.channel != Channel.EMAIL or settings.secrets.secret_key is None:
+        return {}
+    to_patient = message.recipient == Recipient.PATIENT
+    # An alert to the operator's fallback address names no one who could opt out.
+    actions = [] if message.recipient == Recipient.OPERATOR else [Action.UNSUBSCRIBE]
+    if to_patient and message.kind in TAKEN_KINDS:
+        actions.append(Action.TAKEN)
+    if to_patient and message.kind == MessageKind.CHECKIN:
+        actions.append(Action.CHECKIN)
+    return {
+        action.value: url(
+            settings,
+            action,
+            make_token(
+                settings,
+                patient_id=message.patient_id or 0,
+                message_id=message.id or 0,
+                action=action,
+                now=message.send_at,
+            ),
+        )
+        for action in actions
+    }
 
 
 _HTML: dict[tuple[str, str], Environment] = {}

@@ -26,6 +26,7 @@ from sqlmodel import Session, col
 from reminder import leases, send_rules
 from reminder.clock import Clock
 from reminder.config import ConfigError, Settings
+from reminder.links import email_links
 from reminder.models import (
     BlockedAddress,
     Channel,
@@ -194,8 +195,8 @@ class Outbox:
         transport = self.transports.get(Channel(channel)) if channel else None
         if transport is None:
             return True
-        key = f"{channel}:{getattr(transport, 'sender', '')}"
-        rate = getattr(transport, "messages_per_second", 0.0)
+        key = f"{channel}:{transport.sender}"
+        rate = transport.messages_per_second
         for _ in range(100):  # another sender may take the slot meanwhile: wait for the next one
             delay = self.pacer.free_in(key, rate, self.clock.now())
             if delay <= timedelta(0):
@@ -372,6 +373,7 @@ class Outbox:
             subject=rendered.subject,
             body=rendered.body,
             language=language,
+            links=email_links(self.settings, message),
         )
         return _Send(message, outgoing, self.transports[outgoing.channel])
 
@@ -380,8 +382,8 @@ class Outbox:
         the claim's lease (another worker could then claim it again; it is claimed afresh instead)."""
         lease = timedelta(seconds=self.settings.outbox.lease_seconds)
         return self.pacer.reserve(
-            f"{send.outgoing.channel}:{getattr(send.transport, 'sender', '')}",
-            getattr(send.transport, "messages_per_second", 0.0),
+            f"{send.outgoing.channel}:{send.transport.sender}",
+            send.transport.messages_per_second,
             self.clock.now(),
             deadline=until - lease / 2,
         )

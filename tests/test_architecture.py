@@ -129,3 +129,49 @@ def test_producers_queue_rows_and_never_import_the_send_pipeline(name: str) -> N
 def test_the_check_itself_sees_that_the_daemon_reaches_the_outbox() -> None:
     assert "reminder.outbox" in reached_from("daemon.py")
     assert "reminder.queue" in reached_from("planner.py")
+
+
+# A transport sees only what it sends: what it needs travels on Outgoing, never from the database.
+DATABASE = ("reminder.db", "sqlalchemy", "sqlmodel")
+TRANSPORTS = sorted((PACKAGE / "transports").glob("*.py"))
+
+
+def database_imports(tree: ast.AST) -> set[str]:
+    """The database modules a source imports (``from reminder import db`` counts as reminder.db)."""
+    imported: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+            imported.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {
+        module
+        for module in imported
+        if any(module == banned or module.startswith(f"{banned}.") for banned in DATABASE)
+    }
+
+
+@pytest.mark.parametrize("path", TRANSPORTS, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_transports_import_no_database(path: Path) -> None:
+    assert database_imports(ast.parse(path.read_text(encoding="utf-8"))) == set()
+    assert "reminder.db" not in reached_from(str(path.relative_to(PACKAGE)))
+
+
+def test_the_check_itself_finds_a_transport_reading_the_database() -> None:
+    source = (
+        "from reminder.db import session_scope\n"
+        "from reminder import db\n"
+        "import sqlalchemy as sa\n"
+        "def send():\n"
+        "    from sqlmodel import Session\n"
+    )
+    assert database_imports(ast.parse(source)) == {
+        "reminder.db",
+        "reminder.db.session_scope",
+        "sqlalchemy",
+        "sqlmodel",
+        "sqlmodel.Session",
+    }
+    assert database_imports(ast.parse("from reminder.transports import Outgoing\n")) == set()
+    assert "reminder.db" in reached_from("outbox.py")

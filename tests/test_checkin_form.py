@@ -101,9 +101,7 @@ def world(
     settings = email_settings(
         tmp_path, database_url, smtp_server.port, base_url=f"http://127.0.0.1:{port}"
     )
-    outbox = Outbox(
-        engine, settings, clock, Transports(settings, engine), Renderer(), rng=random.Random(1)
-    )
+    outbox = Outbox(engine, settings, clock, Transports(settings), Renderer(), rng=random.Random(1))
     web = create_app(App(settings, engine, clock), outbox)
     server = uvicorn.Server(uvicorn.Config(web, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -94,9 +94,7 @@ authserv_id = "{AUTHSERV}"
     settings: Settings = email_settings(
         tmp_path, database_url, smtp_server.port, extra, IMAP_PASSWORD=imap_server.password
     )
-    outbox = Outbox(
-        engine, settings, clock, Transports(settings, engine), Renderer(), rng=random.Random(1)
-    )
+    outbox = Outbox(engine, settings, clock, Transports(settings), Renderer(), rng=random.Random(1))
     mailbox = IMAPClient("127.0.0.1", port=imap_server.port, ssl=False)
     mailbox.login(imap_server.user, imap_server.password)
 

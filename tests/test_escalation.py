@@ -616,6 +616,9 @@ def test_contacts_queries_follow_escalation_order(bot: Bot, family: tuple[int, i
 class RejectsGrace:
     """An SMS provider that refuses Grace's number for good, as Twilio does a mistyped one."""
 
+    sender = ""
+    messages_per_second = 0.0
+
     def send(self, outgoing: Outgoing) -> str:
         if outgoing.to == GRACE:
             raise TransportError("21211: invalid 'To' phone number", permanent=True)

@@ -174,7 +174,7 @@ def reminded(
     settings = _settings(tmp_path, database_url, smtp_server, imap_server)
     until_reminder(engine, settings, clock, enrol_by_email(engine, settings, clock))
     Outbox(
-        engine, settings, clock, Transports(settings, engine), Renderer(), rng=random.Random(1)
+        engine, settings, clock, Transports(settings), Renderer(), rng=random.Random(1)
     ).dispatch()
     [mail] = smtp_server.received
     return settings, str(mail["Message-ID"])
@@ -397,7 +397,7 @@ def test_the_workers_mailbox_job_stores_a_reply_and_sends_its_answer_at_once(
 
     settings, message_id = reminded
     _deliver(imap_server, _reply(PATIENT_EMAIL, "LATER", message_id, clock))
-    outbox = Outbox(engine, settings, clock, Transports(settings, engine), Renderer())
+    outbox = Outbox(engine, settings, clock, Transports(settings), Renderer())
 
     MailboxLoop(App(settings, engine, clock), threading.Event(), outbox)()
 
@@ -433,7 +433,7 @@ def test_a_forged_ok_from_a_contact_acknowledges_nothing_and_a_vouched_one_does(
     receive(
         engine, settings, clock, sender=PATIENT_EMAIL, body="I want to die", channel=Channel.EMAIL
     )
-    Outbox(engine, settings, clock, Transports(settings, engine), Renderer()).dispatch()
+    Outbox(engine, settings, clock, Transports(settings), Renderer()).dispatch()
     [notice] = [m for m in smtp_server.received if m["To"] == nurse]
     mail = _forged(nurse, "OK", str(notice["Message-ID"]), clock)
     _deliver(imap_server, mail)

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 from reminder.config import ConfigError, load_settings
-from reminder.links import Action, LinkError, make_token, read_token, url, use_key
+from reminder.links import (
+    Action,
+    LinkError,
+    email_links,
+    make_token,
+    read_token,
+    url,
+    use_key,
+)
+from reminder.models import Channel, Message, MessageKind, Recipient
 
 NOW = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
 
@@ -70,3 +79,41 @@ def test_a_link_is_built_on_the_public_base_url(tmp_path: Path) -> None:
     settings = _settings(tmp_path, config='public_base_url = "https://rem.example.org/"\n')
     assert url(settings, Action.CHECKIN, "abc") == "https://rem.example.org/c/abc"
     assert url(settings, Action.UNSUBSCRIBE, "abc") == "https://rem.example.org/u/abc"
+
+
+def _message(kind: MessageKind, recipient: Recipient = Recipient.PATIENT, **row: object) -> Message:
+    fields = {"channel": Channel.EMAIL, "to_address": "ada@example.org", "template": "t", **row}
+    return Message(id=42, patient_id=7, kind=kind, recipient=recipient, send_at=NOW, **fields)
+
+
+def test_an_email_reminder_carries_unsubscribe_and_taken_signed_from_its_row(
+    tmp_path: Path,
+) -> None:
+    settings = _settings(tmp_path)
+
+    links = email_links(settings, _message(MessageKind.REMINDER))
+
+    assert sorted(links) == ["taken", "unsubscribe"]
+    assert links["taken"].startswith(url(settings, Action.TAKEN, ""))
+    link = read_token(settings, links["taken"].rpartition("/")[2], NOW)
+    assert (link.patient_id, link.message_id, link.action) == (7, 42, Action.TAKEN)
+    assert link.expires_at == NOW + timedelta(hours=36)
+
+
+def test_each_reader_gets_the_links_that_are_theirs_to_use(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+
+    def actions(kind: MessageKind, recipient: Recipient = Recipient.PATIENT) -> list[str]:
+        return sorted(email_links(settings, _message(kind, recipient)))
+
+    assert actions(MessageKind.NUDGE) == ["taken", "unsubscribe"]
+    assert actions(MessageKind.CHECKIN) == ["checkin", "unsubscribe"]
+    assert actions(MessageKind.REMINDER, Recipient.CONTACT) == ["unsubscribe"]
+    assert actions(MessageKind.ALERT, Recipient.OPERATOR) == []
+
+
+def test_a_text_message_or_a_setup_without_the_key_signs_no_links(tmp_path: Path) -> None:
+    text = _message(MessageKind.REMINDER, channel=Channel.SMS, to_address="+13125550100")
+
+    assert email_links(_settings(tmp_path), text) == {}
+    assert email_links(_settings(tmp_path, key=None), _message(MessageKind.REMINDER)) == {}

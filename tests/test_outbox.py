@@ -45,6 +45,9 @@ PHONE = "+13125550100"
 class RecordingTransport:
     """Accepts everything and remembers what it was given, like a provider that never fails."""
 
+    sender = ""
+    messages_per_second = 0.0  # no pacing
+
     def __init__(self) -> None:
         self.sent: list[Outgoing] = []
         self.calls = 0

@@ -30,9 +30,7 @@ from tests.mail_servers import (  # noqa: F401  (fixtures)
 
 
 def _outbox(engine: Engine, settings, clock: SimulatedClock) -> Outbox:  # type: ignore[no-untyped-def]
-    return Outbox(
-        engine, settings, clock, Transports(settings, engine), Renderer(), rng=random.Random(1)
-    )
+    return Outbox(engine, settings, clock, Transports(settings), Renderer(), rng=random.Random(1))
 
 
 def _reminder(engine: Engine) -> Message:
@@ -172,14 +170,14 @@ def test_the_smtp_transport_is_built_from_the_configuration_and_refused_without_
     from reminder.transports.smtp_email import SmtpTransport
 
     settings = email_settings(tmp_path, database_url, 2525)
-    assert isinstance(build_transport(settings, Channel.EMAIL, engine), SmtpTransport)
+    assert isinstance(build_transport(settings, Channel.EMAIL), SmtpTransport)
 
     without_key = email_settings(tmp_path, database_url, 2525, REMINDER_SECRET_KEY="")
     with pytest.raises(ConfigError, match="REMINDER_SECRET_KEY"):
-        build_transport(without_key, Channel.EMAIL, engine)
+        build_transport(without_key, Channel.EMAIL)
     with_user = email_settings(tmp_path, database_url, 2525, extra='user = "me"')
     with pytest.raises(ConfigError, match="SMTP_PASSWORD"):
-        build_transport(with_user, Channel.EMAIL, engine)
+        build_transport(with_user, Channel.EMAIL)
 
 
 def test_an_email_to_a_german_patient_is_german_in_every_part(
@@ -217,3 +215,23 @@ def test_an_email_to_a_german_patient_is_german_in_every_part(
     assert "Diese E-Mails abbestellen: http" in text
     assert '<html lang="de">' in html
     assert ">Erledigt</a>" in html and ">Diese E-Mails abbestellen</a>" in html
+
+
+def test_the_transport_composes_an_email_from_what_it_is_given_alone(tmp_path: Path) -> None:
+    from reminder.models import Channel
+    from reminder.transports import Outgoing
+    from reminder.transports.smtp_email import SmtpTransport
+
+    nowhere = tmp_path / "never-opened.db"
+    transport = SmtpTransport(email_settings(tmp_path, f"sqlite:///{nowhere}", 2525))
+    unsubscribe = "https://rem.example.org/u/abc"
+
+    signed = transport.compose(
+        Outgoing(5, Channel.EMAIL, PATIENT_EMAIL, "Hi", "Hello", links={"unsubscribe": unsubscribe})
+    )
+    unsigned = transport.compose(Outgoing(6, Channel.EMAIL, PATIENT_EMAIL, "Hi", "Hello"))
+
+    assert signed["List-Unsubscribe"] == f"<{unsubscribe}>"
+    assert unsubscribe in parts(signed)[0] and unsubscribe in parts(signed)[1]
+    assert unsigned["List-Unsubscribe"] is None and "https://" not in parts(unsigned)[0]
+    assert not nowhere.exists()

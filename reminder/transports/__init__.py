@@ -1,9 +1,14 @@
 """The one small protocol every way out implements, the error it raises, and the delivery reports
-providers send back later."""
+providers send back later.
+
+A transport sees only what it sends: everything it needs travels on ``Outgoing``, prepared by the
+send pipeline, so no transport reads the database.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from reminder.models import Channel
@@ -19,6 +24,9 @@ class Outgoing:
     subject: str | None
     body: str
     language: str = "en"  # the reader's: the email's HTML part and its links' words are in it
+    # An email's signed one-tap links, by action ("unsubscribe", "taken", "checkin"), already
+    # signed from its row (reminder.links.email_links); none for a text message.
+    links: Mapping[str, str] = field(default_factory=dict)
 
 
 class TransportError(Exception):
@@ -55,9 +63,12 @@ class TransportError(Exception):
 class Transport(Protocol):
     """Sends one message and returns the provider's id for it, or raises TransportError.
 
-    A transport that talks to a rate-limited provider also has ``sender`` (the number or service it
-    sends from) and ``messages_per_second`` (0: no limit); the outbox paces its sends per sender.
+    The outbox paces sends per ``sender`` (the number, service or address a transport sends from)
+    at no more than ``messages_per_second`` (0: no limit).
     """
+
+    sender: str
+    messages_per_second: float
 
     def send(self, outgoing: Outgoing) -> str: ...
 

@@ -12,6 +12,9 @@ log = logging.getLogger("reminder.console")
 class ConsoleTransport:
     """Needs nothing installed or configured; meant for trying the bot out and for demos."""
 
+    sender = "console"
+    messages_per_second = 0.0
+
     def send(self, outgoing: Outgoing) -> str:
         subject = f" subject={outgoing.subject!r}" if outgoing.subject else ""
         log.info(

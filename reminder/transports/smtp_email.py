@@ -3,8 +3,8 @@
 Each email carries the rendered text body, an autoescaped HTML part (``email/layout.html.j2``), a
 ``List-Unsubscribe`` header with its one-click ``List-Unsubscribe-Post`` (RFC 8058), and signed links
 (reminder.links): "I took it" in reminders and nudges, the check-in form in check-ins, unsubscribe in
-all. The links are signed here, at send time, from the message row; they expire
-``links.expiry_hours`` after the message was due.
+all. The send pipeline signs them from the message row and hands them over on ``Outgoing.links``;
+they expire ``links.expiry_hours`` after the message was due.
 
 Failures and what follows (the outbox acts on the TransportError raised here):
 
@@ -22,20 +22,16 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 from typing import Any
 
 from jinja2 import Environment, TemplateError
-from sqlalchemy.engine import Engine
 
 from reminder.config import ConfigError, Settings
-from reminder.db import create_db_engine, session_scope
-from reminder.links import Action, html_templates, make_token, url
-from reminder.models import Message, MessageKind, Recipient
+from reminder.links import html_templates
 from reminder.transports import Outgoing, TransportError
-
-TAKEN_KINDS = (MessageKind.REMINDER, MessageKind.NUDGE)
 
 
 def require_smtp(settings: Settings) -> None:
@@ -51,47 +47,15 @@ def require_smtp(settings: Settings) -> None:
 
 
 class SmtpTransport:
-    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+    def __init__(self, settings: Settings) -> None:
         require_smtp(settings)
         self.settings = settings
         self.config = settings.file.smtp
-        self.engine = engine or create_db_engine(settings.database_url)
         self.sender = self.config.from_address
         self.messages_per_second = 0.0
 
-    def links(self, message_id: int) -> dict[str, str]:
-        """The signed links for one message row: ``unsubscribe`` always, plus ``taken`` or
-        ``checkin`` by its kind."""
-        with session_scope(self.engine) as session:
-            row = session.get(Message, message_id)
-            if row is None:
-                return {}
-            patient_id, kind, due = row.patient_id or 0, row.kind, row.send_at
-            to_contact = row.recipient != Recipient.PATIENT
-            # An alert to the operator's fallback address names no one who could opt out.
-            operator = row.recipient == Recipient.OPERATOR
-        actions = [] if operator else [Action.UNSUBSCRIBE]
-        if not to_contact and kind in TAKEN_KINDS:
-            actions.append(Action.TAKEN)
-        if not to_contact and kind == MessageKind.CHECKIN:
-            actions.append(Action.CHECKIN)
-        return {
-            action.value: url(
-                self.settings,
-                action,
-                make_token(
-                    self.settings,
-                    patient_id=patient_id,
-                    message_id=message_id,
-                    action=action,
-                    now=due,
-                ),
-            )
-            for action in actions
-        }
-
     def compose(self, outgoing: Outgoing) -> EmailMessage:
-        links = self.links(outgoing.message_id)
+        links = outgoing.links
         domain = self.sender.rpartition("@")[2] or None
         email = EmailMessage()
         html = html_templates(self.settings, outgoing.language)
@@ -163,7 +127,7 @@ class SmtpTransport:
         return client
 
 
-def text_part(body: str, links: dict[str, str], words: Environment) -> str:
+def text_part(body: str, links: Mapping[str, str], words: Environment) -> str:
     """The plain text part: the body, then each link under its words in the reader's language
     (``email/links.txt.j2``)."""
     tail = words.get_template("email/links.txt.j2").render(links=links).strip()
