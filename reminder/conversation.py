@@ -25,7 +25,7 @@ from reminder.config import Settings
 from reminder.contact_replies import ContactReply
 from reminder.db import upsert_insert
 from reminder.doses import open_dose
-from reminder.enrolment import normalise_address
+from reminder.fields import normalise_address
 from reminder.models import (
     Alert,
     AlertKind,
