@@ -21,7 +21,8 @@ from sqlmodel import col, select
 from reminder import care, conversation, doses, escalation, labs, lifecycle, planner, views
 from reminder.app import App, NotInitialised, tune_garbage_collector
 from reminder.clock import Clock, SimulatedClock, SystemClock, parse_moment
-from reminder.config import ConfigError, parse_zone
+from reminder.config import ConfigError
+from reminder.config_values import parse_zone
 from reminder.csv_import import import_csv
 from reminder.db import describe_failure, session_scope, upgrade
 from reminder.enrolment import (

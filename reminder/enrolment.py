@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, func, select
 
 from reminder import lifecycle, regimen
-from reminder.config import Settings, parse_zone
+from reminder.config import Settings
+from reminder.config_values import parse_zone
 from reminder.fields import (
     FieldError,
     normalise_email,

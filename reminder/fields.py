@@ -10,7 +10,8 @@ from datetime import date, time
 
 import phonenumbers
 
-from reminder.config import Schedule, in_window, parse_hhmm
+from reminder.config_sections import Schedule
+from reminder.config_values import in_window, parse_hhmm
 
 # The domain is dot-separated labels, none empty: "ann@mail..com" can never be delivered.
 _EMAIL = re.compile(r"^[^@\s<>,;]+@(?:[^@\s<>,;.]+\.)+[^@\s<>,;.]+$")

@@ -55,7 +55,7 @@ T = TypeVar("T")
 
 
 class Thresholds(Protocol):
-    """The [triage] settings the rules read (reminder.config.Triage has exactly these)."""
+    """The [triage] settings the rules read (reminder.config_sections.Triage has exactly these)."""
 
     flu_alert_score: int
     flu_alert_checkins: int

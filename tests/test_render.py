@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from reminder.config import Messages
+from reminder.config_messages import Messages
 from reminder.regimen import SITE_LABELS
 from reminder.render import Renderer, RenderError, default_templates_dir
 
