@@ -16,8 +16,10 @@ import unicodedata
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from reminder.facts import Facts
 from reminder.lexicon import Compiled, Lexicon, for_language
-from reminder.reading import Facts, read_clause, read_site
+from reminder.reading import read_clause
+from reminder.site_reading import read_site
 
 _MAX_CHARS = 500  # a reply is one SMS or the top of an email; bounds the work on any input
 MAX_SCORE = 10
