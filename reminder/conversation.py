@@ -26,6 +26,7 @@ from reminder.contact_replies import ContactReply
 from reminder.db import upsert_insert
 from reminder.doses import open_dose
 from reminder.fields import normalise_address
+from reminder.interpret import interpret
 from reminder.models import (
     Alert,
     AlertKind,
@@ -42,7 +43,7 @@ from reminder.models import (
     PatientStatus,
 )
 from reminder.queue import message_values
-from reminder.replies import Prompt, Reading, interpret, parse
+from reminder.replies import Prompt, Reading, parse
 from reminder.turn import Turn, iso
 
 log = logging.getLogger("reminder.conversation")

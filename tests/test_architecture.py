@@ -13,6 +13,8 @@ PURE_CORES = [
     "retry.py",
     "regimen.py",
     "replies.py",
+    "reply_text.py",
+    "interpret.py",
     "reading.py",
     "facts.py",
     "site_reading.py",
