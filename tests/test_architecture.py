@@ -94,6 +94,7 @@ def test_pure_cores_import_only_the_standard_library_and_each_other(name: str) -
 PRODUCERS = [
     "planner.py",
     "conversation.py",
+    "answer_message.py",
     "escalation.py",
     "care.py",
     *sorted(path.name for path in PACKAGE.glob("*_replies.py")),
