@@ -36,7 +36,8 @@ from bench.population import (
 from bench.report import against, machine, save_json, table
 from reminder.app import tune_garbage_collector
 from reminder.config import Settings
-from reminder.enrolment import check_contact, import_csv
+from reminder.csv_import import import_csv
+from reminder.enrolment import check_contact
 
 TARGET_S = 20.0  # for 100k rows
 SAMPLE_ROWS = 10_000

@@ -28,8 +28,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from reminder.config import FileSettings, Secrets, Settings
+from reminder.csv_import import CSV_COLUMNS
 from reminder.db import create_db_engine, session_scope, upgrade
-from reminder.enrolment import CSV_COLUMNS, PatientSpec, add_patient, check_patient, patient_row
+from reminder.enrolment import PatientSpec, add_patient, check_patient, patient_row
 from reminder.models import Patient
 
 # The server the benchmarks create their own database on (it needs CREATEDB, not the database).

@@ -21,17 +21,18 @@ from sqlmodel import col, select
 from reminder import care, conversation, doses, escalation, labs, lifecycle, planner, views
 from reminder.app import App, NotInitialised, tune_garbage_collector
 from reminder.clock import Clock, SimulatedClock, SystemClock, parse_moment
-from reminder.config import ConfigError, parse_zone
+from reminder.config import ConfigError
+from reminder.config_values import parse_zone
+from reminder.csv_import import import_csv
 from reminder.db import describe_failure, session_scope, upgrade
 from reminder.enrolment import (
-    FieldError,
     add_contact,
     add_patient,
     check_language,
     check_patient,
     find_patient,
-    import_csv,
 )
+from reminder.fields import FieldError
 from reminder.models import (
     Alert,
     AlertStatus,

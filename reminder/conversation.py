@@ -12,23 +12,30 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from reminder import care_replies, checkin_replies, checkins, dose_replies, escalation, lifecycle
+from reminder import (
+    care_replies,
+    checkin_replies,
+    checkins,
+    crisis_replies,
+    dose_replies,
+    escalation,
+    status_replies,
+)
+from reminder.answer_message import queue_answer
 from reminder.clock import Clock
 from reminder.config import Settings
 from reminder.contact_replies import ContactReply
 from reminder.db import upsert_insert
 from reminder.doses import open_dose
-from reminder.enrolment import normalise_address
+from reminder.fields import normalise_address
+from reminder.interpret import interpret
 from reminder.models import (
-    Alert,
-    AlertKind,
     AlertSeverity,
     Channel,
     CheckIn,
@@ -41,20 +48,12 @@ from reminder.models import (
     Patient,
     PatientStatus,
 )
-from reminder.queue import message_values
-from reminder.replies import Prompt, Reading, interpret, parse
+from reminder.replies import Prompt, Reading, parse
 from reminder.turn import Turn, iso
 
 log = logging.getLogger("reminder.conversation")
 
 UNKNOWN_SENDER = "unknown_sender"
-# Answers that carrier rules require; a provider with its own opt-out handling may send them.
-COMPLIANCE_ANSWERS = frozenset({"opted_out", "opted_in", "help"})
-# What Twilio's Advanced Opt-Out answers itself: one of its keywords as the whole text, any case.
-# "stop texting me" is honoured here, but Twilio lets it through unanswered, so we answer it.
-PROVIDER_KEYWORDS = frozenset(
-    "stop stopall unsubscribe end quit revoke optout cancel start unstop yes help info".split()
-)
 _SENDER_CHARS = 254  # the width of InboundMessage.sender; PostgreSQL refuses a longer value
 
 
@@ -200,7 +199,7 @@ class Conversation:
             self.raised = escalation.review(self.session, self.settings, patient, self.now)
         if self.raised or turn.replan_needed:
             turn.replan()
-        reached = [r.alert for r in self.raised if r.new and _reached(r.alert)]
+        reached = [r.alert for r in self.raised if r.new and crisis_replies.reached(r.alert)]
         for answer, context in turn.parts:
             if answer in (
                 "checkin_recorded",
@@ -216,13 +215,13 @@ class Conversation:
         # Whatever else it said, and whatever the patient's status: the crisis text, and before
         # it the emergency number (trouble breathing, a swelling throat), now and first.
         if reading.self_harm:
-            self._lead_with(turn, self._crisis(inbound, self.raised))
+            crisis_replies.lead_with(turn, crisis_replies.crisis(turn, self.raised))
         if reading.emergency:
-            self._lead_with(turn, self._emergency(inbound, self.raised))
+            crisis_replies.lead_with(turn, crisis_replies.emergency(turn, self.raised))
         self.session.add(patient)
         if not turn.parts:
             return None
-        return self._queue_answer(patient, inbound, turn.parts)
+        return queue_answer(self.session, self.settings, self.now, patient, inbound, turn.parts)
 
     def _apply(
         self, turn: Turn, raw: Reading, reading: Reading, prompt: Prompt, target: CheckIn | None
@@ -231,11 +230,11 @@ class Conversation:
         status, the dose, check-in answers and symptoms, a healed site, and the rest."""
         patient = turn.patient
         if reading.compliance == "stop":
-            return self._stop(turn)
+            return status_replies.stop(turn)
         if reading.compliance == "start" or (
             patient.status == PatientStatus.OPTED_OUT and raw.answer is True and _only_yes(raw)
         ):
-            return self._start(turn)
+            return status_replies.start(turn)
         if reading.compliance == "help":
             turn.note("help", "help sent")
             return turn.say(
@@ -245,9 +244,9 @@ class Conversation:
             turn.note("opted_out", "opted out: stored, not answered")
             return None
         if reading.pause is not None:
-            return self._pause(turn, reading.pause)
+            return status_replies.pause(turn, reading.pause)
         if reading.resume:
-            return self._resume(turn)
+            return status_replies.resume(turn)
         if patient.status == PatientStatus.PAUSED:
             turn.note("paused", "paused: stored")
             return turn.say("paused", {"until": iso(patient.paused_until)})
@@ -300,28 +299,6 @@ class Conversation:
             self.settings, inbound.body, inbound.received_at, turn.patient.language
         )
 
-    def _crisis(
-        self, inbound: InboundMessage, raised: list[escalation.Raised]
-    ) -> tuple[str, dict[str, Any]]:
-        alerted = _urgent(
-            inbound, raised, AlertKind.MOOD, "self_harm", "self-harm words: crisis text"
-        )
-        return "crisis", {"crisis_text": self.settings.messages.crisis_text, "alerted": alerted}
-
-    def _emergency(
-        self, inbound: InboundMessage, raised: list[escalation.Raised]
-    ) -> tuple[str, dict[str, Any]]:
-        note = "signs of an emergency: emergency number"
-        return "emergency", {
-            "alerted": _urgent(inbound, raised, AlertKind.EMERGENCY, "emergency", note)
-        }
-
-    @staticmethod
-    def _lead_with(turn: Turn, part: tuple[str, dict[str, Any]]) -> None:
-        """``part`` first in the answer, which then needs no "noted" or help text."""
-        turn.parts[:] = [p for p in turn.parts if p[0] not in ("noted", "not_understood")]
-        turn.parts.insert(0, part)
-
     def _prompt(self, turn: Turn, raw: Reading) -> tuple[Prompt, CheckIn | None]:
         """What the patient was last asked and still owes an answer to: the question awaiting
         answers that was asked most recently, or the open dose, whose latest reminder counts as
@@ -361,35 +338,6 @@ class Conversation:
         missing = checkins.missing(prompt)
         return (Prompt.NEURO if missing == ["neuro"] else Prompt.CHECKIN), prompt
 
-    def _pause(self, turn: Turn, days: int) -> None:
-        length = timedelta(days=days or self.settings.schedule.default_pause_days)
-        lifecycle.pause(self.session, turn.patient, self.now + length, self.now)
-        turn.note("pause", f"paused until {turn.patient.paused_until:%Y-%m-%d %H:%M} UTC")
-        turn.say("paused", {"until": iso(turn.patient.paused_until)})
-
-    def _resume(self, turn: Turn) -> None:
-        if turn.patient.status != PatientStatus.PAUSED:
-            turn.note("resume", "not paused")
-            turn.say("not_paused", {"next_at": dose_replies.next_at(turn)})
-            return
-        lifecycle.resume(self.session, turn.patient, self.settings, self.now)
-        turn.note("resume", "resumed")
-        turn.say("resumed", {"next_at": dose_replies.next_at(turn)})
-
-    def _stop(self, turn: Turn) -> None:
-        lifecycle.opt_out_patient(self.session, turn.patient, self.now)
-        turn.note("stop", "opted out")
-        turn.say("opted_out", {"sender_name": self.settings.messages.sender_name})
-
-    def _start(self, turn: Turn) -> None:
-        sender_name = {"sender_name": self.settings.messages.sender_name}
-        if not lifecycle.opt_in_patient(self.session, turn.patient, self.settings, self.now):
-            turn.note("start", "already opted in")
-            turn.say("opted_in", sender_name)
-            return
-        turn.note("start", "opted back in")
-        turn.say("opted_in", sender_name)
-
     def _from_contact(
         self, contact: Contact, reading: Reading, inbound: InboundMessage
     ) -> int | None:
@@ -400,71 +348,9 @@ class Conversation:
         if decided is None:
             return None
         answer, context, patient = decided
-        return self._queue_answer(patient, inbound, [(answer, context)], contact=contact)
-
-    def _provider_answers(self, answer: str, inbound: InboundMessage) -> bool:
-        """Twilio Advanced Opt-Out answers STOP/START/HELP itself; a second answer would confuse."""
-        return (
-            answer in COMPLIANCE_ANSWERS
-            and inbound.channel == Channel.SMS
-            and self.settings.file.transport.sms == "twilio"
-            and self.settings.twilio.advanced_opt_out
-            and inbound.body.strip().casefold() in PROVIDER_KEYWORDS
+        return queue_answer(
+            self.session, self.settings, self.now, patient, inbound, [(answer, context)], contact
         )
-
-    def _queue_answer(
-        self,
-        patient: Patient,
-        inbound: InboundMessage,
-        parts: list[tuple[str, dict[str, Any]]],
-        contact: Contact | None = None,
-    ) -> int | None:
-        """One answer message with every part of the reply's answer, the first leading."""
-        if len(parts) == 1 and self._provider_answers(parts[0][0], inbound):
-            inbound.outcome = f"{inbound.outcome} (answered by the provider's Advanced Opt-Out)"
-            return None
-        shared = {
-            "help_contact": self.settings.messages.help_contact,
-            "sender_name": self.settings.messages.sender_name,
-        }
-        (answer, context), rest = parts[0], parts[1:]
-        context = {"answer": answer, **shared, **context}
-        if rest:
-            context["parts"] = [{"answer": a, **shared, **c} for a, c in parts]
-        row = message_values(
-            key=f"reply:{inbound.id}",
-            patient=patient,
-            kind=MessageKind.REPLY,
-            template="reply",
-            context=context,
-            send_at=self.now,
-            now=self.now,
-            contact=contact,
-        )
-        # The stored text is new, so its answer's key is too: one INSERT that returns the row's id.
-        # A Core INSERT, its values bound at execution: the ORM's bulk path and ``.values()``
-        # cost more than the write itself, on every inbound text.
-        return self.session.execute(_INSERT_MESSAGE, row).scalar_one()
-
-
-_INSERT_MESSAGE = sa.insert(Message.__table__).returning(Message.__table__.c.id)  # type: ignore[attr-defined]
-
-
-def _urgent(
-    inbound: InboundMessage, raised: list[escalation.Raised], kind: AlertKind, label: str, said: str
-) -> bool:
-    """Note on the stored text what was sent and which alert this reply raised; whether that
-    alert reached anyone."""
-    alert = next((r.alert for r in raised if r.alert.kind == kind), None)
-    note = f"{said} sent, alert {alert.id if alert else '?'}"
-    inbound.outcome = f"{note}; {inbound.outcome or ''}".rstrip("; ")[:200]
-    inbound.parsed_as = (f"{label}+" + (inbound.parsed_as or "")).rstrip("+")[:32]
-    return alert is not None and _reached(alert)
-
-
-def _reached(alert: Alert) -> bool:
-    """Whether an alert went to anyone: a contact, or the fallback address."""
-    return alert.notified_position > 0 or alert.fallback_at is not None
 
 
 def _storable(text: str) -> str:

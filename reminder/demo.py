@@ -20,7 +20,9 @@ from sqlmodel import col, select
 from reminder import conversation, planner, views
 from reminder.app import App
 from reminder.clock import SimulatedClock
-from reminder.config import FileSettings, Messages, Schedule, Secrets, Settings
+from reminder.config import FileSettings, Secrets, Settings
+from reminder.config_messages import Messages
+from reminder.config_sections import Schedule
 from reminder.db import create_db_engine, session_scope, upgrade
 from reminder.due import next_due
 from reminder.enrolment import add_contact, add_patient, check_patient

@@ -1,7 +1,7 @@
 """Durations and clock times in a reply: "2h", "an hour and a half", "at 7pm", "half 7".
 
-Pure helpers of reminder.reading; words like "half an hour" are rewritten to "30 min" by the
-lexicon's phrases before they get here.
+Pure helpers of the clause readers (reading, dose_reading); words like "half an hour" are
+rewritten to "30 min" by the lexicon's phrases before they get here.
 """
 
 from __future__ import annotations

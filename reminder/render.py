@@ -35,7 +35,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
-from reminder.config import Messages
+from reminder.config_messages import Messages
 
 log = logging.getLogger("reminder.render")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from reminder.replies import Problem, Prompt, interpret, parse
+from reminder.interpret import interpret
+from reminder.replies import Problem, Prompt, parse
 
 
 @pytest.mark.parametrize(

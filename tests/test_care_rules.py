@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from reminder import labs, regimen, screening, supply, triage
-from reminder.config import Triage
+from reminder.config_sections import Triage
 
 CHICAGO = ZoneInfo("America/Chicago")
 ENROLLED = date(2026, 3, 3)

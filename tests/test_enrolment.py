@@ -18,18 +18,10 @@ from typer.testing import CliRunner
 from reminder.cli import app
 from reminder.clock import SimulatedClock
 from reminder.config import Settings
+from reminder.csv_import import CSV_COLUMNS, import_csv
 from reminder.db import create_db_engine, session_scope, upgrade
-from reminder.enrolment import (
-    CSV_COLUMNS,
-    FieldError,
-    add_contact,
-    add_patient,
-    check_patient,
-    find_patient,
-    import_csv,
-    normalise_email,
-    normalise_phone,
-)
+from reminder.enrolment import add_contact, add_patient, check_patient, find_patient
+from reminder.fields import FieldError, normalise_email, normalise_phone
 from reminder.models import Contact, ContactRole, Patient
 from tests.conftest import postgres_schema
 

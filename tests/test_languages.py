@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from reminder.config import FileSettings, Messages, load_settings
+from reminder.config import FileSettings, load_settings
+from reminder.config_messages import Messages
 from reminder.links import html_templates
 from reminder.render import SHIPPED_LANGUAGES, Renderer, RenderError, default_templates_dir
 from reminder.sms import Encoding, count_segments

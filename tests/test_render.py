@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from reminder.config import Messages
+from reminder.config_messages import Messages
 from reminder.regimen import SITE_LABELS
 from reminder.render import Renderer, RenderError, default_templates_dir
 
@@ -211,7 +211,7 @@ REPLY_VARIANTS: list[tuple[str, dict[str, Any]]] = [
 def reply_context(
     answer: str, extra: dict[str, Any], tz: str = "America/Chicago"
 ) -> dict[str, Any]:
-    # conversation._queue_answer always adds these three, and enqueue adds the zone.
+    # answer_message.queue_answer always adds these three, and enqueue adds the zone.
     return {
         "tz": tz,
         "answer": answer,
@@ -394,6 +394,8 @@ def test_every_answer_conversation_gives_has_a_case() -> None:
         "dose_replies.py",
         "checkin_replies.py",
         "care_replies.py",
+        "status_replies.py",
+        "crisis_replies.py",
     )
     source = "".join((package / name).read_text() for name in modules)
     answers = set(re.findall(r'(?:return |say\(\s*)"(\w+)",\s*(?!None\b)', source))

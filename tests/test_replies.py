@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reminder.replies import Problem, Prompt, Reading, interpret, parse, parse_site
+from reminder.interpret import interpret
+from reminder.replies import Problem, Prompt, Reading, parse, parse_site
 
 SITES = (
     "left_arm",

@@ -6,7 +6,8 @@ from dataclasses import fields
 
 import pytest
 
-from reminder.replies import Prompt, Reading, interpret, parse
+from reminder.interpret import interpret
+from reminder.replies import Prompt, Reading, parse
 from tests.reply_cases import Case
 from tests.reply_corpus import CASES
 

@@ -11,10 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reminder.interpret import interpret
 from reminder.lexicon import SHIPPED, Lexicon, fold, for_language
 from reminder.regimen import SITES
 from reminder.render import default_templates_dir
-from reminder.replies import Prompt, Reading, interpret, parse, parse_site
+from reminder.replies import Prompt, Reading, parse, parse_site
 from tests import reply_corpus, reply_corpus_de, reply_corpus_es, reply_corpus_fr
 from tests.reply_cases import Case
 from tests.test_reply_corpus import _FIELDS, _plain, expected

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reminder.config import Messages
+from reminder.config_messages import Messages
 from reminder.regimen import SITE_LABELS
 from reminder.render import Renderer, default_templates_dir
 from reminder.replies import parse

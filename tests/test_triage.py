@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reminder.config import Triage
+from reminder.config_sections import Triage
 from reminder.triage import (
     Answer,
     DoseOutcome,

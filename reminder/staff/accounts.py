@@ -19,7 +19,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlmodel import Session, col, select
 
 from reminder.config import ConfigError, Settings
-from reminder.enrolment import FieldError, normalise_email
+from reminder.fields import FieldError, normalise_email
 from reminder.models import Contact, StaffAccount, StaffRole
 from reminder.staff import sessions
 

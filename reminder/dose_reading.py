@@ -1,0 +1,145 @@
+"""Read what a clause says of the dose: taken (with its time, site or a remark to quote back),
+skipped, not yet (with a snooze), or a site healed. Pure, and it never raises."""
+
+from __future__ import annotations
+
+import re
+
+from reminder.answer_reading import NUMBER, negatable, read_answers, symptom_kind
+from reminder.durations import (
+    AM,
+    AT,
+    CLOCK,
+    PM,
+    UNITS,
+    clamp,
+    is_duration_word,
+    minutes,
+    without_clock_times,
+)
+from reminder.facts import Facts
+from reminder.lexicon import Lexicon
+from reminder.site_reading import is_article, is_site_word, read_site
+
+_SOON = frozenset("after soon shortly tonight tomorrow tmrw".split())  # "after dinner"
+_OBJECTS = frozenset("it mine my the injection shot jab dose today tonight now at".split())
+_MAX_SITE_WORDS = 3  # "done left elbow" quotes a site; "done with work for today" is a sentence
+
+
+def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
+    """ "done", "I've taken it", "ok did mine LT at 7pm": a plain statement that it happened."""
+    i = 0
+    while i < len(words) and (words[i] in lex.ok or words[i] in lex.yes):
+        i += 1
+    while i < len(words) and words[i] in lex.taken_subject:
+        i += 1
+    if i >= len(words) or words[i] not in lex.taken:
+        return False
+    rest = words[i + 1 :]
+    if rest and rest[0] in ("with", "for", "by"):
+        return False  # "done with work", "done for the day"
+    if (
+        words[i] in ("took", "did")
+        and rest
+        and rest[0] not in _OBJECTS
+        and not (
+            is_site_word(rest[0], lex) or NUMBER.fullmatch(rest[0]) or CLOCK.fullmatch(rest[0])
+        )
+    ):
+        return False  # "I took 2 paracetamol" is not the injection
+    counted = len(rest) > 1 and rest[1] not in AM | PM and rest[1] not in UNITS
+    if words[i] in ("took", "did") and NUMBER.fullmatch(rest[0] if rest else "") and counted:
+        return False  # "took 2 tablets"
+    if any(
+        w in lex.negators and (j + 1 >= len(rest) or not negatable(rest[j + 1], lex))
+        for j, w in enumerate(rest)
+    ):
+        return False  # "done not", "done? not really": never a dose on a doubt
+    in_duration = "in" in rest and minutes(rest[rest.index("in") + 1 :], 60, 1) is not None
+    if in_duration or any(w in lex.future or w in lex.later or w in lex.not_yet for w in rest):
+        facts.doses.append("not_yet")
+        facts.snooze = clamp(minutes(without_clock_times(rest), 60, 1), 1440)
+        return True
+    facts.doses.append("taken")
+    rest = _stated_time(rest, lex, facts)
+    # An article that looks like a code ("lista la inyección") is gone before prefixes are tried.
+    rest = [w for k, w in enumerate(rest) if not (w in lex.site_codes and is_article(rest, k, lex))]
+    remark = [w for w in rest if w not in lex.filler and w not in lex.polite]
+    remark = [w for w in remark if w not in ("it", "mine", "my", "now", "in", "on", "into")]
+    if remark[:1] and remark[0] in lex.taken_subject and not is_site_word(remark[0], lex):
+        remark = remark[1:]  # "did my shot": the shot is what was done, not a site
+    for end in range(len(remark), 0, -1):
+        site = read_site(remark[:end], lex)
+        if site and not any(is_site_word(w, lex) for w in remark[end:]):
+            facts.sites.add(site)
+            remark = remark[end:]
+            break
+    else:
+        if len([w for w in remark if is_site_word(w, lex)]) > 1 and read_site(remark, lex) is None:
+            sides = [w for w in remark if w in lex.left or w in lex.right or w in lex.site_codes]
+            if len(sides) > 1:
+                facts.sites.update({"?1", "?2"})  # two sites for one dose: ask which
+                return True
+    quotable = remark and not any(symptom_kind(w, lex) or w in lex.injury for w in remark)
+    if quotable and len(remark) <= _MAX_SITE_WORDS and not facts.sites:
+        facts.site_text = " ".join(remark)
+        return True
+    if remark:
+        read_answers(remark, lex, facts)
+    return True
+
+
+def _stated_time(rest: list[str], lex: Lexicon, facts: Facts) -> list[str]:
+    """Take "at 7pm", "19:30" or "2 hours ago" out of the words after DONE."""
+    if any(w in lex.ago for w in rest):
+        facts.taken_ago = clamp(minutes(rest, 60, 1), 1440)
+        return [w for w in rest if w not in lex.ago and not is_duration_word(w)]
+    for i, word in enumerate(rest):
+        clock = CLOCK.fullmatch(word)
+        after = rest[i + 1] if i + 1 < len(rest) else ""
+        before = rest[i - 1] if i > 0 else ""
+        if clock is None and (before in AT or after in PM | AM):
+            clock = re.fullmatch(r"([0-9]{1,2})\.([0-9]{2})", word)  # "9.30pm"
+        hour_only = re.fullmatch(r"[0-9]{1,2}", word)
+        if not clock and not hour_only:
+            continue
+        if not clock and before not in AT and after not in PM | AM and i > 0:
+            continue
+        hour = int(clock.group(1) if clock else word)
+        minute = int(clock.group(2)) if clock else 0
+        if hour > 23 or minute > 59:
+            continue
+        if after in PM and hour < 12:
+            hour += 12
+        elif after in AM and hour == 12:
+            hour = 0
+        facts.taken_at = f"{hour}:{minute:02d}"
+        used = {i, i - 1 if before in AT else i, i + 1 if after in PM | AM else i}
+        return [w for j, w in enumerate(rest) if j not in used]
+    return rest
+
+
+def read_not_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
+    """SKIP; LATER, SNOOZE 2h, "not yet", "in an hour", "remind me in 30 min"."""
+    if any(w in lex.skip for w in words):
+        facts.doses.append("skipped")
+        return True
+    later = any(w in lex.later or w in lex.not_yet for w in words)
+    in_duration = words[0] == "in" and minutes(words[1:], 60, 1) is not None
+    soon = words[0] in _SOON and len(words) <= 3
+    if not later and not in_duration and not soon:
+        return False
+    facts.doses.append("not_yet")
+    facts.snooze = clamp(minutes(without_clock_times(words), 60, 1), 1440) or facts.snooze
+    return True
+
+
+def read_healed(words: list[str], lex: Lexicon, facts: Facts) -> bool:
+    if not any(w in lex.healed for w in words):
+        return False
+    negated = any(w in lex.negators or w in lex.not_yet for w in words)
+    facts.healed = not negated
+    others = [w for w in words if is_site_word(w, lex)]
+    if others and (site := read_site(others, lex)) is not None:
+        facts.sites.add(site)
+    return True
