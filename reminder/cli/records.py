@@ -84,6 +84,7 @@ class Record:
 
 @contextmanager
 def record_of(patient: str, days: Days, at: str | None) -> Iterator[Record]:
+    """The named patient's record over the window the days ask for, as of --at (or now)."""
     with application(at) as ctx, session_scope(ctx.engine) as session:
         found = find_patient(session, patient)
         now = ctx.clock.now()
