@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
 
 from reminder.facts import Facts
 from reminder.lexicon import Lexicon, for_language
@@ -115,9 +116,16 @@ class Reading:
 
 def parse(text: str, language: str = "en") -> Reading:
     """Read one reply. Never raises; a text with no fact in it is an empty Reading."""
+    return _parse(text[:MAX_CHARS], language)
+
+
+# A Reading is immutable and depends on the text alone: the rules read a patient's recent texts
+# again at each reply, and a text already read is not read twice. Bounded, as texts are.
+@lru_cache(maxsize=4096)
+def _parse(text: str, language: str) -> Reading:
     compiled = for_language(language)
     lexicon = compiled.lexicon
-    everything, clauses = normalise(OUT_OF_TEN.sub(r"\1 outoften ", text[:MAX_CHARS]), lexicon)
+    everything, clauses = normalise(OUT_OF_TEN.sub(r"\1 outoften ", text), lexicon)
     joined = " ".join(everything)
     harm = any(pattern.search(joined) for pattern in compiled.self_harm)
     # Clause by clause: in "no fever, chest pain" the "no" is the fever's, not the chest's.
