@@ -106,10 +106,14 @@ def heal_question_for(patient: Patient, site: str, since: datetime, settings: Se
     )
 
 
+def screen_due_at(patient: Patient, day: date) -> datetime:
+    """When the PHQ-2 of ``day`` is asked: the patient's check-in time that day."""
+    return regimen.at_local(day, patient.checkin_time, ZoneInfo(patient.timezone))
+
+
 def screen_for(patient: Patient, day: date, now: datetime) -> CheckIn:
     """The PHQ-2 on ``day`` at the check-in time: re-asked once, answerable for a day."""
-    zone = ZoneInfo(patient.timezone)
-    due = regimen.at_local(day, patient.checkin_time, zone)
+    due = screen_due_at(patient, day)
     expires = due + ANSWER_WINDOW
     return CheckIn(
         key=f"phq2:{patient.id}:{day.isoformat()}",

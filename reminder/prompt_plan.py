@@ -111,10 +111,11 @@ class PromptPlanner:
             regimen.local_date(taken, zone) if taken else None,
             any(p.kind == CheckInKind.FOLLOWUP for p in known.live),
         )
-        screen = checkins.screen_for(patient, day, self.now)
-        if self.now < screen.due_at:
-            return screen.due_at
-        screen = checkins.add(self.session, screen)
+        # The moment alone until then: a row is built only when it is written (most ticks).
+        due_at = checkins.screen_due_at(patient, day)
+        if self.now < due_at:
+            return due_at
+        screen = checkins.add(self.session, checkins.screen_for(patient, day, self.now))
         known.live.append(screen)
         known.last_screen_at = screen.due_at
         return self._advance(patient, screen)
