@@ -39,6 +39,8 @@ _PHRASES = (
     (r"not (?:now|just now|right now)", "later"),
     (r"in a (?:bit|while|minute|min|sec|moment)", "later"),
     (r"remind me(?: again)?", "later"),
+    # "give me 10", "in 5": a short wait in minutes (a bare 2 is still two hours)
+    (r"(give me|in) (5|10)$", r"\1 \2 min"),
     (r"give me", "later"),
     (
         r"(?:not doing|not taking|wont do|wont take|cant do|cant take|couldnt do|couldnt take|could not do"
@@ -61,6 +63,9 @@ _PHRASES = (
     ),
     (r"got it done|all done|injection given", "done"),
     (r"(?:bum|butt|bottom) cheek", "bum"),
+    (r"(?:belly|tummy) button", "belly"),
+    # "the one on my tummy has a blister": a site, not the number one
+    (r"(the|that|this|last|other|old|new|previous) one(?= )", r"\1"),
     # a code written with its part, "done lt thigh": the side and the part, as "done l thigh"
     (r"(l|r)t (thighs?|thy|thi|thig|leg)", r"\1 \2"),
     (r"(l|r)a (arms?|triceps?)", r"\1 \2"),
@@ -68,7 +73,8 @@ _PHRASES = (
     (r"(l|r)b (buttocks?|butt|bum|bottom|glutes?|hip)", r"\1 \2"),
     # "start the reminders again": back from a pause, not the carrier's START
     (
-        r"(?:please )?(?:start|turn on|switch on|put on|send me) (?:the |my )?(?:reminders|messages|texts)"
+        r"(?:please |you can |can you |could you )?(?:start|turn on|switch on|put on|send me)"
+        r" (?:the |my )?(?:reminders|messages|texts)"
         r" (?:again|back on)|(?:turn|switch|put) (?:the |my )?(?:reminders|messages|texts) back on"
         r"|restart (?:the |my )?(?:reminders|messages|texts)|unpause (?:the |my )?(?:reminders|messages)",
         "resume",
@@ -81,6 +87,8 @@ _PHRASES = (
     # clock times said in words: "half 7" is 7:30 in British English
     (r"half (?:past )?([0-9]{1,2})", r"\1:30"),
     (r"(?:a )?quarter past ([0-9]{1,2})", r"\1:15"),
+    (r"at ([0-9]{1,2}) ([0-5][0-9])", r"at \1:\2"),  # "injected at 8 45"
+    (r"([0-9]{2,3}) point ([0-9])", r"\1.\2"),  # "38 point 5"
     (
         r"([0-9]{1,2}(?::[0-9]{2})?) (?:tonight|this evening|in the evening|this afternoon"
         r"|in the afternoon)",
@@ -176,7 +184,12 @@ _PHRASES = (
     ),
     (r"(?:room|world|everything) (?:is )?spinning", "vertigo"),
     (r"(?:lost|losing|lose) (?:my )?balance", "unsteady"),
-    (r"(?:bumping|walking) into (?:things|doors|walls)", "unsteady"),
+    (
+        r"(?:bumping|walking|banging) into (?:things|stuff|people|furniture|(?:the )?door ?frames?"
+        r"|doors|walls)",
+        "unsteady",
+    ),
+    (r"(?:losing|lose|lost|forgetting) (?:my )?words", "slurred"),
     (r"(?:peeing|weeing|going) (?:a lot|all the time|constantly|more)", "bladder"),
     (
         r"(?:need|needing|needed|rushing|rush|running) (?:a |to |to the )?(?:wee|pee|loo|toilet|bathroom)",
@@ -202,7 +215,7 @@ _PHRASES = (
     ),
     (r"^not quite(?: yet)?$", "notyet"),
     (
-        r"(?:hasnt|has not|havent|have not|hadnt|not|isnt|wont|didnt|doesnt) (?:gone|going|go|went|cleared|resolved|stopped|improved|got better|gotten better|changed)(?: away| up)?",
+        r"(?:hasnt|has not|havent|have not|hadnt|not|isnt|wont|didnt|doesnt|never) (?:gone|going|go|went|cleared|resolved|stopped|improved|got better|gotten better|changed)(?: away| up)?",
         "still",
     ),
     (
@@ -215,10 +228,10 @@ _PHRASES = (
         r"|eased (?:off|up)|easing up|calmed down|calming down|settled down",
         "better",
     ),
-    (r"getting worse|got worse|gotten worse|more and more|spreading", "worse"),
+    (r"getting worse|got worse|gotten worse|more and more|spreading|spread|spreads", "worse"),
     (
         r"(?:went|gone|has gone|have gone|go) away|cleared up|cleared|disappeared|vanished|all gone|no longer there|resolved"
-        r"|(?:has|have|had|its|it|has now) stopped|stopped now",
+        r"|stopped",
         "gone",
     ),
     # "I can't do this anymore" is despair, not a symptom's course (the self-harm words still read it)
@@ -265,7 +278,8 @@ _PHRASES = (
         "unreached",
     ),
     (
-        r"on my way|(?:ill|i will|will|im going to|going to|gonna) (?:call|ring|phone|check on"
+        r"(?:im |i am )?on my way(?: (?:to|over to) (?:her|him|them|you|the house|hers|his))?"
+        r"|(?:ill|i will|will|im going to|going to|gonna) (?:call|ring|phone|check on"
         r"|go over|go round|head over|drive over)(?: (?:her|him|them|now|right away|asap|straight away))*"
         r"|(?:calling|ringing|phoning|heading over to|going over to) (?:her|him|them|now)",
         "ok",
@@ -337,7 +351,8 @@ LEXICON = Lexicon(
     },
     site_filler=words("upper outer inner lower front back top side area of the my on in at into"),
     symptoms=kinds(
-        vision="vision visual eyesight sight blurred blurry blury blurring blur double blind"
+        vision="vision visual eyesight sight blurred blurry blury blurring blurriness blurryness blur"
+        " double blind"
         " blindness fuzzy hazy dim dimmer",
         numbness="numb numbness numbess numbnes tingling tingly tingle tingles tingleing tinglin"
         " tinglling prickling buzzing",
@@ -360,8 +375,9 @@ LEXICON = Lexicon(
     nothing_new=words("nothingnew"),
     question_starts=words(
         "can could should shall may do does did is are am will would what how why have has wonder"
+        " who whos whens wheres"
     ),
-    question_subjects=words("i it you we my this that the there these those they he she wonder"),
+    question_subjects=words("i it you we my this that the there these those they he she wonder is"),
     fever=words("fever feverish febrile pyrexia fevers"),
     temperature=words("temp temperature temps"),
     celsius=words("c celsius centigrade"),
@@ -449,6 +465,8 @@ LEXICON = Lexicon(
         r"\b(?:cutting|cut) again\b|\b(?:been|started) cutting\b(?! (?:back|down|out|up|the|my hair))",
         r"\b(?:wouldnt|didnt|dont|not|never) wake up\b",
         r"\b(?:take|taking|took|swallow|swallowing) all (?:of )?(?:my|the) (?:pills|tablets|meds|medication)\b",
+        r"\b(?:took|taken|swallowed) (?:too many|a lot of|loads of|lots of|a handful of|a bunch of)"
+        r" (?:my )?(?:pills|tablets|meds|sleeping pills|painkillers|paracetamol)\b",
         r"\b(?:saving|saved|stockpiling|hoarding) (?:up )?(?:my |the )?(?:pills|tablets|meds|medication)\b",
         r"\b(?:pills|tablets|meds|medication) (?:saved|stashed|stockpiled|hoarded)(?: up)?\b",
         r"\bdone with (?:life|living|it all|everything)\b",

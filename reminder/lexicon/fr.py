@@ -18,7 +18,7 @@ _PHRASES = (
     ),
     # a contact on the way: an acknowledgement
     (
-        r"(?:je suis|suis) en route|je arrive|je y vais|jy vais|(?:je )?(?:le|la) (?:appelle|rappelle)(?: tout de suite| maintenant)?|(?:je )?vais (?:le|la) (?:appeler|rappeler)",
+        r"(?:je suis|suis) en route|je arrive|(?:je y|jy) vais(?: tout de suite| maintenant)?|(?:je )?(?:le|la) (?:appelle|rappelle)(?: tout de suite| maintenant)?|(?:je )?vais (?:le|la) (?:appeler|rappeler)",
         "ok",
     ),
     # "je n'arrive pas a la joindre": no confirmation; the alert goes on to the next person
