@@ -47,6 +47,17 @@ CASES: list[Case] = [
     Case("dose", "Pause 5 Tage", pause=5),
     Case("dose", "erledigt, aber die alte Stelle eitert", dose="taken", site_words=("pus",)),
     Case("dose", "gespritzt. ich will nicht mehr leben", dose="taken", self_harm=True),
+    # as patients text: typos, emoji, times and sites, several facts
+    Case("dose", "erledigt, linker Oberschenkel", dose="taken", site="left_thigh"),
+    Case("dose", "hab gespritzt rechter Arm", dose="taken", site="right_arm"),
+    Case("dose", "gemacht um 20 uhr", dose="taken", taken_at="20:00"),
+    Case("dose", "noch nicht, mach ich später", dose="not_yet"),
+    Case("dose", "heute lass ich sie ausfallen, hab Fieber", dose="skipped", fever=True),
+    Case("dose", "ja erledigt, Bauch links", dose="taken", site="left_abdomen"),
+    Case("dose", "Spritze ist drin", dose="taken"),
+    Case("dose", "mache ich in 30 min", dose="not_yet", snooze=30),
+    Case("dose", "hab's gemacht, Po rechts", dose="taken", site="right_buttock"),
+    Case("dose", "noch nicht, in einer Stunde", dose="not_yet", snooze=60),
     # ------------------------------------------------------------------ carrier keywords
     Case("dose", "STOPP", compliance="stop"),
     Case("dose", "stopp", compliance="stop"),
@@ -141,12 +152,74 @@ CASES: list[Case] = [
     Case("checkin", "3 8 die Stelle ist schwarz", flu=3, site_score=8, site_words=("black",)),
     Case("checkin", "2 1 nein. ich will sterben", flu=2, site_score=1, neuro=False, self_harm=True),
     Case("checkin", "darf ich Ibuprofen nehmen?", question=True),
+    # as patients text: temperatures written many ways, hedges, negations, several facts
+    Case("checkin", "3 1 nein nichts neues", flu=3, site_score=1, neuro=False),
+    Case(
+        "checkin",
+        "4 2 ja, linke Hand kribbelt",
+        flu=4,
+        site_score=2,
+        neuro=True,
+        symptoms={"numbness"},
+    ),
+    Case(
+        "checkin",
+        "2 1 nein, Fieber 38,3",
+        flu=2,
+        site_score=1,
+        neuro=False,
+        fever=True,
+        temperature=38.3,
+        temp_unit="C",
+    ),
+    Case(
+        "checkin",
+        "3 0 kein fieber, kein schwindel",
+        flu=3,
+        site_score=0,
+        fever=False,
+        denied={"balance"},
+    ),
+    Case(
+        "checkin",
+        "5 2 nein 37,9",
+        flu=5,
+        site_score=2,
+        neuro=False,
+        fever=False,
+        temperature=37.9,
+        temp_unit="C",
+    ),
+    Case(
+        "checkin",
+        "2 1 mir ist etwas schwindlig",
+        flu=2,
+        site_score=1,
+        neuro=True,
+        symptoms={"balance"},
+    ),
+    Case("checkin", "3 2 die Stelle ist rot und eitert", flu=3, site_score=2, site_words=("pus",)),
+    Case("checkin", "2 1 nein, kein Fieber", flu=2, site_score=1, neuro=False, fever=False),
+    Case(
+        "checkin",
+        "3 1 ja, mir ist schwindelig und ich sehe doppelt",
+        flu=3,
+        site_score=1,
+        neuro=True,
+        symptoms={"balance", "vision"},
+    ),
     # ------------------------------------------------------------------ neuro
     Case("neuro", "ja", neuro=True),
     Case("neuro", "nein", neuro=False),
     Case("neuro", "n", neuro=False),
     Case("neuro", "ja, Doppelbilder", neuro=True, symptoms={"vision"}),
     Case("neuro", "nein, nichts Neues", neuro=False),
+    # as patients text: hedged answers, symptoms in plain words, temperatures
+    Case("neuro", "nein, alles gut", neuro=False),
+    Case("neuro", "ja, mein bein ist taub", neuro=True, symptoms={"numbness"}),
+    Case("neuro", "ja ich sehe alles doppelt", neuro=True, symptoms={"vision"}),
+    Case("neuro", "nö", neuro=False),
+    Case("neuro", "nein nichts", neuro=False),
     # ------------------------------------------------------------------ follow-up
     Case("followup", "ja, immer noch", neuro=True, course="still"),
     Case("followup", "ja noch da", neuro=True, course="still"),
@@ -161,6 +234,16 @@ CASES: list[Case] = [
     ),
     Case("followup", "etwas besser, aber noch da", neuro=True, course="better"),
     Case("followup", "besser", course="better", problem="still_there"),
+    # as patients text: the course in plain words
+    Case("followup", "ja ist noch da", neuro=True, course="still"),
+    Case("followup", "nein ist weg", neuro=False, course="gone"),
+    Case("followup", "immer noch taub", neuro=True, course="still", symptoms={"numbness"}),
+    Case("followup", "etwas besser aber immer noch da", neuro=True, course="better"),
+    Case("followup", "ist schlimmer geworden", neuro=True, course="worse"),
+    Case(
+        "followup", "ja, immer noch schwindelig", neuro=True, course="still", symptoms={"balance"}
+    ),
+    Case("followup", "ist besser, aber noch nicht weg", neuro=True, course="better"),
     # ------------------------------------------------------------------ site heal, alert, none
     Case("site_heal", "ja", healed=True),
     Case("site_heal", "verheilt", healed=True),
@@ -178,6 +261,23 @@ CASES: list[Case] = [
     Case("none", "ich möchte nicht mehr leben", self_harm=True),
     Case("none", "FORTSETZEN", resume=True),
     Case("none", "danke"),
+    # as patients text: symptoms, fevers, self-harm and emergencies unprompted
+    Case("none", "ich habe 38,9 Fieber", fever=True, temperature=38.9, temp_unit="C"),
+    Case("none", "mein Gesicht hängt links", neuro=True, symptoms={"face"}),
+    Case(
+        "none", "ich will einfach nicht mehr", self_harm=True
+    ),  # unsure: despair without its object; flagged because in doubt
+    Case("none", "Pause 2 Wochen", pause=14),
+    Case("none", "Atemnot nach der Spritze", emergency=True),
+    Case("none", "ich will einfach nicht mehr leben", self_harm=True),
+    Case("none", "Fieber 39,1", fever=True, temperature=39.1, temp_unit="C"),
+    # as patients text: healing is not yet healed
+    Case("site_heal", "ja ist verheilt", healed=True),
+    Case("site_heal", "nein noch nicht ganz", healed=False),
+    # as patients text: contacts on their way, or not reaching anyone
+    Case("alert", "ok ich fahre hin", ok=True),
+    Case("alert", "erreiche sie nicht", unreached=True),
+    Case("alert", "ok ich fahr gleich rüber", ok=True),
     # ------------------------------------------------------------------ more, as written
     Case("checkin", "3 1 Sehstörungen", flu=3, site_score=1, neuro=True, symptoms={"vision"}),
     Case(
@@ -257,6 +357,9 @@ CASES: list[Case] = [
     Case("phq2", "3", phq_interest=3),
     Case("phq2", "1 4", problem="phq_range"),
     Case("phq2", "3 3 ich will nicht mehr leben", phq_interest=3, phq_mood=3, self_harm=True),
+    # as patients text: numbers and frequencies in words
+    Case("phq2", "einige Tage, überhaupt nicht", phq_interest=1, phq_mood=0),
+    Case("phq2", "fast jeden tag, fast jeden tag", phq_interest=3, phq_mood=3),
     # the contact could not reach the patient: no confirmation
     Case("alert", "ok, aber ich erreiche sie nicht", unreached=True),
     Case("alert", "sie geht nicht ran", unreached=True),

@@ -52,6 +52,20 @@ CASES: list[Case] = [
     Case("dose", "listo pero tengo una ampolla en el muslo", dose="taken", site_words=("blister",)),
     Case("dose", "listo. ya no quiero vivir", dose="taken", self_harm=True),
     Case("dose", "done, me duele la pierna", dose="taken"),
+    # as patients text: typos, emoji, times and sites, several facts
+    Case("dose", "ya me la puse en el muslo derecho", dose="taken", site="right_thigh"),
+    Case("dose", "lista, brazo izq", dose="taken", site="left_arm"),
+    Case("dose", "hecho!! barriga izquierda", dose="taken", site="left_abdomen"),
+    Case("dose", "ahorita no, en una hora", dose="not_yet", snooze=60),
+    Case("dose", "hoy no me la pongo, tengo fiebre", dose="skipped", fever=True),
+    Case("dose", "me la pongo mas tarde", dose="not_yet"),
+    Case("dose", "ya me inyecte, pierna derecha", dose="taken", site="right_thigh"),
+    Case(
+        "dose", "listo pero me siento muy mareada", dose="taken", neuro=True, symptoms={"balance"}
+    ),
+    Case("dose", "ya me la puse a las 9 de la noche", dose="taken", taken_at="21:00"),
+    Case("dose", "listo en la nalga izquierda", dose="taken", site="left_buttock"),
+    Case("dose", "todavia no me la pongo", dose="not_yet"),
     # ------------------------------------------------------------------ carrier keywords
     Case("dose", "ALTO", compliance="stop"),
     Case("dose", "alto", compliance="stop"),
@@ -149,6 +163,59 @@ CASES: list[Case] = [
     Case("checkin", "3 8 la zona está roja y supura", flu=3, site_score=8, site_words=("pus",)),
     Case("checkin", "2 1 no. quiero morirme", flu=2, site_score=1, neuro=False, self_harm=True),
     Case("checkin", "¿puedo tomar ibuprofeno?", question=True),
+    # as patients text: temperatures written many ways, hedges, negations, several facts
+    Case("checkin", "3 1 no nada nuevo", flu=3, site_score=1, neuro=False),
+    Case(
+        "checkin",
+        "2 0 si, tengo la pierna dormida",
+        flu=2,
+        site_score=0,
+        neuro=True,
+        symptoms={"numbness"},
+    ),
+    Case(
+        "checkin",
+        "4 2 no, fiebre 38.2",
+        flu=4,
+        site_score=2,
+        neuro=False,
+        fever=True,
+        temperature=38.2,
+        temp_unit="C",
+    ),
+    Case(
+        "checkin",
+        "3 1 no tengo mareos ni hormigueo",
+        flu=3,
+        site_score=1,
+        denied={"balance", "numbness"},
+    ),
+    Case(
+        "checkin",
+        "5 3 no. tengo 37,6",
+        flu=5,
+        site_score=3,
+        neuro=False,
+        fever=False,
+        temperature=37.6,
+        temp_unit="C",
+    ),
+    Case(
+        "checkin", "2 1 veo un poco borroso", flu=2, site_score=1, neuro=True, symptoms={"vision"}
+    ),
+    Case("checkin", "1 1 sin novedad", flu=1, site_score=1, neuro=False),
+    Case(
+        "checkin", "3 2 la zona esta hinchada y con pus", flu=3, site_score=2, site_words=("pus",)
+    ),
+    Case("checkin", "2 1 no, sin fiebre", flu=2, site_score=1, neuro=False, fever=False),
+    Case(
+        "checkin",
+        "3 2 si, se me duermen los pies",
+        flu=3,
+        site_score=2,
+        neuro=True,
+        symptoms={"numbness"},
+    ),
     # ------------------------------------------------------------------ neuro
     Case("neuro", "sí", neuro=True),
     Case("neuro", "no", neuro=False),
@@ -156,6 +223,12 @@ CASES: list[Case] = [
     Case("neuro", "sí, vista borrosa", neuro=True, symptoms={"vision"}),
     Case("neuro", "no veo bien del ojo derecho", neuro=True, symptoms={"vision"}),
     Case("neuro", "no, nada nuevo", neuro=False),
+    # as patients text: hedged answers, symptoms in plain words, temperatures
+    Case("neuro", "no, todo bien", neuro=False),
+    Case("neuro", "si, hormigueo en los dedos", neuro=True, symptoms={"numbness"}),
+    Case("neuro", "no nada", neuro=False),
+    Case("neuro", "si me cuesta caminar", neuro=True, symptoms={"balance"}),
+    Case("neuro", "si, veo doble", neuro=True, symptoms={"vision"}),
     # ------------------------------------------------------------------ follow-up
     Case("followup", "sí, sigue", neuro=True, course="still"),
     Case("followup", "si sigue igual", neuro=True, course="still"),
@@ -172,6 +245,22 @@ CASES: list[Case] = [
     Case(
         "followup", "mejor", course="better", problem="still_there"
     ),  # better, but is it still there at all?
+    # as patients text: the course in plain words
+    Case("followup", "si, sigue ahí", neuro=True, course="still"),
+    Case("followup", "ya no tengo nada", neuro=False, course="gone"),
+    Case("followup", "esta mejor pero todavia lo siento", neuro=True, course="better"),
+    Case("followup", "peor, ahora en las dos piernas", neuro=True, course="worse"),
+    Case("followup", "no, ya se quito", neuro=False, course="gone"),
+    Case("followup", "ya se me quito", neuro=False, course="gone"),
+    Case(
+        "followup",
+        "sigue igual, y tengo 38",
+        neuro=True,
+        course="still",
+        fever=True,
+        temperature=38,
+        temp_unit="C",
+    ),
     # ------------------------------------------------------------------ site heal, alert, none
     Case("site_heal", "sí", healed=True),
     Case("site_heal", "ya sanó", healed=True),
@@ -191,6 +280,29 @@ CASES: list[Case] = [
     Case("none", "pensé en suicidarme", self_harm=True),
     Case("none", "REANUDAR", resume=True),
     Case("none", "gracias"),
+    # as patients text: symptoms, fevers, self-harm and emergencies unprompted
+    Case("none", "tengo fiebre de 38.7", fever=True, temperature=38.7, temp_unit="C"),
+    Case("none", "se me durmió la mitad de la cara", neuro=True, symptoms={"face", "numbness"}),
+    Case(
+        "none", "a veces pienso que seria mejor no despertar", self_harm=True
+    ),  # unsure: indirect; flagged because in doubt
+    Case(
+        "none", "no aguanto más, quiero desaparecer", self_harm=True
+    ),  # unsure: a wish to disappear; flagged because in doubt
+    Case("none", "me cuesta respirar", emergency=True),
+    Case("none", "pausa por 2 semanas", pause=14),
+    Case("none", "tengo la vista borrosa desde ayer", neuro=True, symptoms={"vision"}),
+    Case(
+        "none", "quiero desaparecer", self_harm=True
+    ),  # unsure: a wish to disappear; flagged because in doubt
+    # as patients text: healing is not yet healed
+    Case("site_heal", "ya cicatrizo", healed=True),
+    Case("site_heal", "todavia no, sigue roja", healed=False),
+    # as patients text: contacts on their way, or not reaching anyone
+    Case("alert", "ok, voy para alla", ok=True),
+    Case("alert", "no contesta, le deje mensaje", unreached=True),
+    Case("alert", "entendido, la llamo", ok=True),
+    Case("alert", "vale, voy de camino", ok=True),
     # ------------------------------------------------------------------ more, as written
     Case(
         "checkin",
@@ -279,6 +391,10 @@ CASES: list[Case] = [
     Case("phq2", "para nada", phq_interest=0),
     Case("phq2", "1 5", problem="phq_range"),
     Case("phq2", "3 3 y quiero morirme", phq_interest=3, phq_mood=3, self_harm=True),
+    # as patients text: numbers and frequencies in words
+    Case("phq2", "varios dias, nada", phq_interest=1, phq_mood=0),
+    Case("phq2", "1, 1", phq_interest=1, phq_mood=1),
+    Case("phq2", "casi todos los dias", phq_interest=3),
     # the contact could not reach the patient: no confirmation
     Case("alert", "ok pero no consigo localizarla", unreached=True),
     Case("alert", "no contesta el teléfono", unreached=True),

@@ -46,6 +46,23 @@ CASES: list[Case] = [
     Case("dose", "fait, mais l'ancien point suinte", dose="taken", site_words=("pus",)),
     Case("dose", "fait, il y a une ampoule sur la cuisse", dose="taken", site_words=("blister",)),
     Case("dose", "fait. je veux mourir", dose="taken", self_harm=True),
+    # as patients text: typos, emoji, times and sites, several facts
+    Case("dose", "fait cuisse droite", dose="taken", site="right_thigh"),
+    Case("dose", "c'est fait, bras gauche 👍", dose="taken", site="left_arm"),
+    Case("dose", "fait à 20h15", dose="taken", taken_at="20:15"),
+    Case("dose", "je l'ai fait il y a une heure", dose="taken", taken_ago=60),
+    Case("dose", "pas encore, plus tard", dose="not_yet"),
+    Case("dose", "fait ventre gauche", dose="taken", site="left_abdomen"),
+    Case("dose", "oui fait", dose="taken"),
+    Case("dose", "dans 20 min", dose="not_yet", snooze=20),
+    Case(
+        "dose",
+        "fait ce soir à 21h, cuisse gauche",
+        dose="taken",
+        taken_at="21:00",
+        site="left_thigh",
+    ),
+    Case("dose", "pas encore, dans une heure", dose="not_yet", snooze=60),
     # ------------------------------------------------------------------ carrier keywords
     Case("dose", "ARRÊT", compliance="stop"),
     Case("dose", "ARRET", compliance="stop"),
@@ -135,12 +152,69 @@ CASES: list[Case] = [
         self_harm=True,
     ),
     Case("checkin", "je peux prendre du paracétamol ?", question=True),
+    # as patients text: temperatures written many ways, hedges, negations, several facts
+    Case("checkin", "3 1 non rien de nouveau", flu=3, site_score=1, neuro=False),
+    Case(
+        "checkin",
+        "4 2 oui, fourmillements dans la jambe",
+        flu=4,
+        site_score=2,
+        neuro=True,
+        symptoms={"numbness"},
+    ),
+    Case(
+        "checkin",
+        "2 1 non, fièvre 38.6",
+        flu=2,
+        site_score=1,
+        neuro=False,
+        fever=True,
+        temperature=38.6,
+        temp_unit="C",
+    ),
+    Case(
+        "checkin",
+        "3 1 pas de fièvre, pas de vertiges",
+        flu=3,
+        site_score=1,
+        fever=False,
+        denied={"balance"},
+    ),
+    Case(
+        "checkin",
+        "5 2 non 37,7",
+        flu=5,
+        site_score=2,
+        neuro=False,
+        fever=False,
+        temperature=37.7,
+        temp_unit="C",
+    ),
+    Case("checkin", "2 2 le point d'injection est rouge et chaud", flu=2, site_score=2),
+    Case(
+        "checkin", "3 1 j'ai la vue trouble", flu=3, site_score=1, neuro=True, symptoms={"vision"}
+    ),
+    Case("checkin", "2 1 non pas de fièvre", flu=2, site_score=1, neuro=False, fever=False),
+    Case(
+        "checkin",
+        "3 2 oui, jambe droite engourdie",
+        flu=3,
+        site_score=2,
+        neuro=True,
+        symptoms={"numbness"},
+    ),
     # ------------------------------------------------------------------ neuro
     Case("neuro", "oui", neuro=True),
     Case("neuro", "non", neuro=False),
     Case("neuro", "n", neuro=False),
     Case("neuro", "oui, vision trouble", neuro=True, symptoms={"vision"}),
     Case("neuro", "non, rien de nouveau", neuro=False),
+    # as patients text: hedged answers, symptoms in plain words, temperatures
+    Case("neuro", "non, tout va bien", neuro=False),
+    Case("neuro", "oui, j'ai des picotements aux pieds", neuro=True, symptoms={"numbness"}),
+    Case("neuro", "non rien", neuro=False),
+    Case("neuro", "oui je titube un peu", neuro=True, symptoms={"balance"}),
+    Case("neuro", "non rien de spécial", neuro=False),
     # ------------------------------------------------------------------ follow-up
     Case("followup", "oui, toujours là", neuro=True, course="still"),
     Case("followup", "toujours", neuro=True, course="still"),
@@ -153,6 +227,14 @@ CASES: list[Case] = [
     Case("followup", "je ne vois plus flou", neuro=False, denied={"vision"}, course="gone"),
     Case("followup", "ça va mieux mais toujours là", neuro=True, course="better"),
     Case("followup", "mieux", course="better", problem="still_there"),
+    # as patients text: the course in plain words
+    Case("followup", "oui c'est toujours là", neuro=True, course="still"),
+    Case("followup", "non c'est parti", neuro=False, course="gone"),
+    Case("followup", "toujours engourdi", neuro=True, course="still", symptoms={"numbness"}),
+    Case("followup", "ça va mieux mais c'est encore là", neuro=True, course="better"),
+    Case("followup", "c'est pire", neuro=True, course="worse"),
+    Case("followup", "non, c'est passé", neuro=False, course="gone"),
+    Case("followup", "toujours pareil", neuro=True, course="still"),
     # ------------------------------------------------------------------ site heal, alert, none
     Case("site_heal", "oui", healed=True),
     Case("site_heal", "guéri", healed=True),
@@ -171,6 +253,25 @@ CASES: list[Case] = [
     Case("none", "j’en ai marre de vivre", self_harm=True),
     Case("none", "REPRENDRE", resume=True),
     Case("none", "merci"),
+    # as patients text: symptoms, fevers, self-harm and emergencies unprompted
+    Case("none", "j'ai 38,5 de fièvre", fever=True, temperature=38.5, temp_unit="C"),
+    Case("none", "je ne sens plus ma main droite", neuro=True, symptoms={"numbness"}),
+    Case(
+        "none", "j'ai envie de disparaître", self_harm=True
+    ),  # unsure: a wish to disappear; flagged because in doubt
+    Case("none", "j'ai du mal à respirer", emergency=True),
+    Case("none", "pause 2 semaines", pause=14),
+    Case("none", "j'ai 39 de fièvre", fever=True, temperature=39, temp_unit="C"),
+    Case(
+        "none", "je veux disparaître", self_harm=True
+    ),  # unsure: a wish to disappear; flagged because in doubt
+    # as patients text: healing is not yet healed
+    Case("site_heal", "oui c'est cicatrisé", healed=True),
+    Case("site_heal", "non pas encore", healed=False),
+    # as patients text: contacts on their way, or not reaching anyone
+    Case("alert", "ok j'y vais", ok=True),
+    Case("alert", "elle ne répond pas", unreached=True),
+    Case("alert", "ok j'y vais tout de suite", ok=True),
     # ------------------------------------------------------------------ more, as written
     Case("checkin", "3 1 vue trouble", flu=3, site_score=1, neuro=True, symptoms={"vision"}),
     Case(
@@ -267,6 +368,9 @@ CASES: list[Case] = [
     Case("phq2", "3", phq_interest=3),
     Case("phq2", "2 7", problem="phq_range"),
     Case("phq2", "3 3 je veux mourir", phq_interest=3, phq_mood=3, self_harm=True),
+    # as patients text: numbers and frequencies in words
+    Case("phq2", "plusieurs jours, jamais", phq_interest=1, phq_mood=0),
+    Case("phq2", "presque tous les jours, plus de la moitié des jours", phq_interest=3, phq_mood=2),
     # the contact could not reach the patient: no confirmation
     Case("alert", "ok mais je n'arrive pas à la joindre", unreached=True),
     Case("alert", "il ne répond pas", unreached=True),

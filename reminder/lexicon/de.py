@@ -19,7 +19,8 @@ _PHRASES = (
     ),
     # a contact on the way: an acknowledgement
     (
-        r"(?:bin|ich bin) (?:unterwegs|auf dem weg)|(?:ich )?(?:rufe|ruf) (?:sie|ihn) (?:jetzt |gleich |sofort )?an",
+        r"(?:bin|ich bin) (?:unterwegs|auf dem weg)|(?:ich )?(?:rufe|ruf) (?:sie|ihn) (?:jetzt |gleich |sofort )?an"
+        r"|(?:ich )?(?:fahre|fahr|gehe|geh) (?:jetzt |gleich |sofort )?(?:hin|rüber|rueber|vorbei)",
         "ok",
     ),
     # "ich erreiche sie nicht": no confirmation; the alert goes on to the next person
@@ -98,6 +99,7 @@ _PHRASES = (
     (r"(?:ist |sind )?(?:wieder )?weg|verschwunden|vorbei|abgeklungen|nicht mehr da", "gone"),
     (r"kein(?:e|en|er)? (\S+) mehr", r"nomore \1"),
     (r"nicht mehr(?= leben| da sein| aufwachen)", "nicht"),  # a wish, not a symptom's course
+    (r"(will (?:einfach |echt |wirklich |so )?)nicht mehr$", r"\1nicht"),  # despair, the same
     (r"nicht mehr", "nomore"),
     (r"immer noch|noch immer", "still"),
     (r"(?:wird|wurde|ist) (?:immer )?schlimmer|verschlechtert", "worse"),
@@ -111,6 +113,8 @@ _PHRASES = (
         r"(?:mache|mach|spritze|spritz) (?:ich )?(?:es |sie )?(?:gleich|später|spaeter|nachher|tonight)|erinner(?:e|n)? mich(?: später| spaeter| nochmal| noch mal)?",
         "later",
     ),
+    # "mache ich in 30 min": later, by the length said
+    (r"(?:mache|mach|spritze|spritz) (?:ich )?(?:es |sie )?in(?= [0-9])", "later in"),
     (r"(?:mache|mach|spritze|spritz) (?:ich )?(?:es |sie )?(?:erst )?morgen", "skip"),
     (
         r"(?:heute )?(?:lasse|lass) ich (?:sie |es |die spritze )?(?:aus|ausfallen)|(?:ich )?setze (?:heute )?aus|heute nicht$|auslassen|überspringen|ueberspringen",
@@ -231,7 +235,7 @@ LEXICON = Lexicon(
         r"\balle (?:tabletten|pillen|medikamente) (?:nehmen|schlucken)\b|\büberdosis|\bueberdosis",
         r"\bkeinen sinn mehr\b|\bdas leben hat keinen sinn\b|\bkein(?:en)? sinn (?:zu leben|im leben)\b",
         r"\b(?:mit allem|mit dem leben) schluss machen\b|\bdem (?:ganzen|leben) ein ende (?:setzen|machen)\b",
-        r"\bwill nicht mehr\b|\bkann nicht mehr$",
+        r"\bwill (?:einfach |echt |wirklich |so )?nicht mehr\b|\bkann nicht mehr$",
         r"\bfür immer (?:verschwinden|einschlafen)\b|\bfuer immer (?:verschwinden|einschlafen)\b",
     ),
     refill=words("nachschub nachgefullt aufgefullt"),

@@ -39,6 +39,8 @@ _PHRASES = (
     (r"not (?:now|just now|right now)", "later"),
     (r"in a (?:bit|while|minute|min|sec|moment)", "later"),
     (r"remind me(?: again)?", "later"),
+    # "give me 10", "in 5": a short wait in minutes (a bare 2 is still two hours)
+    (r"(give me|in) (5|10)$", r"\1 \2 min"),
     (r"give me", "later"),
     (
         r"(?:not doing|not taking|wont do|wont take|cant do|cant take|couldnt do|couldnt take|could not do"
@@ -61,9 +63,18 @@ _PHRASES = (
     ),
     (r"got it done|all done|injection given", "done"),
     (r"(?:bum|butt|bottom) cheek", "bum"),
+    (r"(?:belly|tummy) button", "belly"),
+    # "the one on my tummy has a blister": a site, not the number one
+    (r"(the|that|this|last|other|old|new|previous) one(?= )", r"\1"),
+    # a code written with its part, "done lt thigh": the side and the part, as "done l thigh"
+    (r"(l|r)t (thighs?|thy|thi|thig|leg)", r"\1 \2"),
+    (r"(l|r)a (arms?|triceps?)", r"\1 \2"),
+    (r"(l|r)ab (abdomen|abdo|abs?|belly|stomach|tummy|tum)", r"\1 \2"),
+    (r"(l|r)b (buttocks?|butt|bum|bottom|glutes?|hip)", r"\1 \2"),
     # "start the reminders again": back from a pause, not the carrier's START
     (
-        r"(?:please )?(?:start|turn on|switch on|put on|send me) (?:the |my )?(?:reminders|messages|texts)"
+        r"(?:please |you can |can you |could you )?(?:start|turn on|switch on|put on|send me)"
+        r" (?:the |my )?(?:reminders|messages|texts)"
         r" (?:again|back on)|(?:turn|switch|put) (?:the |my )?(?:reminders|messages|texts) back on"
         r"|restart (?:the |my )?(?:reminders|messages|texts)|unpause (?:the |my )?(?:reminders|messages)",
         "resume",
@@ -76,6 +87,20 @@ _PHRASES = (
     # clock times said in words: "half 7" is 7:30 in British English
     (r"half (?:past )?([0-9]{1,2})", r"\1:30"),
     (r"(?:a )?quarter past ([0-9]{1,2})", r"\1:15"),
+    (r"at ([0-9]{1,2}) ([0-5][0-9])", r"at \1:\2"),  # "injected at 8 45"
+    (r"([0-9]{2,3}) point ([0-9])", r"\1.\2"),  # "38 point 5"
+    (
+        r"([0-9]{1,2}(?::[0-9]{2})?) (?:tonight|this evening|in the evening|this afternoon"
+        r"|in the afternoon)",
+        r"\1 pm",
+    ),
+    (r"([0-9]{1,2}(?::[0-9]{2})?) (?:this morning|in the morning)", r"\1 am"),
+    # "did it after dinner" happened; "will do it after dinner" is read as later above
+    (
+        r"(did it|did mine|took it|took mine|done it) (?:right |just )?(?:after|before) (?:my |the )?"
+        r"(?:dinner|tea|supper|lunch|breakfast|work|bed|bedtime|shower|gym|school)",
+        r"\1",
+    ),
     (
         r"(?:i )?(?:am |im |ill |will |going to |gonna )?(?:doing|taking|do|take) (?:it|mine)(?= in | at | after | later| soon| tonight|$)",
         "later",
@@ -134,7 +159,7 @@ _PHRASES = (
     (r"(?:ms|the) hug|banding (?:round|around) my (?:chest|ribs|waist)", "numb"),
     (
         r"(?:hand|hands|arm|arms|leg|legs|foot|feet|face|fingers|toes) (?:feels|feel|is|are|felt|feeling)"
-        r" (?:weird|strange|funny|odd|different|wrong)",
+        r" (?:a bit |a little |kinda |kind of |really |so |very )?(?:weird|strange|funny|odd|different|wrong)",
         "numb",
     ),
     (
@@ -152,13 +177,19 @@ _PHRASES = (
     ),
     (r"(?:dropping|drop|dropped|drops) (?:things|stuff|my|everything|cups?|the)", "clumsy"),
     (r"(?:heavy|dead) (?:leg|legs|arm|arms|foot|hand)", "weak"),
+    (r"(?:legs?|arms?) (?:are |is |feel |feels |felt )?(?:like )?jelly|jelly legs", "weak"),
     (
         r"(?:leg|legs|arm|arms|foot|hand) (?:feels|feel|is|are|felt) (?:heavy|dead|like lead)",
         "weak",
     ),
     (r"(?:room|world|everything) (?:is )?spinning", "vertigo"),
     (r"(?:lost|losing|lose) (?:my )?balance", "unsteady"),
-    (r"(?:bumping|walking) into (?:things|doors|walls)", "unsteady"),
+    (
+        r"(?:bumping|walking|banging) into (?:things|stuff|people|furniture|(?:the )?door ?frames?"
+        r"|doors|walls)",
+        "unsteady",
+    ),
+    (r"(?:losing|lose|lost|forgetting) (?:my )?words", "slurred"),
     (r"(?:peeing|weeing|going) (?:a lot|all the time|constantly|more)", "bladder"),
     (
         r"(?:need|needing|needed|rushing|rush|running) (?:a |to |to the )?(?:wee|pee|loo|toilet|bathroom)",
@@ -166,9 +197,25 @@ _PHRASES = (
     ),
     (r"wet (?:myself|the bed)|wetting (?:myself|the bed)|accidents|leaking", "bladder"),
     (r"(?:slurring|slur|slurred) (?:my )?(?:words|speech)?", "slurred"),
-    # course of a symptom
+    # course of a symptom; "still at work" says where the patient is, not that a symptom stays
     (
-        r"(?:hasnt|has not|havent|have not|hadnt|not|isnt|wont|didnt|doesnt) (?:gone|going|go|went|cleared|resolved|stopped|improved|got better|gotten better)(?: away| up)?",
+        r"still (?:at work|at the office|at the shops|busy|driving|working|on my way|on the way"
+        r"|in bed|asleep|awake)",
+        "",
+    ),
+    # "not quite gone" is still there, "nearly healed" not healed yet
+    (
+        r"not (?:quite|completely|fully|totally|entirely|all the way) (?:gone|away|cleared|resolved)",
+        "better still",
+    ),
+    (
+        r"(?:not (?:quite|completely|fully|totally|entirely)|nearly|almost|mostly|partly|partially) healed"
+        r"|(?:its |it is |still |slowly )*healing(?: (?:well|nicely|slowly|ok|okay|up|fine))?",
+        "not healed",
+    ),
+    (r"^not quite(?: yet)?$", "notyet"),
+    (
+        r"(?:hasnt|has not|havent|have not|hadnt|not|isnt|wont|didnt|doesnt|never) (?:gone|going|go|went|cleared|resolved|stopped|improved|got better|gotten better|changed)(?: away| up)?",
         "still",
     ),
     (
@@ -177,17 +224,27 @@ _PHRASES = (
     ),
     (r"still there|still here|still have it|still got it|(?:the )?same|no change", "still"),
     (
-        r"(?:almost|nearly|mostly|pretty much|practically) (?:gone|away|better|cleared|resolved)|not as bad|less bad|going away|easing off|settling down",
+        r"(?:almost|nearly|mostly|pretty much|practically) (?:gone|away|better|cleared|resolved)|not as bad|less bad|going away|easing off|settling down"
+        r"|eased (?:off|up)|easing up|calmed down|calming down|settled down",
         "better",
     ),
-    (r"getting worse|got worse|gotten worse|more and more|spreading", "worse"),
+    (r"getting worse|got worse|gotten worse|more and more|spreading|spread|spreads", "worse"),
     (
-        r"(?:went|gone|has gone|have gone|go) away|cleared up|cleared|disappeared|vanished|all gone|no longer there|resolved",
+        r"(?:went|gone|has gone|have gone|go) away|cleared up|cleared|disappeared|vanished|all gone|no longer there|resolved"
+        r"|stopped",
         "gone",
     ),
+    # "I can't do this anymore" is despair, not a symptom's course (the self-harm words still read it)
+    (
+        r"((?:cant|cannot|can not) (?:do|take|cope with|handle|go on like) (?:this|it|that)) any ?more",
+        r"\1",
+    ),
     (r"no more", "nomore"),
+    # "nope all good now" to "is it still there?": the no answers, the rest says it has gone
+    (r"(no|nope|nah) all (?:good|fine|ok|okay)(?: now)?", r"\1 normal"),
     (r"back to normal|normal again|all normal|fine now|ok now|okay now", "normal"),
-    (r"no longer|not any more|not anymore", "not"),
+    (r"no longer|^not any ?more$", "nomore"),
+    (r"not any more|not anymore", "not"),
     (r"any more|anymore", "nomore"),
     # nothing new
     (
@@ -196,7 +253,8 @@ _PHRASES = (
     ),
     # fever
     (
-        r"(?:running|have|got|had|with) a (?:temp|temperature|fever)|high (?:temp|temperature)|burning up",
+        r"(?:running|have|got|had|with) a (?:slight |little |mild |bit of a |high )?(?:temp|temperature|fever)"
+        r"|high (?:temp|temperature)|burning up",
         "fever",
     ),
     (r"degrees?|deg", "deg"),
@@ -216,11 +274,12 @@ _PHRASES = (
         r"(?:cant|cannot|couldnt|could not|unable to) (?:reach|get hold of|get through to|get through"
         r"|contact|get in touch with)|(?:no|not) (?:answer|answering|picking up)"
         r"|(?:doesnt|didnt|wont|isnt|not) (?:answer|answering|pick up|picking up)|goes to voicemail"
-        r"|straight to voicemail",
+        r"|straight to voicemail|voicemail|voice mail|answerphone",
         "unreached",
     ),
     (
-        r"on my way|(?:ill|i will|will|im going to|going to|gonna) (?:call|ring|phone|check on"
+        r"(?:im |i am )?on my way(?: (?:to|over to) (?:her|him|them|you|the house|hers|his))?"
+        r"|(?:ill|i will|will|im going to|going to|gonna) (?:call|ring|phone|check on"
         r"|go over|go round|head over|drive over)(?: (?:her|him|them|now|right away|asap|straight away))*"
         r"|(?:calling|ringing|phoning|heading over to|going over to) (?:her|him|them|now)",
         "ok",
@@ -292,7 +351,8 @@ LEXICON = Lexicon(
     },
     site_filler=words("upper outer inner lower front back top side area of the my on in at into"),
     symptoms=kinds(
-        vision="vision visual eyesight sight blurred blurry blury blurring blur double blind"
+        vision="vision visual eyesight sight blurred blurry blury blurring blurriness blurryness blur"
+        " double blind"
         " blindness fuzzy hazy dim dimmer",
         numbness="numb numbness numbess numbnes tingling tingly tingle tingles tingleing tinglin"
         " tinglling prickling buzzing",
@@ -315,8 +375,9 @@ LEXICON = Lexicon(
     nothing_new=words("nothingnew"),
     question_starts=words(
         "can could should shall may do does did is are am will would what how why have has wonder"
+        " who whos whens wheres"
     ),
-    question_subjects=words("i it you we my this that the there these those they he she wonder"),
+    question_subjects=words("i it you we my this that the there these those they he she wonder is"),
     fever=words("fever feverish febrile pyrexia fevers"),
     temperature=words("temp temperature temps"),
     celsius=words("c celsius centigrade"),
@@ -345,7 +406,9 @@ LEXICON = Lexicon(
         **dict.fromkeys(words("black blackened necrosis necrotic"), "black"),
         **dict.fromkeys(words("blister blisters blistered blistering abscess"), "blister"),
     },
-    open_context=words("sore wound skin site spot area patch hole cut lump bump"),
+    open_context=words(
+        "sore wound skin site spot area patch hole cut lump bump broken burst split"
+    ),
     refill=words("refill refilled refills restocked"),
     refill_not=words("need needs want order ordered ordering request when low running soon"),
     vials=words("vial vials"),
@@ -372,6 +435,8 @@ LEXICON = Lexicon(
         r"\b(?:allergic reaction|anaphyla\w*)",
         r"\b(?:rash|hives) (?:all over|everywhere)\b",
         r"\bchest (?:pain|pains|is tight|tightness|hurts)\b|\bpain in my chest\b",
+        r"\b(?:chest|throat) (?:feels |feel |is |gets |getting |felt )?(?:really |very |so )?(?:tight|tightening)\b",
+        r"\bthroat (?:feels |feel )like (?:its |it is )?(?:closing|swelling)\b",
         r"\b(?:fainted|passed out|blacked out|collapsed|lost consciousness)\b",
     ),
     self_harm=(
@@ -400,6 +465,8 @@ LEXICON = Lexicon(
         r"\b(?:cutting|cut) again\b|\b(?:been|started) cutting\b(?! (?:back|down|out|up|the|my hair))",
         r"\b(?:wouldnt|didnt|dont|not|never) wake up\b",
         r"\b(?:take|taking|took|swallow|swallowing) all (?:of )?(?:my|the) (?:pills|tablets|meds|medication)\b",
+        r"\b(?:took|taken|swallowed) (?:too many|a lot of|loads of|lots of|a handful of|a bunch of)"
+        r" (?:my )?(?:pills|tablets|meds|sleeping pills|painkillers|paracetamol)\b",
         r"\b(?:saving|saved|stockpiling|hoarding) (?:up )?(?:my |the )?(?:pills|tablets|meds|medication)\b",
         r"\b(?:pills|tablets|meds|medication) (?:saved|stashed|stockpiled|hoarded)(?: up)?\b",
         r"\bdone with (?:life|living|it all|everything)\b",
@@ -407,10 +474,15 @@ LEXICON = Lexicon(
         r"\b(?:dont|do not|didnt) want to (?:live|be alive|be here|exist|wake up|go on)\b",
         r"\b(?:not|isnt|aint) worth living\b|\blife (?:is not|isnt|aint) worth (?:it|living)\b",
         r"\b(?:cant|cannot) (?:go on|do this any ?more|take (?:it|this) any ?more)\b",
-        r"\boverdose\b|\btake all (?:my|the) (?:pills|tablets|meds)\b",
+        r"\boverdos(?:e|ed|ing)\b|\btake all (?:my|the) (?:pills|tablets|meds)\b",
         r"\bnot (?:want to )?wake up\b|\bnever wake up\b",
         r"\b(?:hang|hanging|drown|shoot) my ?self\b",
         r"\bdisappear for(?:ever| good)\b",
+        r"\bbetter off if i (?:was|were|wasnt|werent) (?:gone|dead|here|around|alive)\b",
+        r"\b(?:jump|jumping|jumped|throw myself|throwing myself) (?:off|in front of|from) (?:a |the )?"
+        r"(?:bridge|building|roof|cliff|train|bus|lorry|truck|car|balcony)",
+        r"\b(?:tired|sick) of (?:living|life|being alive)\b",
+        r"\bgiv(?:e|ing|en) up on (?:life|living|everything)\b",
         r"\bend(?:ing)? (?:things|everything)\b",
     ),
 )

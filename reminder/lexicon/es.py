@@ -74,7 +74,10 @@ _PHRASES = (
     (r"(?:se me )?(?:duerme|duermen|durmió|durmieron)", "numb"),
     (r"sin fuerzas?|(?:me faltan?|no tengo) fuerzas?|pierna pesada|piernas pesadas", "weak"),
     (r"(?:se me caen|se me cae|dejo caer|se me caen) (?:las cosas|todo|cosas|el vaso)", "clumsy"),
-    (r"no puedo (?:caminar|andar|mantenerme en pie)(?: bien)?|me tambaleo", "unsteady"),
+    (
+        r"(?:no puedo|me cuesta) (?:caminar|andar|mantenerme en pie)(?: bien)?|me tambaleo",
+        "unsteady",
+    ),
     (r"(?:pierdo|perdí|perder) el equilibrio", "unsteady"),
     (r"(?:me )?(?:da|dan) vueltas (?:todo|la cabeza)|todo me da vueltas", "vertigo"),
     (
@@ -114,12 +117,13 @@ _PHRASES = (
         r"(?:me la |la )?(?:pongo|pondré|hago|haré|voy a poner) mañana|mañana (?:me la |la )?(?:pongo|pondré|hago|haré|voy a poner)",
         "skip",
     ),
-    (r"(?:me la |la )?(?:voy a poner|voy a hacer|pongo|pondré|hago|haré)(?= |$)", "later"),
-    (r"no puedo (?:hoy|tonight)$|hoy no puedo$", "skip"),
+    # "hoy no me la pongo" before "me la pongo", which alone is a plan for later
     (
         r"(?:hoy )?no (?:me la voy a poner|me la pongo|me voy a inyectar|la voy a hacer)(?: hoy)?|hoy no$|me la salto",
         "skip",
     ),
+    (r"(?:me la |la )?(?:voy a poner|voy a hacer|pongo|pondré|hago|haré)(?= |$)", "later"),
+    (r"no puedo (?:hoy|tonight)$|hoy no puedo$", "skip"),
     (
         r"ya (?:me la )?(?:puse|he puesto|inyecté|he inyectado)|(?:ya )?me (?:la )?(?:puse|he puesto|inyecté|he inyectado|pinché|he pinchado)|ya lo hice|ya (?:está|esta)(?: hecho| hecha| lista| listo| puesta)?$",
         "done",
@@ -252,6 +256,7 @@ LEXICON = Lexicon(
         r"\bganas de (?:morir|morirme|matarme|desaparecer)\b|\bpensando en (?:morir|matarme)\b",
         r"\btomar(?:me)? todas (?:las|mis) (?:pastillas|pastas)\b|\bsobredosis\b",
         r"\bdesaparecer para siempre\b|\bno despertar (?:más|mas|nunca)\b",
+        r"\bmejor no despertar(?:me)?\b|\bquiero desaparecer\b",
         r"\bautolesi",
     ),
     refill=words("recarga recargar recargue repuesto"),

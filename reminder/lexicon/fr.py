@@ -18,7 +18,7 @@ _PHRASES = (
     ),
     # a contact on the way: an acknowledgement
     (
-        r"(?:je suis|suis) en route|je arrive|(?:je )?(?:le|la) (?:appelle|rappelle)(?: tout de suite| maintenant)?|(?:je )?vais (?:le|la) (?:appeler|rappeler)",
+        r"(?:je suis|suis) en route|je arrive|(?:je y|jy) vais(?: tout de suite| maintenant)?|(?:je )?(?:le|la) (?:appelle|rappelle)(?: tout de suite| maintenant)?|(?:je )?vais (?:le|la) (?:appeler|rappeler)",
         "ok",
     ),
     # "je n'arrive pas a la joindre": no confirmation; the alert goes on to the next person
@@ -109,7 +109,7 @@ _PHRASES = (
         "later",
     ),
     (
-        r"(?:je )?(?:ne )?(?:la |le )?fais pas (?:tonight|aujourdhui)|(?:je )?(?:la |le )?(?:saute|zappe|passe) (?:tonight|aujourdhui|cette fois)|pas (?:tonight|aujourdhui)$",
+        r"(?:je )?(?:ne )?(?:la |le )?fais pas (?:tonight|aujourdhui)|(?:je )?(?:la |le )?(?:saute|zappe|passe) (?:tonight|aujourdhui|cette fois)|pas (?:tonight|aujourdhui)$|^pas (?:tonight|aujourdhui)(?= )",
         "skip",
     ),
     (
@@ -236,6 +236,7 @@ LEXICON = Lexicon(
         r"\bla vie ne vaut (?:pas|plus) la peine\b|\bplus de raison de vivre\b",
         r"\bne en peux plus\b|\bmarre de (?:vivre|la vie)\b",
         r"\bdisparaître pour toujours\b|\bdisparaitre pour toujours\b",
+        r"\b(?:envie de|veux|voudrais) disparaître\b",
     ),
     refill=words("recharge recharger rechargee"),
     vials=words("flacon flacons"),
