@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from reminder.db import in_chunks, upsert_insert
@@ -23,16 +24,21 @@ from reminder.models import (
     Recipient,
 )
 
+_TABLE: sa.Table = Message.__table__  # type: ignore[assignment]
+
 # Messages that only make sense near their moment; an answer or an alert is never too late.
 TIME_BOUND_KINDS = frozenset(
     {MessageKind.REMINDER, MessageKind.NUDGE, MessageKind.CHECKIN, MessageKind.FOLLOWUP}
 )
 
 
-def enqueue(session: Session, row: dict[str, Any]) -> bool:
-    """Write one message row (``message_values``) unless its idempotency key exists; return whether it
-    was written."""
-    return bool(insert_messages(session, [row]))
+def enqueue(session: Session, row: dict[str, Any]) -> int:
+    """Write one message row (``message_values``) unless its idempotency key exists; return the new
+    row's id, or 0 when the key was written before (ids start at 1, so the result is true exactly
+    when a row was written)."""
+    # rowcount is -1 on PostgreSQL here (psycopg with RETURNING): ask for the row written.
+    written = _upsert(session).returning(_TABLE.c.id)
+    return session.execute(written, row).scalar_one_or_none() or 0
 
 
 def message_values(
@@ -97,26 +103,26 @@ def insert_messages(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     """
     if not rows:
         return set()
-    table: sa.Table = Message.__table__  # type: ignore[assignment]
-    statement = upsert_insert(session.get_bind(), table).on_conflict_do_nothing(
-        index_elements=["idempotency_key"]
-    )
     if len(rows) == 1:
-        # rowcount is -1 on PostgreSQL here (psycopg with RETURNING): ask for the row written.
-        returning = statement.returning(table.c.idempotency_key)
-        return set(session.execute(returning, rows).scalars())
+        return {rows[0]["idempotency_key"]} if enqueue(session, rows[0]) else set()
     keys = list(dict.fromkeys(row["idempotency_key"] for row in rows))
     present: set[str] = set()
     for chunk in in_chunks(keys):
-        written = sa.select(table.c.idempotency_key).where(table.c.idempotency_key.in_(chunk))
+        written = sa.select(_TABLE.c.idempotency_key).where(_TABLE.c.idempotency_key.in_(chunk))
         present.update(session.execute(written).scalars())
     fresh: dict[str, dict[str, Any]] = {}
     for row in rows:
         if row["idempotency_key"] not in present:
             fresh.setdefault(row["idempotency_key"], row)  # the first of a repeated key, as SQL
     if fresh:
-        session.execute(statement, list(fresh.values()))
+        session.execute(_upsert(session), list(fresh.values()))
     return set(fresh)
+
+
+def _upsert(session: Session) -> postgresql.Insert | sqlite.Insert:
+    """INSERT a message row, or nothing when its idempotency key is taken."""
+    statement = upsert_insert(session.get_bind(), _TABLE)
+    return statement.on_conflict_do_nothing(index_elements=["idempotency_key"])
 
 
 def cancel_queued(session: Session, *, reason: str, **where: Any) -> int:

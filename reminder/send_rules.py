@@ -65,7 +65,7 @@ def fall_back_to_email(session: Session, message: Message, now: datetime) -> boo
     if patient is None or not patient.email or patient.status == PatientStatus.OPTED_OUT:
         return False
     context = {key: value for key, value in message.context.items() if key != "tz"}
-    return enqueue(
+    written = enqueue(
         session,
         message_values(
             key=f"{message.idempotency_key}:email",
@@ -79,6 +79,7 @@ def fall_back_to_email(session: Session, message: Message, now: datetime) -> boo
             by_email=True,
         ),
     )
+    return written > 0
 
 
 def _answers_since(message: Message, opted_out_at: datetime | None) -> bool:

@@ -240,6 +240,7 @@ def test_enqueueing_the_same_key_twice_writes_one_row(
         )
     assert (first, second) == (True, False)
     [message] = all_messages(engine)
+    assert message.id == first
     assert message.template == "reminder"
     assert message.context["volume_ml"] == 0.25
     assert message.send_at == clock.now()
