@@ -37,7 +37,6 @@ from reminder.models import (
     InboundMessage,
     Message,
     MessageKind,
-    MessageStatus,
     Patient,
     PatientStatus,
 )
@@ -147,18 +146,8 @@ class Conversation:
 
     def urgent_message_ids(self) -> tuple[int, ...]:
         """The notices of urgent alerts raised by this message, to send without waiting a tick."""
-        keys = [
-            f"alert:{r.alert.id}:%"
-            for r in self.raised
-            if r.new and r.alert.severity == AlertSeverity.URGENT
-        ]
-        if not keys:
-            return ()
-        statement = select(Message.id).where(
-            sa.or_(*(col(Message.idempotency_key).like(key) for key in keys)),
-            Message.status == MessageStatus.QUEUED,
-        )
-        return tuple(sorted(i for i in self.session.exec(statement) if i is not None))
+        urgent = [r for r in self.raised if r.new and r.alert.severity == AlertSeverity.URGENT]
+        return tuple(sorted(i for r in urgent for i in r.notices))
 
     def apply(self, inbound: InboundMessage) -> int | None:
         patient = self.session.exec(
@@ -400,7 +389,8 @@ class Conversation:
         if decided is None:
             return None
         answer, context, patient = decided
-        return self._queue_answer(patient, inbound, [(answer, context)], contact=contact)
+        about = context.get("alert_id")
+        return self._queue_answer(patient, inbound, [(answer, context)], contact, about)
 
     def _provider_answers(self, answer: str, inbound: InboundMessage) -> bool:
         """Twilio Advanced Opt-Out answers STOP/START/HELP itself; a second answer would confuse."""
@@ -418,6 +408,7 @@ class Conversation:
         inbound: InboundMessage,
         parts: list[tuple[str, dict[str, Any]]],
         contact: Contact | None = None,
+        alert_id: int | None = None,
     ) -> int | None:
         """One answer message with every part of the reply's answer, the first leading."""
         if len(parts) == 1 and self._provider_answers(parts[0][0], inbound):
@@ -440,6 +431,7 @@ class Conversation:
             send_at=self.now,
             now=self.now,
             contact=contact,
+            alert_id=alert_id,
         )
         # The stored text is new, so its answer's key is too: one INSERT that returns the row's id.
         # A Core INSERT, its values bound at execution: the ORM's bulk path and ``.values()``

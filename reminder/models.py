@@ -205,6 +205,8 @@ class Message(SQLModel, table=True):
     patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
     contact_id: int | None = Field(default=None, foreign_key="contact.id")
     dose_id: int | None = Field(default=None, foreign_key="dose.id", index=True)
+    # The alert a notice, an acknowledgement note or a contact's answer is about.
+    alert_id: int | None = Field(default=None, foreign_key="alert.id", index=True)
     recipient: Recipient = _status(Recipient.PATIENT)
     channel: Channel = _status(Channel.SMS)
     to_address: str = Field(sa_type=sa.String(254), nullable=False)

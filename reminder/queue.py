@@ -55,12 +55,13 @@ def message_values(
     cancelled_because: str | None = None,
     by_email: bool = False,
     operator_address: str | None = None,
+    alert_id: int | None = None,
 ) -> dict[str, Any]:
     """The column values of one message row.
 
     The message goes to ``contact`` when given (about ``patient``), to ``operator_address`` (a
     phone number or an email address) when given, else to the patient, by their usual channel, or
-    to their email address when ``by_email``.
+    to their email address when ``by_email``. ``alert_id``: the alert it is about.
     """
     if operator_address:
         recipient = Recipient.OPERATOR
@@ -76,6 +77,7 @@ def message_values(
         "patient_id": patient.id,
         "contact_id": contact.id if contact and not operator_address else None,
         "dose_id": dose_id,
+        "alert_id": alert_id,
         "recipient": recipient.value,
         "channel": channel.value,
         "to_address": address,

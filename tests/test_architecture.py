@@ -85,6 +85,7 @@ PRODUCERS = [
     "planner.py",
     "conversation.py",
     "escalation.py",
+    "notices.py",
     "care.py",
     *sorted(path.name for path in PACKAGE.glob("*_replies.py")),
 ]
