@@ -60,8 +60,8 @@ class MessageStatus(StrEnum):
     SENDING = "sending"  # claimed by a worker until claimed_until (a lease a sweep reclaims)
     SENT = "sent"  # the transport accepted it; provider_id names it there
     DELIVERED = "delivered"  # the provider reported delivery
-    FAILED = "failed"  # permanent error or retry limit; failed_reason says which
-    CANCELLED = "cancelled"  # never sent on purpose; failed_reason says why (too late, paused, ...)
+    FAILED = "failed"  # permanent error or retry limit; failure and failed_reason say which
+    CANCELLED = "cancelled"  # never sent on purpose; failure and failed_reason say why
 
 
 class CheckInKind(StrEnum):
@@ -124,3 +124,22 @@ class LabKind(StrEnum):
 class StaffRole(StrEnum):
     NURSE = "nurse"  # sees the patients whose escalation chain holds her linked contact's address
     ADMIN = "admin"  # sees every patient, and the audit trail
+
+
+class FailureCode(StrEnum):
+    """Why a message failed or was cancelled, to match on; ``failed_reason`` says it in words."""
+
+    TOO_LATE = "too_late"  # time-bound and past late_send_grace, when planned or when claimed
+    WINDOW_CLOSED = "window_closed"  # its dose's answer window closed before it went out
+    ANSWERED = "answered"  # the patient answered first: the dose was taken, skipped or snoozed
+    PAUSED = "paused"  # the patient paused (PAUSE n or `patient pause`)
+    OPTED_OUT = "opted_out"  # the recipient said STOP, to us or to the provider
+    BLOCKED = "blocked"  # its address is on the block list
+    TEMPLATE_ERROR = "template_error"  # its template would not render
+    PERMANENT = "permanent"  # the provider refused it for good
+    # The provider says the address itself cannot be reached (an invalid or landline number).
+    UNREACHABLE = "unreachable"
+    SENT_TWICE = "sent_twice"  # a second send that may have reached the provider: not retried
+    RETRY_LIMIT = "retry_limit"  # max_attempts sends or worker claims
+    NOT_DELIVERED = "not_delivered"  # the provider reported it undelivered or failed
+    CANCELLED = "cancelled"  # withdrawn for another reason; failed_reason says which

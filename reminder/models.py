@@ -24,6 +24,7 @@ from reminder.kinds import (
     CheckInStatus,
     ContactRole,
     DoseStatus,
+    FailureCode,
     LabKind,
     MessageKind,
     MessageStatus,
@@ -226,9 +227,16 @@ class Message(SQLModel, table=True):
     # The provider's last word on delivery, e.g. "undelivered 30003: unreachable handset".
     provider_status: str | None = Field(default=None, sa_type=sa.String(200))
     segments: int | None = Field(default=None)
+    # Why it failed or was cancelled: words to read, and a code to match on; set together by failure().
     failed_reason: str | None = Field(default=None, sa_type=sa.String(200))
+    failure: FailureCode | None = Field(default=None, sa_type=sa.String(16))
     last_error: str | None = Field(default=None, sa_type=sa.String(500))
     created_at: datetime = _ts(nullable=False)
+
+
+def failure(code: FailureCode, reason: str) -> dict[str, str]:
+    """A message's failure columns, always set together: the code to match on, the words to read."""
+    return {"failure": code.value, "failed_reason": reason[:200]}
 
 
 class CheckIn(SQLModel, table=True):

@@ -17,13 +17,16 @@ from reminder.db import in_chunks, upsert_insert
 from reminder.models import (
     Channel,
     Contact,
+    FailureCode,
     Message,
     MessageKind,
     MessageStatus,
     Patient,
     Recipient,
+    failure,
 )
 
+_NO_FAILURE = {"failure": None, "failed_reason": None}
 _TABLE: sa.Table = Message.__table__  # type: ignore[assignment]
 
 # Messages that only make sense near their moment; an answer or an alert is never too late.
@@ -53,6 +56,7 @@ def message_values(
     dose_id: int | None = None,
     contact: Contact | None = None,
     cancelled_because: str | None = None,
+    cancelled_code: FailureCode = FailureCode.CANCELLED,
     by_email: bool = False,
     operator_address: str | None = None,
     alert_id: int | None = None,
@@ -61,7 +65,8 @@ def message_values(
 
     The message goes to ``contact`` when given (about ``patient``), to ``operator_address`` (a
     phone number or an email address) when given, else to the patient, by their usual channel, or
-    to their email address when ``by_email``. ``alert_id``: the alert it is about.
+    to their email address when ``by_email``. ``alert_id``: the alert it is about. A row written
+    ``cancelled_because`` a reason is kept but never sent; ``cancelled_code`` is that reason's code.
     """
     if operator_address:
         recipient = Recipient.OPERATOR
@@ -85,7 +90,7 @@ def message_values(
         "template": template,
         "context": {"tz": patient.timezone, **context},
         "status": (MessageStatus.CANCELLED if cancelled_because else MessageStatus.QUEUED).value,
-        "failed_reason": cancelled_because,
+        **(failure(cancelled_code, cancelled_because) if cancelled_because else _NO_FAILURE),
         "send_at": send_at,
         "next_attempt_at": send_at,
         "attempts": 0,
@@ -127,12 +132,14 @@ def _upsert(session: Session) -> postgresql.Insert | sqlite.Insert:
     return statement.on_conflict_do_nothing(index_elements=["idempotency_key"])
 
 
-def cancel_queued(session: Session, *, reason: str, **where: Any) -> int:
+def cancel_queued(
+    session: Session, *, reason: str, code: FailureCode = FailureCode.CANCELLED, **where: Any
+) -> int:
     """Cancel queued messages matching ``where`` (e.g. dose_id=4), saying why."""
     statement = (
         sa.update(Message)
         .where(Message.status == MessageStatus.QUEUED)
         .where(*(getattr(Message, name) == value for name, value in where.items()))
-        .values(status=MessageStatus.CANCELLED, failed_reason=reason)
+        .values(status=MessageStatus.CANCELLED, **failure(code, reason))
     )
     return session.execute(statement).rowcount

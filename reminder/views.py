@@ -306,4 +306,5 @@ def message_row(message: Message) -> dict[str, Any]:
         "sent_at": message.sent_at.isoformat() if message.sent_at else None,
         "attempts": message.attempts,
         "failed_reason": message.failed_reason,
+        "failure": message.failure,
     }

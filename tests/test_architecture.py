@@ -21,6 +21,7 @@ PURE_CORES = [
     "screening.py",
     "supply.py",
     "labs.py",
+    "kinds.py",
 ]
 CLOCK_CALLS = {
     ("datetime", "now"),

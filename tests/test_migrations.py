@@ -113,3 +113,51 @@ def test_upgrading_to_0011_names_each_notices_alert_from_its_key(
         "alert:test": None,
         f"dose:{first}:reminder": None,
     }
+
+
+OLD_WORDS = [
+    ("cancelled", "too late: due 2026-03-03 14:00 UTC, more than 2:00:00 ago", "too_late"),
+    ("cancelled", "the dose window closed before the reminder went out", "window_closed"),
+    ("cancelled", "dose window closed", "window_closed"),
+    ("cancelled", "dose taken", "answered"),
+    ("cancelled", "snoozed", "answered"),
+    ("cancelled", "paused", "paused"),
+    ("cancelled", "patient paused", "paused"),
+    ("cancelled", "opted out", "opted_out"),
+    ("cancelled", "contact opted out", "opted_out"),
+    ("cancelled", "opted out with the provider: Twilio 21610: unsubscribed", "opted_out"),
+    ("cancelled", "address blocked: Twilio 21211: invalid 'To' phone number", "blocked"),
+    ("cancelled", "removed by the operator", "cancelled"),
+    ("failed", "template error: reminder.txt.j2: 'dose_mcg' is undefined", "template_error"),
+    ("failed", "retry limit: 5 attempts", "retry_limit"),
+    ("failed", "retry limit: the worker's claim expired 5 times", "retry_limit"),
+    (
+        "failed",
+        "not retried: two sends may have reached the provider (it may have arrived)",
+        "sent_twice",
+    ),
+    ("failed", "not delivered: undelivered 30003: unreachable handset", "not_delivered"),
+    ("failed", "Twilio 21610: recipient opted out (replied STOP)", "opted_out"),
+    ("failed", "Twilio 21614: 'To' number is not a valid mobile number", "unreachable"),
+    ("failed", "SMTP 554: message refused", "permanent"),
+]
+
+
+def test_upgrading_to_0011_gives_each_failed_or_cancelled_message_the_code_of_its_words(
+    engine: Engine, settings: Settings, clock: SimulatedClock
+) -> None:
+    patient_id, _ = enrol_with_alerts(engine, settings, clock, 0)
+    rows = [
+        old_message(clock, patient_id, f"m:{n}", status=status, failed_reason=words)
+        for n, (status, words, _) in enumerate(OLD_WORDS)
+    ]
+    rows.append(old_message(clock, patient_id, "sent", failed_reason=None))
+    at_0010_with(engine, rows)
+
+    upgrade(engine)
+
+    messages = stored(engine)
+    codes = [messages[f"m:{n}"].failure for n in range(len(OLD_WORDS))]
+    assert codes == [code for _, _, code in OLD_WORDS]
+    assert (messages["sent"].failure, messages["sent"].failed_reason) == (None, None)
+    assert messages["m:0"].failed_reason == OLD_WORDS[0][1]  # the words stay as they were
