@@ -30,8 +30,10 @@ def queue_answer(
     inbound: InboundMessage,
     parts: list[tuple[str, dict[str, Any]]],
     contact: Contact | None = None,
+    alert_id: int | None = None,
 ) -> int | None:
-    """One answer message with every part of the reply's answer, the first leading."""
+    """One answer message with every part of the reply's answer, the first leading; a contact's
+    answer about an alert names it (``alert_id``)."""
     if len(parts) == 1 and _provider_answers(settings, parts[0][0], inbound):
         inbound.outcome = f"{inbound.outcome} (answered by the provider's Advanced Opt-Out)"
         return None
@@ -52,6 +54,7 @@ def queue_answer(
         send_at=now,
         now=now,
         contact=contact,
+        alert_id=alert_id,
     )
     # The stored text is new, so its answer's key is too: one INSERT that returns the row's id.
     # A Core INSERT, its values bound at execution: the ORM's bulk path and ``.values()``

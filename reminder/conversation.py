@@ -44,7 +44,6 @@ from reminder.models import (
     InboundMessage,
     Message,
     MessageKind,
-    MessageStatus,
     Patient,
     PatientStatus,
 )
@@ -146,18 +145,8 @@ class Conversation:
 
     def urgent_message_ids(self) -> tuple[int, ...]:
         """The notices of urgent alerts raised by this message, to send without waiting a tick."""
-        keys = [
-            f"alert:{r.alert.id}:%"
-            for r in self.raised
-            if r.new and r.alert.severity == AlertSeverity.URGENT
-        ]
-        if not keys:
-            return ()
-        statement = select(Message.id).where(
-            sa.or_(*(col(Message.idempotency_key).like(key) for key in keys)),
-            Message.status == MessageStatus.QUEUED,
-        )
-        return tuple(sorted(i for i in self.session.exec(statement) if i is not None))
+        urgent = [r for r in self.raised if r.new and r.alert.severity == AlertSeverity.URGENT]
+        return tuple(sorted(i for r in urgent for i in r.notices))
 
     def apply(self, inbound: InboundMessage) -> int | None:
         patient = self.session.exec(
@@ -349,7 +338,14 @@ class Conversation:
             return None
         answer, context, patient = decided
         return queue_answer(
-            self.session, self.settings, self.now, patient, inbound, [(answer, context)], contact
+            self.session,
+            self.settings,
+            self.now,
+            patient,
+            inbound,
+            [(answer, context)],
+            contact,
+            alert_id=context.get("alert_id"),
         )
 
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 from reminder import lifecycle, notices
 from reminder.config import Settings
 from reminder.db import session_scope
-from reminder.models import Message, MessageStatus
+from reminder.models import FailureCode, Message, MessageStatus, failure
 from reminder.transports import DELIVERED_WORDS, FAILED_WORDS, DeliveryReport, rank_of
 
 
@@ -46,7 +46,8 @@ def record_delivery(
             message.delivered_at = message.delivered_at or now
         elif report.status in FAILED_WORDS:
             message.status = MessageStatus.FAILED
-            message.failed_reason = f"not delivered: {report.describe()}"[:200]
+            undelivered = f"not delivered: {report.describe()}"
+            message.sqlmodel_update(failure(FailureCode.NOT_DELIVERED, undelivered))
             if report.opted_out:
                 lifecycle.provider_opted_out(session, message, now, report.describe())
             notices.notice_failed(session, settings, message, now)

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from reminder import care, regimen
 from reminder.doses import last_taken_dose, open_dose, preferences
-from reminder.models import Dose, DoseStatus
+from reminder.models import Dose, DoseStatus, FailureCode
 from reminder.queue import cancel_queued
 from reminder.replies import Problem, Reading
 from reminder.turn import Turn, iso
@@ -59,7 +59,7 @@ def taken(turn: Turn, reading: Reading) -> None:
     turn.session.add(dose)
     care.use_vial(turn.patient, turn.now)
     # The day's reminder and nudge are withdrawn: the bot never invites a second injection.
-    cancel_queued(turn.session, reason="dose taken", dose_id=dose.id)
+    cancel_queued(turn.session, reason="dose taken", code=FailureCode.ANSWERED, dose_id=dose.id)
     turn.inbound.dose_id = dose.id
     where = f" at {site}" if site else ""
     turn.note("taken", f"dose {dose.id} taken{' early' if early else ''}{where}")
@@ -120,7 +120,7 @@ def skipped(turn: Turn) -> None:
         return
     dose.status, dose.closed_at, dose.snoozed_until = DoseStatus.SKIPPED, turn.now, None
     turn.session.add(dose)
-    cancel_queued(turn.session, reason="dose skipped", dose_id=dose.id)
+    cancel_queued(turn.session, reason="dose skipped", code=FailureCode.ANSWERED, dose_id=dose.id)
     turn.inbound.dose_id = dose.id
     turn.note("skip", f"dose {dose.id} skipped")
     turn.replan()
@@ -144,7 +144,7 @@ def snoozed(turn: Turn, minutes: int | None) -> None:
     dose.snoozed_until, dose.snooze_count = until, dose.snooze_count + 1
     turn.session.add(dose)
     # A pending nudge would now arrive before the re-reminder the patient asked for.
-    cancel_queued(turn.session, reason="snoozed", dose_id=dose.id)
+    cancel_queued(turn.session, reason="snoozed", code=FailureCode.ANSWERED, dose_id=dose.id)
     turn.note("snooze", f"dose {dose.id} snoozed until {until:%Y-%m-%d %H:%M} UTC")
     turn.replan()
     turn.say("snoozed", {"until": iso(until)})

@@ -2,9 +2,8 @@
 at once, whatever the hour), then the operator's fallback address, until someone says OK.
 
 One open alert per patient and kind: the same finding seen again meanwhile is counted on the open
-alert, not sent again. Every notice is an outbox row keyed ``alert:{alert_id}:contact:{contact_id}``
-(``alert:{alert_id}:fallback`` for the operator, ``...:fallback:2`` for the second operator
-address), so a repeated tick or a second worker never sends one twice.
+alert, not sent again. Every notice is an outbox row written by ``notices``, whose key makes a
+repeated tick or a second worker harmless.
 
 The operator's fallback is an escalation step of its own: a notice with ``recipient = operator``,
 which no patient's or contact's status can cancel; ``notices`` says what follows when it fails.
@@ -20,7 +19,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from reminder import checkins, regimen, triage
+from reminder import checkins, notices, regimen, triage
 from reminder.config import Settings
 from reminder.models import (
     Alert,
@@ -33,10 +32,8 @@ from reminder.models import (
     Dose,
     DoseStatus,
     InboundMessage,
-    MessageKind,
     Patient,
 )
-from reminder.queue import enqueue, message_values
 
 log = logging.getLogger("reminder.escalation")
 
@@ -50,10 +47,12 @@ _ANY_ZONE = ZoneInfo("UTC")  # is_evidence asks whether a rule fires, not for it
 
 @dataclass(frozen=True)
 class Raised:
-    """What review did with one finding: a new alert (sent), or a repeat counted on an open one."""
+    """What review did with one finding: a new alert (sent), or a repeat counted on an open one.
+    ``notices``: the ids of the notice rows a new alert wrote."""
 
     alert: Alert
     new: bool
+    notices: tuple[int, ...] = ()
 
 
 def history(session: Session, patient: Patient) -> triage.History:
@@ -216,8 +215,8 @@ def raise_alert(
     log.warning(
         "patient %s: %s %s alert %s raised", patient.id, alert.severity, alert.kind, alert.id
     )
-    notify(session, settings, patient, alert, now)
-    return Raised(alert, new=True)
+    written = notify(session, settings, patient, alert, now)
+    return Raised(alert, new=True, notices=tuple(written))
 
 
 def contacts_of(session: Session, patient_id: int) -> list[Contact]:
@@ -230,9 +229,10 @@ def contacts_of(session: Session, patient_id: int) -> list[Contact]:
 
 def notify(
     session: Session, settings: Settings, patient: Patient, alert: Alert, now: datetime
-) -> None:
+) -> list[int]:
     """Send the alert one step further: urgent to every contact not yet told, routine to the next
-    one in order; when no contact is left, to the fallback address. Sets when to look again."""
+    one in order; when no contact is left, to the fallback address. Sets when to look again;
+    returns the ids of the notices written."""
     waiting = [
         c for c in contacts_of(session, patient.id or 0) if c.position > alert.notified_position
     ]
@@ -244,12 +244,14 @@ def notify(
         else timedelta(hours=escalation.routine_ack_hours)
     )
     chosen = waiting if urgent else waiting[:1]
+    queued: list[notices.Queued] = []
     if chosen:
-        sent_at = [send_notice(session, settings, patient, alert, c, now) for c in chosen]
+        queued = [notices.send_notice(session, settings, patient, alert, c, now) for c in chosen]
         alert.notified_position = chosen[-1].position
-        alert.escalate_at = max(sent_at) + wait
+        alert.escalate_at = max(q.send_at for q in queued) + wait
     elif escalation.fallback_address and alert.fallback_at is None:
-        alert.fallback_at = send_notice(session, settings, patient, alert, None, now)
+        queued = [notices.send_notice(session, settings, patient, alert, None, now)]
+        alert.fallback_at = queued[0].send_at
         alert.escalate_at = None
     else:
         if alert.notified_position == 0:
@@ -267,74 +269,7 @@ def notify(
             )
         alert.escalate_at = None
     session.add(alert)
-
-
-def send_notice(
-    session: Session,
-    settings: Settings,
-    patient: Patient,
-    alert: Alert,
-    contact: Contact | None,
-    now: datetime,
-    operator_address: str | None = None,
-    key: str | None = None,
-) -> datetime:
-    """Queue one notice to ``contact`` (None: the operator's fallback address, or
-    ``operator_address``); return when it goes out."""
-    fallback = contact is None
-    if contact is None:
-        operator_address = operator_address or settings.escalation.fallback_address
-        zone = settings.default_zone
-        key = key or f"alert:{alert.id}:fallback"
-    else:
-        zone = ZoneInfo(contact.timezone or patient.timezone)
-        key = f"alert:{alert.id}:contact:{contact.id}"
-    send_at = _notice_at(settings, alert, zone, patient, now)
-    enqueue(
-        session,
-        message_values(
-            key=key,
-            patient=patient,
-            kind=MessageKind.ALERT,
-            template="alert",
-            context={
-                "alert_id": alert.id,
-                "patient": patient.name,
-                "kind": str(alert.kind),
-                "severity": str(alert.severity),
-                "reason": alert.reason,
-                "details": alert.details,
-                "escalated": alert.severity == AlertSeverity.ROUTINE
-                and alert.notified_position > 0,
-                "fallback": fallback,
-            },
-            send_at=send_at,
-            now=now,
-            contact=contact,
-            operator_address=operator_address,
-        ),
-    )
-    return send_at
-
-
-def _notice_at(
-    settings: Settings, alert: Alert, zone: ZoneInfo, patient: Patient, now: datetime
-) -> datetime:
-    """When a notice about ``alert`` goes out: routine news waits for the morning, in the
-    recipient's zone; an urgent alert wakes people."""
-    if alert.severity == AlertSeverity.ROUTINE:
-        return regimen.outside_quiet_hours(now, _waking(settings, zone, patient))
-    return now
-
-
-def _waking(settings: Settings, zone: ZoneInfo, patient: Patient) -> regimen.Preferences:
-    schedule = settings.schedule
-    return regimen.Preferences(
-        zone=zone,
-        dose_time=patient.dose_time,
-        quiet_start=schedule.quiet_hours_start,
-        quiet_end=schedule.quiet_hours_end,
-    )
+    return [q.message_id for q in queued if q.message_id]
 
 
 def pass_on(session: Session, settings: Settings, alert: Alert, now: datetime) -> bool:
@@ -415,26 +350,6 @@ def acknowledge(
         if c.position <= alert.notified_position and (by is None or c.id != by.id)
     ]
     for contact in told:
-        zone = ZoneInfo(contact.timezone or patient.timezone)
-        send_at = _notice_at(settings, alert, zone, patient, now)
-        enqueue(
-            session,
-            message_values(
-                key=f"alert:{alert.id}:ack:contact:{contact.id}",
-                patient=patient,
-                kind=MessageKind.ALERT,
-                template="alert_acknowledged",
-                context={
-                    "alert_id": alert.id,
-                    "patient": patient.name,
-                    "kind": str(alert.kind),
-                    "by": alert.acknowledged_note,
-                    "at": now.isoformat(),
-                },
-                send_at=send_at,
-                now=now,
-                contact=contact,
-            ),
-        )
+        notices.send_acknowledged(session, settings, patient, alert, contact, now)
     log.info("alert %s acknowledged by %s", alert.id, alert.acknowledged_note)
     return True

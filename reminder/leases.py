@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from reminder.db import session_scope
-from reminder.models import Message, MessageStatus
+from reminder.models import Message, MessageStatus, failure
 from reminder.retry import AMBIGUOUS, Step, Why, after_expired_claim
 
 
@@ -137,8 +137,8 @@ def reclaim_expired(engine: Engine, now: datetime, max_attempts: int) -> Reclaim
                 values["status"] = MessageStatus.FAILED
             else:
                 values |= {"status": MessageStatus.QUEUED, "next_attempt_at": step.retry_at}
-            if step.failed_reason:
-                values["failed_reason"] = step.failed_reason
+            if step.failed:
+                values |= failure(*step.failed)
             if step.last_error:
                 values["last_error"] = step.last_error
             session.execute(sa.update(Message).where(Message.id.in_(ids)).values(**values))

@@ -27,12 +27,14 @@ from reminder.models import (
     BlockedAddress,
     Contact,
     DoseStatus,
+    FailureCode,
     Message,
     MessageKind,
     MessageStatus,
     Patient,
     PatientStatus,
     Recipient,
+    failure,
 )
 from reminder.queue import TIME_BOUND_KINDS
 
@@ -46,6 +48,7 @@ def _cancel(
     session: Session,
     *where: sa.ColumnElement[bool],
     reason: str,
+    code: FailureCode,
     kinds: Iterable[MessageKind] | None = None,
     now: datetime,
 ) -> int:
@@ -57,7 +60,7 @@ def _cancel(
     cancelled = session.execute(
         sa.update(Message)
         .where(*conditions)
-        .values(status=MessageStatus.CANCELLED, failed_reason=reason[:200])
+        .values(status=MessageStatus.CANCELLED, **failure(code, reason))
         .returning(Message.id, Message.kind)
     ).all()
     for message_id, kind in cancelled:
@@ -74,6 +77,8 @@ def cancel_for_patient(
     reason: str,
     now: datetime,
     kinds: Iterable[MessageKind] | None = None,
+    *,
+    code: FailureCode,
 ) -> int:
     """Cancel what is queued for the patient themself (never for their contacts or the operator)."""
     return _cancel(
@@ -81,18 +86,21 @@ def cancel_for_patient(
         Message.patient_id == patient_id,
         Message.recipient == Recipient.PATIENT,
         reason=reason,
+        code=code,
         kinds=kinds,
         now=now,
     )
 
 
 def cancel_for_contact(session: Session, contact_id: int, reason: str, now: datetime) -> int:
-    """Cancel what is queued for one contact; their alerts move on to the next person at once."""
+    """Cancel what is queued for one contact, who opted out; their alerts move on to the next
+    person at once."""
     return _cancel(
         session,
         Message.contact_id == contact_id,
         Message.recipient == Recipient.CONTACT,
         reason=reason,
+        code=FailureCode.OPTED_OUT,
         now=now,
     )
 
@@ -119,7 +127,9 @@ def pause(session: Session, patient: Patient, until: datetime, now: datetime) ->
         until,
     )
     _withdraw(session, patient, "paused", now)
-    cancel_for_patient(session, patient.id or 0, "paused", now, kinds=PAUSE_CANCELS)
+    cancel_for_patient(
+        session, patient.id or 0, "paused", now, kinds=PAUSE_CANCELS, code=FailureCode.PAUSED
+    )
     session.add(patient)
     session.flush()
 
@@ -145,7 +155,7 @@ def opt_out_patient(
         None,
     )
     _withdraw(session, patient, reason, now)
-    cancel_for_patient(session, patient.id or 0, reason, now)
+    cancel_for_patient(session, patient.id or 0, reason, now, code=FailureCode.OPTED_OUT)
     session.add(patient)
     session.flush()
     return True

@@ -1,6 +1,7 @@
 """Tables: patients and their contacts, scheduled doses, check-ins, alerts, the outbox and the raw inbox.
 
-Every time is stored as UTC and read back aware; local times exist only in rules and in rendered text.
+Their states and kinds are in ``reminder.kinds``, re-exported here. Every time is stored as UTC and
+read back aware; local times exist only in rules and in rendered text.
 """
 
 from __future__ import annotations
@@ -12,6 +13,25 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+# Imported here, the kinds are found with the tables: ``from reminder.models import Channel``.
+from reminder.kinds import (
+    AlertKind,
+    AlertSeverity,
+    AlertStatus,
+    Channel,
+    CheckInKind,
+    CheckInStatus,
+    ContactRole,
+    DoseStatus,
+    FailureCode,
+    LabKind,
+    MessageKind,
+    MessageStatus,
+    PatientStatus,
+    Recipient,
+    StaffRole,
+)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -41,17 +61,6 @@ def _ts(*, nullable: bool = True, index: bool = False) -> Any:
 
 def _status(default: StrEnum) -> Any:
     return Field(default=default, sa_type=sa.String(16), nullable=False)
-
-
-class PatientStatus(StrEnum):
-    ACTIVE = "active"  # reminders flow
-    PAUSED = "paused"  # PAUSE n or `patient pause`: nothing is planned until paused_until or RESUME
-    OPTED_OUT = "opted_out"  # STOP: nothing is sent to the patient until START
-
-
-class Channel(StrEnum):
-    SMS = "sms"
-    EMAIL = "email"
 
 
 class Reachable:
@@ -106,12 +115,6 @@ class Patient(Reachable, SQLModel, table=True):
     next_thyroid_on: date | None = Field(default=None, sa_type=sa.Date)
 
 
-class ContactRole(StrEnum):
-    CAREGIVER = "caregiver"
-    NURSE = "nurse"
-    DOCTOR = "doctor"
-
-
 class Contact(Reachable, SQLModel, table=True):
     """Someone to alert about a patient; ``position`` is the escalation order (1 first)."""
 
@@ -130,17 +133,6 @@ class Contact(Reachable, SQLModel, table=True):
     timezone: str | None = Field(default=None, sa_type=sa.String(64))
     # The language their alerts are written in (a template folder); the patient's by default.
     language: str = Field(default="en", sa_type=sa.String(8), nullable=False)
-
-
-class DoseStatus(StrEnum):
-    PENDING = "pending"  # planned; its reminder is due or answerable
-    TAKEN = "taken"  # the patient said DONE (taken_at is when)
-    SKIPPED = "skipped"  # the patient said SKIP; counts as missed for the 48 h rule
-    MISSED = "missed"  # the window closed with no answer to a reminder that was sent
-    # The window closed and no reminder ever went out (the service was down, or the reminder was
-    # cancelled as too late): not the patient's lapse, so the adherence rule does not count it.
-    UNCONFIRMED = "unconfirmed"
-    CANCELLED = "cancelled"  # withdrawn by a pause or opt-out before it was answered
 
 
 class Dose(SQLModel, table=True):
@@ -184,36 +176,6 @@ class Dose(SQLModel, table=True):
     created_at: datetime = _ts(nullable=False)
 
 
-class MessageKind(StrEnum):
-    REMINDER = "reminder"  # the dose reminder (also re-sent after LATER)
-    NUDGE = "nudge"  # one gentle nudge when a reminder is unanswered
-    CHECKIN = "checkin"  # the morning-after check-in
-    FOLLOWUP = "followup"  # a follow-up question: the relapse screen, or "has the site healed?"
-    LAB = "lab"  # blood count and liver test reminder (thyroid too, for a thyroid history)
-    REFILL = "refill"  # the vials run low: a refill reminder, or at 0 a request for a count
-    REPLY = "reply"  # an answer to something the person wrote
-    ALERT = "alert"  # an escalation to a contact
-
-
-class Recipient(StrEnum):
-    """Whom a message is for; a person's status change acts only on what is queued for that person."""
-
-    PATIENT = "patient"  # the patient themself (patient_id), at their phone or email
-    CONTACT = "contact"  # one of the patient's contacts (contact_id), about the patient
-    OPERATOR = (
-        "operator"  # the operator's fallback address (escalation.*fallback_address), about it
-    )
-
-
-class MessageStatus(StrEnum):
-    QUEUED = "queued"  # waiting for next_attempt_at; a transient failure comes back here
-    SENDING = "sending"  # claimed by a worker until claimed_until (a lease a sweep reclaims)
-    SENT = "sent"  # the transport accepted it; provider_id names it there
-    DELIVERED = "delivered"  # the provider reported delivery
-    FAILED = "failed"  # permanent error or retry limit; failed_reason says which
-    CANCELLED = "cancelled"  # never sent on purpose; failed_reason says why (too late, paused, ...)
-
-
 class Message(SQLModel, table=True):
     """An outgoing message; it is a row before it is a send.
 
@@ -244,6 +206,8 @@ class Message(SQLModel, table=True):
     patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
     contact_id: int | None = Field(default=None, foreign_key="contact.id")
     dose_id: int | None = Field(default=None, foreign_key="dose.id", index=True)
+    # The alert a notice, an acknowledgement note or a contact's answer is about.
+    alert_id: int | None = Field(default=None, foreign_key="alert.id", index=True)
     recipient: Recipient = _status(Recipient.PATIENT)
     channel: Channel = _status(Channel.SMS)
     to_address: str = Field(sa_type=sa.String(254), nullable=False)
@@ -263,34 +227,16 @@ class Message(SQLModel, table=True):
     # The provider's last word on delivery, e.g. "undelivered 30003: unreachable handset".
     provider_status: str | None = Field(default=None, sa_type=sa.String(200))
     segments: int | None = Field(default=None)
+    # Why it failed or was cancelled: words to read, and a code to match on; set together by failure().
     failed_reason: str | None = Field(default=None, sa_type=sa.String(200))
+    failure: FailureCode | None = Field(default=None, sa_type=sa.String(16))
     last_error: str | None = Field(default=None, sa_type=sa.String(500))
     created_at: datetime = _ts(nullable=False)
 
 
-class CheckInKind(StrEnum):
-    CHECKIN = (
-        "checkin"  # the morning after a taken dose: flu-like and site scores, neuro Y/N, fever
-    )
-    FOLLOWUP = (
-        "followup"  # relapse screen: is the neurological symptom still there (and any fever)?
-    )
-    SITE_HEAL = "site_heal"  # has the injured injection site healed?
-    # A symptom or fever the patient wrote with no question open: answered at once, and a new
-    # neurological symptom starts the relapse screen as a "yes" at a check-in does.
-    REPORT = "report"
-    # The PHQ-2 depression screen: two items 0-3; asked, re-asked once, and left for the next
-    # cycle when unanswered (never an adherence matter).
-    PHQ2 = "phq2"
-
-
-class CheckInStatus(StrEnum):
-    PLANNED = "planned"  # written; asked at due_at
-    OPEN = "open"  # asked; answers apply until expires_at
-    ANSWERED = "answered"  # every question answered
-    INCOMPLETE = "incomplete"  # expired with some questions answered
-    UNANSWERED = "unanswered"  # expired with no answer at all (counts for the adherence rule)
-    CANCELLED = "cancelled"  # never asked or withdrawn (pause, STOP, too late); ``reason`` says why
+def failure(code: FailureCode, reason: str) -> dict[str, str]:
+    """A message's failure columns, always set together: the code to match on, the words to read."""
+    return {"failure": code.value, "failed_reason": reason[:200]}
 
 
 class CheckIn(SQLModel, table=True):
@@ -330,32 +276,6 @@ class CheckIn(SQLModel, table=True):
     answers: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
     reason: str | None = Field(default=None, sa_type=sa.String(200))
     created_at: datetime = _ts(nullable=False)
-
-
-class AlertKind(StrEnum):
-    POSSIBLE_RELAPSE = (
-        "possible_relapse"  # a new neurological symptom still there after 24 h, no fever
-    )
-    PSEUDO_RELAPSE = "pseudo_relapse"  # the same, with fever: infection or heat may be the cause
-    INJECTION_SITE = (
-        "injection_site"  # site score at the threshold, or words like pus, blister, open
-    )
-    TOLERABILITY = "tolerability"  # high flu-like scores on several check-ins in a row
-    MOOD = "mood"  # words of self-harm or suicide: urgent
-    ADHERENCE = "adherence"  # doses missed, or check-ins unanswered, several in a row
-    DOSING = "dosing"  # two doses taken on consecutive calendar days
-    DEPRESSION_SCREEN = "depression_screen"  # a PHQ-2 total at or above the cut-off: routine
-    EMERGENCY = "emergency"  # trouble breathing, a swelling throat, chest pain, fainting: urgent
-
-
-class AlertSeverity(StrEnum):
-    URGENT = "urgent"  # every contact at once, whatever the hour
-    ROUTINE = "routine"  # contacts one by one, in their waking hours
-
-
-class AlertStatus(StrEnum):
-    OPEN = "open"  # waiting for an OK; escalates at escalate_at
-    ACKNOWLEDGED = "acknowledged"  # a contact said OK, or the operator acknowledged it
 
 
 class Alert(SQLModel, table=True):
@@ -408,12 +328,6 @@ class Alert(SQLModel, table=True):
     acknowledged_note: str | None = Field(default=None, sa_type=sa.String(120))
 
 
-class LabKind(StrEnum):
-    BLOOD_COUNT = "blood_count"  # full blood count: the label's routine test
-    LIVER = "liver"  # liver enzymes: the label's routine test
-    THYROID = "thyroid"  # thyroid function, for patients with a thyroid history
-
-
 class LabTest(SQLModel, table=True):
     """A lab test the patient had: the next reminder of its kind counts from ``done_on``."""
 
@@ -463,11 +377,6 @@ class Heartbeat(SQLModel, table=True):
     name: str = Field(sa_type=sa.String(32), primary_key=True)
     at: datetime = _ts(nullable=False)
     detail: str | None = Field(default=None, sa_type=sa.String(200))
-
-
-class StaffRole(StrEnum):
-    NURSE = "nurse"  # sees the patients whose escalation chain holds her linked contact's address
-    ADMIN = "admin"  # sees every patient, and the audit trail
 
 
 class StaffAccount(SQLModel, table=True):

@@ -31,6 +31,7 @@ from reminder.models import (
     BlockedAddress,
     Channel,
     Contact,
+    FailureCode,
     Message,
     MessageStatus,
     Patient,
@@ -343,7 +344,7 @@ class Outbox:
         grace = self.settings.schedule.late_send_grace()
         reason = send_rules.reason_not_to_send(message, patient, contact, blocked, now, grace)
         if reason:
-            self.outcomes.finish(session, message, MessageStatus.CANCELLED, reason=reason)
+            self.outcomes.finish(session, message, MessageStatus.CANCELLED, failed=reason)
             stats.cancelled += 1
             if blocked is not None and send_rules.fall_back_to_email(session, message, now):
                 log.warning(
@@ -360,7 +361,8 @@ class Outbox:
             # alone: it fails, naming the template, and the rest of the batch still goes.
             reason = f"template error: {template_fault(exc, message)}"[:200]
             log.error("message %s: %s", message.id, reason)
-            self.outcomes.finish(session, message, MessageStatus.FAILED, reason=reason, error=exc)
+            failed = (FailureCode.TEMPLATE_ERROR, reason)
+            self.outcomes.finish(session, message, MessageStatus.FAILED, failed=failed, error=exc)
             stats.failed += 1
             return None
         message.subject, message.body = rendered.subject, rendered.body

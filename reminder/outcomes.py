@@ -15,7 +15,7 @@ from sqlmodel import Session
 from reminder import lifecycle, notices, send_rules
 from reminder.clock import Clock
 from reminder.config import Settings
-from reminder.models import Message, MessageStatus
+from reminder.models import FailureCode, Message, MessageStatus, failure
 from reminder.retry import Backoff, Why, after_failure
 from reminder.transports import TransportError
 
@@ -113,8 +113,9 @@ class Outcomes:
             return
         if step.why == Why.OPTED_OUT:
             lifecycle.provider_opted_out(session, message, now, str(exc))
-        reason = step.failed_reason
-        self.finish(session, message, MessageStatus.FAILED, reason=reason, error=step.last_error)
+        self.finish(
+            session, message, MessageStatus.FAILED, failed=step.failed, error=step.last_error
+        )
         stats.failed += 1
         if step.why == Why.OPTED_OUT:
             log.warning(
@@ -137,14 +138,15 @@ class Outcomes:
         message: Message,
         status: MessageStatus,
         *,
-        reason: str | None = None,
+        failed: tuple[FailureCode, str] | None = None,
         error: Exception | str | None = None,
     ) -> None:
-        """Leave the claim with ``status``; a failed or cancelled message raises its notice."""
+        """Leave the claim with ``status`` (failed: why, as a code and in words); a failed or
+        cancelled message raises its notice."""
         message.status = status
         message.claimed_until = None
-        if reason:
-            message.failed_reason = reason
+        if failed:
+            message.sqlmodel_update(failure(*failed))
         if error is not None:
             message.last_error = str(error)[:500]
         session.add(message)

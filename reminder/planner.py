@@ -29,6 +29,7 @@ from reminder.models import (
     CheckIn,
     Dose,
     DoseStatus,
+    FailureCode,
     Message,
     MessageKind,
     Patient,
@@ -42,6 +43,7 @@ log = logging.getLogger("reminder.planner")
 # Never look at a patient again sooner than this, even if a rule asks for it: a guard against a
 # rule that keeps reporting "due now" and would spin the tick.
 _MIN_REVISIT = timedelta(seconds=1)
+_WINDOW_CLOSED = "the dose window closed before the reminder went out"
 
 
 @dataclass
@@ -254,7 +256,7 @@ class PatientPlanner:
         dose.status = DoseStatus.MISSED if reminded else DoseStatus.UNCONFIRMED
         dose.closed_at = dose.window_end
         if not reminded:
-            why = self.not_sent.get(dose.id, "the dose window closed before the reminder went out")
+            why = self.not_sent.get(dose.id, _WINDOW_CLOSED)
             log.warning(
                 "patient %s: dose %s unconfirmed: no reminder was sent (%s)",
                 patient.id,
@@ -265,7 +267,12 @@ class PatientPlanner:
         known.last_closed_day = max(filter(None, [known.last_closed_day, dose.day]))
         self.stats.doses_missed += 1
         self.to_review.add(patient.id or 0)
-        cancel_queued(self.session, reason="dose window closed", dose_id=dose.id)
+        cancel_queued(
+            self.session,
+            reason="dose window closed",
+            code=FailureCode.WINDOW_CLOSED,
+            dose_id=dose.id,
+        )
         self._ensure_reminder(patient, dose, doses.preferences(patient, self.settings), closed=True)
 
     def _plan_rest(self, patient: Patient) -> datetime | None:
@@ -313,10 +320,12 @@ class PatientPlanner:
         context: dict[str, object],
         send_at: datetime,
         *,
-        reason: str | None = None,
+        closed: bool = False,
     ) -> tuple[datetime, str | None]:
-        """Write one message; return when it goes out, and why it was cancelled instead, if it was."""
-        if reason is None:
+        """Write one message (cancelled at once when its dose's window has ``closed``); return when it
+        goes out, and why it was cancelled instead, if it was."""
+        reason, code = (_WINDOW_CLOSED, FailureCode.WINDOW_CLOSED) if closed else (None, None)
+        if not closed:
             # A catch-up after downtime never wakes anyone: it waits for the end of quiet hours,
             # and a time-bound one that would then be past the grace is not sent at all.
             held = regimen.outside_quiet_hours(self.now, doses.preferences(patient, self.settings))
@@ -326,6 +335,7 @@ class PatientPlanner:
                     f"too late: due {send_at:%Y-%m-%d %H:%M} UTC and nothing ran until "
                     f"{self.now:%Y-%m-%d %H:%M} UTC{quiet} (grace {self.grace})"
                 )
+                code = FailureCode.TOO_LATE
             elif held > self.now:
                 send_at = held
         row = message_values(
@@ -338,6 +348,7 @@ class PatientPlanner:
             now=self.now,
             dose_id=dose.id if dose else None,
             cancelled_because=reason,
+            cancelled_code=code or FailureCode.CANCELLED,
         )
         self.pending.append(_Pending(row, patient.id or 0))
         if dose is not None and dose.id is not None:
@@ -364,7 +375,7 @@ class PatientPlanner:
                 "reminder",
                 _dose_context(patient, dose, dose.scheduled_at),
                 reminder_at,
-                reason="the dose window closed before the reminder went out" if closed else None,
+                closed=closed,
             )
         if dose.status != DoseStatus.PENDING:
             return None

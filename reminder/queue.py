@@ -10,18 +10,24 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from reminder.db import in_chunks, upsert_insert
 from reminder.models import (
     Channel,
     Contact,
+    FailureCode,
     Message,
     MessageKind,
     MessageStatus,
     Patient,
     Recipient,
+    failure,
 )
+
+_NO_FAILURE = {"failure": None, "failed_reason": None}
+_TABLE: sa.Table = Message.__table__  # type: ignore[assignment]
 
 # Messages that only make sense near their moment; an answer or an alert is never too late.
 TIME_BOUND_KINDS = frozenset(
@@ -29,10 +35,13 @@ TIME_BOUND_KINDS = frozenset(
 )
 
 
-def enqueue(session: Session, row: dict[str, Any]) -> bool:
-    """Write one message row (``message_values``) unless its idempotency key exists; return whether it
-    was written."""
-    return bool(insert_messages(session, [row]))
+def enqueue(session: Session, row: dict[str, Any]) -> int:
+    """Write one message row (``message_values``) unless its idempotency key exists; return the new
+    row's id, or 0 when the key was written before (ids start at 1, so the result is true exactly
+    when a row was written)."""
+    # rowcount is -1 on PostgreSQL here (psycopg with RETURNING): ask for the row written.
+    written = _upsert(session).returning(_TABLE.c.id)
+    return session.execute(written, row).scalar_one_or_none() or 0
 
 
 def message_values(
@@ -47,14 +56,17 @@ def message_values(
     dose_id: int | None = None,
     contact: Contact | None = None,
     cancelled_because: str | None = None,
+    cancelled_code: FailureCode = FailureCode.CANCELLED,
     by_email: bool = False,
     operator_address: str | None = None,
+    alert_id: int | None = None,
 ) -> dict[str, Any]:
     """The column values of one message row.
 
     The message goes to ``contact`` when given (about ``patient``), to ``operator_address`` (a
     phone number or an email address) when given, else to the patient, by their usual channel, or
-    to their email address when ``by_email``.
+    to their email address when ``by_email``. ``alert_id``: the alert it is about. A row written
+    ``cancelled_because`` a reason is kept but never sent; ``cancelled_code`` is that reason's code.
     """
     if operator_address:
         recipient = Recipient.OPERATOR
@@ -70,6 +82,7 @@ def message_values(
         "patient_id": patient.id,
         "contact_id": contact.id if contact and not operator_address else None,
         "dose_id": dose_id,
+        "alert_id": alert_id,
         "recipient": recipient.value,
         "channel": channel.value,
         "to_address": address,
@@ -77,7 +90,7 @@ def message_values(
         "template": template,
         "context": {"tz": patient.timezone, **context},
         "status": (MessageStatus.CANCELLED if cancelled_because else MessageStatus.QUEUED).value,
-        "failed_reason": cancelled_because,
+        **(failure(cancelled_code, cancelled_because) if cancelled_because else _NO_FAILURE),
         "send_at": send_at,
         "next_attempt_at": send_at,
         "attempts": 0,
@@ -97,34 +110,36 @@ def insert_messages(session: Session, rows: list[dict[str, Any]]) -> set[str]:
     """
     if not rows:
         return set()
-    table: sa.Table = Message.__table__  # type: ignore[assignment]
-    statement = upsert_insert(session.get_bind(), table).on_conflict_do_nothing(
-        index_elements=["idempotency_key"]
-    )
     if len(rows) == 1:
-        # rowcount is -1 on PostgreSQL here (psycopg with RETURNING): ask for the row written.
-        returning = statement.returning(table.c.idempotency_key)
-        return set(session.execute(returning, rows).scalars())
+        return {rows[0]["idempotency_key"]} if enqueue(session, rows[0]) else set()
     keys = list(dict.fromkeys(row["idempotency_key"] for row in rows))
     present: set[str] = set()
     for chunk in in_chunks(keys):
-        written = sa.select(table.c.idempotency_key).where(table.c.idempotency_key.in_(chunk))
+        written = sa.select(_TABLE.c.idempotency_key).where(_TABLE.c.idempotency_key.in_(chunk))
         present.update(session.execute(written).scalars())
     fresh: dict[str, dict[str, Any]] = {}
     for row in rows:
         if row["idempotency_key"] not in present:
             fresh.setdefault(row["idempotency_key"], row)  # the first of a repeated key, as SQL
     if fresh:
-        session.execute(statement, list(fresh.values()))
+        session.execute(_upsert(session), list(fresh.values()))
     return set(fresh)
 
 
-def cancel_queued(session: Session, *, reason: str, **where: Any) -> int:
+def _upsert(session: Session) -> postgresql.Insert | sqlite.Insert:
+    """INSERT a message row, or nothing when its idempotency key is taken."""
+    statement = upsert_insert(session.get_bind(), _TABLE)
+    return statement.on_conflict_do_nothing(index_elements=["idempotency_key"])
+
+
+def cancel_queued(
+    session: Session, *, reason: str, code: FailureCode = FailureCode.CANCELLED, **where: Any
+) -> int:
     """Cancel queued messages matching ``where`` (e.g. dose_id=4), saying why."""
     statement = (
         sa.update(Message)
         .where(Message.status == MessageStatus.QUEUED)
         .where(*(getattr(Message, name) == value for name, value in where.items()))
-        .values(status=MessageStatus.CANCELLED, failed_reason=reason)
+        .values(status=MessageStatus.CANCELLED, **failure(code, reason))
     )
     return session.execute(statement).rowcount

@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from reminder.kinds import FailureCode
+
 # last_error of a message whose send may have reached the provider: it is retried at most once more.
 AMBIGUOUS = "[ambiguous] "
 MID_SEND = (
@@ -69,6 +71,20 @@ class Step:
     last_error: str | None = None  # what the row's last_error becomes; None leaves it as it is
     block_address: bool = False  # the address itself is unreachable: block it for later messages
     fall_back: bool = False  # the message may go once more by another way (the patient's email)
+
+    @property
+    def failed(self) -> tuple[FailureCode, str] | None:
+        """Why a failing step fails, as a code and in words; None for one queued again."""
+        code = FailureCode.UNREACHABLE if self.block_address else _FAILURES.get(self.why)
+        return (code, self.failed_reason) if code and self.failed_reason else None
+
+
+_FAILURES = {
+    Why.OPTED_OUT: FailureCode.OPTED_OUT,
+    Why.PERMANENT: FailureCode.PERMANENT,
+    Why.SENT_TWICE: FailureCode.SENT_TWICE,
+    Why.RETRY_LIMIT: FailureCode.RETRY_LIMIT,
+}
 
 
 def is_ambiguous(last_error: str | None) -> bool:

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from reminder.models import (
     Channel,
     Contact,
+    FailureCode,
     Message,
     MessageKind,
     Patient,
@@ -28,26 +29,28 @@ def reason_not_to_send(
     blocked: str | None,
     now: datetime,
     grace: timedelta,
-) -> str | None:
-    """Why the message must not go now, or None. ``blocked``: why its address is on the block list."""
+) -> tuple[FailureCode, str] | None:
+    """Why the message must not go now (a code and its words), or None. ``blocked``: why its
+    address is on the block list."""
     # After STOP only the answers to the person's own words from then on (the STOP
     # confirmation, HELP) go out; an answer queued before the STOP is held back too. A
     # person's status governs only what goes to that person: never an alert about a patient
     # to a contact or to the operator.
     if message.recipient == Recipient.CONTACT and contact is not None:
         if contact.opted_out_at is not None and not _answers_since(message, contact.opted_out_at):
-            return "contact opted out"
+            return FailureCode.OPTED_OUT, "contact opted out"
     elif message.recipient == Recipient.PATIENT and patient is not None:
         if patient.status == PatientStatus.OPTED_OUT and not _answers_since(
             message, patient.opted_out_at
         ):
-            return "patient opted out"
+            return FailureCode.OPTED_OUT, "patient opted out"
         if patient.status == PatientStatus.PAUSED and message.kind in TIME_BOUND_KINDS:
-            return "patient paused"
+            return FailureCode.PAUSED, "patient paused"
     if message.kind in TIME_BOUND_KINDS and now - message.send_at > grace:
-        return f"too late: due {message.send_at:%Y-%m-%d %H:%M} UTC, more than {grace} ago"
+        late = f"too late: due {message.send_at:%Y-%m-%d %H:%M} UTC, more than {grace} ago"
+        return FailureCode.TOO_LATE, late
     if blocked is not None:
-        return f"address blocked: {blocked}"[:200]
+        return FailureCode.BLOCKED, f"address blocked: {blocked}"
     return None
 
 
@@ -65,7 +68,7 @@ def fall_back_to_email(session: Session, message: Message, now: datetime) -> boo
     if patient is None or not patient.email or patient.status == PatientStatus.OPTED_OUT:
         return False
     context = {key: value for key, value in message.context.items() if key != "tz"}
-    return enqueue(
+    written = enqueue(
         session,
         message_values(
             key=f"{message.idempotency_key}:email",
@@ -79,6 +82,7 @@ def fall_back_to_email(session: Session, message: Message, now: datetime) -> boo
             by_email=True,
         ),
     )
+    return written > 0
 
 
 def _answers_since(message: Message, opted_out_at: datetime | None) -> bool:

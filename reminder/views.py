@@ -23,10 +23,10 @@ from reminder.models import (
     Dose,
     DoseStatus,
     Message,
-    MessageKind,
     Patient,
     PatientStatus,
 )
+from reminder.notices import notices_of
 from reminder.regimen import Why
 
 
@@ -263,15 +263,7 @@ def alert_row(session: Session, alert: Alert, zone: ZoneInfo | None = None) -> d
     """An alert with its reason, who it went to and who acknowledged it."""
     patient = session.get(Patient, alert.patient_id)
     zone = zone or ZoneInfo(patient.timezone if patient else "UTC")
-    notices = session.exec(
-        select(Message)
-        .where(
-            Message.kind == MessageKind.ALERT,
-            col(Message.idempotency_key).startswith(f"alert:{alert.id}:"),
-            ~col(Message.idempotency_key).contains(":ack:"),
-        )
-        .order_by(col(Message.id))
-    )
+    told = notices_of(session, [alert.id or 0])[alert.id or 0]
     return {
         "id": alert.id,
         "patient": alert.patient_id,
@@ -295,7 +287,7 @@ def alert_row(session: Session, alert: Alert, zone: ZoneInfo | None = None) -> d
                 "send_at": local_iso(m.send_at, zone),
                 "sent_at": local_iso(m.sent_at, zone),
             }
-            for m in notices
+            for m in told
         ],
     }
 
@@ -314,4 +306,5 @@ def message_row(message: Message) -> dict[str, Any]:
         "sent_at": message.sent_at.isoformat() if message.sent_at else None,
         "attempts": message.attempts,
         "failed_reason": message.failed_reason,
+        "failure": message.failure,
     }

@@ -31,6 +31,7 @@ PURE_CORES = [
     "screening.py",
     "supply.py",
     "labs.py",
+    "kinds.py",
 ]
 CLOCK_CALLS = {
     ("datetime", "now"),
@@ -96,6 +97,7 @@ PRODUCERS = [
     "conversation.py",
     "answer_message.py",
     "escalation.py",
+    "notices.py",
     "care.py",
     *sorted(path.name for path in PACKAGE.glob("*_replies.py")),
 ]

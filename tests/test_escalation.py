@@ -457,6 +457,36 @@ def test_a_contact_who_cannot_reach_the_patient_passes_the_alert_on_at_once(
     assert alerts(bot)[0].status == AlertStatus.ACKNOWLEDGED
 
 
+def test_every_message_about_an_alert_names_it_and_no_other_message_does(
+    engine: Engine, clock: SimulatedClock, tmp_path: Path
+) -> None:
+    bot = Bot(engine, settings_with(engine, tmp_path, FALLBACK), clock)
+    patient_id = bot.enrol()
+    enrol_contact(bot, patient_id, "Grace", phone=GRACE)
+    enrol_contact(bot, patient_id, "Joy", email=JOY, role=ContactRole.NURSE)
+    injection_site_reaction(bot)
+    bot.clock.set(local(3, 4, 10, 5))
+    bot.say("I can't reach her", sender=GRACE)  # passed on to Joy
+    bot.clock.set(local(3, 4, 10, 20))
+    bot.say("OK", sender=JOY)  # Grace hears that it is taken care of
+
+    (alert,) = alerts(bot)
+    about = [
+        (m.template, m.to_address, m.alert_id) for m in bot.messages() if m.alert_id is not None
+    ]
+    assert sorted(about) == sorted(
+        [
+            ("alert", GRACE, alert.id),
+            ("alert", JOY, alert.id),
+            ("alert_acknowledged", GRACE, alert.id),
+            ("reply", GRACE, alert.id),  # "passed on"
+            ("reply", JOY, alert.id),  # "acknowledged, thank you"
+        ]
+    )
+    patients = [m for m in bot.messages() if m.to_address not in (GRACE, JOY)]
+    assert patients and all(m.alert_id is None for m in patients)
+
+
 def test_with_nobody_left_to_tell_the_contact_hears_that_the_alert_stays_open(
     bot: Bot, family: tuple[int, int, int]
 ) -> None:

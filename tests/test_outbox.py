@@ -23,6 +23,7 @@ from reminder.enrolment import add_patient, check_patient
 from reminder.models import (
     Channel,
     Contact,
+    FailureCode,
     Message,
     MessageKind,
     MessageStatus,
@@ -243,6 +244,7 @@ def test_enqueueing_the_same_key_twice_writes_one_row(
         )
     assert (first, second) == (True, False)
     [message] = all_messages(engine)
+    assert message.id == first
     assert message.template == "reminder"
     assert message.context["volume_ml"] == 0.25
     assert message.send_at == clock.now()
@@ -468,6 +470,45 @@ def test_a_permanent_failure_fails_at_once_and_is_never_retried(
     outbox.dispatch()
     assert transport.calls == 1
     assert stored(engine, message_id).status == MessageStatus.FAILED
+
+
+def test_each_way_a_send_ends_early_sets_a_failure_code_beside_its_words(
+    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int
+) -> None:
+    refused = queue(engine, clock, patient_id, "dose:1:reminder")
+    broken = queue(engine, clock, patient_id, "odd", template="birthday")
+    answered = queue(engine, clock, patient_id, "dose:2:nudge", kind=MessageKind.NUDGE)
+    with session_scope(engine) as session:
+        cancel_queued(
+            session, reason="dose taken", code=FailureCode.ANSWERED, idempotency_key="dose:2:nudge"
+        )
+    make_outbox(engine, settings, clock, RejectingTransport()).dispatch()
+
+    codes = {
+        message_id: (stored(engine, message_id).failure, stored(engine, message_id).failed_reason)
+        for message_id in (refused, broken, answered)
+    }
+    assert codes[refused] == (FailureCode.PERMANENT, "21211: invalid 'To' phone number")
+    assert codes[broken][0] == FailureCode.TEMPLATE_ERROR
+    assert codes[answered] == (FailureCode.ANSWERED, "dose taken")
+
+
+def test_a_message_held_back_at_send_time_says_why_as_a_code(
+    engine: Engine, settings: Settings, clock: SimulatedClock
+) -> None:
+    opted_out = enrol(engine, settings, clock, status=PatientStatus.OPTED_OUT)
+    active = enrol(engine, settings, clock, name="Cy Po", phone="+12025550143")
+    stopped = queue(engine, clock, opted_out, "dose:1:reminder")
+    late = queue(engine, clock, active, "dose:2:reminder", send_at=clock.now() - timedelta(days=1))
+
+    make_outbox(engine, settings, clock, RecordingTransport()).dispatch()
+
+    assert (stored(engine, stopped).failure, stored(engine, stopped).failed_reason) == (
+        FailureCode.OPTED_OUT,
+        "patient opted out",
+    )
+    assert stored(engine, late).failure == FailureCode.TOO_LATE
+    assert (stored(engine, late).failed_reason or "").startswith("too late: due ")
 
 
 def test_a_missing_template_fails_visibly_without_a_send(

@@ -19,6 +19,7 @@ from reminder.config import Settings
 from reminder.db import session_scope
 from reminder.models import (
     DoseStatus,
+    FailureCode,
     Message,
     MessageKind,
     MessageStatus,
@@ -266,6 +267,20 @@ def test_a_reminder_too_late_to_send_is_kept_as_cancelled_with_the_reason(bot: B
     assert reminder.failed_reason is not None and "too late" in reminder.failed_reason
     assert reminder.sent_at is None
     assert (reminder.send_at, reminder.dose_id) == (local(3, 4, 9, 0), bot.doses()[0].id)
+
+
+def test_a_reminder_that_never_went_out_says_why_as_a_code(bot: Bot) -> None:
+    bot.enrol(dose_time="09:00", start="2026-03-04")
+    bot.at(local(3, 4, 8, 0))
+    bot.at(local(3, 4, 16, 0))  # seven hours after the 09:00 reminder
+    bot.at(local(3, 6, 12, 0))  # and down again past the next dose's whole window
+
+    first, second = bot.messages(MessageKind.REMINDER)[:2]
+    assert first.failure == FailureCode.TOO_LATE
+    assert (second.failure, second.failed_reason) == (
+        FailureCode.WINDOW_CLOSED,
+        "the dose window closed before the reminder went out",
+    )
 
 
 def test_a_catch_up_in_quiet_hours_sends_nothing_before_they_end(bot: Bot) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from reminder.kinds import FailureCode
 from reminder.retry import (
     AMBIGUOUS,
     MID_SEND,
@@ -92,3 +95,36 @@ def test_a_claim_that_expired_on_every_attempt_fails() -> None:
     )
     assert step.retry_at is None
     assert step.failed_reason == "retry limit: the worker's claim expired 5 times"
+
+
+@pytest.mark.parametrize(
+    ("failure", "attempts", "code"),
+    [
+        (TransportError("invalid", code="21211", permanent=True), 1, FailureCode.PERMANENT),
+        (TransportError("landline", code="21614", unreachable=True), 1, FailureCode.UNREACHABLE),
+        (TransportError("unsubscribed", code="21610", opted_out=True), 1, FailureCode.OPTED_OUT),
+        (TransportError("HTTP 429"), 5, FailureCode.RETRY_LIMIT),
+    ],
+)
+def test_a_failing_step_names_its_code_beside_its_words(
+    failure: TransportError, attempts: int, code: FailureCode
+) -> None:
+    step = decide(failure, attempts)
+    assert step.failed == (code, step.failed_reason)
+
+
+def test_a_step_that_queues_again_has_no_failure_code() -> None:
+    assert decide(TransportError("HTTP 503")).failed is None
+    retried = after_expired_claim(
+        attempts=1, in_flight=False, was_ambiguous=False, max_attempts=5, now=NOW
+    )
+    assert retried.failed is None
+
+
+def test_a_second_ambiguous_send_and_an_expired_claim_limit_have_their_codes() -> None:
+    twice = decide(TransportError("read timeout", ambiguous=True), 2, f"{AMBIGUOUS}read timeout")
+    assert twice.failed == (FailureCode.SENT_TWICE, SENT_TWICE)
+    limit = after_expired_claim(
+        attempts=5, in_flight=True, was_ambiguous=True, max_attempts=5, now=NOW
+    )
+    assert limit.failed is not None and limit.failed[0] == FailureCode.RETRY_LIMIT

@@ -26,6 +26,7 @@ from reminder.models import (
     AlertKind,
     ContactRole,
     DoseStatus,
+    FailureCode,
     InboundMessage,
     Message,
     MessageKind,
@@ -276,6 +277,18 @@ def test_reports_in_any_order_end_at_the_furthest_state(
 
     stored = message(engine, reminder.id or 0)
     assert (stored.status, stored.provider_status) == (MessageStatus.DELIVERED, "delivered")
+
+
+def test_an_undelivered_report_gives_the_message_the_not_delivered_code(
+    client: TestClient, bot: Bot, engine: Engine
+) -> None:
+    reminder = sent_reminder(bot)
+
+    assert report(client, reminder.provider_id or "", "undelivered", "30003") == 204
+
+    stored = message(engine, reminder.id or 0)
+    assert stored.failure == FailureCode.NOT_DELIVERED
+    assert (stored.failed_reason or "").startswith("not delivered: undelivered 30003")
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@ it resolved inside it."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -26,10 +25,9 @@ from reminder.models import (
     CheckInKind,
     Contact,
     Dose,
-    Message,
-    MessageKind,
     Patient,
 )
+from reminder.notices import notices_of
 
 
 def export(
@@ -110,28 +108,15 @@ def _alerts(
     rows = {
         a.id: a for a in session.exec(select(Alert).where(col(Alert.id).in_([x.id for x in lines])))
     }
-    # The report's own rule for an alert's notices: its key, without the "acknowledged" notes.
-    notices: dict[int, list[Message]] = defaultdict(list)
-    for message in session.exec(
-        select(Message)
-        .where(Message.patient_id == patient_id, Message.kind == MessageKind.ALERT)
-        .order_by(col(Message.id))
-    ):
-        parts = message.idempotency_key.split(":")
-        if (
-            parts[0] == "alert"
-            and len(parts) > 1
-            and parts[1].isdigit()
-            and ":ack:" not in (message.idempotency_key)
-        ):
-            notices[int(parts[1])].append(message)
+    # The report's own rule for an alert's notices, without the "acknowledged" notes.
+    told = notices_of(session, [line.id for line in lines])
     urls = {c.id: where.full_url("Contact", c.id) for c in contacts if c.id is not None}
     found: list[Resource] = []
     for line in lines:
         if line.status == AlertStatus.OPEN:
             found.append(alerts.flag(where, patient_id, line))
         found += alerts.communications(
-            where, patient_id, line, rows[line.id], notices[line.id], urls, zone
+            where, patient_id, line, rows[line.id], told[line.id], urls, zone
         )
     return found
 

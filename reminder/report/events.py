@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from reminder.config import Settings
 from reminder.models import (
@@ -17,9 +16,8 @@ from reminder.models import (
     CheckInKind,
     CheckInStatus,
     Contact,
-    Message,
-    MessageKind,
 )
+from reminder.notices import notices_of
 from reminder.report import values as v
 
 # A reply of only numbers, separators and yes/no words holds no words of the patient's own.
@@ -119,18 +117,7 @@ def alert_lines(
     if not alerts:
         return []
     names = {c.id: f"{c.name} ({c.role})" for c in contacts}
-    notices: dict[int, list[Message]] = defaultdict(list)
-    keys = [f"alert:{a.id}:" for a in alerts]
-    rows = session.exec(
-        select(Message)
-        .where(Message.patient_id == alerts[0].patient_id, Message.kind == MessageKind.ALERT)
-        .order_by(col(Message.id))
-    )
-    for message in rows:
-        key = message.idempotency_key
-        if ":ack:" in key or not any(key.startswith(k) for k in keys):
-            continue
-        notices[int(key.split(":")[1])].append(message)
+    told = notices_of(session, [a.id for a in alerts if a.id is not None])
     lines = []
     for alert in alerts:
         first_round = alert.created_at + timedelta(seconds=1)
@@ -149,7 +136,7 @@ def alert_lines(
                         status=str(m.status),
                         escalated=m.created_at > first_round,
                     )
-                    for m in notices[alert.id or 0]
+                    for m in told[alert.id or 0]
                 ),
                 acknowledged_by=alert.acknowledged_note,
                 acknowledged_at=_local(alert.acknowledged_at, zone),

@@ -15,10 +15,10 @@ from reminder.models import (
     AlertStatus,
     Contact,
     Message,
-    MessageKind,
     MessageStatus,
     Patient,
 )
+from reminder.notices import notices_of
 from reminder.staff.scope import restrict
 
 # Acknowledged alerts stay on the page this long, below the open ones, so the day's work shows.
@@ -154,32 +154,24 @@ def _views(session: Session, rows: list[Alert], now: datetime, zone: ZoneInfo) -
 
 
 def _notices(session: Session, alert_ids: list[int], zone: ZoneInfo) -> dict[int, list[Notice]]:
-    """Who was told of each alert, and when: the notices keyed ``alert:{id}:contact|fallback``."""
-    keys = sa.or_(*(col(Message.idempotency_key).startswith(f"alert:{i}:") for i in alert_ids))
-    messages = list(
-        session.exec(
-            select(Message)
-            .where(Message.kind == MessageKind.ALERT, keys)
-            .where(~col(Message.idempotency_key).contains(":ack:"))
-            .order_by(col(Message.id))
-        )
-    )
-    contact_ids = {m.contact_id for m in messages if m.contact_id is not None}
+    """Who was told of each alert, and when."""
+    told = notices_of(session, alert_ids)
+    contact_ids = {m.contact_id for ms in told.values() for m in ms if m.contact_id is not None}
     contacts = {
         c.id: c for c in session.exec(select(Contact).where(col(Contact.id).in_(contact_ids)))
     }
     found: dict[int, list[Notice]] = {}
-    for message in messages:
-        alert_id = int(message.idempotency_key.split(":")[1])
-        contact = contacts.get(message.contact_id) if message.contact_id else None
-        found.setdefault(alert_id, []).append(
-            Notice(
-                to=f"{contact.name} ({contact.role})" if contact else "fallback address",
-                address=message.to_address,
-                status=str(message.status),
-                at=shown(message.sent_at or message.send_at, zone),
+    for alert_id, messages in told.items():
+        for message in messages:
+            contact = contacts.get(message.contact_id) if message.contact_id else None
+            found.setdefault(alert_id, []).append(
+                Notice(
+                    to=f"{contact.name} ({contact.role})" if contact else "fallback address",
+                    address=message.to_address,
+                    status=str(message.status),
+                    at=shown(message.sent_at or message.send_at, zone),
+                )
             )
-        )
     return found
 
 
