@@ -6,6 +6,7 @@ read back aware; local times exist only in rules and in rendered text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
@@ -59,6 +60,12 @@ def _ts(*, nullable: bool = True, index: bool = False) -> Any:
     return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
 
 
+def _json(empty: Callable[[], Any]) -> Any:
+    """A JSON column. ``empty`` is a Python function, not the builtin list or dict: pydantic 2.14
+    inspects a default factory's signature at every row built, and a builtin's costs 0.15 ms."""
+    return Field(default_factory=empty, sa_type=sa.JSON, nullable=False)
+
+
 def _status(default: StrEnum) -> Any:
     return Field(default=default, sa_type=sa.String(16), nullable=False)
 
@@ -100,7 +107,7 @@ class Patient(Reachable, SQLModel, table=True):
     status: PatientStatus = _status(PatientStatus.ACTIVE)
     paused_until: datetime | None = _ts()
     opted_out_at: datetime | None = _ts()
-    injured_sites: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+    injured_sites: list[str] = _json(lambda: [])
     next_lab_on: date | None = Field(default=None, sa_type=sa.Date)
     created_at: datetime = _ts(nullable=False)
     # Enrolment, RESUME or START: no dose is planned before this, so a pause is never made up for.
@@ -213,7 +220,7 @@ class Message(SQLModel, table=True):
     to_address: str = Field(sa_type=sa.String(254), nullable=False)
     kind: MessageKind = _status(MessageKind.REMINDER)
     template: str = Field(sa_type=sa.String(64), nullable=False)
-    context: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON, nullable=False)
+    context: dict[str, Any] = _json(lambda: {})
     subject: str | None = Field(default=None, sa_type=sa.String(200))
     body: str | None = Field(default=None, sa_type=sa.Text)
     status: MessageStatus = _status(MessageStatus.QUEUED)
@@ -270,10 +277,10 @@ class CheckIn(SQLModel, table=True):
         default=None
     )  # check-in: new or worse symptom; follow-up: still there
     fever: bool | None = Field(default=None)
-    symptoms: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+    symptoms: list[str] = _json(lambda: [])
     phq_interest: int | None = Field(default=None)  # PHQ-2: little interest or pleasure, 0-3
     phq_mood: int | None = Field(default=None)  # PHQ-2: feeling down, depressed or hopeless, 0-3
-    answers: list[dict[str, Any]] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+    answers: list[dict[str, Any]] = _json(lambda: [])
     reason: str | None = Field(default=None, sa_type=sa.String(200))
     created_at: datetime = _ts(nullable=False)
 
@@ -311,10 +318,10 @@ class Alert(SQLModel, table=True):
     status: AlertStatus = _status(AlertStatus.OPEN)
     reason: str = Field(sa_type=sa.String(300), nullable=False)
     site: str | None = Field(default=None, sa_type=sa.String(16))
-    symptoms: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+    symptoms: list[str] = _json(lambda: [])
     # The reason's facts as plain values (triage.Finding.details), so each contact's language can
     # word it; ``reason`` is the same in English, for the operator.
-    details: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON, nullable=False)
+    details: dict[str, Any] = _json(lambda: {})
     created_at: datetime = _ts(nullable=False)
     # The newest evidence this alert accounts for; older evidence never raises or repeats it again.
     evidence_at: datetime = _ts(nullable=False)
