@@ -16,6 +16,7 @@ from reminder.site_reading import is_site_word
 NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _NEGATION_REACH = 5  # words after a negation word that it still negates
 _AFTER_REACH = 6  # words before "gone" / "fine" that it negates
+_AM_PM = frozenset(("am", "pm"))
 
 
 def negatable(word: str, lex: Lexicon) -> bool:
@@ -70,7 +71,11 @@ def read_answers(words: list[str], lex: Lexicon, facts: Facts) -> None:
             continue
         score_like = i < prefix
         number = _number(word, lex, score_like or _beside_label(words, i, labels))
-        if number is not None:
+        if number is not None and _clock_time(words, i):
+            used[i] = True  # "temp 38.6 at 3am": when, not a score
+            if i + 1 < len(words) and words[i + 1] in _AM_PM:
+                used[i + 1] = True
+        elif number is not None:
             used[i] = True
             _number_fact(words, i, number, lex, facts, score_like, used)
         elif symptom_kind(word, lex) is not None:
@@ -106,6 +111,12 @@ def read_answers(words: list[str], lex: Lexicon, facts: Facts) -> None:
             facts.courses.add("better")
         elif short and word in lex.gone:
             facts.courses.add("gone")
+
+
+def _clock_time(words: list[str], i: int) -> bool:
+    """ "at 3", "3am", "at 11 pm": a number that tells the time. "about 3" may be a score."""
+    after = words[i + 1] if i + 1 < len(words) else ""
+    return (i > 0 and words[i - 1] in ("at", "@")) or after in _AM_PM
 
 
 def _joins(words: list[str], i: int, lex: Lexicon) -> bool:

@@ -65,7 +65,7 @@ def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
     # An article that looks like a code ("lista la inyección") is gone before prefixes are tried.
     rest = [w for k, w in enumerate(rest) if not (w in lex.site_codes and is_article(rest, k, lex))]
     remark = [w for w in rest if w not in lex.filler and w not in lex.polite]
-    remark = [w for w in remark if w not in ("it", "mine", "my", "now", "in", "on", "into")]
+    remark = [w for w in remark if w not in ("it", "mine", "my", "now", "in", "on", "into", "late")]
     if remark[:1] and remark[0] in lex.taken_subject and not is_site_word(remark[0], lex):
         remark = remark[1:]  # "did my shot": the shot is what was done, not a site
     for end in range(len(remark), 0, -1):
@@ -119,10 +119,34 @@ def _stated_time(rest: list[str], lex: Lexicon, facts: Facts) -> list[str]:
     return rest
 
 
+# Words that may stand beside a stated time in its own clause: "done, at 8 tonight", "late, at 11".
+_AT_TIME = frozenset("at @ around".split())
+_WHEN_FILLER = frozenset("late earlier this last tonight evening morning night ish".split())
+
+
+def read_time(words: list[str], lex: Lexicon, facts: Facts) -> bool:
+    """A clause that only says when: "at 8", "8pm", "at 7:30", "2 hours ago", as in "done, at 8"
+    or "yes, 2 hours ago". It is the time of the dose said beside it, never a score."""
+    # "about 3" and "by 3" are as often a score as a time: only "at", "around", a clock or am/pm.
+    clocked = any(w in _AT_TIME or w in AM | PM or CLOCK.fullmatch(w) for w in words)
+    if not clocked and not any(w in lex.ago for w in words):
+        return False
+    said = Facts()
+    rest = _stated_time(words, lex, said)
+    if said.taken_at is None and said.taken_ago is None:
+        return False
+    if any(w not in _WHEN_FILLER and w not in lex.filler and w not in lex.polite for w in rest):
+        return False
+    facts.taken_at = facts.taken_at or said.taken_at
+    facts.taken_ago = facts.taken_ago or said.taken_ago
+    return True
+
+
 def read_not_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
     """SKIP; LATER, SNOOZE 2h, "not yet", "in an hour", "remind me in 30 min"."""
     if any(w in lex.skip for w in words):
         facts.doses.append("skipped")
+        _unwell(words, lex, facts)
         return True
     later = any(w in lex.later or w in lex.not_yet for w in words)
     in_duration = words[0] == "in" and minutes(words[1:], 60, 1) is not None
@@ -131,7 +155,22 @@ def read_not_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
         return False
     facts.doses.append("not_yet")
     facts.snooze = clamp(minutes(without_clock_times(words), 60, 1), 1440) or facts.snooze
+    _unwell(words, lex, facts)
     return True
+
+
+def _unwell(words: list[str], lex: Lexicon, facts: Facts) -> None:
+    """ "skipping tonight got a fever": the reason given beside a skip or a delay is read too (a
+    symptom, a fever, a temperature), but never its numbers as scores or its words as a course."""
+    said = Facts()
+    read_answers(words, lex, said)
+    facts.symptoms |= said.symptoms
+    facts.denied |= said.denied
+    facts.resolved |= said.resolved
+    facts.fever += said.fever
+    if said.temperature is not None:
+        facts.temperature, facts.temp_unit = said.temperature, said.temp_unit
+        facts.measured = said.measured
 
 
 def read_healed(words: list[str], lex: Lexicon, facts: Facts) -> bool:

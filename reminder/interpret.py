@@ -32,6 +32,8 @@ def interpret(
         # A contact has no dose: "will call him" is no snooze.
         return _no_yes_and_no(replace(reading, dose=None, snooze=None, taken_at=None))
     reading = replace(reading, ok=False, ref=None, unreached=False)
+    if reading.dose is None and prompt != Prompt.DOSE:
+        reading = replace(reading, taken_at=None, taken_ago=None)  # a time, and no dose to time
     if reading.problem is not None and reading.problem != Problem.YES_AND_NO:
         if prompt in (Prompt.CHECKIN, Prompt.NEURO) and reading.neuro is None:
             reading = replace(reading, neuro=answer)  # "3 11 N": the N is clear all the same
@@ -71,10 +73,11 @@ def _phq2(
     """Numbers or frequency words answer the screen's two items in order; one alone answers the
     item still open. "nearly every day" says how often, not that a symptom is getting better, and
     "not at all" how often, not that nothing new is felt."""
+    # "0 0 im fine", "nada": how often, and how they feel; no answer to the symptom question.
+    if reading.neuro is False:
+        reading = replace(reading, neuro=None)
     if said:
-        # "nada" / "not at all" here answers how often, not "no new symptom".
-        neuro = None if reading.neuro is False else reading.neuro
-        reading = replace(reading, course=None, neuro=neuro)
+        reading = replace(reading, course=None)
     if reading.problem in (Problem.OUT_OF_RANGE, Problem.DECIMAL, Problem.TOO_MANY):
         problem = Problem.PHQ_RANGE if reading.problem == Problem.OUT_OF_RANGE else reading.problem
         return replace(reading, problem=problem, flu=None, site_score=None)
@@ -113,6 +116,8 @@ def _followup(reading: Reading, answer: bool | None, still: bool) -> Reading:
         neuro = True
     elif neuro is None and course == "gone":
         neuro = False
+    elif neuro is False and answer is False:
+        course = course or "gone"  # "No. All good"
     elif neuro is False and course is None and not reading.denied:
         # "I'm fine" to "is it still there?" says how they feel, not that the symptom has gone.
         return replace(reading, neuro=None, problem=Problem.STILL_THERE)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from reminder.answer_reading import negatable, read_answers
-from reminder.dose_reading import read_healed, read_not_taken, read_taken
+from reminder.dose_reading import read_healed, read_not_taken, read_taken, read_time
 from reminder.durations import clamp, minutes
 from reminder.facts import Facts
 from reminder.lexicon import Lexicon
@@ -53,7 +53,7 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
         words = [w for w in words if w != "labdone"]
         if not words:
             return
-    if _supply(words, lex, facts):
+    if _supply(words, lex, facts) or read_time(words, lex, facts):
         return
     first, rest = words[0], words[1:]
     if first in lex.pause:
@@ -87,7 +87,7 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
     elif first in lex.no and (len(first) == 1 or not rest or not negatable(rest[0], lex)):
         facts.answers.append(False)
         words = [w for w in rest if w not in _YES_FILLER]
-    if not words:
+    if not words or read_time(words, lex, facts):  # "yes 2 hours ago", "Y at 8"
         return
     if (site := read_site([w for w in words if w not in lex.polite], lex)) is not None:
         facts.sites.add(site)

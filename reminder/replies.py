@@ -209,10 +209,12 @@ def _reading(facts: Facts, harm: bool, injured: tuple[str, ...]) -> Reading:
     if doses == {"skipped", "not_yet"}:
         doses = {"skipped"}  # "skip, not done"
     dose = next(iter(doses)) if len(doses) == 1 else None
+    # "yes, at 8": the time of a dose that only the prompt (a reminder) can say was taken.
+    timed = dose == "taken" or (dose is None and answers == {True})
     reading = Reading(
         dose=dose,
-        taken_at=facts.taken_at if dose == "taken" else None,
-        taken_ago=facts.taken_ago if dose == "taken" else None,
+        taken_at=facts.taken_at if timed else None,
+        taken_ago=facts.taken_ago if timed else None,
         site=next(iter(facts.sites)) if len(facts.sites) == 1 else None,
         site_text=facts.site_text if dose == "taken" else None,
         snooze=facts.snooze if dose == "not_yet" else None,

@@ -88,9 +88,9 @@ def _elided(chars: list[str], lexicon: Lexicon) -> tuple[str, str] | None:
 def join_clauses(
     clauses: list[tuple[list[str], bool]], lexicon: Lexicon
 ) -> list[tuple[list[str], bool]]:
-    """ "pause; 7", "snooze - 2h": a command word and the number after it, split by punctuation,
-    are one clause again."""
-    commands = lexicon.pause | lexicon.later | lexicon.ok
+    """ "pause; 7", "snooze - 2h", "refilled, 14 vials": a command word and the number after it,
+    split by punctuation, are one clause again."""
+    commands = lexicon.pause | lexicon.later | lexicon.ok | lexicon.refill
     joined: list[tuple[list[str], bool]] = []
     for words, asked in clauses:
         previous = joined[-1][0] if joined else []

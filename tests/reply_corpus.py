@@ -1745,4 +1745,44 @@ CASES: list[Case] = [
     Case("dose", "dun it rite thy lol", dose="taken", site="right_thigh"),
     Case("dose", "cant tonite too wiped out", dose="skipped"),
     Case("dose", "doing it 2morrow", dose="skipped"),
+    # a time, a reason or a count in a clause of its own belongs to the fact beside it
+    Case("dose", "yes, at 8", dose="taken", taken_at="8:00"),
+    Case("dose", "yes 2 hours ago", dose="taken", taken_ago=120),
+    Case("dose", "done, 2 hours ago", dose="taken", taken_ago=120),
+    Case("dose", "done, at 8pm", dose="taken", taken_at="20:00"),
+    Case("dose", "Done - around 7:30", dose="taken", taken_at="7:30"),
+    Case("dose", "took it late, at 11pm", dose="taken", taken_at="23:00"),
+    Case("dose", "later, at 9", dose="not_yet"),
+    Case("dose", "at 8"),  # unsure: taken at 8, or "remind me at 8"; nothing is guessed
+    Case("dose", "done, about 3", dose="taken", problem="which_score"),  # unsure: a score or 3am
+    Case("checkin", "3 1, at 3am", flu=3, site_score=1),
+    Case(
+        "checkin",
+        "4 2 N temp 38.6 at 3am",
+        flu=4,
+        site_score=2,
+        neuro=False,
+        fever=True,
+        temperature=38.6,
+        temp_unit="C",
+    ),
+    Case("checkin", "flu 3 at 8pm site 2", flu=3, site_score=2),
+    Case("dose", "skipping tonight got a fever", dose="skipped", fever=True),
+    Case(
+        "dose",
+        "skip tonight, temp 38.9",
+        dose="skipped",
+        fever=True,
+        temperature=38.9,
+        temp_unit="C",
+    ),
+    Case(
+        "dose", "skip tonight my vision is blurry", dose="skipped", neuro=True, symptoms={"vision"}
+    ),
+    Case("dose", "not yet feeling too dizzy", dose="not_yet", neuro=True, symptoms={"balance"}),
+    Case("dose", "skip, no fever just tired", dose="skipped", fever=False),
+    Case("followup", "No. All good", neuro=False, course="gone"),
+    Case("followup", "no all good", neuro=False, course="gone"),
+    Case("phq2", "0 0 im fine", phq_interest=0, phq_mood=0),
+    Case("none", "refilled, 14 vials", refill=14),
 ]

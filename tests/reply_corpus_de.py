@@ -375,4 +375,7 @@ CASES: list[Case] = [
     Case("none", "ich kriege keine Luft, Zunge geschwollen", emergency=True),
     Case("none", "keine Atemnot"),
     Case("none", "allergische Reaktion nach der Spritze", emergency=True),
+    # eine Uhrzeit oder ein Grund im eigenen Satz
+    Case("dose", "schon gemacht, vor einer Stunde", dose="taken", taken_ago=60),
+    Case("dose", "ja um 8", dose="taken", taken_at="8:00"),
 ]

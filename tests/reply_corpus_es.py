@@ -409,4 +409,7 @@ CASES: list[Case] = [
     Case("none", "no puedo respirar y se me hincha la cara", emergency=True),
     Case("none", "dolor en el pecho", emergency=True),
     Case("none", "sin dolor de pecho"),
+    # una hora o un motivo en su propia frase
+    Case("dose", "ya, a las 8", dose="taken", taken_at="8:00"),
+    Case("dose", "si hace 2 horas", dose="taken", taken_ago=120),
 ]

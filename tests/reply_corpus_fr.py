@@ -392,4 +392,9 @@ CASES: list[Case] = [
     Case("none", "j'étouffe, ma gorge gonfle", emergency=True),
     Case("none", "je me suis évanouie", emergency=True),
     Case("none", "pas de douleur thoracique"),
+    # une heure ou une raison dans sa propre phrase
+    Case("dose", "oui, vers 20h", dose="taken", taken_at="20:00"),
+    Case("dose", "fait il y a 2 h", dose="taken", taken_ago=120),
+    Case("dose", "fait vers 21h", dose="taken", taken_at="21:00"),
+    Case("dose", "pas ce soir j'ai de la fièvre", dose="skipped", fever=True),
 ]

@@ -44,12 +44,13 @@ _PHRASES = (
         for n, word in enumerate(_NUMBERS, 1)
     ),
     (r"une(?= (?:hours|min|minutes|days|weeks)(?!\S))", "1"),
+    (r"il y a", "ago"),  # before "à 8 h": folded, "il y a 2 h" holds "a 2 h"
     (r"à ([0-9]{1,2}) h ([0-9]{2})", r"at \1:\2"),
     (r"à ([0-9]{1,2}) h", r"at \1:00"),
     (r"([0-9]{1,2}) h ([0-9]{2})", r"\1:\2"),
+    (r"vers ([0-9]{1,2}) h", r"around \1:00"),
     (r"vers", "around"),
     (r"dans", "in"),
-    (r"il y a", "ago"),
     (r"(fait|faite|fini|finie|injecté|injectée) ce soir", r"\1"),  # done this evening: no plan
     (r"ce soir", "tonight"),
     (r"du soir", "pm"),
