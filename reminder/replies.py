@@ -290,9 +290,17 @@ def _compliance(words: list[str], lexicon: Lexicon) -> str | None:
 
 def _injury_words(words: list[str], lexicon: Lexicon) -> tuple[str, ...]:
     found: list[str] = []
+    reaction = bool(lexicon.reaction.intersection(words))
     for i, word in enumerate(words):
         if word in lexicon.injury:
             found.append(lexicon.injury[word])
         elif word == "open" and lexicon.open_context.intersection(words[max(i - 2, 0) : i + 3]):
             found.append("open")
+        elif reaction and word in lexicon.spreading and not _denied_at(words, i, lexicon):
+            found.append("spreading")
     return tuple(dict.fromkeys(found))
+
+
+def _denied_at(words: list[str], i: int, lexicon: Lexicon) -> bool:
+    """ "not spreading", "isn't spreading", "no red streaks": a negation in the two words before."""
+    return any(w in lexicon.negators for w in words[max(i - 2, 0) : i])

@@ -1785,4 +1785,29 @@ CASES: list[Case] = [
     Case("followup", "no all good", neuro=False, course="gone"),
     Case("phq2", "0 0 im fine", phq_interest=0, phq_mood=0),
     Case("none", "refilled, 14 vials", refill=14),
+    # an earlier dose is not tonight's; a spreading reaction is an injured site
+    Case("dose", "forgot yesterday, done now", dose="taken"),
+    Case("dose", "missed it last night"),  # yesterday's dose: tonight's is still open
+    Case("dose", "missed it last night, doing it now", dose="not_yet"),
+    Case("dose", "I forgot to take it yesterday"),
+    Case("dose", "doing it now", dose="not_yet"),  # unsure: about to; asked again, never assumed
+    Case("dose", "missed it", dose="skipped"),
+    Case(
+        "dose",
+        "done but my whole arm is red and swollen and hot",
+        dose="taken",
+        site_words=("spreading",),
+    ),
+    Case("none", "the redness is spreading", course="worse", site_words=("spreading",)),
+    Case("none", "theres red streaks going up my leg", site_words=("spreading",)),
+    Case("none", "site is red but not spreading", course="worse"),
+    Case(
+        "checkin",
+        "2 5 its red and spreading",
+        flu=2,
+        site_score=5,
+        course="worse",
+        site_words=("spreading",),
+    ),
+    Case("checkin", "1 1 a little red", flu=1, site_score=1),
 ]

@@ -378,4 +378,6 @@ CASES: list[Case] = [
     # eine Uhrzeit oder ein Grund im eigenen Satz
     Case("dose", "schon gemacht, vor einer Stunde", dose="taken", taken_ago=60),
     Case("dose", "ja um 8", dose="taken", taken_at="8:00"),
+    Case("none", "die Rötung breitet sich aus", site_words=("spreading",)),
+    Case("none", "mein ganzer Oberschenkel ist rot und geschwollen", site_words=("spreading",)),
 ]

@@ -412,4 +412,5 @@ CASES: list[Case] = [
     # una hora o un motivo en su propia frase
     Case("dose", "ya, a las 8", dose="taken", taken_at="8:00"),
     Case("dose", "si hace 2 horas", dose="taken", taken_ago=120),
+    Case("none", "la zona está roja y se extiende", site_words=("spreading",)),
 ]

@@ -397,4 +397,6 @@ CASES: list[Case] = [
     Case("dose", "fait il y a 2 h", dose="taken", taken_ago=120),
     Case("dose", "fait vers 21h", dose="taken", taken_at="21:00"),
     Case("dose", "pas ce soir j'ai de la fièvre", dose="skipped", fever=True),
+    Case("none", "la rougeur s'étend", site_words=("spreading",)),
+    Case("none", "rouge mais ne s'étend pas"),
 ]

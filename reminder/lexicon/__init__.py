@@ -92,6 +92,10 @@ class Lexicon:
     filler: frozenset[str] = frozenset()
     injury: dict[str, str] = field(default_factory=dict)  # word -> pus | wound | drain | ...
     open_context: frozenset[str] = frozenset()  # "open" counts beside one of these
+    # A site reaction that spreads ("red and spreading", "red streaks", "my whole arm is red") is
+    # injury too, unless denied ("red but not spreading"): a reaction and a spreading word.
+    reaction: frozenset[str] = frozenset()  # red redness swollen swelling rash
+    spreading: frozenset[str] = frozenset()  # spreading streaks
     self_harm: tuple[str, ...] = ()  # regular expressions over the words joined by spaces
     # Signs of a medical emergency (a severe allergic reaction, chest pain, fainting): the same.
     emergency: tuple[str, ...] = ()

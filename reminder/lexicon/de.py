@@ -215,6 +215,8 @@ LEXICON = Lexicon(
         **dict.fromkeys(words("schwarz schwarze schwarzer nekrose"), "black"),
         **dict.fromkeys(words("blasen bläschen blaeschen abszess"), "blister"),
     },
+    reaction=words("rot rote roter rötung geschwollen geschwollene schwellung entzündet"),
+    spreading=words("breitet ausgebreitet ausbreitet wächst streifen ganze ganzen ganzer"),
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness.
     emergency=(
         r"\b(?:kann|konnte) (?:kaum|nicht) (?:mehr )?atmen\b|\batemnot\b|\b(?:kriege|bekomme) keine luft\b",

@@ -31,6 +31,13 @@ _PHRASES = (
         "notyet",
     ),
     (r"(?:not|havent|didnt) (?:yet|done yet)", "notyet"),
+    # "missed it last night, doing it now": an earlier dose, not tonight's (which is still open)
+    (
+        r"(?:i )?(?:forgot|missed|skipped)(?: it| mine| my (?:dose|shot|injection)| to (?:do|take) it)?"
+        r" (?:yesterday|last night|the other day|last time|(?:on )?(?:mon|tues|wednes|thurs|fri|satur|sun)day)",
+        "",
+    ),
+    (r"(?:im |i am )?(?:doing|taking) it (?:now|right now)", "later"),  # about to: asked again
     # "did it yesterday, forgot to text": forgetting to answer is not forgetting the dose
     (r"(?:i )?forgot to (?:text|reply|respond|answer|tell you|let you know|say|message|write)", ""),
     (r"(?:i )?forgot(?: it| to do it| to take it)?", "notyet"),
@@ -406,6 +413,8 @@ LEXICON = Lexicon(
         **dict.fromkeys(words("black blackened necrosis necrotic"), "black"),
         **dict.fromkeys(words("blister blisters blistered blistering abscess"), "blister"),
     },
+    reaction=words("red redness reddish swollen swelling rash inflamed lump"),
+    spreading=words("spreading spread spreads streak streaks streaky streaking whole"),
     open_context=words(
         "sore wound skin site spot area patch hole cut lump bump broken burst split"
     ),

@@ -230,6 +230,10 @@ LEXICON = Lexicon(
         **dict.fromkeys(words("negra negro necrosis"), "black"),
         **dict.fromkeys(words("ampolla ampollas absceso"), "blister"),
     },
+    reaction=words(
+        "roja rojo rojiza enrojecida enrojecimiento hinchada hinchado hinchazón inflamada"
+    ),
+    spreading=words("extiende extendiendo extendido crece creciendo"),
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. A
     # negation does not cancel one; a person reads the alert.
     emergency=(

@@ -213,6 +213,10 @@ LEXICON = Lexicon(
         **dict.fromkeys(words("noir noire nécrose"), "black"),
         **dict.fromkeys(words("ampoule ampoules cloque cloques abcès"), "blister"),
     },
+    reaction=words(
+        "rouge rougeur rougeurs gonflé gonflée gonflement enflé enflée inflammé inflammée"
+    ),
+    spreading=words("étend étendu étendue propage grandit traînées"),
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. Written
     # over the reply's words with elisions spelt out ("je en ai marre" for "j'en ai marre").
     emergency=(
