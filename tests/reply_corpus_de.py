@@ -380,4 +380,5 @@ CASES: list[Case] = [
     Case("dose", "ja um 8", dose="taken", taken_at="8:00"),
     Case("none", "die Rötung breitet sich aus", site_words=("spreading",)),
     Case("none", "mein ganzer Oberschenkel ist rot und geschwollen", site_words=("spreading",)),
+    Case("none", "ich bekomme schlecht Luft", emergency=True),
 ]

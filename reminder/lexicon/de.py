@@ -219,7 +219,7 @@ LEXICON = Lexicon(
     spreading=words("breitet ausgebreitet ausbreitet wächst streifen ganze ganzen ganzer"),
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness.
     emergency=(
-        r"\b(?:kann|konnte) (?:kaum|nicht) (?:mehr )?atmen\b|\batemnot\b|\b(?:kriege|bekomme) keine luft\b",
+        r"\b(?:kann|konnte) (?:kaum|nicht) (?:mehr )?atmen\b|\batemnot\b|\b(?:kriege|bekomme) (?:keine|kaum|schlecht|schwer) luft\b",
         r"\b(?:hals|zunge|lippen?|gesicht) (?:ist |sind )?(?:geschwollen|schwillt (?:an|zu))\b"
         r"|\bgeschwollene (?:zunge|lippen|gesicht|hals)\b",
         r"\b(?:allergische reaktion|anaphyla\w*)",
