@@ -135,6 +135,19 @@ def signed_requests(count: int, phones: list[str], port: int, tag: str) -> list[
     return requests
 
 
+async def exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: bytes) -> int:
+    """Send one raw HTTP/1.1 request on a keep-alive connection, read its whole answer; its status."""
+    writer.write(raw)
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    await reader.readexactly(length)
+    return int(head.split(b" ", 2)[1])
+
+
 async def _load(port: int, requests: list[tuple[str, bytes]], concurrency: int) -> dict:
     queue = iter(enumerate(requests))
     latencies: dict[str, list[float]] = {"known": [], "unknown": []}
@@ -145,16 +158,8 @@ async def _load(port: int, requests: list[tuple[str, bytes]], concurrency: int) 
         try:
             for _index, (group, raw) in queue:
                 started = time.perf_counter()
-                writer.write(raw)
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n")[1:]:
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value)
-                await reader.readexactly(length)
+                status = await exchange(reader, writer, raw)
                 latencies[group].append(time.perf_counter() - started)
-                status = int(head.split(b" ", 2)[1])
                 statuses[status] = statuses.get(status, 0) + 1
         finally:
             writer.close()
@@ -192,16 +197,8 @@ async def _steady(
                 due = start + index / rate
                 if (wait := due - time.perf_counter()) > 0:
                     await asyncio.sleep(wait)
-                writer.write(raw)
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = 0
-                for line in head.split(b"\r\n")[1:]:
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value)
-                await reader.readexactly(length)
+                status = await exchange(reader, writer, raw)
                 latencies.append(time.perf_counter() - due)
-                status = int(head.split(b" ", 2)[1])
                 statuses[status] = statuses.get(status, 0) + 1
         finally:
             writer.close()
