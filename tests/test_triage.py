@@ -130,6 +130,18 @@ def test_fever_turns_a_relapse_into_a_pseudo_relapse(
     assert found.reason.endswith("with fever (infection or heat can cause this)")
 
 
+@pytest.mark.parametrize(
+    ("days_before", "kind"), [(2, Kind.PSEUDO_RELAPSE), (5, Kind.POSSIBLE_RELAPSE)]
+)
+def test_a_fever_in_the_days_before_the_symptom_makes_it_a_pseudo_relapse(
+    days_before: int, kind: Kind
+) -> None:
+    feverish = checkin(at(3, 3 + 5 - days_before), neuro=False, fever=True)
+    yes = checkin(at(3, 8), neuro=True, symptoms=NUMB)
+    found = only(History(prompts=[feverish, yes, followup(yes, at(3, 9))]))
+    assert found.kind == kind
+
+
 def test_a_symptom_gone_at_the_follow_up_gives_no_alert() -> None:
     yes = checkin(at(3, 3), neuro=True, symptoms=NUMB)
     assert findings(History(prompts=[yes, followup(yes, at(3, 4), present=False)])) == []

@@ -17,6 +17,9 @@ from reminder.triage.values import SYMPTOM_WORDS, Evidence, History, Kind, Promp
 from reminder.triage.wording import date_words, day_of, days_of, listed, noon_of
 
 T = TypeVar("T")
+# A fever this long before a neurological symptom still counts with it: an infection in the days
+# before can bring an old symptom back (a pseudo-relapse), as one on the day can.
+FEVER_BEFORE = timedelta(days=3)
 
 
 def depression_screen(history: History, alert_score: int, zone: ZoneInfo) -> Evidence | None:
@@ -57,7 +60,7 @@ def relapse(history: History, rules: Thresholds, zone: ZoneInfo) -> Evidence | N
         return None
     at, followup, parent, reported_at = max(found, key=lambda item: item[0])
     symptoms = parent.symptoms() | followup.symptoms()
-    fever = parent.fever() or followup.fever()
+    fever = parent.fever() or followup.fever() or _fever_between(history, reported_at, at)
     what = " and ".join(SYMPTOM_WORDS[s] for s in sorted(symptoms) if s in SYMPTOM_WORDS)
     reason = (
         f"new {what or 'or worse neurological symptom'} reported on {day_of(reported_at, zone)} "
@@ -72,6 +75,17 @@ def relapse(history: History, rules: Thresholds, zone: ZoneInfo) -> Evidence | N
         "fever": fever,
     }
     return Evidence(kind, (at,), 1, reason, symptoms=frozenset(symptoms), details=details)
+
+
+def _fever_between(history: History, reported_at: datetime, present_at: datetime) -> bool:
+    """A fever answered to any question from FEVER_BEFORE before the symptom was reported to when
+    it was still there: an infection in those days may be behind it (a pseudo-relapse)."""
+    since = reported_at - FEVER_BEFORE
+    return any(
+        answer.fever and since <= answer.at <= present_at
+        for prompt in history.prompts
+        for answer in prompt.answers
+    )
 
 
 def injection_site(history: History, rules: Thresholds, zone: ZoneInfo) -> Evidence | None:
