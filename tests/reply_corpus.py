@@ -1810,4 +1810,10 @@ CASES: list[Case] = [
         site_words=("spreading",),
     ),
     Case("checkin", "1 1 a little red", flu=1, site_score=1),
+    Case("dose", "ok will do at 9", dose="not_yet"),
+    Case("dose", "will do", dose="not_yet"),
+    Case("dose", "ok will do in 20 min", dose="not_yet", snooze=20),
+    Case("dose", "done. 7pm", dose="taken", taken_at="19:00"),
+    Case("checkin", "2, 1, N", flu=2, site_score=1, neuro=False),
+    Case("phq2", "1, 2", phq_interest=1, phq_mood=2),
 ]

@@ -43,6 +43,7 @@ _PHRASES = (
     (r"(?:i )?forgot(?: it| to do it| to take it)?", "notyet"),
     (r"(?:about|going|gonna) to (?:do|take) it", "later"),
     (r"(?:will|ill|i will|gonna|going to) (?:do|take) it", "later"),
+    (r"(?:ok |okay )?(?:will|ill|i will) do(?= at | around | after | in |$)", "later"),  # "will do at 9"
     (r"not (?:now|just now|right now)", "later"),
     (r"in a (?:bit|while|minute|min|sec|moment)", "later"),
     (r"remind me(?: again)?", "later"),
