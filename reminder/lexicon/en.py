@@ -43,7 +43,8 @@ _PHRASES = (
     (r"(?:i )?forgot(?: it| to do it| to take it)?", "notyet"),
     (r"(?:about|going|gonna) to (?:do|take) it", "later"),
     (r"(?:will|ill|i will|gonna|going to) (?:do|take) it", "later"),
-    (r"(?:ok |okay )?(?:will|ill|i will) do(?= at | around | after | in |$)", "later"),  # "will do at 9"
+    # "will do at 9", "ok will do": the dose is still to come
+    (r"(?:ok |okay )?(?:will|ill|i will) do(?= at | around | after | in |$)", "later"),
     (r"not (?:now|just now|right now)", "later"),
     (r"in a (?:bit|while|minute|min|sec|moment)", "later"),
     (r"remind me(?: again)?", "later"),
