@@ -1,0 +1,297 @@
+"""English reply phrases: several words that mean one thing, rewritten to that one word before the
+clause is read ("forgot to text" to nothing, "on my way" to "ok", "no more" to "nomore").
+
+English is the base every language merges over, and its phrases are long enough for a file of
+their own; the rest of the English lexicon is in reminder.lexicon.en.
+"""
+
+# Phrases first: several words that mean one thing become that one word. Order matters where one
+# phrase contains another; every pattern matches whole words.
+PHRASES = (
+    # spellings of a tired thumb, first, so the phrases below see the word
+    (r"tonite|2 nite|tonigt|tonihgt", "tonight"),
+    (r"2 morrow|tomoro|tomorow|tommorow|tommorrow", "tomorrow"),
+    # "didn't take my temp" says nothing of the dose, nor of a fever
+    (
+        r"(?:didnt|did not|havent|have not|not|wasnt able to|couldnt) (?:take|taken|check|checked|measure"
+        r"|measured) (?:my |a |the )?(?:temp|temperature)",
+        "",
+    ),
+    # a lab test done: first, so "blood test done" is not read as a dose ("done LAB" still is one)
+    (
+        r"(?:i )?(?:had|did|got|have had) (?:(?:my |the )(?:labs?|lab tests?|lab work|blood tests?|blood work|bloods)|labs|lab tests?|lab work|blood tests?|blood work|bloods)(?: done| taken)?|(?:(?:my |the )?(?:labs?|lab tests?|lab work|blood tests?|blood work|bloods) (?:are |is |was |were )?(?:done|taken|finished|complete|completed))",
+        "labdone",
+    ),
+    (
+        r"new (?:box|pack|packet|supply)|(?:picked up|collected) (?:my |the )?(?:prescription|meds|medication)",
+        "refill",
+    ),
+    # not taken yet / taken
+    (
+        r"(?:not|havent|have not|didnt|did not|hasnt|not yet) (?:done|taken|take|do|injected|inject|did|had)(?: it| mine| my (?:shot|injection|jab|dose))?(?: yet)?",
+        "notyet",
+    ),
+    (r"(?:not|havent|didnt) (?:yet|done yet)", "notyet"),
+    # "missed it last night, doing it now": an earlier dose, not tonight's (which is still open)
+    (
+        r"(?:i )?(?:forgot|missed|skipped)(?: it| mine| my (?:dose|shot|injection)| to (?:do|take) it)?"
+        r" (?:yesterday|last night|the other day|last time|(?:on )?(?:mon|tues|wednes|thurs|fri|satur|sun)day)",
+        "",
+    ),
+    (r"(?:im |i am )?(?:doing|taking) it (?:now|right now)", "later"),  # about to: asked again
+    # "did it yesterday, forgot to text": forgetting to answer is not forgetting the dose
+    (r"(?:i )?forgot to (?:text|reply|respond|answer|tell you|let you know|say|message|write)", ""),
+    (r"(?:i )?forgot(?: it| to do it| to take it)?", "notyet"),
+    (r"(?:about|going|gonna) to (?:do|take) it", "later"),
+    (r"(?:will|ill|i will|gonna|going to) (?:do|take) it", "later"),
+    # "will do at 9", "ok will do": the dose is still to come
+    (r"(?:ok |okay )?(?:will|ill|i will) do(?= at | around | after | in |$)", "later"),
+    (r"not (?:now|just now|right now)", "later"),
+    (r"in a (?:bit|while|minute|min|sec|moment)", "later"),
+    (r"remind me(?: again)?", "later"),
+    # "give me 10", "in 5": a short wait in minutes (a bare 2 is still two hours)
+    (r"(give me|in) (5|10)$", r"\1 \2 min"),
+    (r"give me", "later"),
+    (
+        r"(?:not doing|not taking|wont do|wont take|cant do|cant take|couldnt do|couldnt take|could not do"
+        r"|could not take|wasnt able to do|giving|give) (?:it|mine|my (?:shot|injection|dose))(?: a miss)?"
+        r"(?= today| tonight| this time|$)",
+        "skip",
+    ),
+    (r"(?:going to|gonna) (?:miss|skip)", "skip"),
+    (
+        r"(?:i )?(?:missed|miss|missing) (?:it|tonight|todays|today|my dose|the dose|my shot|my injection)(?: tonight| today)?",
+        "skip",
+    ),
+    (
+        r"(?:ill |i will |will |im |going to |gonna )?(?:doing|do|take|taking) (?:it|mine) (?:tomorrow|tmrw|tmw)(?: instead)?",
+        "skip",
+    ),
+    (
+        r"(?:i )?(?:had|have had|gave myself|got) (?:it done|my (?:shot|injection|jab|dose)|the (?:shot|injection|jab))",
+        "done",
+    ),
+    (r"got it done|all done|injection given", "done"),
+    (r"(?:bum|butt|bottom) cheek", "bum"),
+    (r"(?:belly|tummy) button", "belly"),
+    # "the one on my tummy has a blister": a site, not the number one
+    (r"(the|that|this|last|other|old|new|previous) one(?= )", r"\1"),
+    # a code written with its part, "done lt thigh": the side and the part, as "done l thigh"
+    (r"(l|r)t (thighs?|thy|thi|thig|leg)", r"\1 \2"),
+    (r"(l|r)a (arms?|triceps?)", r"\1 \2"),
+    (r"(l|r)ab (abdomen|abdo|abs?|belly|stomach|tummy|tum)", r"\1 \2"),
+    (r"(l|r)b (buttocks?|butt|bum|bottom|glutes?|hip)", r"\1 \2"),
+    # "start the reminders again": back from a pause, not the carrier's START
+    (
+        r"(?:please |you can |can you |could you )?(?:start|turn on|switch on|put on|send me)"
+        r" (?:the |my )?(?:reminders|messages|texts)"
+        r" (?:again|back on)|(?:turn|switch|put) (?:the |my )?(?:reminders|messages|texts) back on"
+        r"|restart (?:the |my )?(?:reminders|messages|texts)|unpause (?:the |my )?(?:reminders|messages)",
+        "resume",
+    ),
+    # "can you pause my reminders": a request, not a question to answer
+    (
+        r"(?:can|could|would) you (?:please )?(?:pause|stop) (?:my |the )?(?:reminders|messages|texts)",
+        "pause",
+    ),
+    # clock times said in words: "half 7" is 7:30 in British English
+    (r"half (?:past )?([0-9]{1,2})", r"\1:30"),
+    (r"(?:a )?quarter past ([0-9]{1,2})", r"\1:15"),
+    (r"at ([0-9]{1,2}) ([0-5][0-9])", r"at \1:\2"),  # "injected at 8 45"
+    (r"([0-9]{2,3}) point ([0-9])", r"\1.\2"),  # "38 point 5"
+    (
+        r"([0-9]{1,2}(?::[0-9]{2})?) (?:tonight|this evening|in the evening|this afternoon"
+        r"|in the afternoon)",
+        r"\1 pm",
+    ),
+    (r"([0-9]{1,2}(?::[0-9]{2})?) (?:this morning|in the morning)", r"\1 am"),
+    # "did it after dinner" happened; "will do it after dinner" is read as later above
+    (
+        r"(did it|did mine|took it|took mine|done it) (?:right |just )?(?:after|before) (?:my |the )?"
+        r"(?:dinner|tea|supper|lunch|breakfast|work|bed|bedtime|shower|gym|school)",
+        r"\1",
+    ),
+    (
+        r"(?:i )?(?:am |im |ill |will |going to |gonna )?(?:doing|taking|do|take) (?:it|mine)(?= in | at | after | later| soon| tonight|$)",
+        "later",
+    ),
+    # durations said in words
+    *(
+        (rf"{word}(?= (?:hours?|hrs?|h|minutes?|mins?|m|days?|weeks?|wks?|months?)(?!\S))", str(n))
+        for n, word in enumerate("one two three four five six seven eight nine ten".split(), 1)
+    ),
+    (r"half an? (?:hour|hr)", "30 min"),
+    (r"an? (?:hour|hr) and an? half|(?:one|1) and an? half (?:hours|hrs)", "90 min"),
+    (r"(?:a )?couple (?:of )?(?:hours|hrs)", "2 hours"),
+    (r"(?:a )?few (?:minutes|mins|min)", "10 min"),
+    (r"an? (?:hour|hr)", "1 hour"),
+    (r"an? (?:minute|min)", "1 min"),
+    (r"an? (day|week|month)", r"1 \1"),
+    (r"a fortnight", "14 days"),
+    (r"(?:sorry|oops|sry|soz)? ?i meant?|correction", "imean"),
+    (
+        r"not (?:tonight|today|this time)|(?:cant|cannot|can not|wont|not able to) (?:tonight|today|this time)",
+        "skip",
+    ),
+    (
+        r"not really|(?:i )?dont think so|not that i (?:know of|noticed|can tell)|nothing (?:that )?i (?:can|have) (?:tell|noticed)",
+        "no",
+    ),
+    (
+        r"(?:i )?think so|i believe so|i guess so|(?:it )?comes and goes|on and off|off and on",
+        "yes",
+    ),
+    (r"(?:same as|as) (?:usual|always|normal)|usual self", "nothingnew"),
+    (r"better off", "betteroff"),
+    (r"(?:want|need|wanted) to know|wondering|dying to know", "wonder"),
+    # symptoms said in several words
+    (r"pins (?:and|&|n) needles", "tingling"),
+    (
+        r"(?:cant|cannot|can not|couldnt|unable to) (?:see|read|focus)(?: properly| well| clearly| straight)?",
+        "blurry",
+    ),
+    (r"(?:seeing|see|seen) (?:double|two of everything|things double)", "double"),
+    (r"(?:grey|gray|dark|black) (?:patch|spot|area|shadow) in (?:my )?(?:eye|vision)", "blurry"),
+    (r"(?:cant|cannot|couldnt|unable to) feel", "numb"),
+    (r"(?:cant|cannot|couldnt|unable to) (?:walk|stand)(?: properly| straight| well)?", "unsteady"),
+    (r"(?:giving|gave|gives|give) (?:way|out)", "weak unsteady"),
+    (r"(?:dragging|drag|drags) (?:my |the )?(?:left |right )?(?:foot|leg)", "unsteady"),
+    (
+        r"(?:my |the )?(?:left |right )?(?:foot|leg) (?:dragged|drags|dragging|is dragging)|foot drop",
+        "weak",
+    ),
+    (
+        r"(?:can|could) (?:barely|hardly|only just) (?:walk|stand)|(?:trouble|difficulty|problems?) walking",
+        "unsteady",
+    ),
+    (r"(?:i )?(?:had|have had) a fall|fell (?:over|down)|keep falling", "unsteady"),
+    # the "MS hug": a band of tightness round the chest, a sensory symptom
+    (r"(?:ms|the) hug|banding (?:round|around) my (?:chest|ribs|waist)", "numb"),
+    (
+        r"(?:hand|hands|arm|arms|leg|legs|foot|feet|face|fingers|toes) (?:feels|feel|is|are|felt|feeling)"
+        r" (?:a bit |a little |kinda |kind of |really |so |very )?(?:weird|strange|funny|odd|different|wrong)",
+        "numb",
+    ),
+    (
+        r"(?:cant|cannot|couldnt|unable to) (?:hold it|hold it in|hold my (?:pee|wee|urine|bladder)|pee|wee"
+        r"|urinate|empty my bladder|control my bladder)",
+        "bladder",
+    ),
+    (
+        r"(?:cant|cannot|couldnt|unable to|trouble|difficulty|hard to|struggling to|struggle to|problems?) (?:swallow|swallowing|speak|speaking|talk|talking|get my words out|getting my words out|find (?:my |the )?words|finding (?:my |the )?words)",
+        "slurred",
+    ),
+    (
+        r"(?:cant|cannot|couldnt|unable to) (?:grip|lift|hold (?:a|my|the|anything|things|onto)|use my (?:hand|arm|leg))",
+        "weak",
+    ),
+    (r"(?:dropping|drop|dropped|drops) (?:things|stuff|my|everything|cups?|the)", "clumsy"),
+    (r"(?:heavy|dead) (?:leg|legs|arm|arms|foot|hand)", "weak"),
+    (r"(?:legs?|arms?) (?:are |is |feel |feels |felt )?(?:like )?jelly|jelly legs", "weak"),
+    (
+        r"(?:leg|legs|arm|arms|foot|hand) (?:feels|feel|is|are|felt) (?:heavy|dead|like lead)",
+        "weak",
+    ),
+    (r"(?:room|world|everything) (?:is )?spinning", "vertigo"),
+    (r"(?:lost|losing|lose) (?:my )?balance", "unsteady"),
+    (
+        r"(?:bumping|walking|banging) into (?:things|stuff|people|furniture|(?:the )?door ?frames?"
+        r"|doors|walls)",
+        "unsteady",
+    ),
+    (r"(?:losing|lose|lost|forgetting) (?:my )?words", "slurred"),
+    (r"(?:peeing|weeing|going) (?:a lot|all the time|constantly|more)", "bladder"),
+    (
+        r"(?:need|needing|needed|rushing|rush|running) (?:a |to |to the )?(?:wee|pee|loo|toilet|bathroom)",
+        "bladder",
+    ),
+    (r"wet (?:myself|the bed)|wetting (?:myself|the bed)|accidents|leaking", "bladder"),
+    (r"(?:slurring|slur|slurred) (?:my )?(?:words|speech)?", "slurred"),
+    # course of a symptom; "still at work" says where the patient is, not that a symptom stays
+    (
+        r"still (?:at work|at the office|at the shops|busy|driving|working|on my way|on the way"
+        r"|in bed|asleep|awake)",
+        "",
+    ),
+    # "not quite gone" is still there, "nearly healed" not healed yet
+    (
+        r"not (?:quite|completely|fully|totally|entirely|all the way) (?:gone|away|cleared|resolved)",
+        "better still",
+    ),
+    (
+        r"(?:not (?:quite|completely|fully|totally|entirely)|nearly|almost|mostly|partly|partially) healed"
+        r"|(?:its |it is |still |slowly )*healing(?: (?:well|nicely|slowly|ok|okay|up|fine))?",
+        "not healed",
+    ),
+    (r"^not quite(?: yet)?$", "notyet"),
+    (
+        r"(?:hasnt|has not|havent|have not|hadnt|not|isnt|wont|didnt|doesnt|never) (?:gone|going|go|went|cleared|resolved|stopped|improved|got better|gotten better|changed)(?: away| up)?",
+        "still",
+    ),
+    (
+        r"(?:no|not any) (?:better|change|different|improvement)|(?:the )?same as (?:before|yesterday)|about the same|still the same",
+        "still",
+    ),
+    (r"still there|still here|still have it|still got it|(?:the )?same|no change", "still"),
+    (
+        r"(?:almost|nearly|mostly|pretty much|practically) (?:gone|away|better|cleared|resolved)|not as bad|less bad|going away|easing off|settling down"
+        r"|eased (?:off|up)|easing up|calmed down|calming down|settled down",
+        "better",
+    ),
+    (r"getting worse|got worse|gotten worse|more and more|spreading|spread|spreads", "worse"),
+    (
+        r"(?:went|gone|has gone|have gone|go) away|cleared up|cleared|disappeared|vanished|all gone|no longer there|resolved"
+        r"|stopped",
+        "gone",
+    ),
+    # "I can't do this anymore" is despair, not a symptom's course (the self-harm words still read it)
+    (
+        r"((?:cant|cannot|can not) (?:do|take|cope with|handle|go on like) (?:this|it|that)) any ?more",
+        r"\1",
+    ),
+    (r"no more", "nomore"),
+    # "nope all good now" to "is it still there?": the no answers, the rest says it has gone
+    (r"(no|nope|nah) all (?:good|fine|ok|okay)(?: now)?", r"\1 normal"),
+    (r"back to normal|normal again|all normal|fine now|ok now|okay now", "normal"),
+    (r"no longer|^not any ?more$", "nomore"),
+    (r"not any more|not anymore", "not"),
+    (r"any more|anymore", "nomore"),
+    # nothing new
+    (
+        r"(?:no|nothing|not any|none) (?:new|worse|neuro|neurological|other|more)(?: or worse)?(?: symptoms?| problems?| issues?| changes?)?|no (?:symptoms?|problems?|issues?|complaints)|nothing (?:to report|new|else)|all (?:good|fine|ok|okay|well)|(?:im|i am|feeling|feel|all) (?:fine|good|ok|okay|great|well)|nothing",
+        "nothingnew",
+    ),
+    # fever
+    (
+        r"(?:running|have|got|had|with) a (?:slight |little |mild |bit of a |high )?(?:temp|temperature|fever)"
+        r"|high (?:temp|temperature)|burning up",
+        "fever",
+    ),
+    (r"degrees?|deg", "deg"),
+    # scores
+    (r"flu like|flulike|flu ish|fluish|flu symptoms|flu score|flu stuff|flu feeling", "flu"),
+    (
+        r"injection site|site reaction|skin reaction|site score|jab site|shot site|injection spot"
+        r"|injection area|injection point|jab spot|shot spot|shot area|jab area|the spot"
+        r"|where i (?:injected|jabbed|did it|did the shot)|redness",
+        "site",
+    ),
+    (r"out of (?:10|ten)", "outoften"),
+    # a contact's acknowledgement, last: "seen double" is a symptom, "seen" alone an OK
+    (r"got it|seen|on it|will do|noted|understood|thanks for letting me know|im on it", "ok"),
+    # "ok but I can't reach her" is no acknowledgement: the alert must go on to the next person
+    (
+        r"(?:cant|cannot|couldnt|could not|unable to) (?:reach|get hold of|get through to|get through"
+        r"|contact|get in touch with)|(?:no|not) (?:answer|answering|picking up)"
+        r"|(?:doesnt|didnt|wont|isnt|not) (?:answer|answering|pick up|picking up)|goes to voicemail"
+        r"|straight to voicemail|voicemail|voice mail|answerphone",
+        "unreached",
+    ),
+    (
+        r"(?:im |i am )?on my way(?: (?:to|over to) (?:her|him|them|you|the house|hers|his))?"
+        r"|(?:ill|i will|will|im going to|going to|gonna) (?:call|ring|phone|check on"
+        r"|go over|go round|head over|drive over)(?: (?:her|him|them|now|right away|asap|straight away))*"
+        r"|(?:calling|ringing|phoning|heading over to|going over to) (?:her|him|them|now)",
+        "ok",
+    ),
+)
