@@ -79,6 +79,48 @@ def test_done_with_words_of_an_injured_site_records_the_dose_and_raises_the_site
     assert "recorded at 19:40" in answer
 
 
+def test_yes_with_a_time_in_a_clause_of_its_own_records_the_dose_at_that_time(
+    cli: Callable[..., Ran], engine: Engine
+) -> None:
+    enrol(cli)
+    tick(cli, "2026-03-03T19:30-06:00")
+
+    answer = say(cli, "yes, at 8", "2026-03-03T20:40-06:00")
+
+    (dose, *_) = rows(engine, Dose)
+    assert dose.status == DoseStatus.TAKEN and dose.taken_at is not None
+    assert dose.taken_at.isoformat() == "2026-03-04T02:00:00+00:00"  # 20:00 in Chicago
+    assert "recorded at 20:00" in answer
+    # No symptom was read into the time: no relapse screen, no follow-up.
+    assert [c for c in rows(engine, CheckIn) if c.kind == CheckInKind.FOLLOWUP] == []
+
+
+def test_a_skip_with_a_fever_as_its_reason_records_both(
+    cli: Callable[..., Ran], engine: Engine
+) -> None:
+    enrol(cli)
+    tick(cli, "2026-03-03T19:30-06:00")
+
+    say(cli, "skipping tonight got a fever", "2026-03-03T19:45-06:00")
+
+    assert rows(engine, Dose)[0].status == DoseStatus.SKIPPED
+    (report,) = [c for c in rows(engine, CheckIn) if c.fever is not None]
+    assert report.fever is True
+
+
+def test_a_spreading_site_reaction_after_done_raises_the_site_alert(
+    cli: Callable[..., Ran], engine: Engine
+) -> None:
+    enrol(cli)
+    tick(cli, "2026-03-03T19:30-06:00")
+
+    say(cli, "done but my whole arm is red and swollen and hot", "2026-03-03T19:40-06:00")
+
+    assert rows(engine, Dose)[0].status == DoseStatus.TAKEN
+    (alert,) = rows(engine, Alert)
+    assert alert.kind == "injection_site" and '"spreading"' in alert.reason
+
+
 def test_a_symptom_written_with_no_check_in_open_starts_the_relapse_screen(
     cli: Callable[..., Ran], engine: Engine
 ) -> None:
