@@ -23,10 +23,12 @@ _PHRASES = (
         r"|(?:ich )?(?:fahre|fahr|gehe|geh) (?:jetzt |gleich |sofort )?(?:hin|rüber|rueber|vorbei)",
         "ok",
     ),
+    # a hedged answer alone, "so halb": there still, a little
+    (r"^(?:so halb|ein bisschen|bisschen|ein wenig)$", "still a bit"),
     # "ich erreiche sie nicht": no confirmation; the alert goes on to the next person
     (
         r"(?:kann|erreiche|erreichen) (?:sie|ihn) nicht|(?:sie|er) (?:ist )?nicht erreichbar"
-        r"|nicht erreichbar|geht nicht (?:ran|ans telefon)|nimmt nicht ab|nur die mailbox|nur mailbox",
+        r"|nicht erreichbar|(?:keiner|niemand) (?:geht ran|nimmt ab)|geht nicht (?:ran|ans telefon)|nimmt nicht ab|nur die mailbox|nur mailbox",
         "unreached",
     ),
     # a lab test done, and a new pack: first, so they are not read as a dose

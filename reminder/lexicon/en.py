@@ -7,7 +7,9 @@ _POLITE = words("thanks thank you thankyou thx ty tks please pls plz cheers x xx
 
 LEXICON = Lexicon(
     phrases=PHRASES,
-    taken=words("done taken injected did took dun dne donee doen finished completed complete"),
+    taken=words(
+        "done taken injected jabbed did took dun dne donee doen finished completed complete"
+    ),
     taken_subject=words(
         "i ive have it is its my shot injection jab dose just all already now so ok finally finaly"
         " finnaly eventually"

@@ -41,6 +41,14 @@ PHRASES = (
     (r"(?:im |i am )?(?:doing|taking) it (?:now|right now)", "later"),  # about to: asked again
     # "did it yesterday, forgot to text": forgetting to answer is not forgetting the dose
     (r"(?:i )?forgot to (?:text|reply|respond|answer|tell you|let you know|say|message|write)", ""),
+    # an email's opening, "just to let you know I took it": what follows is the news
+    (r"(?:i )?(?:just )?(?:wanted )?(?:to )?let(?:ting)? you know(?: that)?", ""),
+    # "I took my injection tonight": done tonight, not to come
+    (
+        r"(took|taken|injected|jabbed) (it|mine|my (?:shot|injection|jab|dose)|the (?:shot|injection|jab|dose))"
+        r" tonight",
+        r"\1 \2",
+    ),
     (r"(?:i )?forgot(?: it| to do it| to take it)?", "notyet"),
     (r"(?:about|going|gonna) to (?:do|take) it", "later"),
     (r"(?:will|ill|i will|gonna|going to) (?:do|take) it", "later"),
@@ -224,6 +232,12 @@ PHRASES = (
         "not healed",
     ),
     (r"^not quite(?: yet)?$", "notyet"),
+    # a hedged answer alone, "kind of", "a bit": there still, a little; "getting there" is better
+    (
+        r"^(?:kind of|sort of|kinda|sorta|a bit|a little|a little bit|somewhat)(?: (?:yes|yeah))?$",
+        "still a bit",
+    ),
+    (r"^(?:mostly|getting there)$", "almost"),
     (
         r"(?:hasnt|has not|havent|have not|hadnt|not|isnt|wont|didnt|doesnt|never) (?:gone|going|go|went|cleared|resolved|stopped|improved|got better|gotten better|changed)(?: away| up)?",
         "still",
@@ -278,13 +292,18 @@ PHRASES = (
     ),
     (r"out of (?:10|ten)", "outoften"),
     # a contact's acknowledgement, last: "seen double" is a symptom, "seen" alone an OK
-    (r"got it|seen|on it|will do|noted|understood|thanks for letting me know|im on it", "ok"),
+    (
+        r"got it|seen|on it|will do|noted|understood|thanks for letting me know|im on it"
+        r"|will check(?: on (?:her|him|them))?"
+        r"|(?:im )?driving (?:over|round)(?: there)?(?: now)?",
+        "ok",
+    ),
     # "ok but I can't reach her" is no acknowledgement: the alert must go on to the next person
     (
         r"(?:cant|cannot|couldnt|could not|unable to) (?:reach|get hold of|get through to|get through"
         r"|contact|get in touch with)|(?:no|not) (?:answer|answering|picking up)"
         r"|(?:doesnt|didnt|wont|isnt|not) (?:answer|answering|pick up|picking up)|goes to voicemail"
-        r"|straight to voicemail|voicemail|voice mail|answerphone",
+        r"|straight to voicemail|voicemail|voice mail|answerphone|no reply|no response",
         "unreached",
     ),
     (

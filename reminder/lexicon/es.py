@@ -21,10 +21,11 @@ _PHRASES = (
         r"(?: ahora| ya| enseguida)?",
         "ok",
     ),
+    (r"de acuerdo", "ok"),
     # "no consigo localizarla": no confirmation; the alert goes on to the next person
     (
         r"no (?:puedo|consigo|logro) (?:localizarla|localizarlo|contactarla|contactarlo|hablar con"
-        r" (?:ella|el)|dar con (?:ella|el))|no (?:contesta|responde|coge el telefono)|buzon de voz",
+        r" (?:ella|el)|dar con (?:ella|el))|no (?:la|lo) (?:localizo|encuentro)|no (?:contesta|responde|coge el telefono)|buzon de voz",
         "unreached",
     ),
     # a lab test done, and a new pack: first, so they are not read as a dose

@@ -21,6 +21,9 @@ _PHRASES = (
         r"(?:je suis|suis) en route|je arrive|(?:je y|jy) vais(?: tout de suite| maintenant)?|(?:je )?(?:le|la) (?:appelle|rappelle)(?: tout de suite| maintenant)?|(?:je )?vais (?:le|la) (?:appeler|rappeler)",
         "ok",
     ),
+    (r"de accord|daccord", "ok"),
+    # a hedged answer alone, "un peu": there still, a little
+    (r"^(?:un peu|un petit peu|plus ou moins)$", "still a bit"),
     # "je n'arrive pas a la joindre": no confirmation; the alert goes on to the next person
     (
         r"(?:je )?n?arrive pas a (?:la |le )?joindre|(?:je )?(?:ne )?(?:peux|parviens) pas a (?:la |le )?joindre"
@@ -220,7 +223,7 @@ LEXICON = Lexicon(
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. Written
     # over the reply's words with elisions spelt out ("je en ai marre" for "j'en ai marre").
     emergency=(
-        r"\b(?:peux|arrive) (?:pas|plus) (?:a )?respirer\b|\bmal a respirer\b|\bje etouffe\b"
+        r"\b(?:ne )?(?:peux|arrive|parviens) (?:pas|plus) (?:a )?respirer\b|\b(?:ne )?respire (?:pas|plus)\b|\bmal a respirer\b|\bje etouffe\b"
         r"|\bdifficultes? (?:a|pour) respirer\b",
         r"\b(?:gorge|langue|levres?|visage) (?:gonfle|gonflee|gonflees|enfle|enflee|qui gonfle|se serre)\b",
         r"\b(?:reaction allergique|anaphyla\w*)",
