@@ -7,16 +7,13 @@ numbness or tingling"), a word like "gone" or "fine" the ones before it ("the ti
 
 from __future__ import annotations
 
-import re
-
+from reminder.durations import CLOCK_AFTER, CLOCK_BEFORE, NUMBER
 from reminder.facts import Facts
 from reminder.lexicon import Lexicon
 from reminder.site_reading import is_site_word
 
-NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _NEGATION_REACH = 5  # words after a negation word that it still negates
 _AFTER_REACH = 6  # words before "gone" / "fine" that it negates
-_AM_PM = frozenset(("am", "pm"))
 
 
 def negatable(word: str, lex: Lexicon) -> bool:
@@ -73,7 +70,7 @@ def read_answers(words: list[str], lex: Lexicon, facts: Facts) -> None:
         number = _number(word, lex, score_like or _beside_label(words, i, labels))
         if number is not None and _clock_time(words, i):
             used[i] = True  # "temp 38.6 at 3am": when, not a score
-            if i + 1 < len(words) and words[i + 1] in _AM_PM:
+            if i + 1 < len(words) and words[i + 1] in CLOCK_AFTER:
                 used[i + 1] = True
         elif number is not None:
             used[i] = True
@@ -116,7 +113,7 @@ def read_answers(words: list[str], lex: Lexicon, facts: Facts) -> None:
 def _clock_time(words: list[str], i: int) -> bool:
     """ "at 3", "3am", "at 11 pm": a number that tells the time. "about 3" may be a score."""
     after = words[i + 1] if i + 1 < len(words) else ""
-    return (i > 0 and words[i - 1] in ("at", "@")) or after in _AM_PM
+    return (i > 0 and words[i - 1] in CLOCK_BEFORE) or after in CLOCK_AFTER
 
 
 def _joins(words: list[str], i: int, lex: Lexicon) -> bool:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 
-from reminder.answer_reading import NUMBER, negatable, read_answers, symptom_kind
+from reminder.answer_reading import negatable, read_answers, symptom_kind
 from reminder.durations import (
     AM,
     AT,
     CLOCK,
+    CLOCK_BEFORE,
+    NUMBER,
     PM,
     UNITS,
     clamp,
@@ -119,8 +121,8 @@ def _stated_time(rest: list[str], lex: Lexicon, facts: Facts) -> list[str]:
     return rest
 
 
+_AT_TIME = CLOCK_BEFORE | {"around"}  # "done, around 7": in a clause of its own, a time
 # Words that may stand beside a stated time in its own clause: "done, at 8 tonight", "late, at 11".
-_AT_TIME = frozenset("at @ around".split())
 _WHEN_FILLER = frozenset("late earlier this last tonight evening morning night ish".split())
 
 

@@ -20,6 +20,10 @@ UNITS = {  # minutes per unit
 AT = frozenset("at around about by @ approx".split())
 PM = frozenset("pm p evening tonight night".split())
 AM = frozenset("am a morning".split())
+# Beside a number, these make it a clock time in any sentence ("at 3", "3am", "11 pm"); "about 3"
+# or "3 this morning" may as well be a score, so AT, AM and PM as a whole do not.
+CLOCK_BEFORE = frozenset(("at",))
+CLOCK_AFTER = frozenset(("am", "pm"))
 
 
 def is_duration_word(word: str) -> bool:
