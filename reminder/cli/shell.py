@@ -58,11 +58,7 @@ def application(at: str | None = None, *, schema: bool = True) -> Iterator[App]:
         if schema:
             instance.require_schema()
         yield instance
-    except ConfigError as exc:
-        fail(str(exc))
-    except NotInitialised as exc:
-        fail(str(exc))
-    except FieldError as exc:
+    except (ConfigError, NotInitialised, FieldError) as exc:
         fail(str(exc))
     except LookupError as exc:
         # str(KeyError) adds quotes; args[0] is the message as written, quotes inside it kept.
