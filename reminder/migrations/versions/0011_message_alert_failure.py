@@ -3,7 +3,7 @@ beside failed_reason's words
 
 Revision ID: 0011
 Revises: 0010
-Create Date: 2026-12-08
+Create Date: 2026-12-01
 """
 
 from collections.abc import Sequence
