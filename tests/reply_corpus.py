@@ -2033,4 +2033,13 @@ CASES: list[Case] = [
     Case("none", "I'm dying to go on holiday"),
     Case("none", "this heat is killing me"),
     Case("dose", "done, the pen nearly killed me lol", dose="taken"),
+    # a hedge is no site to quote back
+    Case(
+        "dose",
+        "did it at 8 i think, belly right side",
+        dose="taken",
+        taken_at="8:00",
+        site="right_abdomen",
+    ),
+    Case("checkin", "i guess 3 1 n", flu=3, site_score=1, neuro=False),
 ]

@@ -434,4 +434,5 @@ CASES: list[Case] = [
     Case("none", "tengo fiebre de 38,5", fever=True, temperature=38.5, temp_unit="C"),
     Case("none", "quiero morirme", self_harm=True),
     Case("none", "no puedo respirar", emergency=True),
+    Case("dose", "hecho creo, muslo izquierdo", dose="taken", site="left_thigh"),
 ]

@@ -208,7 +208,7 @@ LEXICON = Lexicon(
         "und aber ein eine einen etwas bisschen wenig sehr ziemlich heute morgen mein meine ich"
         " habe hab hatte ist es bin mir mich war also auch jetzt nur leicht leichte so ca etwa"
         " gestern abend nacht rot gerötet geroetet geschwollen juckt juckend müde muede"
-        " schmerzen schmerzt wund blauer fleck der die das spritze"
+        " schmerzen schmerzt wund blauer fleck der die das spritze glaube glaub"
     ),
     injury={
         **dict.fromkeys(words("eiter eitrig eitert nässt naesst nässend"), "pus"),

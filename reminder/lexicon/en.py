@@ -118,7 +118,7 @@ LEXICON = Lexicon(
         " this morning my is it its for score scores like symptom symptoms new nerve neuro"
         " neurological also then actually now again there slight slightly mild maybe about"
         " around approx roughly probably say id would be was so just prob sore red swollen itchy"
-        " bruise bruised tired the of with or at last night yesterday ish"
+        " bruise bruised tired the of with or at last night yesterday ish think guess reckon"
     ),
     injury={
         **dict.fromkeys(words("pus oozing ooze oozes oozy weeping"), "pus"),

@@ -222,7 +222,7 @@ LEXICON = Lexicon(
         "y e pero un una algo poco muy bastante hoy esta mañana mi el lo los las de del en es"
         " está estoy tengo tiene tuve siento noto como con tarde noche anoche ayer dolor dolorida"
         " dolorido roja rojo hinchada hinchado hinchazón picor pica moretón cansado cansada"
-        " también solo sólo eso pues inyección dosis pinchazo"
+        " también solo sólo eso pues inyección dosis pinchazo creo"
     ),
     injury={
         **dict.fromkeys(words("pus supura supurando supuración"), "pus"),

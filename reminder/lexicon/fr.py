@@ -207,7 +207,7 @@ LEXICON = Lexicon(
     | words(
         "et mais un une peu petit très assez aujourdhui ce matin mon ma mes je le les de du"
         " des en est ai suis avoir comme avec aussi hier soir nuit rouge gonflé gonflée gonfle"
-        " démange démangeaisons bleu fatigué fatiguée douleur mal ça juste alors piqûre"
+        " démange démangeaisons bleu fatigué fatiguée douleur mal ça juste alors piqûre crois pense"
     ),
     injury={
         **dict.fromkeys(words("pus suppure suinte suintement"), "pus"),
