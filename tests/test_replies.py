@@ -105,6 +105,11 @@ def test_done_with_words_that_are_no_site_keeps_them_to_quote_back(
     assert parse(text) == Reading(dose="taken", site_text=site_text)
 
 
+@pytest.mark.parametrize("text", ["done i think", "did it i guess", "done, i reckon"])
+def test_a_hedge_after_done_is_no_site_to_quote_back(text: str) -> None:
+    assert parse(text) == Reading(dose="taken")
+
+
 @pytest.mark.parametrize("text", ["done left arm right arm", "done lt, or was it rt", "y lt rt"])
 def test_a_reply_naming_two_sites_records_neither(text: str) -> None:
     assert parse(text).site is None
