@@ -218,3 +218,7 @@ def configure_logging(level: str, log_format: str = "text") -> None:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     # twilio-python narrates every request and its response headers at INFO.
     logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
+    # The report's PDF: WeasyPrint logs each step of its rendering and fontTools each font it
+    # subsets at INFO, and matplotlib that it built its font cache; none of it is the operator's.
+    for library in ("weasyprint", "fontTools", "matplotlib"):
+        logging.getLogger(library).setLevel(logging.WARNING)

@@ -24,6 +24,7 @@ from reminder.models import Message, MessageKind, MessageStatus
 from tests.fake_twilio import AUTH_TOKEN, FakeTwilio
 from tests.processes import TwilioShell
 from tests.test_daemon import PHONE, REMINDER, Operator, healthz, wait_for
+from tests.test_report import require_weasyprint
 
 FIELDS = {"time", "level", "logger", "message", "pid", "thread"}
 LINK_TOKEN = "eyJwIjoxLCJtIjo1LCJhIjoidGFrZW4ifQ.kX3v9Q2hV7m4sYw1bZc0dTr8"
@@ -168,3 +169,20 @@ def test_database_errors_in_the_log_quote_no_values(
     app.engine.dispose()
     assert body not in str(raised.value)
     assert "parameters hidden" in str(raised.value)
+
+
+def test_printing_a_pdf_at_info_logs_nothing_of_the_libraries_steps() -> None:
+    # WeasyPrint narrates each step and page at INFO, fontTools each font it subsets, matplotlib
+    # the font cache it builds: twenty lines an operator would read for every `reminder report`.
+    require_weasyprint()
+    code = (
+        "from reminder.app import configure_logging; configure_logging('INFO'); "
+        "import logging; from reminder.report import charts; import weasyprint; "
+        "weasyprint.HTML(string='<h1>Ada</h1><p>flu-like 3</p>').write_pdf(); "
+        "logging.getLogger('reminder.report').info('one line of our own')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].endswith("one line of our own"), done.stderr
