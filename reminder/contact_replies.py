@@ -1,6 +1,7 @@
 """Replies from a caregiver or nurse: OK acknowledges an alert, "I can't reach her" passes it on
 at once, and carrier words (STOP, START, HELP) are honoured for them as for patients. Anything
-else a contact writes is stored and not answered."""
+else a contact writes is stored; while an alert sent to them is open, it is answered once with how
+to acknowledge it ("I'm with her now" acknowledges nothing, and the alert would go on)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlmodel import Session, select
 
 from reminder import escalation, lifecycle
 from reminder.config import Settings
-from reminder.models import Alert, Contact, InboundMessage, Patient
+from reminder.models import Alert, Contact, InboundMessage, Message, MessageKind, Patient
 from reminder.replies import Reading
 
 
@@ -46,8 +47,7 @@ class ContactReply:
         elif reading.ok and not reading.question:
             answer, context, patient = self._acknowledge(contact, reading.ref, inbound)
         else:
-            inbound.outcome = f"from contact {contact.id} of patient {contact.patient_id}: stored"
-            return None
+            return self._not_understood(contact, inbound)
         inbound.outcome = inbound.outcome or f"contact {contact.id}: {answer}"
         self.session.add(contact)
         return answer, context, patient
@@ -75,6 +75,40 @@ class ContactReply:
         home = self.session.get(Patient, alert.patient_id if alert else contact.patient_id)
         assert home is not None
         return rows, open_alerts, alert, home
+
+    def _not_understood(
+        self, contact: Contact, inbound: InboundMessage
+    ) -> tuple[str, dict[str, Any], Patient] | None:
+        """Words that acknowledge nothing, stored. While an alert this person was told of is open,
+        the first such reply about it is answered with how to acknowledge it: who writes "I'm
+        with her now" believes the alert done with, and it would go on to the next person. Only
+        the first, so that an auto-reply ("I'm driving") and our answer never keep each other up."""
+        inbound.outcome = f"from contact {contact.id} of patient {contact.patient_id}: stored"
+        rows, open_alerts, _alert, _home = self._named_alert(contact, None, inbound)
+        position = {row.patient_id: row.position for row in rows}
+        told = [a for a in open_alerts if position[a.patient_id] <= a.notified_position]
+        if not told or self._answered_about(rows, told[0]):
+            return None
+        alert = told[0]
+        home = self.session.get(Patient, alert.patient_id)
+        assert home is not None
+        inbound.outcome += f"; asked for OK {alert.id}: alert {alert.id} is still open"
+        context = {"alert_id": alert.id, "patient": home.name, "kind": str(alert.kind)}
+        return "alert_still_open", context, home
+
+    def _answered_about(self, rows: list[Contact], alert: Alert) -> bool:
+        """Whether this person already had an answer about the alert (any: acknowledged, passed
+        on, still open), from any of their contact rows."""
+        answered = self.session.exec(
+            select(Message.id)
+            .where(
+                Message.alert_id == alert.id,
+                Message.kind == MessageKind.REPLY,
+                sa.or_(*(Message.contact_id == row.id for row in rows)),
+            )
+            .limit(1)
+        ).first()
+        return answered is not None
 
     def _no_alert(
         self, ref: int | None, open_alerts: list[Alert], inbound: InboundMessage

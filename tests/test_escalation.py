@@ -502,6 +502,39 @@ def test_with_nobody_left_to_tell_the_contact_hears_that_the_alert_stays_open(
     assert "stays open; there is no one else to pass it to" in (bot.last_reply().body or "")
 
 
+def test_words_that_acknowledge_nothing_are_answered_once_with_how_to_acknowledge(
+    bot: Bot, family: tuple[int, int, int]
+) -> None:
+    def answers() -> list[Message]:
+        return [m for m in bot.replies() if m.to_address in (GRACE, JOY)]
+
+    bot.say("thanks for setting this up for her", sender=GRACE)
+    assert answers() == []  # no alert open: a contact's chat is stored, not answered
+    injection_site_reaction(bot)  # routine: Grace alone is told
+    (alert,) = alerts(bot)
+
+    bot.clock.set(local(3, 4, 9, 40))
+    bot.say("who is this?", sender=JOY)  # Joy was not told of it yet: nothing to answer about
+    bot.say("I'm with her now, looks sore", sender=GRACE)
+
+    assert alerts(bot)[0].status == AlertStatus.OPEN  # it would go on to Joy in 24 h
+    (answer,) = answers()
+    assert (answer.to_address, answer.alert_id) == (GRACE, alert.id)
+    assert answer.body == (
+        f"I did not read that as an acknowledgement. Alert {alert.id} about Ada Lovelace"
+        f" (injection-site reaction) is still open: reply OK {alert.id} once someone has reached"
+        " Ada Lovelace, or tell me if you cannot reach them."
+    )
+    # Once: an auto-reply ("I'm driving") and this answer must never keep each other up.
+    bot.say("I'm driving, I'll text you back", sender=GRACE)
+    assert len(answers()) == 1
+    (*_, inbound) = bot.inbox()
+    assert inbound.outcome == f"from contact {family[1]} of patient {family[0]}: stored"
+
+    bot.say("OK", sender=GRACE)
+    assert alerts(bot)[0].status == AlertStatus.ACKNOWLEDGED
+
+
 def test_signs_of_an_emergency_reach_every_contact_at_once_and_the_patient_hears_whom_to_call(
     bot: Bot, family: tuple[int, int, int]
 ) -> None:

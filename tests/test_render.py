@@ -72,6 +72,7 @@ REPLY_CONTEXTS: dict[str, dict[str, Any]] = {
         "kind": "possible_relapse",
         "passed": True,
     },
+    "alert_still_open": {"alert_id": 12, "patient": "Ada Lovelace", "kind": "mood"},
     "no_open_alert": {},
     "symptom_reported": {
         "symptoms": ["vision", "speech"],
