@@ -21,6 +21,7 @@ from reminder.clock import SimulatedClock
 from reminder.config import Settings
 from reminder.db import session_scope
 from reminder.models import (
+    AlertKind,
     CheckIn,
     CheckInKind,
     CheckInStatus,
@@ -296,7 +297,7 @@ def test_a_symptom_named_later_that_day_still_starts_the_relapse_screen(
     )
 
 
-def test_an_unanswered_follow_up_is_re_checked_at_48_hours_then_closed(
+def test_an_unanswered_follow_up_is_re_checked_at_48_hours_then_closed_and_raises_an_alert(
     bot: Bot, patient_id: int
 ) -> None:
     bot.run_until(local(3, 4, 10, 0))
@@ -315,7 +316,13 @@ def test_an_unanswered_follow_up_is_re_checked_at_48_hours_then_closed(
     assert "I haven't heard back" in body(followups[1])
     followup = check_ins(bot, CheckInKind.FOLLOWUP)[0]
     assert (followup.status, followup.closed_at) == (CheckInStatus.UNANSWERED, local(3, 7, 10, 0))
-    assert bot.messages(MessageKind.ALERT) == []
+    # Silence after a new symptom is no "gone": someone should ask whether it is still there.
+    (alert,) = bot.alerts()
+    assert (alert.kind, alert.created_at) == (AlertKind.POSSIBLE_RELAPSE, local(3, 7, 10, 0))
+    assert alert.reason == (
+        "new numbness or tingling reported on 4 Mar; asked twice whether it is still there,"
+        " no answer by 7 Mar"
+    )
 
 
 def test_a_follow_up_due_in_quiet_hours_waits_for_the_morning(bot: Bot, patient_id: int) -> None:

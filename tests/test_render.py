@@ -247,8 +247,17 @@ ALERT_DETAILS: dict[str, list[dict[str, Any]]] = {
     "possible_relapse": [
         {"symptoms": ["numbness"], "reported": EVENING, "present": NEXT, "fever": False},
         {"symptoms": ["vision", "balance"], "reported": EVENING, "present": NEXT, "fever": False},
+        {
+            "symptoms": ["vision", "balance"],
+            "reported": EVENING,
+            "unanswered": NEXT,
+            "fever": False,
+        },
     ],
-    "pseudo_relapse": [{"symptoms": [], "reported": EVENING, "present": NEXT, "fever": True}],
+    "pseudo_relapse": [
+        {"symptoms": [], "reported": EVENING, "present": NEXT, "fever": True},
+        {"symptoms": ["weakness"], "reported": EVENING, "unanswered": NEXT, "fever": True},
+    ],
     "mood": [{"at": EVENING, "quote": "I keep thinking about ending it"}],
     "emergency": [{"at": EVENING, "quote": "my throat is swelling and I can't breathe"}],
     "injection_site": [
@@ -659,6 +668,11 @@ def test_an_answer_with_several_parts_says_each_in_one_message(renderer: Rendere
         (
             ALERT_DETAILS["possible_relapse"][1],
             "new vision problems and balance or walking problems",
+        ),
+        (
+            ALERT_DETAILS["possible_relapse"][2],
+            "new vision problems and balance or walking problems reported on Tue 3 Mar; asked twice"
+            " whether it is still there, no answer by Thu 5 Mar.",
         ),
         (ALERT_DETAILS["dosing"][0], "doses on Tue 3 Mar and Thu 5 Mar, 24 h apart"),
         (ALERT_DETAILS["adherence"][0], "doses not taken: Tue 3 Mar (missed), Thu 5 Mar (skipped)"),

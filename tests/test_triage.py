@@ -147,9 +147,25 @@ def test_a_symptom_gone_at_the_follow_up_gives_no_alert() -> None:
     assert findings(History(prompts=[yes, followup(yes, at(3, 4), present=False)])) == []
 
 
-def test_an_unanswered_follow_up_gives_no_relapse_alert() -> None:
+def test_a_follow_up_unanswered_to_its_end_asks_a_nurse_if_the_symptom_is_still_there() -> None:
+    # Silence after a new symptom is no "gone": the patient may be unable to answer.
     yes = checkin(at(3, 3), neuro=True, symptoms=NUMB)
-    assert findings(History(prompts=[yes, followup(yes, None)])) == []
+    found = only(History(prompts=[yes, followup(yes, None)]))
+    assert (found.kind, found.severity) == (Kind.POSSIBLE_RELAPSE, Severity.ROUTINE)
+    assert found.reason == (
+        "new numbness or tingling reported on 3 Mar; asked twice whether it is still there,"
+        " no answer by 6 Mar"
+    )
+    assert found.details["unanswered"] == at(3, 6).isoformat()
+    feverish = checkin(at(3, 3), neuro=True, fever=True, symptoms=NUMB)
+    assert only(History(prompts=[feverish, followup(feverish, None)])).kind == Kind.PSEUDO_RELAPSE
+
+
+@pytest.mark.parametrize("status", ["open", "planned", "cancelled"])
+def test_a_follow_up_still_open_or_withdrawn_gives_no_relapse_alert(status: str) -> None:
+    yes = checkin(at(3, 3), neuro=True, symptoms=NUMB)
+    waiting = dataclasses.replace(followup(yes, None), status=status)
+    assert findings(History(prompts=[yes, waiting])) == []
 
 
 def test_a_yes_under_a_day_after_the_first_is_not_yet_a_relapse() -> None:

@@ -79,26 +79,28 @@ def _episode(
     """From the "yes" (the follow-up is written at that moment) to what the follow-up found."""
     started = followup.created_at
     ended = followup.answered_at or followup.closed_at or now
+    raised = next(
+        (a for a in alerts if a.kind in _RELAPSE and started <= a.created_at <= ended + _SLACK),
+        None,
+    )
+    alert_words = (
+        None
+        if raised is None
+        else "pseudo-relapse alert (with fever)"
+        if raised.kind == AlertKind.PSEUDO_RELAPSE
+        else "possible relapse alert"
+    )
     if followup.status in (CheckInStatus.PLANNED, CheckInStatus.OPEN):
         outcome, ended = "follow-up still open", now
     elif followup.neuro:
-        raised = next(
-            (a for a in alerts if a.kind in _RELAPSE and started <= a.created_at <= ended + _SLACK),
-            None,
-        )
-        outcome = (
-            "pseudo-relapse alert (with fever)"
-            if raised is not None and raised.kind == AlertKind.PSEUDO_RELAPSE
-            else "possible relapse alert"
-            if raised is not None
-            else "still there at the follow-up"
-        )
+        outcome = alert_words or "still there at the follow-up"
     elif followup.neuro is False:
         outcome = "gone at the follow-up"
     elif followup.status == CheckInStatus.CANCELLED:
         outcome = "follow-up withdrawn"
     else:
-        outcome = "no answer to the follow-up"
+        # Unanswered to its end: the alert asks a nurse whether the symptom is still there.
+        outcome = "no answer to the follow-up" + (f": {alert_words}" if alert_words else "")
     symptoms = followup.symptoms or (parent.symptoms if parent else [])
     return v.Episode(
         started_at=started.astimezone(zone),

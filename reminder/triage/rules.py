@@ -43,35 +43,51 @@ def depression_screen(history: History, alert_score: int, zone: ZoneInfo) -> Evi
 
 
 def relapse(history: History, rules: Thresholds, zone: ZoneInfo) -> Evidence | None:
-    """A follow-up that says the symptom is still there, at least followup_hours after the "yes"."""
+    """A follow-up that says the symptom is still there, at least followup_hours after the "yes";
+    or one that went unanswered to its end, asked twice: whether the symptom is still there is
+    then not known, and a nurse should ask, not the silence decide."""
     by_id = {p.id: p for p in history.prompts}
-    found: list[tuple[datetime, Prompt, Prompt, datetime]] = []
+    found: list[tuple[datetime, Prompt, Prompt, datetime, bool]] = []
     for followup in history.prompts:
-        if followup.kind != "followup" or (present := followup.said_yes("neuro")) is None:
+        if followup.kind != "followup" or followup.parent_id is None:
             continue
-        parent = by_id.get(followup.parent_id) if followup.parent_id is not None else None
+        parent = by_id.get(followup.parent_id)
         reported = parent.said_yes("neuro") if parent is not None else None
-        if parent is None or reported is None or not reported[0] or not present[0]:
+        if parent is None or reported is None or not reported[0]:
             continue
-        if present[1] - reported[1] < timedelta(hours=rules.relapse_followup_hours):
+        present = followup.said_yes("neuro")
+        if present is None:
+            if followup.status == "unanswered" and followup.closed_at is not None:
+                found.append((followup.closed_at, followup, parent, reported[1], False))
             continue
-        found.append((present[1], followup, parent, reported[1]))
+        if not present[0] or present[1] - reported[1] < timedelta(
+            hours=rules.relapse_followup_hours
+        ):
+            continue
+        found.append((present[1], followup, parent, reported[1], True))
     if not found:
         return None
-    at, followup, parent, reported_at = max(found, key=lambda item: item[0])
+    at, followup, parent, reported_at, answered = max(found, key=lambda item: item[0])
     symptoms = parent.symptoms() | followup.symptoms()
     fever = parent.fever() or followup.fever() or _fever_between(history, reported_at, at)
     what = " and ".join(SYMPTOM_WORDS[s] for s in sorted(symptoms) if s in SYMPTOM_WORDS)
-    reason = (
-        f"new {what or 'or worse neurological symptom'} reported on {day_of(reported_at, zone)} "
-        f"and still present on {day_of(at, zone)}, "
-        + ("with fever (infection or heat can cause this)" if fever else "no fever")
-    )
+    reported_words = f"new {what or 'or worse neurological symptom'} reported on"
+    if answered:
+        reason = (
+            f"{reported_words} {day_of(reported_at, zone)} and still present on {day_of(at, zone)}, "
+            + ("with fever (infection or heat can cause this)" if fever else "no fever")
+        )
+    else:
+        reason = (
+            f"{reported_words} {day_of(reported_at, zone)}; asked twice whether it is still"
+            f" there, no answer by {day_of(at, zone)}"
+            + (", with fever (infection or heat can cause this)" if fever else "")
+        )
     kind = Kind.PSEUDO_RELAPSE if fever else Kind.POSSIBLE_RELAPSE
     details = {
         "symptoms": sorted(s for s in symptoms if s in SYMPTOM_WORDS),
         "reported": reported_at.isoformat(),
-        "present": at.isoformat(),
+        ("present" if answered else "unanswered"): at.isoformat(),
         "fever": fever,
     }
     return Evidence(kind, (at,), 1, reason, symptoms=frozenset(symptoms), details=details)
