@@ -86,7 +86,9 @@ def read_answers(words: list[str], lex: Lexicon, facts: Facts) -> None:
                 used[i + 1] = True
                 facts.fever.append(after in lex.yes)
             else:
-                facts.fever.append(not _negated(words, i, lex))
+                # "no fever", and "the fever is gone": no fever now
+                gone = _followed_by(words, i, lex.gone, lex)
+                facts.fever.append(not _negated(words, i, lex) and not gone)
         elif word in lex.temperature:
             if _negated(words, i, lex) or _followed_by(words, i, lex.normal, lex):
                 facts.fever.append(False)
