@@ -294,7 +294,9 @@ def _injury_words(words: list[str], lexicon: Lexicon) -> tuple[str, ...]:
     for i, word in enumerate(words):
         if word in lexicon.injury:
             found.append(lexicon.injury[word])
-        elif word == "open" and lexicon.open_context.intersection(words[max(i - 2, 0) : i + 3]):
+        elif word in lexicon.opened and lexicon.open_context.intersection(
+            words[max(i - 2, 0) : i + 3]
+        ):
             found.append("open")
         elif reaction and word in lexicon.spreading and not _denied_at(words, i, lexicon):
             found.append("spreading")
