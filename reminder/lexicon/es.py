@@ -25,7 +25,8 @@ _PHRASES = (
     # "no consigo localizarla": no confirmation; the alert goes on to the next person
     (
         r"no (?:puedo|consigo|logro) (?:localizarla|localizarlo|contactarla|contactarlo|hablar con"
-        r" (?:ella|el)|dar con (?:ella|el))|no (?:la|lo) (?:localizo|encuentro)|no (?:contesta|responde|coge el telefono)|buzon de voz",
+        r" (?:ella|el)|dar con (?:ella|el))|no (?:la|lo) (?:localizo|encuentro)"
+        r"|no (?:me |nos )?(?:contesta|responde|coge el telefono|lo coge)|buzon de voz",
         "unreached",
     ),
     # a lab test done, and a new pack: first, so they are not read as a dose
@@ -50,6 +51,13 @@ _PHRASES = (
     ),
     (r"una(?= (?:hours|min|days|weeks)(?!\S))", "1"),
     (r"en(?= [0-9])", "in"),
+    # "anoche a las 10" is ten at night, as "a las 10 de la noche" is
+    (
+        r"anoche a las ([0-9]{1,2}(?::[0-9]{2})?)|a las ([0-9]{1,2}(?::[0-9]{2})?) anoche",
+        r"at \1\2 pm",
+    ),
+    (r"a las ([0-9]{1,2}) y media", r"at \1:30"),
+    (r"a las ([0-9]{1,2}) y cuarto", r"at \1:15"),
     (r"a las ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),
     (r"a la una", "at 1"),
     (r"de la (?:noche|tarde)", "pm"),
@@ -81,6 +89,19 @@ _PHRASES = (
     ),
     (r"(?:pierdo|perdí|perder) el equilibrio", "unsteady"),
     (r"(?:me )?(?:da|dan) vueltas (?:todo|la cabeza)|todo me da vueltas", "vertigo"),
+    (r"(?:tengo que |salgo )?(?:correr|corriendo) al baño", "bladder"),
+    (
+        r"(?:se me )?(?:tuerce|torció|cae|cayó) (?:la boca|la cara|un lado de la cara|el labio)"
+        r"|boca torcida|cara (?:caída|torcida|ladeada)",
+        "droop",
+    ),
+    (
+        r"(?:se me )?(?:traban|traba|enredan) (?:las palabras|la lengua)|hablo (?:raro|mal|lento|arrastrado)"
+        r"|no me salen las palabras",
+        "slurred",
+    ),
+    # "no sé" alone is a doubt, not the answer no
+    (r"^no (?:lo )?sé$|^ni idea$|^no estoy segur[oa]$", ""),
     (
         r"no (?:aguanto|controlo|retengo) (?:la orina|el pis|la vejiga)|se me escapa (?:el pis|la orina)",
         "bladder",
@@ -90,7 +111,17 @@ _PHRASES = (
         "bladder",
     ),
     (r"(?:me cuesta|no puedo) (?:hablar|tragar|pronunciar)|arrastro las palabras", "slurred"),
-    # course of a symptom
+    # course of a symptom; "igual que siempre" is as usual, nothing new
+    (r"(?:todo )?(?:igual|lo mismo) (?:que|de) siempre|como siempre|lo de siempre", "nothingnew"),
+    # "se me está pasando a la otra pierna": spreading, not going away
+    (
+        r"(?:ahora )?(?:también|tambien) en (?:la otra|el otro|las dos|los dos|ambas|ambos)"
+        r"|(?:pasando|pasó|ha pasado|extendiendo|extendió|ha extendido|subiendo|subió) (?:a|al|hacia)"
+        r" (?:la otra|el otro|las dos|los dos|la|el|mi|mis)",
+        "worse",
+    ),
+    (r"va y viene|viene y va|a ratos", "yes"),
+    (r"no (?:mejora|ha mejorado|mejoró|se mejora)|sin mejoría|ni mejor ni peor", "still"),
     (r"no se (?:me |le )?(?:ha ido|va|pasa|quita|ha pasado|ha quitado)", "still"),
     (
         r"(?:sigue|siguen|sigo|está|estoy) (?:igual|lo mismo)|igual que (?:ayer|antes)|lo mismo|sin cambios",
@@ -100,19 +131,23 @@ _PHRASES = (
         r"(?:ya )?se (?:me |le )?(?:pasó|fue|quitó|ha pasado|ha ido|ha quitado)|ya pasó|desapareció|ha desaparecido",
         "gone",
     ),
+    # "se me quitó la vista borrosa": what went comes after the verb, and is denied
+    (r"gone (?:el|la|los|las|mi|mis)(?= \S)", "nomore"),
     (r"ya no(?= quiero| puedo| aguanto)", "no"),  # a wish or despair, not a symptom's course
     (r"ya no (?:tengo|siento|noto|hay)|ya no", "nomore"),
     (
         r"(?:estaría|estarían|estarias|estaríamos|estar) mejor sin mí|mejor (?:muerto|muerta|muertos)",
         "betteroff",
     ),
-    (r"(?:va|está|estoy|voy) mejor|casi (?:bien|nada|no)|un poco mejor", "better"),
+    (r"(?:va|está|estoy|voy) mejor|casi (?:bien|nada|no)|un poco mejor|^casi$", "better"),
     (r"(?:va|está|estoy|voy) peor|cada vez (?:peor|más)", "worse"),
     # dose: not yet, later, skip, done
     (
         r"(?:todavía|aún) no(?: me la (?:he )?(?:puesto|puse|inyectado))?|no (?:me la )?(?:he )?(?:puesto|inyectado|hecho)(?: todavía| aún)?|no todavía|(?:se me )?olvidó|me olvidé|olvidé",
         "notyet",
     ),
+    # "después de la inyección" says when something began, not that the dose is to come
+    (r"después de (?:la |mi |el )?(?:inyección|dosis|pinchazo)", ""),
     (r"más tarde|ahora no|en un rato|recuérdamelo|recuérdame", "later"),
     (
         r"(?:me la |la )?(?:pongo|pondré|hago|haré|voy a poner) mañana|mañana (?:me la |la )?(?:pongo|pondré|hago|haré|voy a poner)",
@@ -126,11 +161,13 @@ _PHRASES = (
     (r"(?:me la |la )?(?:voy a poner|voy a hacer|pongo|pondré|hago|haré)(?= |$)", "later"),
     (r"no puedo (?:hoy|tonight)$|hoy no puedo$", "skip"),
     (
-        r"ya (?:me la )?(?:puse|he puesto|inyecté|he inyectado)|(?:ya )?me (?:la )?(?:puse|he puesto|inyecté|he inyectado|pinché|he pinchado)|ya lo hice|ya (?:está|esta)(?: hecho| hecha| lista| listo| puesta)?$",
+        r"ya (?:está|esta)(?= (?:en )?(?:el |la |mi )?(?:brazo|muslo|pierna|barriga|panza|vientre|tripa"
+        r"|nalga|glúteo|pompa|trasero|cadera) )|ya (?:me la )?(?:puse|he puesto|inyecté|he inyectado)|(?:ya )?me (?:la )?(?:puse|he puesto|inyecté|he inyectado|pinché|he pinchado)|ya lo hice|ya (?:está|esta)(?: hecho| hecha| lista| listo| puesta)?$",
         "done",
     ),
     (r"me (?:puse|inyecté) (?:la )?(?:inyección|dosis)", "done"),
     (r"nada de", "sin"),  # "nada de hormigueo"
+    (r"casi (?:curad[oa]|sanad[oa]|cicatrizad[oa])", "no curado"),  # nearly healed is not healed
     # what negates: "no tengo fiebre" is "no fiebre"
     (
         r"no (?:tengo|tiene|tuve|he tenido|hay|noto|noté|siento|sentí|presento|me (?:duele|pica))",
@@ -199,7 +236,8 @@ LEXICON = Lexicon(
         numbness="hormigueo hormigueos hormiguea hormiguean adormecido adormecida adormecimiento"
         " entumecido entumecida entumecimiento dormido dormida cosquilleo calambres hormiguitas"
         " hormigeo ormigueo",
-        weakness="débil debiles débiles debilidad torpe torpeza flojera parálisis",
+        weakness="débil debiles débiles debilidad torpe torpeza flojera parálisis floja flojas"
+        " flojo flojos",
         balance="mareo mareos mareado mareada vértigo vertigos inestable inestabilidad equilibrio"
         " tropiezo tropiezos tropezando caída caídas",
         bladder="vejiga incontinencia orina orinar intestino",
@@ -235,13 +273,16 @@ LEXICON = Lexicon(
         "roja rojo rojiza enrojecida enrojecimiento hinchada hinchado hinchazón inflamada"
     ),
     spreading=words("extiende extendiendo extendido crece creciendo"),
+    opened=words("abierta abierto"),
+    open_context=words("zona herida piel sitio punto pinchazo costra"),
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. A
     # negation does not cancel one; a person reads the alert.
     emergency=(
         r"\bno (?:puedo|podia|consigo) respirar\b|\bme (?:cuesta|falta) (?:respirar|el aire)\b"
         r"|\bdificultad (?:para|al) respirar\b|\bme ahogo\b",
-        r"\b(?:garganta|lengua|labios?|cara) (?:hinchad[ao]s?|se (?:me )?(?:hincha|cierra))\b"
-        r"|\bse me (?:hincha|hinchan|cierra) (?:la garganta|la cara|los labios|la lengua)\b",
+        r"\b(?:garganta|lengua|labios?|cara) (?:hinchad[ao]s?|se (?:me )?(?:hincha|hincho|cierra|cerro))\b"
+        r"|\bse me (?:hincha|hinchan|hincho|hincharon|ha hinchado|cierra|cerro)"
+        r" (?:la garganta|la cara|los labios|la lengua)\b",
         r"\b(?:reaccion alergica|anafila\w*)",
         r"\bdolor (?:en el|de) pecho\b|\bme (?:desmaye|he desmayado)\b|\bperdi el conocimiento\b",
     ),
@@ -263,6 +304,9 @@ LEXICON = Lexicon(
         r"\bdesaparecer para siempre\b|\bno despertar (?:más|mas|nunca)\b",
         r"\bmejor no despertar(?:me)?\b|\bquiero desaparecer\b",
         r"\bautolesi",
+        r"\bno (?:quiero|puedo) seguir(?: asi| adelante| mas)?$|\b(?:ya )?no (?:puedo|aguanto) mas$",
+        r"\bquitarme de en medio\b|\b(?:quiero|quisiera|ojala) (?:dormir(?:me)? y )?no despertar",
+        r"\b(?:hart[oa]s?|cansad[oa]s?) de (?:vivir|la vida|estar viv[oa])\b",
     ),
     refill=words("recarga recargar recargue repuesto"),
     vials=words("vial viales"),
