@@ -28,7 +28,8 @@ _PHRASES = (
     # "ich erreiche sie nicht": no confirmation; the alert goes on to the next person
     (
         r"(?:kann|erreiche|erreichen) (?:sie|ihn) nicht|(?:sie|er) (?:ist )?nicht erreichbar"
-        r"|nicht erreichbar|(?:keiner|niemand) (?:geht ran|nimmt ab)|geht nicht (?:ran|ans telefon)|nimmt nicht ab|nur die mailbox|nur mailbox",
+        r"|nicht erreichbar|(?:keiner|niemand) (?:geht ran|nimmt ab)|(?:geht|ging) nicht (?:ran|dran|ans (?:telefon|handy))"
+        r"|nimmt nicht ab|nur die mailbox|nur mailbox",
         "unreached",
     ),
     # a lab test done, and a new pack: first, so they are not read as a dose
@@ -37,8 +38,9 @@ _PHRASES = (
         "labdone",
     ),
     (r"neue packung|rezept abgeholt", "refill"),
+    (r"fast (?:verheilt|abgeheilt|geheilt)", "nicht verheilt"),  # nearly healed is not healed
     # units and clock times, into the English words the reader counts
-    (r"(?:einer |eine )?halben? stunde", "30 min"),
+    (r"(?:einer |eine |ner |ne )?halben? stunde", "30 min"),
     (r"stunden?|std", "hours"),
     (r"minuten?", "min"),
     (r"tagen?|tage", "days"),
@@ -48,8 +50,10 @@ _PHRASES = (
         (rf"{word}(?= (?:hours|min|days|weeks)(?!\S))", str(n))
         for n, word in enumerate(_NUMBERS, 1)
     ),
-    (r"(?:ein|einen|einem|einer)(?= (?:hours|min|days|weeks)(?!\S))", "1"),
+    (r"(?:ein|einen|einem|einer|ner|nem|ne)(?= (?:hours|min|days|weeks)(?!\S))", "1"),
     (r"([0-9]{1,2}) uhr ([0-9]{2})", r"\1:\2"),
+    # "halb 9" is half past eight
+    *((rf"halb {hour}", f"{hour - 1 or 12}:30") for hour in range(1, 13)),
     (r"um ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),
     (r"uhr", ""),
     (r"heute abend", "tonight"),
@@ -76,14 +80,27 @@ _PHRASES = (
         "weak",
     ),
     (
-        r"(?:lasse|lass|ließ) (?:dinge|sachen|alles|die tasse) fallen|fällt mir (?:alles|ständig \S+) (?:aus der hand|runter)",
+        r"(?:lasse|lass|ließ) (?:dinge|sachen|alles|die tasse) fallen"
+        r"|(?:fällt|fallen) mir (?:\S+ ){0,2}(?:aus der hand|runter)|mir (?:fällt|fallen) (?:\S+ ){0,2}(?:aus der hand|runter)",
         "clumsy",
     ),
     (
         r"kann (?:nicht|kaum) (?:mehr )?(?:richtig |gut |sicher )?(?:laufen|gehen|stehen)",
         "unsteady",
     ),
-    (r"(?:verliere|verlor) (?:das|mein) gleichgewicht|alles dreht sich", "unsteady"),
+    (
+        r"(?:verliere|verlor) (?:das|mein) gleichgewicht|(?:das )?gleichgewicht (?:ist )?weg|alles dreht sich",
+        "unsteady",
+    ),
+    (
+        r"(?:kann|konnte) (?:den urin|das wasser|die blase|es) (?:nicht|kaum) (?:mehr )?halten",
+        "bladder",
+    ),
+    (
+        r"(?:bein|beine|arm|arme|hand|hände|fuß|füße|fuss|fuesse|gesicht|finger) (?:fühlt|fühlen|fuehlt|fuehlen)"
+        r" sich (?:\S+ )?(?:komisch|seltsam|merkwürdig|merkwuerdig|anders|pelzig) an",
+        "numb",
+    ),
     (
         r"muss (?:ständig|staendig|dauernd|oft|sehr oft) (?:auf die toilette|aufs klo|pinkeln|wasserlassen)",
         "bladder",
@@ -92,7 +109,16 @@ _PHRASES = (
         r"kann (?:nicht|kaum) (?:mehr )?(?:richtig |gut |deutlich )?(?:sprechen|schlucken|reden)|verwaschene sprache",
         "slurred",
     ),
-    # course of a symptom
+    # course of a symptom; "jetzt auch im anderen Bein" is spreading
+    (
+        r"(?:jetzt |nun )?auch (?:im|in der|in den|am|an der) (?:anderen|beiden)(?= )|(?:auf|aufs) (?:das |die |den )?andere"
+        r" (?:bein|seite|hand|arm|auge)",
+        "worse",
+    ),
+    (r"kommt und geht|mal (?:mehr|besser) mal (?:weniger|schlechter)|ab und zu", "yes"),
+    (r"fast (?:weg|vorbei|verschwunden)", "better"),
+    # "noch unterwegs" says where the patient is, not that a symptom stays
+    (r"(?:bin )?noch (?:unterwegs|auf der arbeit|bei der arbeit|nicht zu ?hause|im büro)", ""),
     (
         r"(?:ist |sind )?(?:immer noch|noch immer) (?:da|gleich|so)|noch da|unverändert|unveraendert|genauso|gleich (?:geblieben|wie gestern|wie vorher)",
         "still",
@@ -101,7 +127,7 @@ _PHRASES = (
     (r"(?:ist |sind )?(?:wieder )?weg|verschwunden|vorbei|abgeklungen|nicht mehr da", "gone"),
     (r"kein(?:e|en|er)? (\S+) mehr", r"nomore \1"),
     (r"nicht mehr(?= leben| da sein| aufwachen)", "nicht"),  # a wish, not a symptom's course
-    (r"(will (?:einfach |echt |wirklich |so )?)nicht mehr$", r"\1nicht"),  # despair, the same
+    (r"((?:will|kann) (?:einfach |echt |wirklich |so )?)nicht mehr$", r"\1nicht"),  # despair
     (r"nicht mehr", "nomore"),
     (r"immer noch|noch immer", "still"),
     (r"(?:wird|wurde|ist) (?:immer )?schlimmer|verschlechtert", "worse"),
@@ -119,13 +145,17 @@ _PHRASES = (
     (r"(?:mache|mach|spritze|spritz) (?:ich )?(?:es |sie )?in(?= [0-9])", "later in"),
     (r"(?:mache|mach|spritze|spritz) (?:ich )?(?:es |sie )?(?:erst )?morgen", "skip"),
     (
-        r"(?:heute )?(?:lasse|lass) ich (?:sie |es |die spritze )?(?:aus|ausfallen)|(?:ich )?setze (?:heute )?aus|heute nicht$|auslassen|überspringen|ueberspringen",
+        r"(?:heute )?(?:lasse|lass) (?:ich )?(?:sie |es |die spritze )?(?:heute )?(?:aus|ausfallen)|(?:ich )?setze? (?:heute )?aus"
+        r"|heute nicht$|auslassen|überspringen|ueberspringen",
         "skip",
     ),
     (r"(?:die )?spritze (?:ist )?(?:gesetzt|drin)", "done"),
+    # the participle last, as German puts it: "gestern um 22 gespritzt", "Bauch links gemacht"
+    (r"^((?:\S+ +){1,5})(gespritzt|gemacht|erledigt)$", r"\2 \1"),
     # nothing new
     (
-        r"(?:nichts|keine) (?:neues|neuen|neue|anderen)(?: symptome| beschwerden| probleme)?|keine (?:beschwerden|symptome|probleme)|alles (?:gut|ok|okay|prima|bestens|in ordnung|normal)|(?:mir geht es|mir gehts|es geht mir|geht mir) (?:gut|prima|bestens)|nichts",
+        r"(?:nichts|keine) (?:neues|neuen|neue|anderen)(?: symptome| beschwerden| probleme)?|keine (?:beschwerden|symptome|probleme)|alles (?:gut|ok|okay|prima|bestens|in ordnung|normal)|(?:mir geht es|mir gehts|es geht mir|geht mir) (?:gut|prima|bestens)"
+        r"|passt (?:alles|schon)|alles passt|nichts",
         "nothingnew",
     ),
     # fever and scores
@@ -139,7 +169,9 @@ _PHRASES = (
 LEXICON = Lexicon(
     phrases=_PHRASES,
     taken=words("erledigt gemacht gespritzt fertig genommen injiziert gesetzt"),
-    taken_subject=words("ich habe hab habs es ist die spritze schon jetzt sie alles"),
+    taken_subject=words(
+        "ich habe hab habs es ist die spritze schon jetzt sie alles se is gerade grad"
+    ),
     skip=words("aussetzen auslassen überspringen"),
     later=words("später spaeter nachher erinnern"),
     future=words("gleich bald morgen werde nachher"),
@@ -179,7 +211,8 @@ LEXICON = Lexicon(
     },
     site_filler=words("am im in den die der das dem hinten oben unten seite an ins auf"),
     symptoms=kinds(
-        vision="verschwommen unscharf sehstörung sehstörungen sehstoerung doppelbilder schleier",
+        vision="verschwommen verschwommene verschwommener verschwommenen unscharf sehstörung"
+        " sehstörungen sehstoerung doppelbilder schleier",
         numbness="kribbeln kribbelt kribbelig kribbelnd taub taubheit taubheitsgefühl"
         " taubheitsgefuehl eingeschlafen ameisenlaufen pelzig gefühllos gefuehllos",
         weakness="schwach schwäche schwaeche schwächer schwaecher ungeschickt lähmung laehmung"
@@ -218,7 +251,13 @@ LEXICON = Lexicon(
         **dict.fromkeys(words("blasen bläschen blaeschen abszess"), "blister"),
     },
     reaction=words("rot rote roter rötung geschwollen geschwollene schwellung entzündet"),
-    spreading=words("breitet ausgebreitet ausbreitet wächst streifen ganze ganzen ganzer"),
+    spreading=words(
+        "breitet ausgebreitet ausbreitet wächst streifen ganze ganzen ganzer größer groesser"
+    ),
+    opened=words("offen aufgegangen aufgeplatzt"),
+    open_context=words(
+        "stelle einstichstelle spritzstelle haut wunde fleck bauch oberschenkel oberarm po gesäß"
+    ),
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness.
     emergency=(
         r"\b(?:kann|konnte) (?:kaum|nicht) (?:mehr )?atmen\b|\batemnot\b|\b(?:kriege|bekomme) (?:keine|kaum|schlecht|schwer) luft\b",
@@ -239,7 +278,8 @@ LEXICON = Lexicon(
         r"\balle (?:tabletten|pillen|medikamente) (?:nehmen|schlucken)\b|\büberdosis|\bueberdosis",
         r"\bkeinen sinn mehr\b|\bdas leben hat keinen sinn\b|\bkein(?:en)? sinn (?:zu leben|im leben)\b",
         r"\b(?:mit allem|mit dem leben) schluss machen\b|\bdem (?:ganzen|leben) ein ende (?:setzen|machen)\b",
-        r"\bwill (?:einfach |echt |wirklich |so )?nicht mehr\b|\bkann nicht mehr$",
+        r"\bwill (?:ich )?(?:einfach |echt |wirklich |so )?nicht mehr\b|\bkann nicht mehr$",
+        r"\bnicht mehr da (?:wäre|waere|bin|sein)\b|\bkeine lust (?:mehr )?(?:zu leben|auf (?:das|mein) leben)\b",
         r"\bfür immer (?:verschwinden|einschlafen)\b|\bfuer immer (?:verschwinden|einschlafen)\b",
     ),
     refill=words("nachschub nachgefullt aufgefullt"),
