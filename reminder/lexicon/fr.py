@@ -27,7 +27,7 @@ _PHRASES = (
     # "je n'arrive pas a la joindre": no confirmation; the alert goes on to the next person
     (
         r"(?:je )?n?arrive pas a (?:la |le )?joindre|(?:je )?(?:ne )?(?:peux|parviens) pas a (?:la |le )?joindre"
-        r"|(?:elle|il) ne repond pas|ne repond pas|injoignable|tombe sur (?:la |sa )?messagerie",
+        r"|(?:elle|il) ne repond pas|(?:ne )?(?:repond|decroche) pas|injoignable|tombe sur (?:la |sa )?messagerie",
         "unreached",
     ),
     # a lab test done, and a new pack: first, so they are not read as a dose
@@ -36,6 +36,9 @@ _PHRASES = (
         "labdone",
     ),
     (r"nouvelle boite|nouveau stock|ordonnance recuperee", "refill"),
+    (r"presque (?:guéri|guérie|cicatrisé|cicatrisée)", "pas guéri"),  # nearly healed is not healed
+    # "la fièvre est tombée" is a fever gone, not a fall
+    (r"(?:la )?fièvre (?:est |a )?(?:tombée|baissé|baissée|partie|passée)", "plus de fièvre"),
     # units and clock times, into the English words the reader counts
     (r"heures?", "hours"),
     (r"jours?", "days"),
@@ -55,6 +58,8 @@ _PHRASES = (
     (r"vers", "around"),
     (r"dans", "in"),
     (r"(fait|faite|fini|finie|injecté|injectée) ce soir", r"\1"),  # done this evening: no plan
+    # "après l'injection" says when something began, not that the dose is to come
+    (r"après (?:la |le |ma |mon )?(?:injection|piqûre)", ""),
     (r"ce soir", "tonight"),
     (r"du soir", "pm"),
     (r"du matin", "am"),
@@ -79,13 +84,39 @@ _PHRASES = (
         "unsteady",
     ),
     (r"plus de force|pas de force|jambe lourde|jambes lourdes|bras lourd", "weak"),
-    (r"(?:je )?(?:lâche|fais tomber) (?:tout|les objets|les choses|mes affaires)", "clumsy"),
+    (
+        r"(?:je )?(?:lâche|fais tomber) (?:tout|les objets|les choses|mes affaires)"
+        r"|(?:je )?(?:fais|laisse) (?:tout|les choses|mes affaires) tomber",
+        "clumsy",
+    ),
+    (r"(?:je dois )?courir aux toilettes|(?:je )?cours aux toilettes", "bladder"),
+    (
+        r"(?:bouche|visage|lèvre|paupière|joue) (?:qui )?(?:tombe|tombante|de travers|paralysée?)",
+        "droop",
+    ),
+    (r"jambes? (?:en coton|coupées?|molles?|qui lâchent?|en guimauve)", "faible"),
+    (r"(?:pas|plus) (?:très |trop )?(?:stable|solide)(?: sur mes jambes)?", "instable"),
+    (
+        r"(?:jambe|jambes|main|mains|bras|pied|pieds|visage|doigts) (?:est |sont )?(?:toute |tout )?"
+        r"(?:bizarre|bizarres|étrange|étranges|zarbi)",
+        "engourdi",
+    ),
     (
         r"(?:je )?(?:ne )?(?:peux|arrive) (?:plus|pas) (?:à )?(?:parler|avaler)|mal à (?:parler|avaler)",
         "slurred",
     ),
     (r"(?:envies? pressantes?|besoin (?:urgent )?(?:de )?uriner|fuites urinaires)", "bladder"),
-    # course of a symptom
+    # course of a symptom; "maintenant aussi dans l'autre jambe" is spreading
+    (
+        r"(?:maintenant )?aussi (?:in |à |sur )?(?:le autre|la autre|les deux|lautre)"
+        r"|(?:passé|passée|passe|gagne|monte) (?:à|in|sur) (?:le autre|la autre|lautre|les deux)",
+        "worse",
+    ),
+    (r"(?:ça |ca )?va (?:ça |ca )?vient|par moments|de temps en temps", "oui"),
+    (r"(?:je )?(?:crois|pense) que oui", "oui"),
+    (r"(?:je )?(?:crois|pense) que non", "non"),
+    (r"pas (?:mieux|de mieux|de amélioration)", "still"),
+    (r"(?:ça |ca |ce )?(?:ne )?passe pas", "still"),
     (
         r"(?:ne )?(?:est|sont) (?:pas|toujours pas) (?:passé|passée|partie|parti|disparu|disparue)",
         "still",
@@ -108,6 +139,7 @@ _PHRASES = (
         "notyet",
     ),
     (r"(?:je )?(?:la |le )?(?:fais|ferai|fait|ferais) demain", "skip"),
+    (r"(?:je )?(?:la |le )?(?:fais|ferai|vais faire) in(?= [0-9])", "later in"),
     (
         r"plus tard|tout à le hours|tout à lheure|rappelle(?:z)? moi(?: plus tard)?|je (?:le |la )?(?:fais|ferai) (?:après|tonight|plus tard|tout de suite)",
         "later",
@@ -117,12 +149,12 @@ _PHRASES = (
         "skip",
     ),
     (
-        r"ce est (?:fait|fini|bon)|(?:je )?me (?:la |le )?suis (?:fait|faite|injecté|injectée|piqué|piquée)|(?:je )?(?:le |la )?ai (?:fait|faite)|injection faite|piqûre faite",
+        r"(?:ce est|cest|c) bon (?:ce est |cest |c )?(?:fait|faite|fini)|(?:ce est|cest|c) (?:fait|faite|fini)|(?:ce est|cest|c) bon$|(?:je )?me (?:la |le )?suis (?:fait|faite|injecté|injectée|piqué|piquée)|(?:je )?(?:le |la )?ai (?:fait|faite)|injection faite|piqûre faite",
         "done",
     ),
     # nothing new
     (
-        r"rien de (?:nouveau|spécial|particulier|plus)|(?:aucun|pas de) (?:nouveau |nouveaux )?(?:symptôme|problème|souci)s?|(?:tout|ça) va bien|je vais bien|tout est normal|tout va bien|rien",
+        r"rien de (?:nouveau|neuf|spécial|particulier|plus)|rien à signaler|ras|(?:aucun|pas de) (?:nouveau |nouveaux )?(?:symptôme|problème|souci)s?|(?:tout|ça) va bien|je vais bien|tout est normal|tout va bien|rien",
         "nothingnew",
     ),
     # fever and scores
@@ -137,7 +169,7 @@ LEXICON = Lexicon(
     taken=words("fait faite fini finie injecté injectée terminé piqué piquée"),
     # "cest", "jai", "lai": elisions typed without their apostrophe.
     taken_subject=words(
-        "je me le la ai suis ce est injection piqûre dose déjà voilà ça cest jai lai"
+        "je me le la ai suis ce est injection piqûre dose déjà voilà ça cest jai lai c jlai"
     ),
     skip=words("sauter saute zapper"),
     later=words("après rappel rappelle"),
@@ -184,10 +216,11 @@ LEXICON = Lexicon(
         vision="flou floue trouble vue vision brouillée",
         numbness="fourmillements fourmillement fourmille fourmis engourdi engourdie engourdis"
         " engourdies engourdissement engourdissements picotements picotement picote insensible"
-        " paresthésies paresthésie fourmillemens fourmillment fourmillent picotent",
+        " paresthésies paresthésie fourmillemens fourmillment fourmillent picotent endormi endormie"
+        " endormis endormies",
         weakness="faible faiblesse maladroit maladroite maladresse paralysie",
         balance="vertige vertiges étourdi étourdie étourdissement étourdissements équilibre"
-        " instable titube chute chutes tombé tombée",
+        " instable titube chute chutes tombé tombée trébuche trébuché trébucher",
         bladder="vessie incontinence uriner urine",
         speech="parole avaler",
     ),
@@ -220,6 +253,8 @@ LEXICON = Lexicon(
         "rouge rougeur rougeurs gonflé gonflée gonflement enflé enflée inflammé inflammée"
     ),
     spreading=words("étend étendu étendue propage grandit traînées"),
+    opened=words("ouvert ouverte"),
+    open_context=words("point plaie peau zone endroit site piqûre cuisse ventre bras fesse"),
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. Written
     # over the reply's words with elisions spelt out ("je en ai marre" for "j'en ai marre").
     emergency=(
@@ -242,7 +277,8 @@ LEXICON = Lexicon(
         r"\bplus (?:la )?force de (?:vivre|continuer)\b",
         r"\b(?:ne )?plus me réveiller\b|\bpas me réveiller\b",
         r"\bla vie ne vaut (?:pas|plus) la peine\b|\bplus de raison de vivre\b",
-        r"\bne en peux plus\b|\bmarre de (?:vivre|la vie)\b",
+        r"\b(?:ne|je) en peux plus\b|\bmarre de (?:vivre|la vie)\b",
+        r"\bsi je (?:ne )?(?:etais|serais) plus (?:la|ici|en vie)\b",
         r"\bdisparaître pour toujours\b|\bdisparaitre pour toujours\b",
         r"\b(?:envie de|veux|voudrais) disparaître\b",
     ),
@@ -250,7 +286,7 @@ LEXICON = Lexicon(
     vials=words("flacon flacons"),
     phq_frequencies=(
         (r"jamais|pas du tout", 0),
-        (r"plusieurs jours", 1),
+        (r"plusieurs jours|quelques jours|certains jours", 1),
         (r"plus de la moitie du temps|plus de la moitie des jours|plus de la moitie", 2),
         (r"presque tous les jours|tous les jours", 3),
     ),
