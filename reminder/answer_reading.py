@@ -208,8 +208,8 @@ def _symptom(words: list[str], i: int, lex: Lexicon, facts: Facts) -> None:
         facts.resolved.update(found)
         if _followed_by(words, i, lex.gone, lex):
             facts.courses.add("gone")
-    elif _negated(words, i, lex):
-        facts.denied.update(found)
+    elif _negated(words, i, lex) or (len(words) == i + 2 and words[-1] in lex.no):
+        facts.denied.update(found)  # "no tingling", and "tingling no" at the clause's end
     else:
         facts.symptoms.update(found)
 
