@@ -22,6 +22,17 @@ _PHRASES = (
         "ok",
     ),
     (r"de acuerdo", "ok"),
+    (
+        r"(?:(?:ya )?estoy con (?:ella|él)|(?:ya )?(?:la|lo) (?:he llamado|llamé)|ya hablé con (?:ella|él))"
+        r"(?: y (?:está|esta) bien)?",
+        "ok",
+    ),
+    # out of vials: a count of none, not a symptom gone
+    (
+        r"(?:me )?(?:quedé|quedo|estoy) sin (?:viales|inyecciones)|no me quedan (?:viales|inyecciones)"
+        r"|no tengo (?:más )?viales|ya no (?:tengo|me quedan) viales",
+        "0 viales",
+    ),
     # "no consigo localizarla": no confirmation; the alert goes on to the next person
     (
         r"no (?:puedo|consigo|logro) (?:localizarla|localizarlo|contactarla|contactarlo|hablar con"
@@ -63,6 +74,7 @@ _PHRASES = (
     (r"de la (?:noche|tarde)", "pm"),
     (r"de la mañana", "am"),
     (r"esta noche", "tonight"),
+    (r"posponer|pospón|aplazar|dame|deme", "later"),
     # vision, before the negations that would read "no veo bien" as a denial
     (r"ya no veo (?:borroso|doble|mal|nublado|borrosa)", "nomore blurry"),
     (r"no veo (?:borroso|doble|mal|nublado|borrosa)", "sin blurry"),
@@ -71,6 +83,7 @@ _PHRASES = (
         "blurry",
     ),
     (r"(?:veo|lo veo|todo se ve|se ve) (?:doble|dos veces)|visión doble", "double"),
+    (r"(?:veo )?(?:como )?(?:con|entre|en) niebla|se me nubla la vista", "blurry"),
     (
         r"(?:veo|lo veo|todo se ve|se ve) (?:borroso|borrosa|mal|nublado|turbio|manchas)|vista (?:borrosa|nublada|mal)|visión (?:borrosa|nublada)",
         "blurry",
@@ -115,12 +128,13 @@ _PHRASES = (
     (r"(?:todo )?(?:igual|lo mismo) (?:que|de) siempre|como siempre|lo de siempre", "nothingnew"),
     # "se me está pasando a la otra pierna": spreading, not going away
     (
-        r"(?:ahora )?(?:también|tambien) en (?:la otra|el otro|las dos|los dos|ambas|ambos)"
+        r"(?:ahora )?(?:también|tambien) en (?:la|el|los|las|mi|mis|ambas|ambos)"
         r"|(?:pasando|pasó|ha pasado|extendiendo|extendió|ha extendido|subiendo|subió) (?:a|al|hacia)"
         r" (?:la otra|el otro|las dos|los dos|la|el|mi|mis)",
         "worse",
     ),
     (r"va y viene|viene y va|a ratos", "yes"),
+    (r"(?:ya )?no (?:tanto|tan fuerte|tan mal|tan intenso)", "better"),
     (r"no (?:mejora|ha mejorado|mejoró|se mejora)|sin mejoría|ni mejor ni peor", "still"),
     (r"no se (?:me |le )?(?:ha ido|va|pasa|quita|ha pasado|ha quitado)", "still"),
     (
@@ -166,6 +180,12 @@ _PHRASES = (
         "done",
     ),
     (r"me (?:puse|inyecté) (?:la )?(?:inyección|dosis)", "done"),
+    # a caregiver: "mi esposo ya se la puso", "se la puse a mi hija"
+    (
+        r"(?:mi (?:esposo|marido|mujer|esposa|hijo|hija|mamá|madre|papá|padre) )?(?:ya )?se la"
+        r" (?:puso|puse|ha puesto|he puesto|pusimos|inyectó|inyecté)(?: yo)?(?: a mi \S+)?",
+        "done",
+    ),
     (r"nada de", "sin"),  # "nada de hormigueo"
     (r"casi (?:curad[oa]|sanad[oa]|cicatrizad[oa])", "no curado"),  # nearly healed is not healed
     # what negates: "no tengo fiebre" is "no fiebre"
@@ -307,6 +327,7 @@ LEXICON = Lexicon(
         r"\bno (?:quiero|puedo) seguir(?: asi| adelante| mas)?$|\b(?:ya )?no (?:puedo|aguanto) mas$",
         r"\bquitarme de en medio\b|\b(?:quiero|quisiera|ojala) (?:dormir(?:me)? y )?no despertar",
         r"\b(?:hart[oa]s?|cansad[oa]s?) de (?:vivir|la vida|estar viv[oa])\b",
+        r"\bquiere (?:morir(?:se)?|matarse|suicidarse|quitarse la vida)\b",
     ),
     refill=words("recarga recargar recargue repuesto"),
     vials=words("vial viales"),
