@@ -38,6 +38,14 @@ _PHRASES = (
         "labdone",
     ),
     (r"neue packung|rezept abgeholt", "refill"),
+    # out of vials: a count of none, not a symptom gone
+    (
+        r"(?:keine|null) (?:ampullen|spritzen) mehr|keine (?:ampullen|spritzen) (?:mehr )?da",
+        "0 ampullen",
+    ),
+    (r"bin (?:jetzt )?bei (?:ihr|ihm)|(?:hab|habe) (?:sie|ihn) (?:angerufen|erreicht)", "ok"),
+    (r"gib mir|geben sie mir", "später"),
+    (r"nach dem (?:essen|abendessen|duschen|sport)", "später"),
     (r"fast (?:verheilt|abgeheilt|geheilt)", "nicht verheilt"),  # nearly healed is not healed
     # units and clock times, into the English words the reader counts
     (r"(?:einer |eine |ner |ne )?halben? stunde", "30 min"),
@@ -68,6 +76,8 @@ _PHRASES = (
     # vision, before the negations that would read "sehe nicht gut" as a denial
     (r"(?:ich )?sehe nicht mehr (?:verschwommen|doppelt|unscharf)", "nomore blurry"),
     (r"(?:ich )?sehe (?:\S+ ){0,4}?doppelt|doppelbilder|doppelt sehen", "double"),
+    (r"(?:ich )?sehe (?:\S+ ){0,4}?(?:nichts|nix|kaum was|kaum etwas)", "blurry"),
+    (r"(?:wie )?durch (?:einen )?(?:nebel|schleier)|verschleiert", "verschwommen"),
     (
         r"(?:ich )?sehe (?:nicht (?:mehr )?(?:gut|richtig|scharf|klar)|schlecht|kaum|alles verschwommen|verschwommen|unscharf)|kann (?:nicht|kaum) (?:mehr )?(?:gut |richtig |scharf )?sehen|verschwommene? sicht|sicht ist (?:verschwommen|schlecht|unscharf)",
         "blurry",
@@ -111,12 +121,13 @@ _PHRASES = (
     ),
     # course of a symptom; "jetzt auch im anderen Bein" is spreading
     (
-        r"(?:jetzt |nun )?auch (?:im|in der|in den|am|an der) (?:anderen|beiden)(?= )|(?:auf|aufs) (?:das |die |den )?andere"
+        r"(?:jetzt |nun )?auch (?:im|in der|in den|am|an der) (?:anderen|beiden)(?= )"
+        r"|(?:jetzt|nun) auch (?:im|in der|in den|am|an der|an den)(?= )|(?:auf|aufs) (?:das |die |den )?andere"
         r" (?:bein|seite|hand|arm|auge)",
         "worse",
     ),
     (r"kommt und geht|mal (?:mehr|besser) mal (?:weniger|schlechter)|ab und zu", "yes"),
-    (r"fast (?:weg|vorbei|verschwunden)", "better"),
+    (r"fast (?:weg|vorbei|verschwunden)|nicht mehr so (?:stark|schlimm|viel|doll|arg)", "better"),
     # "noch unterwegs" says where the patient is, not that a symptom stays
     (r"(?:bin )?noch (?:unterwegs|auf der arbeit|bei der arbeit|nicht zu ?hause|im büro)", ""),
     (
@@ -150,6 +161,8 @@ _PHRASES = (
         "skip",
     ),
     (r"(?:die )?spritze (?:ist )?(?:gesetzt|drin)", "done"),
+    # a caregiver: "hab ihr die Spritze gegeben"
+    (r"(?:habe |hab )?(?:ihr|ihm) (?:die spritze|die injektion|sie|es) gegeben", "done"),
     # the participle last, as German puts it: "gestern um 22 gespritzt", "Bauch links gemacht"
     (r"^((?:\S+ +){1,5})(gespritzt|gemacht|erledigt)$", r"\2 \1"),
     # nothing new
