@@ -22,6 +22,19 @@ _PHRASES = (
         "ok",
     ),
     (r"de accord|daccord", "ok"),
+    (r"je suis avec (?:elle|lui)|(?:je )?(?:le|la) ai (?:appelée?|eue?)(?: au téléphone)?", "ok"),
+    # out of vials: a count of none, not a symptom gone
+    (
+        r"(?:je )?(?:ne )?(?:ai )?plus de flacons|(?:il )?(?:ne )?(?:me )?reste plus de flacons",
+        "0 flacons",
+    ),
+    (r"donne(?:z)? moi", "later"),
+    # a caregiver: "mon mari l'a faite", "je lui ai fait l'injection"
+    (
+        r"(?:mon (?:mari|fils|copain|conjoint|compagnon) |ma (?:femme|fille|mère|copine|compagne) |il |elle )?"
+        r"(?:le|la) a (?:fait|faite|injectée?)|(?:je )?lui ai (?:fait|faite)(?: (?:le|la|sa|son) (?:injection|piqûre))?",
+        "done",
+    ),
     # a hedged answer alone, "un peu": there still, a little
     (r"^(?:un peu|un petit peu|plus ou moins)$", "still a bit"),
     # "je n'arrive pas a la joindre": no confirmation; the alert goes on to the next person
@@ -67,7 +80,8 @@ _PHRASES = (
     (r"(?:je )?(?:ne )?vois plus (?:flou|trouble|double)", "nomore blurry"),
     (r"(?:je )?vois (?:double|en double)|vision double", "double"),
     (
-        r"(?:je )?(?:ne )?vois (?:flou|trouble|mal|pas bien|plus bien|pas net|plus rien|rien)|vision (?:floue|trouble|brouillée)|vue (?:floue|trouble|brouillée|baisse)|voile devant (?:les yeux|un oeil|l oeil|le oeil)",
+        r"(?:je )?(?:ne )?vois (?:flou|trouble|mal|pas bien|plus bien|pas net|plus rien|rien)|vision (?:floue|trouble|brouillée)|vue (?:floue|trouble|brouillée|baisse)|voile devant (?:les yeux|un oeil|l oeil|le oeil)"
+        r"|(?:comme )?(?:dans le|un|du) brouillard|(?:un )?voile",
         "blurry",
     ),
     # other symptoms said in several words
@@ -108,7 +122,7 @@ _PHRASES = (
     (r"(?:envies? pressantes?|besoin (?:urgent )?(?:de )?uriner|fuites urinaires)", "bladder"),
     # course of a symptom; "maintenant aussi dans l'autre jambe" is spreading
     (
-        r"(?:maintenant )?aussi (?:in |à |sur )?(?:le autre|la autre|les deux|lautre)"
+        r"maintenant aussi (?:au|à la|à le|in|sur)(?= )|(?:maintenant )?aussi (?:in |à |sur )?(?:le autre|la autre|les deux|lautre)"
         r"|(?:passé|passée|passe|gagne|monte) (?:à|in|sur) (?:le autre|la autre|lautre|les deux)",
         "worse",
     ),
@@ -279,6 +293,7 @@ LEXICON = Lexicon(
         r"\bla vie ne vaut (?:pas|plus) la peine\b|\bplus de raison de vivre\b",
         r"\b(?:ne|je) en peux plus\b|\bmarre de (?:vivre|la vie)\b",
         r"\bsi je (?:ne )?(?:etais|serais) plus (?:la|ici|en vie)\b",
+        r"\bveut (?:mourir|se tuer|se suicider|en finir)\b",
         r"\bdisparaître pour toujours\b|\bdisparaitre pour toujours\b",
         r"\b(?:envie de|veux|voudrais) disparaître\b",
     ),
