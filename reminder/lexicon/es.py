@@ -75,11 +75,18 @@ _PHRASES = (
     (r"de la mañana", "am"),
     (r"esta noche", "tonight"),
     (r"posponer|pospón|aplazar|dame|deme", "later"),
+    # "no se extiende" denies the site's state; it is no answer "no" to the symptom question
+    (
+        r"no ((?:se |está |esta )?(?:extiende|extendiendo|crece|creciendo|abierta|abierto|supura"
+        r"|supurando|drena))",
+        r"sin \1",
+    ),
+    (r"creo que no|no creo", "no"),
     # vision, before the negations that would read "no veo bien" as a denial
     (r"ya no veo (?:borroso|doble|mal|nublado|borrosa)", "nomore blurry"),
     (r"no veo (?:borroso|doble|mal|nublado|borrosa)", "sin blurry"),
     (
-        r"(?:ya )?no (?:veo|puedo ver|se ve|distingo|enfoco)(?: (?:bien|nada|claro|con claridad|nitido))?(?: (?:de|con) (?:un|el|mi|este) ojo)?",
+        r"(?:ya )?no (?:veo|ve|puedo ver|puede ver|se ve|distingo|enfoco)(?: (?:bien|nada|claro|con claridad|nitido))?(?: (?:de|con) (?:un|el|mi|este) ojo)?",
         "blurry",
     ),
     (r"(?:veo|lo veo|todo se ve|se ve) (?:doble|dos veces)|visión doble", "double"),
@@ -95,6 +102,7 @@ _PHRASES = (
     ),
     (r"(?:se me )?(?:duerme|duermen|durmió|durmieron)", "numb"),
     (r"sin fuerzas?|(?:me faltan?|no tengo) fuerzas?|pierna pesada|piernas pesadas", "weak"),
+    (r"(?:arrastro|arrastra|arrastrando) (?:la|el|mi|una) (?:pierna|pie)", "weak"),
     (r"(?:se me caen|se me cae|dejo caer|se me caen) (?:las cosas|todo|cosas|el vaso)", "clumsy"),
     (
         r"(?:no puedo|me cuesta) (?:caminar|andar|mantenerme en pie)(?: bien)?|me tambaleo",
