@@ -820,4 +820,73 @@ CASES: list[Case] = [
     Case("alert", "hab sie angerufen, alles gut", ok=True, neuro=False),
     Case("phq2", "die hälfte der tage"),  # unsure: half the days, between 1 and 2; asked back
     Case("phq2", "0 und 1", phq_interest=0, phq_mood=1),
+    # negated site words, idioms of dying, hedged no, a relative's symptom, clock times
+    Case("checkin", "3 2 stelle nicht offen, nur rot", flu=3, site_score=2),
+    Case("checkin", "2 1 kein eiter keine blasen", flu=2, site_score=1),
+    Case("checkin", "3 1 rot aber breitet sich nicht aus", flu=3, site_score=1),
+    Case(
+        "none", "ich sterbe vor kälte bei 38,9 fieber", fever=True, temperature=38.9, temp_unit="C"
+    ),
+    Case("none", "bin todmüde"),
+    Case(
+        "checkin",
+        "2 1 99.1 also kein fieber",
+        flu=2,
+        site_score=1,
+        fever=False,
+        temperature=99.1,
+        temp_unit="F",
+    ),
+    Case(
+        "checkin",
+        "3 1 hab 37,8 leicht erhöht",
+        flu=3,
+        site_score=1,
+        fever=False,
+        temperature=37.8,
+        temp_unit="C",
+    ),
+    Case("none", "keine atemnot, nur müde"),
+    Case(
+        "followup",
+        "sehe nicht mehr doppelt aber kribbeln noch da",
+        neuro=True,
+        symptoms={"numbness"},
+        denied={"vision"},
+        course="still",
+    ),
+    Case(
+        "followup",
+        "kribbeln noch da aber sehen wieder gut",
+        neuro=True,
+        symptoms={"numbness"},
+        course="still",
+    ),
+    Case(
+        "checkin",
+        "3 1 sehen gut, kribbeln bisschen",
+        flu=3,
+        site_score=1,
+        neuro=True,
+        symptoms={"numbness"},
+    ),
+    Case(
+        "dose",
+        "erledigt!!! 💉 bein rechts 21 uhr",
+        dose="taken",
+        taken_at="21:00",
+        site="right_thigh",
+    ),
+    Case("dose", "jo erledigt", dose="taken"),
+    Case("dose", "ok gemacht", dose="taken"),
+    Case("dose", "mach ich sofort", dose="not_yet"),
+    Case("neuro", "glaub nicht", neuro=False),
+    Case("neuro", "eher nicht", neuro=False),
+    Case("neuro", "nur bisschen kribbeln sonst nix", neuro=True, symptoms={"numbness"}),
+    Case(
+        "none", "mein mann sagt er sieht auf einem auge schlecht", neuro=True, symptoms={"vision"}
+    ),
+    Case(
+        "none", "meine tochter zieht seit gestern das bein nach", neuro=True, symptoms={"weakness"}
+    ),
 ]

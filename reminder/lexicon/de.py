@@ -63,6 +63,7 @@ _PHRASES = (
     # "halb 9" is half past eight
     *((rf"halb {hour}", f"{hour - 1 or 12}:30") for hour in range(1, 13)),
     (r"um ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),
+    (r"(?<!at )([0-9]{1,2}) uhr", r"at \1"),  # "21 Uhr" alone is a clock time too
     (r"uhr", ""),
     (r"heute abend", "tonight"),
     (r"abends|am abend", "pm"),
@@ -76,7 +77,12 @@ _PHRASES = (
     # vision, before the negations that would read "sehe nicht gut" as a denial
     (r"(?:ich )?sehe nicht mehr (?:verschwommen|doppelt|unscharf)", "nomore blurry"),
     (r"(?:ich )?sehe (?:\S+ ){0,4}?doppelt|doppelbilder|doppelt sehen", "double"),
-    (r"(?:ich )?sehe (?:\S+ ){0,4}?(?:nichts|nix|kaum was|kaum etwas)", "blurry"),
+    (
+        r"(?:ich )?(?:sehe|sieht) (?:\S+ ){0,4}?(?:nichts|nix|kaum was|kaum etwas|schlecht)",
+        "blurry",
+    ),
+    (r"(?:ziehe|zieht) (?:\S+ ){0,3}?(?:das|den|ein) (?:bein|fuß|fuss) nach", "weak"),
+    (r"glaub(?:e)? nicht|eher nicht|nicht wirklich", "nein"),
     (r"(?:wie )?durch (?:einen )?(?:nebel|schleier)|verschleiert", "verschwommen"),
     (
         r"(?:ich )?sehe (?:nicht (?:mehr )?(?:gut|richtig|scharf|klar)|schlecht|kaum|alles verschwommen|verschwommen|unscharf)|kann (?:nicht|kaum) (?:mehr )?(?:gut |richtig |scharf )?sehen|verschwommene? sicht|sicht ist (?:verschwommen|schlecht|unscharf)",
@@ -149,7 +155,7 @@ _PHRASES = (
         "notyet",
     ),
     (
-        r"(?:mache|mach|spritze|spritz) (?:ich )?(?:es |sie )?(?:gleich|später|spaeter|nachher|tonight)|erinner(?:e|n)? mich(?: später| spaeter| nochmal| noch mal)?",
+        r"(?:mache|mach|spritze|spritz) (?:ich )?(?:es |sie )?(?:gleich|sofort|später|spaeter|nachher|tonight)|erinner(?:e|n)? mich(?: später| spaeter| nochmal| noch mal)?",
         "later",
     ),
     # "mache ich in 30 min": later, by the length said
@@ -164,7 +170,10 @@ _PHRASES = (
     # a caregiver: "hab ihr die Spritze gegeben"
     (r"(?:habe |hab )?(?:ihr|ihm) (?:die spritze|die injektion|sie|es) gegeben", "done"),
     # the participle last, as German puts it: "gestern um 22 gespritzt", "Bauch links gemacht"
-    (r"^((?:\S+ +){1,5})(gespritzt|gemacht|erledigt)$", r"\2 \1"),
+    (
+        r"^(?!(?:ja|jo|jep|jap|genau|ok|okay) +\S+$)((?:\S+ +){1,5})(gespritzt|gemacht|erledigt)$",
+        r"\2 \1",
+    ),
     # nothing new
     (
         r"(?:nichts|keine) (?:neues|neuen|neue|anderen)(?: symptome| beschwerden| probleme)?|keine (?:beschwerden|symptome|probleme)|alles (?:gut|ok|okay|prima|bestens|in ordnung|normal)|(?:mir geht es|mir gehts|es geht mir|geht mir) (?:gut|prima|bestens)"
