@@ -68,6 +68,7 @@ _PHRASES = (
     (r"à ([0-9]{1,2}) h", r"at \1:00"),
     (r"([0-9]{1,2}) h ([0-9]{2})", r"\1:\2"),
     (r"vers ([0-9]{1,2}) h", r"around \1:00"),
+    (r"(1[3-9]|2[0-3]) h", r"\1:00"),  # "21h" alone: an evening clock time, never a wait
     (r"vers", "around"),
     (r"dans", "in"),
     (r"(fait|faite|fini|finie|injecté|injectée) ce soir", r"\1"),  # done this evening: no plan
@@ -81,7 +82,8 @@ _PHRASES = (
     (r"(?:je )?vois (?:double|en double)|vision double", "double"),
     (
         r"(?:je )?(?:ne )?vois (?:flou|trouble|mal|pas bien|plus bien|pas net|plus rien|rien)|vision (?:floue|trouble|brouillée)|vue (?:floue|trouble|brouillée|baisse)|voile devant (?:les yeux|un oeil|l oeil|le oeil)"
-        r"|(?:comme )?(?:dans le|un|du) brouillard|(?:un )?voile",
+        r"|(?:comme )?(?:dans le|un|du) brouillard|(?:un )?voile"
+        r"|voit (?:flou|trouble|mal|double|plus rien|rien|pas bien|plus bien)",
         "blurry",
     ),
     # other symptoms said in several words
@@ -109,6 +111,7 @@ _PHRASES = (
         "droop",
     ),
     (r"jambes? (?:en coton|coupées?|molles?|qui lâchent?|en guimauve)", "faible"),
+    (r"(?:traîne|traine|traînes|traîner) (?:la|le|une) (?:jambe|pied)", "faible"),
     (r"(?:pas|plus) (?:très |trop )?(?:stable|solide)(?: sur mes jambes)?", "instable"),
     (
         r"(?:jambe|jambes|main|mains|bras|pied|pieds|visage|doigts) (?:est |sont )?(?:toute |tout )?"
@@ -127,6 +130,8 @@ _PHRASES = (
         "worse",
     ),
     (r"(?:ça |ca )?va (?:ça |ca )?vient|par moments|de temps en temps", "oui"),
+    (r"ça va(?! mieux| pas| plus| pire| aller| passer)", "bien"),  # "la vue ça va": fine
+    (r"(?:je )?(?:crois|pense) pas|pas vraiment", "non"),
     (r"(?:je )?(?:crois|pense) que oui", "oui"),
     (r"(?:je )?(?:crois|pense) que non", "non"),
     (r"pas (?:mieux|de mieux|de amélioration)", "still"),
