@@ -194,6 +194,7 @@ _PHRASES = (
         r" (?:puso|puse|ha puesto|he puesto|pusimos|inyectó|inyecté)(?: yo)?(?: a mi \S+)?",
         "done",
     ),
+    (r"(?:no tengo )?ganas de nada", ""),  # how they feel; no answer "nothing new"
     (r"nada de", "sin"),  # "nada de hormigueo"
     (r"casi (?:curad[oa]|sanad[oa]|cicatrizad[oa])", "no curado"),  # nearly healed is not healed
     # what negates: "no tengo fiebre" is "no fiebre"
@@ -312,7 +313,8 @@ LEXICON = Lexicon(
         r"|\bse me (?:hincha|hinchan|hincho|hincharon|ha hinchado|cierra|cerro)"
         r" (?:la garganta|la cara|los labios|la lengua)\b",
         r"\b(?:reaccion alergica|anafila\w*)",
-        r"\bdolor (?:en el|de) pecho\b|\bme (?:desmaye|he desmayado)\b|\bperdi el conocimiento\b",
+        r"\b(?:ronchas|urticaria|sarpullido) (?:por todo el cuerpo|en todo el cuerpo|por todas partes)\b",
+        r"\bme duele (?:mucho )?el pecho\b|\bdolor (?:en el|de) pecho\b|\bme (?:desmaye|he desmayado)\b|\bperdi el conocimiento\b",
     ),
     self_harm=(
         r"\b(?:me )?quiero morir(?:me)?\b",
@@ -336,6 +338,14 @@ LEXICON = Lexicon(
         r"\bquitarme de en medio\b|\b(?:quiero|quisiera|ojala) (?:dormir(?:me)? y )?no despertar",
         r"\b(?:hart[oa]s?|cansad[oa]s?) de (?:vivir|la vida|estar viv[oa])\b",
         r"\bquiere (?:morir(?:se)?|matarse|suicidarse|quitarse la vida)\b",
+        r"\b(?:no|ya no) (?:le )?(?:encuentro|veo|tiene) sentido (?:a nada|a la vida|a vivir|a seguir)\b"
+        r"|\bnada tiene sentido\b",
+        r"\b(?:seria|estaria) (?:mas facil|mejor) (?:no estar|no existir|desaparecer)\b|\bmejor no estar\b",
+        r"\b(?:pastillas|pastas|medicamentos) (?:guardad|ahorrad|escondid)[oa]s\b"
+        r"|\b(?:guardando|juntando|acumulando) (?:pastillas|medicamentos)\b",
+        r"\b(?:irme|ir) para siempre\b"
+        r"|\btirarme (?:por|de|desde|a|al|bajo) (?:el |la |un |una |las )?"
+        r"(?:balcon|ventana|puente|edificio|azotea|tren|vias|metro)\b",
     ),
     refill=words("recarga recargar recargue repuesto"),
     vials=words("vial viales"),
