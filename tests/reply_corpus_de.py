@@ -889,4 +889,33 @@ CASES: list[Case] = [
     Case(
         "none", "meine tochter zieht seit gestern das bein nach", neuro=True, symptoms={"weakness"}
     ),
+    # self-harm said indirectly, allergic reactions, English mixed in, idioms that are none
+    Case("none", "sehe keinen sinn mehr in allem", self_harm=True),
+    Case("none", "manchmal denke ich es wäre einfacher nicht mehr zu sein", self_harm=True),
+    Case("none", "hab tabletten gesammelt für den fall", self_harm=True),
+    Case("none", "ich will für immer weg", self_harm=True),
+    Case("none", "denke dran vom balkon zu springen", self_harm=True),
+    Case("none", "mein hals schnürt sich zu", emergency=True),
+    Case("none", "quaddeln am ganzen körper und kann schlecht schlucken", emergency=True),
+    Case("none", "brustschmerzen seit der spritze", emergency=True),
+    Case("checkin", "3 1 hab zu nichts lust", flu=3, site_score=1),
+    Case(
+        "phq2",
+        "fast jeden tag, denke es wäre besser nicht da zu sein",
+        self_harm=True,
+        phq_interest=3,
+    ),
+    Case("dose", "gemacht, left arm, juckt etwas", dose="taken", site="left_arm"),
+    Case("checkin", "3 1 nope alles ok", flu=3, site_score=1, neuro=False),
+    Case("followup", "yes immer noch gleich", neuro=True, course="still"),
+    Case("followup", "better, merk es kaum noch", neuro=True, course="better"),
+    Case(
+        "none",
+        "i feel schwindelig und sehe verschwommen",
+        neuro=True,
+        symptoms={"balance", "vision"},
+    ),
+    Case("neuro", "ja, manchmal wird mein gesicht taub", neuro=True, symptoms={"face", "numbness"}),
+    Case("neuro", "nein nur die übliche müdigkeit", neuro=False),
+    Case("none", "die schmerzen sind für immer weg"),
 ]

@@ -174,6 +174,10 @@ _PHRASES = (
         r"^(?!(?:ja|jo|jep|jap|genau|ok|okay) +\S+$)((?:\S+ +){1,5})(gespritzt|gemacht|erledigt)$",
         r"\2 \1",
     ),
+    (
+        r"(?:hab |habe )?(?:zu nichts|auf nichts) (?:mehr )?lust",
+        "",
+    ),  # how they feel, not nothing new
     # nothing new
     (
         r"(?:nichts|keine) (?:neues|neuen|neue|anderen)(?: symptome| beschwerden| probleme)?|keine (?:beschwerden|symptome|probleme)|alles (?:gut|ok|okay|prima|bestens|in ordnung|normal)|(?:mir geht es|mir gehts|es geht mir|geht mir) (?:gut|prima|bestens)"
@@ -286,6 +290,8 @@ LEXICON = Lexicon(
         r"\b(?:hals|zunge|lippen?|gesicht) (?:ist |sind )?(?:geschwollen|schwillt (?:an|zu))\b"
         r"|\bgeschwollene (?:zunge|lippen|gesicht|hals)\b",
         r"\b(?:allergische reaktion|anaphyla\w*)",
+        r"\b(?:hals|kehle) (?:schnürt|zieht) sich zu\b|\bschnürt mir (?:den hals|die kehle) zu\b",
+        r"\b(?:quaddeln|nesselsucht|ausschlag) (?:am ganzen körper|überall)\b",
         r"\bbrustschmerz\w*|\bschmerzen in der brust\b|\bohnmachtig\b|\bin ohnmacht\b|\bbewusstlos\b",
     ),
     self_harm=(
@@ -301,6 +307,10 @@ LEXICON = Lexicon(
         r"\bkeinen sinn mehr\b|\bdas leben hat keinen sinn\b|\bkein(?:en)? sinn (?:zu leben|im leben)\b",
         r"\b(?:mit allem|mit dem leben) schluss machen\b|\bdem (?:ganzen|leben) ein ende (?:setzen|machen)\b",
         r"\bwill (?:ich )?(?:einfach |echt |wirklich |so )?nicht mehr\b|\bkann nicht mehr$",
+        r"\bnicht (?:mehr )?(?:da )?zu sein\b|\bnicht mehr zu leben\b"
+        r"|\b(?:will|möchte|wäre|bin) (?:\S+ )?für immer weg\b",
+        r"\b(?:tabletten|pillen|medikamente) (?:gesammelt|gehortet|gebunkert)\b|\b(?:sammle|horte) (?:tabletten|pillen)\b",
+        r"\b(?:vom|von der|von einer|aus dem) (?:balkon|brücke|dach|fenster|hochhaus) (?:zu )?(?:springen|stürzen)\b",
         r"\bnicht mehr da (?:wäre|waere|bin|sein)\b|\bkeine lust (?:mehr )?(?:zu leben|auf (?:das|mein) leben)\b",
         r"\bfür immer (?:verschwinden|einschlafen)\b|\bfuer immer (?:verschwinden|einschlafen)\b",
     ),
