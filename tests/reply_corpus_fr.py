@@ -891,4 +891,36 @@ CASES: list[Case] = [
     Case("neuro", "juste un peu de fourmis sinon rien", neuro=True, symptoms={"numbness"}),
     Case("none", "mon mari dit qu'il voit mal d'un oeil", neuro=True, symptoms={"vision"}),
     Case("none", "ma fille traine la jambe depuis hier", neuro=True, symptoms={"weakness"}),
+    # self-harm said indirectly, allergic reactions, English mixed in, idioms that are none
+    Case("none", "je vois plus aucun sens a rien", neuro=False, self_harm=True),
+    Case("none", "des fois je me dis que ce serait plus simple de ne plus etre la", self_harm=True),
+    Case("none", "j'ai mis des cachets de cote au cas ou", self_harm=True),
+    Case("none", "je veux partir pour toujours", course="still", self_harm=True),
+    Case("none", "je pense a sauter du balcon", self_harm=True),
+    Case("none", "j'ai la gorge qui se serre", emergency=True),
+    Case(
+        "none",
+        "des plaques partout et j'ai du mal a avaler",
+        neuro=True,
+        symptoms={"speech"},
+        emergency=True,
+    ),
+    Case("none", "douleur dans la poitrine depuis l'injection", emergency=True),
+    Case("checkin", "3 1 envie de rien", flu=3, site_score=1),
+    Case(
+        "phq2",
+        "presque tous les jours, je me dis que ce serait mieux de plus etre la",
+        self_harm=True,
+        phq_interest=3,
+    ),
+    Case("dose", "fait, left arm, ca gratte un peu", dose="taken", site="left_arm"),
+    Case("checkin", "3 1 nope tout ok", flu=3, site_score=1, neuro=False),
+    Case("followup", "yes toujours pareil", neuro=True, course="still"),
+    Case("followup", "better, je le sens a peine", course="better", problem="still_there"),
+    Case("none", "i feel etourdie et vision floue", neuro=True, symptoms={"balance", "vision"}),
+    Case(
+        "neuro", "oui, parfois j'ai le visage engourdi", neuro=True, symptoms={"face", "numbness"}
+    ),
+    Case("neuro", "non juste la fatigue habituelle", neuro=False),
+    Case("none", "je suis morte de rire"),
 ]

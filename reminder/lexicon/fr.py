@@ -132,6 +132,9 @@ _PHRASES = (
     (r"(?:ça |ca )?va (?:ça |ca )?vient|par moments|de temps en temps", "oui"),
     (r"ça va(?! mieux| pas| plus| pire| aller| passer)", "bien"),  # "la vue ça va": fine
     (r"(?:je )?(?:crois|pense) pas|pas vraiment", "non"),
+    (r"(?:plus )?envie de rien|(?:plus )?goût à rien", ""),  # how they feel, not nothing new
+    # "sauter du balcon" is no skipped dose (the self-harm words read the text as written)
+    (r"(?:sauter|me jeter) (?:du|de la|par la|de le|sous le|sous un) \S+", ""),
     (r"(?:je )?(?:crois|pense) que oui", "oui"),
     (r"(?:je )?(?:crois|pense) que non", "non"),
     (r"pas (?:mieux|de mieux|de amélioration)", "still"),
@@ -279,7 +282,8 @@ LEXICON = Lexicon(
     emergency=(
         r"\b(?:ne )?(?:peux|arrive|parviens) (?:pas|plus) (?:a )?respirer\b|\b(?:ne )?respire (?:pas|plus)\b|\bmal a respirer\b|\bje etouffe\b"
         r"|\bdifficultes? (?:a|pour) respirer\b",
-        r"\b(?:gorge|langue|levres?|visage) (?:gonfle|gonflee|gonflees|enfle|enflee|qui gonfle|se serre)\b",
+        r"\b(?:gorge|langue|levres?|visage) (?:qui )?(?:gonfle|gonflee|gonflees|enfle|enflee|se serre)\b",
+        r"\b(?:plaques|urticaire) (?:partout|sur tout le corps)\b",
         r"\b(?:reaction allergique|anaphyla\w*)",
         r"\bdouleurs? (?:dans la poitrine|a la poitrine|thoraciques?)\b|\bevanoui\w*|\bperdu connaissance\b",
     ),
@@ -299,6 +303,10 @@ LEXICON = Lexicon(
         r"\b(?:ne|je) en peux plus\b|\bmarre de (?:vivre|la vie)\b",
         r"\bsi je (?:ne )?(?:etais|serais) plus (?:la|ici|en vie)\b",
         r"\bveut (?:mourir|se tuer|se suicider|en finir)\b",
+        r"\b(?:plus|pas) (?:aucun )?(?:de )?sens (?:a|à) (?:rien|la vie|vivre)\b|\bla vie (?:ne )?a (?:plus )?(?:aucun )?sens\b",
+        r"\bde (?:ne )?plus etre (?:la|ici|en vie)\b|\bpartir pour toujours\b",
+        r"\b(?:cachets|comprimes|medicaments|pilules) de cote\b",
+        r"\b(?:sauter|me jeter) (?:du|de la|par la|de le|sous le|sous un) (?:balcon|pont|fenetre|toit|immeuble|train)\b",
         r"\bdisparaître pour toujours\b|\bdisparaitre pour toujours\b",
         r"\b(?:envie de|veux|voudrais) disparaître\b",
     ),
