@@ -914,7 +914,7 @@ CASES: list[Case] = [
     Case("none", "mi marido dice que no ve bien de un ojo", neuro=True, symptoms={"vision"}),
     Case("none", "mi hija arrastra la pierna desde ayer", neuro=True, symptoms={"weakness"}),
     # self-harm said indirectly, allergic reactions, English mixed in, idioms that are none
-    Case("none", "ya no le encuentro sentido a nada", neuro=False, self_harm=True),
+    Case("none", "ya no le encuentro sentido a nada", self_harm=True),
     Case("none", "a veces pienso que seria mas facil no estar", self_harm=True),
     Case("none", "tengo las pastillas guardadas para cuando no pueda mas", self_harm=True),
     Case("none", "me quiero ir para siempre", self_harm=True),

@@ -892,10 +892,10 @@ CASES: list[Case] = [
     Case("none", "mon mari dit qu'il voit mal d'un oeil", neuro=True, symptoms={"vision"}),
     Case("none", "ma fille traine la jambe depuis hier", neuro=True, symptoms={"weakness"}),
     # self-harm said indirectly, allergic reactions, English mixed in, idioms that are none
-    Case("none", "je vois plus aucun sens a rien", neuro=False, self_harm=True),
+    Case("none", "je vois plus aucun sens a rien", self_harm=True),
     Case("none", "des fois je me dis que ce serait plus simple de ne plus etre la", self_harm=True),
     Case("none", "j'ai mis des cachets de cote au cas ou", self_harm=True),
-    Case("none", "je veux partir pour toujours", course="still", self_harm=True),
+    Case("none", "je veux partir pour toujours", self_harm=True),
     Case("none", "je pense a sauter du balcon", self_harm=True),
     Case("none", "j'ai la gorge qui se serre", emergency=True),
     Case(

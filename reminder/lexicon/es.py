@@ -155,7 +155,10 @@ _PHRASES = (
     ),
     # "se me quitó la vista borrosa": what went comes after the verb, and is denied
     (r"gone (?:el|la|los|las|mi|mis)(?= \S)", "nomore"),
-    (r"ya no(?= quiero| puedo| aguanto)", "no"),  # a wish or despair, not a symptom's course
+    (
+        r"ya no(?= quiero| puedo| aguanto| le encuentro| encuentro| tiene sentido)",
+        "no",
+    ),  # a wish or despair, not a symptom's course
     (r"ya no (?:tengo|siento|noto|hay)|ya no", "nomore"),
     (
         r"(?:estaría|estarían|estarias|estaríamos|estar) mejor sin mí|mejor (?:muerto|muerta|muertos)",
@@ -194,7 +197,7 @@ _PHRASES = (
         r" (?:puso|puse|ha puesto|he puesto|pusimos|inyectó|inyecté)(?: yo)?(?: a mi \S+)?",
         "done",
     ),
-    (r"(?:no tengo )?ganas de nada", ""),  # how they feel; no answer "nothing new"
+    (r"(?:no tengo )?ganas de nada|sentido a nada", ""),  # how they feel; no answer "nothing new"
     (r"nada de", "sin"),  # "nada de hormigueo"
     (r"casi (?:curad[oa]|sanad[oa]|cicatrizad[oa])", "no curado"),  # nearly healed is not healed
     # what negates: "no tengo fiebre" is "no fiebre"

@@ -132,7 +132,8 @@ _PHRASES = (
     (r"(?:ça |ca )?va (?:ça |ca )?vient|par moments|de temps en temps", "oui"),
     (r"ça va(?! mieux| pas| plus| pire| aller| passer)", "bien"),  # "la vue ça va": fine
     (r"(?:je )?(?:crois|pense) pas|pas vraiment", "non"),
-    (r"(?:plus )?envie de rien|(?:plus )?goût à rien", ""),  # how they feel, not nothing new
+    # how they feel, not "nothing new" nor a symptom "still" there
+    (r"(?:plus )?envie de rien|(?:plus )?goût à rien|(?:aucun )?sens à rien|pour toujours", ""),
     # "sauter du balcon" is no skipped dose (the self-harm words read the text as written)
     (r"(?:sauter|me jeter) (?:du|de la|par la|de le|sous le|sous un) \S+", ""),
     (r"(?:je )?(?:crois|pense) que oui", "oui"),
