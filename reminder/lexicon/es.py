@@ -67,6 +67,7 @@ _PHRASES = (
         r"anoche a las ([0-9]{1,2}(?::[0-9]{2})?)|a las ([0-9]{1,2}(?::[0-9]{2})?) anoche",
         r"at \1\2 pm",
     ),
+    (r"(?:a eso de|sobre|hacia|como a) las ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),  # about 9
     (r"a las ([0-9]{1,2}) y media", r"at \1:30"),
     (r"a las ([0-9]{1,2}) y cuarto", r"at \1:15"),
     (r"a las ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),
@@ -145,6 +146,12 @@ _PHRASES = (
     (r"(?:ya )?no (?:tanto|tan fuerte|tan mal|tan intenso)", "better"),
     (r"no (?:mejora|ha mejorado|mejoró|se mejora)|sin mejoría|ni mejor ni peor", "still"),
     (r"no se (?:me |le )?(?:ha ido|va|pasa|quita|ha pasado|ha quitado)", "still"),
+    # "se me ha pasado casi del todo": nearly gone is better, and still there a little
+    (
+        r"(?:ya )?(?:casi )?se (?:me |le )?(?:pasó|fue|quitó|ha pasado|ha ido|ha quitado)"
+        r" casi (?:del todo|todo|por completo)|(?:ya )?casi se (?:me |le )?(?:pasó|fue|quitó|ha pasado|ha ido|ha quitado)",
+        "better",
+    ),
     (
         r"(?:sigue|siguen|sigo|está|estoy) (?:igual|lo mismo)|igual que (?:ayer|antes)|lo mismo|sin cambios",
         "still",
