@@ -918,4 +918,56 @@ CASES: list[Case] = [
     Case("neuro", "ja, manchmal wird mein gesicht taub", neuro=True, symptoms={"face", "numbness"}),
     Case("neuro", "nein nur die übliche müdigkeit", neuro=False),
     Case("none", "die schmerzen sind für immer weg"),
+    # emails and long texts, times said roughly, nearly gone is not gone, sites in odd orders
+    Case(
+        "dose",
+        "Hallo, habe mir gerade die Spritze in den linken Oberschenkel gesetzt, so gegen 21 Uhr, alles gut",
+        dose="taken",
+        taken_at="21:00",
+        site="left_thigh",
+        neuro=False,
+    ),
+    Case(
+        "checkin",
+        "Guten Morgen, Grippe so 4 und Stelle 2, kein Fieber gehabt und nichts Neues",
+        flu=4,
+        site_score=2,
+        neuro=False,
+        fever=False,
+    ),
+    Case(
+        "checkin",
+        "grippe 4 stelle 2, gestern nacht schüttelfrost aber kein fieber",
+        flu=4,
+        site_score=2,
+        fever=False,
+    ),
+    Case(
+        "checkin",
+        "3 1 und mein rechtes bein ist ungeschickter als sonst",
+        flu=3,
+        site_score=1,
+        neuro=True,
+        symptoms={"weakness"},
+    ),
+    Case(
+        "followup",
+        "tja immer noch wie gestern, das kribbeln in der hand geht nicht weg",
+        neuro=True,
+        symptoms={"numbness"},
+        course="still",
+    ),
+    Case("followup", "ist fast ganz weg", course="better", problem="still_there"),
+    Case("followup", "gestern abend weggegangen", neuro=False, course="gone"),
+    Case("dose", "erledigt li oberschenkel", dose="taken", site="left_thigh"),
+    Case("dose", "erledigt SR", dose="taken", site="right_thigh"),
+    Case("dose", "erledigt am po, weiß nicht mehr ob rechts oder links", dose="taken"),
+    Case(
+        "neuro", "nein, naja, bisschen schwindel beim aufstehen", neuro=True, symptoms={"balance"}
+    ),
+    Case("neuro", "gar nichts", neuro=False),
+    Case("site_heal", "nicht mehr rot", healed=True),
+    Case("site_heal", "noch etwas geschwollen", healed=False),
+    Case("dose", "ich habe heute nicht gespritzt"),  # unsure: skipped, or not yet? asked back
+    Case("dose", "hab heute noch nicht gespritzt", dose="not_yet"),
 ]

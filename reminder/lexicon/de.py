@@ -62,6 +62,7 @@ _PHRASES = (
     (r"([0-9]{1,2}) uhr ([0-9]{2})", r"\1:\2"),
     # "halb 9" is half past eight
     *((rf"halb {hour}", f"{hour - 1 or 12}:30") for hour in range(1, 13)),
+    (r"(?:so )?(?:gegen|circa|ca|etwa) (?:um )?([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),  # about 9
     (r"um ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),
     (r"(?<!at )([0-9]{1,2}) uhr", r"at \1"),  # "21 Uhr" alone is a clock time too
     (r"uhr", ""),
@@ -133,7 +134,10 @@ _PHRASES = (
         "worse",
     ),
     (r"kommt und geht|mal (?:mehr|besser) mal (?:weniger|schlechter)|ab und zu", "yes"),
-    (r"fast (?:weg|vorbei|verschwunden)|nicht mehr so (?:stark|schlimm|viel|doll|arg)", "better"),
+    (
+        r"fast (?:ganz |komplett |völlig )?(?:weg|vorbei|verschwunden)|nicht mehr so (?:stark|schlimm|viel|doll|arg)",
+        "better",
+    ),
     # "noch unterwegs" says where the patient is, not that a symptom stays
     (r"(?:bin )?noch (?:unterwegs|auf der arbeit|bei der arbeit|nicht zu ?hause|im büro)", ""),
     (
@@ -141,7 +145,10 @@ _PHRASES = (
         "still",
     ),
     (r"(?:ist |sind )?nicht (?:weg|verschwunden|besser)(?: geworden)?", "still"),
-    (r"(?:ist |sind )?(?:wieder )?weg|verschwunden|vorbei|abgeklungen|nicht mehr da", "gone"),
+    (
+        r"(?:ist |sind )?(?:wieder )?weg(?:gegangen)?|verschwunden|vorbei|abgeklungen|nicht mehr da",
+        "gone",
+    ),
     (r"kein(?:e|en|er)? (\S+) mehr", r"nomore \1"),
     (r"nicht mehr(?= leben| da sein| aufwachen)", "nicht"),  # a wish, not a symptom's course
     (r"((?:will|kann) (?:einfach |echt |wirklich |so )?)nicht mehr$", r"\1nicht"),  # despair
@@ -171,7 +178,7 @@ _PHRASES = (
     (r"(?:habe |hab )?(?:ihr|ihm) (?:die spritze|die injektion|sie|es) gegeben", "done"),
     # the participle last, as German puts it: "gestern um 22 gespritzt", "Bauch links gemacht"
     (
-        r"^(?!(?:ja|jo|jep|jap|genau|ok|okay) +\S+$)((?:\S+ +){1,5})(gespritzt|gemacht|erledigt)$",
+        r"^(?!(?:ja|jo|jep|jap|genau|ok|okay) +\S+$)((?:\S+ +){1,10})(gespritzt|gemacht|erledigt|gesetzt)$",
         r"\2 \1",
     ),
     (
@@ -241,7 +248,8 @@ LEXICON = Lexicon(
         " sehstörungen sehstoerung doppelbilder schleier",
         numbness="kribbeln kribbelt kribbelig kribbelnd taub taubheit taubheitsgefühl"
         " taubheitsgefuehl eingeschlafen ameisenlaufen pelzig gefühllos gefuehllos",
-        weakness="schwach schwäche schwaeche schwächer schwaecher ungeschickt lähmung laehmung"
+        weakness="schwach schwäche schwaeche schwächer schwaecher ungeschickt ungeschickter lähmung"
+        " laehmung"
         " gelähmt gelaehmt",
         balance="schwindel schwindelig schwindlig gleichgewicht gleichgewichtsstörung unsicher"
         " wackelig wacklig taumeln taumelig stolpere stolpern gestolpert gestürzt gestuerzt"
@@ -267,7 +275,7 @@ LEXICON = Lexicon(
         "und aber ein eine einen etwas bisschen wenig sehr ziemlich heute morgen mein meine ich"
         " habe hab hatte ist es bin mir mich war also auch jetzt nur leicht leichte so ca etwa"
         " gestern abend nacht rot gerötet geroetet geschwollen juckt juckend müde muede"
-        " schmerzen schmerzt wund blauer fleck der die das spritze glaube glaub"
+        " schmerzen schmerzt wund blauer fleck der die das spritze glaube glaub gerade grad eben"
     ),
     injury={
         **dict.fromkeys(words("eiter eitrig eitert nässt naesst nässend"), "pus"),
