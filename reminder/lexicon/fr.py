@@ -155,7 +155,12 @@ _PHRASES = (
     ),
     (r"(?:ne (?:\S+ )?)?plus (?:de|du|des)", "nomore"),
     (r"ne (\S+) plus", r"nomore \1"),
-    (r"(?:ça )?va mieux|un peu mieux|presque (?:passé|parti|disparu)", "better"),
+    (
+        r"(?:ça )?va mieux|un peu mieux|presque (?:complètement |totalement |entièrement )?"
+        r"(?:passé|passée|parti|partie|disparu|disparue)",
+        "better",
+    ),
+    (r"^(?:parti|partie|passé|passée|disparu|disparue)(?= |$)", "gone"),
     # dose: not yet, later, skip, done
     (
         r"(?:je )?(?:ne )?(?:le |la )?(?:ai|suis) pas (?:encore )?(?:fait|faite|injecté|injectée|piqué|piquée)|pas encore(?: fait| faite)?|(?:je ai |je )?oublié",
