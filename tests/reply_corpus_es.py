@@ -987,4 +987,17 @@ CASES: list[Case] = [
     Case("neuro", "nada de nada", neuro=False),
     Case("site_heal", "ya no esta roja", healed=True),
     Case("site_heal", "sigue un poco hinchada", healed=False),
+    # opt-out and resume in the patient's words, supply and labs, PHQ-2 and OK
+    Case("none", "ya no quiero recibir mensajes", compliance="stop"),
+    Case("none", "no mas mensajes por favor", compliance="stop"),
+    Case("none", "baja", compliance="stop"),
+    Case("none", "reanudar los recordatorios", resume=True),
+    Case("none", "ya volvi, puedes seguir", resume=True),
+    Case("none", "pausa una semana", pause=7),
+    Case("none", "recogi la receta, 15 viales", refill=0, vials=15),
+    Case("none", "ya me hice los analisis", lab_done=True),
+    Case("phq2", "ningun dia", phq_interest=0),
+    Case("phq2", "todos los dias, todo el tiempo", phq_interest=3),
+    Case("alert", "visto", ok=True),
+    Case("alert", "ok 12", ok=True, ref=12),
 ]

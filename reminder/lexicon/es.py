@@ -76,6 +76,12 @@ _PHRASES = (
     (r"de la mañana", "am"),
     (r"esta noche", "tonight"),
     (r"posponer|pospón|aplazar|dame|deme", "later"),
+    # back from a pause
+    (
+        r"(?:reanudar|reanuda|reactivar|reactiva|activar|activa) (?:los |mis )?(?:recordatorios|mensajes|avisos)"
+        r"|(?:puedes|pueden|podéis) (?:seguir|continuar|reanudar)(?: con los recordatorios)?",
+        "reanudar",
+    ),
     # "no se extiende" denies the site's state; it is no answer "no" to the symptom question
     (
         r"no ((?:se |está |esta )?(?:extiende|extendiendo|crece|creciendo|abierta|abierto|supura"
@@ -237,6 +243,9 @@ LEXICON = Lexicon(
     healed=words("curado curada curó sanó sanado sanada cicatrizó cicatrizado cicatrizada"),
     ok=words("vale entendido recibido enterado visto"),
     opt_out=(
+        r"(?:ya )?no (?:quiero|deseo) (?:recibir|que me (?:manden|envien)) (?:mas )?(?:mensajes|sms|recordatorios)"
+        r"(?: por favor)?",
+        r"(?:por favor )?no mas (?:mensajes|sms|recordatorios)(?: por favor)?",
         r"(?:por favor )?(?:deja|dejen|dejad|dejar) de (?:mandarme|enviarme|escribirme)(?: (?:mensajes|sms|recordatorios))?(?: por favor)?",
         r"(?:por favor )?no me (?:manden|mandes|envies|envien|escriban|escribas) (?:mas|mas mensajes)(?: por favor)?",
         r"(?:quiero )?darme de baja(?: por favor)?",
@@ -358,6 +367,7 @@ LEXICON = Lexicon(
         r"(?:balcon|ventana|puente|edificio|azotea|tren|vias|metro)\b",
     ),
     refill=words("recarga recargar recargue repuesto"),
+    refill_not=words("necesito necesita pedir pido falta faltan"),
     vials=words("vial viales"),
     phq_frequencies=(
         (r"nada|ningun dia|para nada|nunca", 0),
