@@ -970,4 +970,16 @@ CASES: list[Case] = [
     Case("site_heal", "noch etwas geschwollen", healed=False),
     Case("dose", "ich habe heute nicht gespritzt"),  # unsure: skipped, or not yet? asked back
     Case("dose", "hab heute noch nicht gespritzt", dose="not_yet"),
+    # opt-out and resume in the patient's words, supply and labs, PHQ-2 and OK
+    Case("none", "ich will keine nachrichten mehr bekommen", compliance="stop"),
+    Case("none", "keine sms mehr bitte", compliance="stop"),
+    Case("none", "erinnerungen wieder an", resume=True),
+    Case("none", "bin zurück, weitermachen", resume=True),
+    Case("none", "pause eine woche", pause=7),
+    Case("none", "rezept abgeholt, 15 ampullen", refill=0, vials=15),
+    Case("none", "blut abgenommen heute", lab_done=True),
+    Case("phq2", "gar nicht", phq_interest=0),
+    Case("phq2", "jeden tag, die ganze zeit", phq_interest=3),
+    Case("alert", "gesehen", ok=True),
+    Case("alert", "ok 12", ok=True, ref=12),
 ]

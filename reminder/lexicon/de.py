@@ -45,6 +45,7 @@ _PHRASES = (
     ),
     (r"bin (?:jetzt )?bei (?:ihr|ihm)|(?:hab|habe) (?:sie|ihn) (?:angerufen|erreicht)", "ok"),
     (r"gib mir|geben sie mir", "später"),
+    (r"(?:die )?erinnerungen (?:wieder )?(?:an|aktivieren|einschalten|fortsetzen)", "fortsetzen"),
     (r"nach dem (?:essen|abendessen|duschen|sport)", "später"),
     (r"fast (?:verheilt|abgeheilt|geheilt)", "nicht verheilt"),  # nearly healed is not healed
     # units and clock times, into the English words the reader counts
@@ -214,6 +215,8 @@ LEXICON = Lexicon(
     healed=words("verheilt geheilt abgeheilt"),
     ok=words("verstanden erhalten gesehen"),
     opt_out=(
+        r"(?:ich )?(?:will|möchte|moechte|mochte) keine (?:nachrichten|sms|erinnerungen) mehr"
+        r"(?: bekommen| erhalten| haben)?(?: bitte)?",
         r"(?:bitte )?(?:keine|nicht mehr) (?:sms|nachrichten|erinnerungen)(?: mehr)?(?: bitte)?",
         r"(?:bitte )?(?:hören sie|hort|hoert|hören) auf(?: mir)? zu (?:schreiben|simsen)(?: bitte)?",
         r"(?:bitte )?(?:ich möchte |ich mochte |ich will )?(?:mich )?abmelden(?: bitte)?",
@@ -323,6 +326,7 @@ LEXICON = Lexicon(
         r"\bfür immer (?:verschwinden|einschlafen)\b|\bfuer immer (?:verschwinden|einschlafen)\b",
     ),
     refill=words("nachschub nachgefullt aufgefullt"),
+    refill_not=words("brauche brauchen benötige bestellen bestelle bestellt"),
     vials=words("ampulle ampullen"),
     phq_frequencies=(
         (r"u(?:e)?berhaupt nicht|gar nicht|nie", 0),
