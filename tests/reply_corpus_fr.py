@@ -971,4 +971,16 @@ CASES: list[Case] = [
     Case("neuro", "rien du tout", neuro=False),
     Case("site_heal", "plus rouge"),  # unsure: no longer red, or redder? asked back
     Case("site_heal", "encore un peu gonfle", healed=False),
+    # opt-out and resume in the patient's words, supply and labs, PHQ-2 and OK
+    Case("none", "je veux plus recevoir de messages", compliance="stop"),
+    Case("none", "arretez les messages svp", compliance="stop"),
+    Case("none", "desinscrire", compliance="stop"),
+    Case("none", "reprendre les rappels", resume=True),
+    Case("none", "je suis rentree, vous pouvez reprendre", resume=True),
+    Case("none", "pause une semaine", pause=7),
+    Case("none", "ordonnance recuperee, 15 flacons", refill=0, vials=15),
+    Case("none", "prise de sang faite ce matin", lab_done=True),
+    Case("phq2", "tous les jours, tout le temps", phq_interest=3),
+    Case("alert", "vu", ok=True),
+    Case("alert", "ok 12", ok=True, ref=12),
 ]

@@ -29,6 +29,11 @@ _PHRASES = (
         "0 flacons",
     ),
     (r"donne(?:z)? moi", "later"),
+    (
+        r"(?:reprendre|réactiver|relancer) (?:les |mes )?(?:rappels|messages)"
+        r"|(?:vous pouvez|tu peux) reprendre(?: les rappels)?",
+        "reprise",
+    ),
     # a caregiver: "mon mari l'a faite", "je lui ai fait l'injection"
     (
         r"(?:mon (?:mari|fils|copain|conjoint|compagnon) |ma (?:femme|fille|mère|copine|compagne) |il |elle )?"
@@ -208,6 +213,8 @@ LEXICON = Lexicon(
     healed=words("guéri guérie cicatrisé cicatrisée"),
     ok=words("reçu compris vu"),
     opt_out=(
+        r"(?:je )?(?:ne )?veux (?:plus|pas) (?:recevoir )?(?:de |des )?(?:messages|sms|rappels)(?: svp| merci)?",
+        r"(?:svp )?(?:arretez|arrete|stop) (?:les|vos|ces) (?:messages|sms|rappels)(?: svp| merci)?",
         r"(?:svp )?(?:arretez|arrete|arreter) de me (?:envoyer|ecrire)(?: des (?:messages|sms|rappels))?(?: svp| se il vous plait)?",
         r"(?:je veux |je voudrais )?(?:me )?desinscrire(?: svp| s il vous plait)?|desabonnez moi|desinscrivez moi",
         r"(?:plus de|je ne veux plus de) (?:messages|sms|rappels)(?: svp| merci)?",
@@ -317,6 +324,7 @@ LEXICON = Lexicon(
         r"\b(?:envie de|veux|voudrais) disparaître\b",
     ),
     refill=words("recharge recharger rechargee"),
+    refill_not=words("besoin faut commander commande"),
     vials=words("flacon flacons"),
     phq_frequencies=(
         (r"jamais|pas du tout", 0),
