@@ -1000,4 +1000,21 @@ CASES: list[Case] = [
     Case("phq2", "todos los dias, todo el tiempo", phq_interest=3),
     Case("alert", "visto", ok=True),
     Case("alert", "ok 12", ok=True, ref=12),
+    # temperatures not taken, fever in words, one symptom gone and another still there
+    Case(
+        "checkin", "2 1 ni hormigueo ni mareos", flu=2, site_score=1, denied={"balance", "numbness"}
+    ),
+    Case("followup", "ya no me hormiguea", neuro=False, denied={"numbness"}, course="gone"),
+    Case("checkin", "3 1 fiebre alta", flu=3, site_score=1, fever=True),
+    Case("checkin", "3 1 100,4", flu=3, site_score=1, fever=True, temperature=100.4, temp_unit="F"),
+    Case("checkin", "3 1 no me he tomado la temperatura", flu=3, site_score=1),
+    Case("checkin", "2 1 temp normal", flu=2, site_score=1, fever=False),
+    Case(
+        "followup",
+        "la vista sigue borrosa pero el hormigueo ya paso",
+        neuro=True,
+        symptoms={"vision"},
+        denied={"numbness"},
+        course="still",
+    ),
 ]

@@ -76,6 +76,8 @@ _PHRASES = (
     (r"de la mañana", "am"),
     (r"esta noche", "tonight"),
     (r"posponer|pospón|aplazar|dame|deme", "later"),
+    # "no me he tomado la temperatura" says nothing of a fever
+    (r"no (?:me )?(?:he tomado|tomé|he medido|medí) (?:la |mi )?(?:temperatura|temp|fiebre)", ""),
     # back from a pause
     (
         r"(?:reanudar|reanuda|reactivar|reactiva|activar|activa) (?:los |mis )?(?:recordatorios|mensajes|avisos)"
