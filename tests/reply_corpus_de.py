@@ -982,4 +982,43 @@ CASES: list[Case] = [
     Case("phq2", "jeden tag, die ganze zeit", phq_interest=3),
     Case("alert", "gesehen", ok=True),
     Case("alert", "ok 12", ok=True, ref=12),
+    # temperatures not taken, fever in words, one symptom gone and another still there
+    Case(
+        "checkin",
+        "2 1 kein kribbeln aber taubheit im bein",
+        flu=2,
+        site_score=1,
+        neuro=True,
+        symptoms={"numbness"},
+    ),
+    Case(
+        "followup",
+        "taubheit nicht mehr, aber kribbeln schon",
+        neuro=True,
+        symptoms={"numbness"},
+        course="gone",
+    ),
+    Case("checkin", "3 1 hohes fieber", flu=3, site_score=1, fever=True),
+    Case(
+        "checkin",
+        "3 1 fieber gemessen 37,5",
+        flu=3,
+        site_score=1,
+        fever=False,
+        temperature=37.5,
+        temp_unit="C",
+    ),
+    Case(
+        "checkin", "3 1 hab kein fieber gemessen", flu=3, site_score=1, fever=False
+    ),  # unsure: as German says it, measured and found none
+    Case("checkin", "2 1 temperatur normal", flu=2, site_score=1, fever=False),
+    Case(
+        "followup",
+        "sehe immer noch verschwommen, aber das kribbeln ist weg",
+        neuro=True,
+        symptoms={"vision"},
+        denied={"numbness"},
+        course="still",
+    ),
+    Case("checkin", "3 1 hab temperatur nicht gemessen", flu=3, site_score=1),
 ]

@@ -45,6 +45,8 @@ _PHRASES = (
     ),
     (r"bin (?:jetzt )?bei (?:ihr|ihm)|(?:hab|habe) (?:sie|ihn) (?:angerufen|erreicht)", "ok"),
     (r"gib mir|geben sie mir", "später"),
+    # "Temperatur nicht gemessen" says nothing of a fever
+    (r"(?:hab |habe )?(?:die )?(?:temperatur|temp|fieber) nicht gemessen", ""),
     (r"(?:die )?erinnerungen (?:wieder )?(?:an|aktivieren|einschalten|fortsetzen)", "fortsetzen"),
     (r"nach dem (?:essen|abendessen|duschen|sport)", "später"),
     (r"fast (?:verheilt|abgeheilt|geheilt)", "nicht verheilt"),  # nearly healed is not healed
