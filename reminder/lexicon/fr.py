@@ -29,6 +29,8 @@ _PHRASES = (
         "0 flacons",
     ),
     (r"donne(?:z)? moi", "later"),
+    # "pas pris ma température" says nothing of a fever
+    (r"(?:je )?(?:ne )?(?:ai )?pas (?:pris|mesuré) (?:ma |la )?(?:température|temp)", ""),
     (
         r"(?:reprendre|réactiver|relancer) (?:les |mes )?(?:rappels|messages)"
         r"|(?:vous pouvez|tu peux) reprendre(?: les rappels)?",
@@ -155,7 +157,8 @@ _PHRASES = (
     ),
     (r"de plus en plus|(?:ça |ce )?(?:est )?pire|(?:ça |ce )?(?:se )?aggrave|empire", "worse"),
     (
-        r"(?:ce est|ça est|est|sont) (?:passé|passée|passés|passées|parti|partie|partis|disparu|disparue|disparus)|disparu|disparue|disparus",
+        r"(?:ce est|ça est|est|sont) (?:passé|passée|passés|passées|parti|partie|partis|parties|disparu|disparue"
+        r"|disparus|disparues)|disparu|disparue|disparus|disparues",
         "gone",
     ),
     (r"(?:ne (?:\S+ )?)?plus (?:de|du|des)", "nomore"),
