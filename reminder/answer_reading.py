@@ -86,7 +86,9 @@ def read_answers(words: list[str], lex: Lexicon, facts: Facts) -> None:
                 used[i + 1] = True
                 facts.fever.append(after in lex.yes)
             else:
-                facts.fever.append(not _negated(words, i, lex))
+                # "no fever", and "the fever is gone": no fever now
+                gone = _followed_by(words, i, lex.gone, lex)
+                facts.fever.append(not _negated(words, i, lex) and not gone)
         elif word in lex.temperature:
             if _negated(words, i, lex) or _followed_by(words, i, lex.normal, lex):
                 facts.fever.append(False)
@@ -206,8 +208,8 @@ def _symptom(words: list[str], i: int, lex: Lexicon, facts: Facts) -> None:
         facts.resolved.update(found)
         if _followed_by(words, i, lex.gone, lex):
             facts.courses.add("gone")
-    elif _negated(words, i, lex):
-        facts.denied.update(found)
+    elif _negated(words, i, lex) or (len(words) == i + 2 and words[-1] in lex.no):
+        facts.denied.update(found)  # "no tingling", and "tingling no" at the clause's end
     else:
         facts.symptoms.update(found)
 

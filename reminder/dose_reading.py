@@ -137,8 +137,13 @@ def read_time(words: list[str], lex: Lexicon, facts: Facts) -> bool:
     rest = _stated_time(words, lex, said)
     if said.taken_at is None and said.taken_ago is None:
         return False
-    if any(w not in _WHEN_FILLER and w not in lex.filler and w not in lex.polite for w in rest):
+    # "done, left thigh at 8pm": the site said with its time is read too.
+    others = [w for w in rest if w not in _WHEN_FILLER and w not in lex.filler | lex.polite]
+    site = read_site(others, lex) if others else None
+    if others and site is None:
         return False
+    if site is not None:
+        facts.sites.add(site)
     facts.taken_at = facts.taken_at or said.taken_at
     facts.taken_ago = facts.taken_ago or said.taken_ago
     return True

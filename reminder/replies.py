@@ -134,7 +134,7 @@ def _parse(text: str, language: str) -> Reading:
         for words, _asked in clauses
         for pattern in compiled.emergency
     )
-    injured = _injury_words(everything, lexicon)
+    injured = _injury_words(everything, clauses, lexicon)
     compliance = _compliance(everything, lexicon)
     if compliance is not None:
         return Reading(
@@ -288,19 +288,40 @@ def _compliance(words: list[str], lexicon: Lexicon) -> str | None:
     return None
 
 
-def _injury_words(words: list[str], lexicon: Lexicon) -> tuple[str, ...]:
+def _injury_words(
+    words: list[str], clauses: list[tuple[list[str], bool]], lexicon: Lexicon
+) -> tuple[str, ...]:
+    """Site-injury words, clause by clause: "no pus", "sin ampollas" and "nicht offen" are none,
+    and "breitet sich nicht aus" or "s'étend pas" is no spreading."""
     found: list[str] = []
     reaction = bool(lexicon.reaction.intersection(words))
-    for i, word in enumerate(words):
-        if word in lexicon.injury:
-            found.append(lexicon.injury[word])
-        elif word == "open" and lexicon.open_context.intersection(words[max(i - 2, 0) : i + 3]):
-            found.append("open")
-        elif reaction and word in lexicon.spreading and not _denied_at(words, i, lexicon):
-            found.append("spreading")
+    for clause, _asked in clauses:
+        for i, word in enumerate(clause):
+            if _denied_at(clause, i, lexicon):
+                continue
+            if word in lexicon.injury:
+                found.append(lexicon.injury[word])
+            elif word in lexicon.opened and lexicon.open_context.intersection(
+                clause[max(i - 2, 0) : i + 3]
+            ):
+                found.append("open")
+            elif reaction and word in lexicon.spreading and not _denied_after(clause, i, lexicon):
+                found.append("spreading")
     return tuple(dict.fromkeys(found))
 
 
 def _denied_at(words: list[str], i: int, lexicon: Lexicon) -> bool:
-    """ "not spreading", "isn't spreading", "no red streaks": a negation in the two words before."""
-    return any(w in lexicon.negators for w in words[max(i - 2, 0) : i])
+    """ "not spreading", "no pus or blisters", "sin pus ni ampollas": a negation in the three
+    words before, unless an "and" or a "still" comes between ("no fever and pus", "no, still
+    oozing")."""
+    for w in reversed(words[max(i - 3, 0) : i]):
+        if w in lexicon.coordinators or w in lexicon.still:
+            return False
+        if w in lexicon.negators:
+            return True
+    return False
+
+
+def _denied_after(words: list[str], i: int, lexicon: Lexicon) -> bool:
+    """A verb negated after it, as German and spoken French do: "breitet sich nicht aus"."""
+    return any(w in lexicon.negators for w in words[i + 1 : i + 3])

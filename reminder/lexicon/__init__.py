@@ -92,6 +92,7 @@ class Lexicon:
     filler: frozenset[str] = frozenset()
     injury: dict[str, str] = field(default_factory=dict)  # word -> pus | wound | drain | ...
     open_context: frozenset[str] = frozenset()  # "open" counts beside one of these
+    opened: frozenset[str] = frozenset(("open",))  # "open" as each language says it: "offen"
     # A site reaction that spreads ("red and spreading", "red streaks", "my whole arm is red") is
     # injury too, unless denied ("red but not spreading"): a reaction and a spreading word.
     reaction: frozenset[str] = frozenset()  # red redness swollen swelling rash

@@ -28,7 +28,8 @@ _PHRASES = (
     # "ich erreiche sie nicht": no confirmation; the alert goes on to the next person
     (
         r"(?:kann|erreiche|erreichen) (?:sie|ihn) nicht|(?:sie|er) (?:ist )?nicht erreichbar"
-        r"|nicht erreichbar|(?:keiner|niemand) (?:geht ran|nimmt ab)|geht nicht (?:ran|ans telefon)|nimmt nicht ab|nur die mailbox|nur mailbox",
+        r"|nicht erreichbar|(?:keiner|niemand) (?:geht ran|nimmt ab)|(?:geht|ging) nicht (?:ran|dran|ans (?:telefon|handy))"
+        r"|nimmt nicht ab|nur die mailbox|nur mailbox",
         "unreached",
     ),
     # a lab test done, and a new pack: first, so they are not read as a dose
@@ -37,8 +38,20 @@ _PHRASES = (
         "labdone",
     ),
     (r"neue packung|rezept abgeholt", "refill"),
+    # out of vials: a count of none, not a symptom gone
+    (
+        r"(?:keine|null) (?:ampullen|spritzen) mehr|keine (?:ampullen|spritzen) (?:mehr )?da",
+        "0 ampullen",
+    ),
+    (r"bin (?:jetzt )?bei (?:ihr|ihm)|(?:hab|habe) (?:sie|ihn) (?:angerufen|erreicht)", "ok"),
+    (r"gib mir|geben sie mir", "später"),
+    # "Temperatur nicht gemessen" says nothing of a fever
+    (r"(?:hab |habe )?(?:die )?(?:temperatur|temp|fieber) nicht gemessen", ""),
+    (r"(?:die )?erinnerungen (?:wieder )?(?:an|aktivieren|einschalten|fortsetzen)", "fortsetzen"),
+    (r"nach dem (?:essen|abendessen|duschen|sport)", "später"),
+    (r"fast (?:verheilt|abgeheilt|geheilt)", "nicht verheilt"),  # nearly healed is not healed
     # units and clock times, into the English words the reader counts
-    (r"(?:einer |eine )?halben? stunde", "30 min"),
+    (r"(?:einer |eine |ner |ne )?halben? stunde", "30 min"),
     (r"stunden?|std", "hours"),
     (r"minuten?", "min"),
     (r"tagen?|tage", "days"),
@@ -48,9 +61,13 @@ _PHRASES = (
         (rf"{word}(?= (?:hours|min|days|weeks)(?!\S))", str(n))
         for n, word in enumerate(_NUMBERS, 1)
     ),
-    (r"(?:ein|einen|einem|einer)(?= (?:hours|min|days|weeks)(?!\S))", "1"),
+    (r"(?:ein|einen|einem|einer|ner|nem|ne)(?= (?:hours|min|days|weeks)(?!\S))", "1"),
     (r"([0-9]{1,2}) uhr ([0-9]{2})", r"\1:\2"),
+    # "halb 9" is half past eight
+    *((rf"halb {hour}", f"{hour - 1 or 12}:30") for hour in range(1, 13)),
+    (r"(?:so )?(?:gegen|circa|ca|etwa) (?:um )?([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),  # about 9
     (r"um ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),
+    (r"(?<!at )([0-9]{1,2}) uhr", r"at \1"),  # "21 Uhr" alone is a clock time too
     (r"uhr", ""),
     (r"heute abend", "tonight"),
     (r"abends|am abend", "pm"),
@@ -65,6 +82,13 @@ _PHRASES = (
     (r"(?:ich )?sehe nicht mehr (?:verschwommen|doppelt|unscharf)", "nomore blurry"),
     (r"(?:ich )?sehe (?:\S+ ){0,4}?doppelt|doppelbilder|doppelt sehen", "double"),
     (
+        r"(?:ich )?(?:sehe|sieht) (?:\S+ ){0,4}?(?:nichts|nix|kaum was|kaum etwas|schlecht)",
+        "blurry",
+    ),
+    (r"(?:ziehe|zieht) (?:\S+ ){0,3}?(?:das|den|ein) (?:bein|fuß|fuss) nach", "weak"),
+    (r"glaub(?:e)? nicht|eher nicht|nicht wirklich", "nein"),
+    (r"(?:wie )?durch (?:einen )?(?:nebel|schleier)|verschleiert", "verschwommen"),
+    (
         r"(?:ich )?sehe (?:nicht (?:mehr )?(?:gut|richtig|scharf|klar)|schlecht|kaum|alles verschwommen|verschwommen|unscharf)|kann (?:nicht|kaum) (?:mehr )?(?:gut |richtig |scharf )?sehen|verschwommene? sicht|sicht ist (?:verschwommen|schlecht|unscharf)",
         "blurry",
     ),
@@ -76,14 +100,27 @@ _PHRASES = (
         "weak",
     ),
     (
-        r"(?:lasse|lass|ließ) (?:dinge|sachen|alles|die tasse) fallen|fällt mir (?:alles|ständig \S+) (?:aus der hand|runter)",
+        r"(?:lasse|lass|ließ) (?:dinge|sachen|alles|die tasse) fallen"
+        r"|(?:fällt|fallen) mir (?:\S+ ){0,2}(?:aus der hand|runter)|mir (?:fällt|fallen) (?:\S+ ){0,2}(?:aus der hand|runter)",
         "clumsy",
     ),
     (
         r"kann (?:nicht|kaum) (?:mehr )?(?:richtig |gut |sicher )?(?:laufen|gehen|stehen)",
         "unsteady",
     ),
-    (r"(?:verliere|verlor) (?:das|mein) gleichgewicht|alles dreht sich", "unsteady"),
+    (
+        r"(?:verliere|verlor) (?:das|mein) gleichgewicht|(?:das )?gleichgewicht (?:ist )?weg|alles dreht sich",
+        "unsteady",
+    ),
+    (
+        r"(?:kann|konnte) (?:den urin|das wasser|die blase|es) (?:nicht|kaum) (?:mehr )?halten",
+        "bladder",
+    ),
+    (
+        r"(?:bein|beine|arm|arme|hand|hände|fuß|füße|fuss|fuesse|gesicht|finger) (?:fühlt|fühlen|fuehlt|fuehlen)"
+        r" sich (?:\S+ )?(?:komisch|seltsam|merkwürdig|merkwuerdig|anders|pelzig) an",
+        "numb",
+    ),
     (
         r"muss (?:ständig|staendig|dauernd|oft|sehr oft) (?:auf die toilette|aufs klo|pinkeln|wasserlassen)",
         "bladder",
@@ -92,16 +129,32 @@ _PHRASES = (
         r"kann (?:nicht|kaum) (?:mehr )?(?:richtig |gut |deutlich )?(?:sprechen|schlucken|reden)|verwaschene sprache",
         "slurred",
     ),
-    # course of a symptom
+    # course of a symptom; "jetzt auch im anderen Bein" is spreading
+    (
+        r"(?:jetzt |nun )?auch (?:im|in der|in den|am|an der) (?:anderen|beiden)(?= )"
+        r"|(?:jetzt|nun) auch (?:im|in der|in den|am|an der|an den)(?= )|(?:auf|aufs) (?:das |die |den )?andere"
+        r" (?:bein|seite|hand|arm|auge)",
+        "worse",
+    ),
+    (r"kommt und geht|mal (?:mehr|besser) mal (?:weniger|schlechter)|ab und zu", "yes"),
+    (
+        r"fast (?:ganz |komplett |völlig )?(?:weg|vorbei|verschwunden)|nicht mehr so (?:stark|schlimm|viel|doll|arg)",
+        "better",
+    ),
+    # "noch unterwegs" says where the patient is, not that a symptom stays
+    (r"(?:bin )?noch (?:unterwegs|auf der arbeit|bei der arbeit|nicht zu ?hause|im büro)", ""),
     (
         r"(?:ist |sind )?(?:immer noch|noch immer) (?:da|gleich|so)|noch da|unverändert|unveraendert|genauso|gleich (?:geblieben|wie gestern|wie vorher)",
         "still",
     ),
     (r"(?:ist |sind )?nicht (?:weg|verschwunden|besser)(?: geworden)?", "still"),
-    (r"(?:ist |sind )?(?:wieder )?weg|verschwunden|vorbei|abgeklungen|nicht mehr da", "gone"),
+    (
+        r"(?:ist |sind )?(?:wieder )?weg(?:gegangen)?|verschwunden|vorbei|abgeklungen|nicht mehr da",
+        "gone",
+    ),
     (r"kein(?:e|en|er)? (\S+) mehr", r"nomore \1"),
     (r"nicht mehr(?= leben| da sein| aufwachen)", "nicht"),  # a wish, not a symptom's course
-    (r"(will (?:einfach |echt |wirklich |so )?)nicht mehr$", r"\1nicht"),  # despair, the same
+    (r"((?:will|kann) (?:einfach |echt |wirklich |so )?)nicht mehr$", r"\1nicht"),  # despair
     (r"nicht mehr", "nomore"),
     (r"immer noch|noch immer", "still"),
     (r"(?:wird|wurde|ist) (?:immer )?schlimmer|verschlechtert", "worse"),
@@ -112,20 +165,33 @@ _PHRASES = (
         "notyet",
     ),
     (
-        r"(?:mache|mach|spritze|spritz) (?:ich )?(?:es |sie )?(?:gleich|später|spaeter|nachher|tonight)|erinner(?:e|n)? mich(?: später| spaeter| nochmal| noch mal)?",
+        r"(?:mache|mach|spritze|spritz) (?:ich )?(?:es |sie )?(?:gleich|sofort|später|spaeter|nachher|tonight)|erinner(?:e|n)? mich(?: später| spaeter| nochmal| noch mal)?",
         "later",
     ),
     # "mache ich in 30 min": later, by the length said
     (r"(?:mache|mach|spritze|spritz) (?:ich )?(?:es |sie )?in(?= [0-9])", "later in"),
     (r"(?:mache|mach|spritze|spritz) (?:ich )?(?:es |sie )?(?:erst )?morgen", "skip"),
     (
-        r"(?:heute )?(?:lasse|lass) ich (?:sie |es |die spritze )?(?:aus|ausfallen)|(?:ich )?setze (?:heute )?aus|heute nicht$|auslassen|überspringen|ueberspringen",
+        r"(?:heute )?(?:lasse|lass) (?:ich )?(?:sie |es |die spritze )?(?:heute )?(?:aus|ausfallen)|(?:ich )?setze? (?:heute )?aus"
+        r"|heute nicht$|auslassen|überspringen|ueberspringen",
         "skip",
     ),
     (r"(?:die )?spritze (?:ist )?(?:gesetzt|drin)", "done"),
+    # a caregiver: "hab ihr die Spritze gegeben"
+    (r"(?:habe |hab )?(?:ihr|ihm) (?:die spritze|die injektion|sie|es) gegeben", "done"),
+    # the participle last, as German puts it: "gestern um 22 gespritzt", "Bauch links gemacht"
+    (
+        r"^(?!(?:ja|jo|jep|jap|genau|ok|okay) +\S+$)((?:\S+ +){1,10})(gespritzt|gemacht|erledigt|gesetzt)$",
+        r"\2 \1",
+    ),
+    (
+        r"(?:hab |habe )?(?:zu nichts|auf nichts) (?:mehr )?lust",
+        "",
+    ),  # how they feel, not nothing new
     # nothing new
     (
-        r"(?:nichts|keine) (?:neues|neuen|neue|anderen)(?: symptome| beschwerden| probleme)?|keine (?:beschwerden|symptome|probleme)|alles (?:gut|ok|okay|prima|bestens|in ordnung|normal)|(?:mir geht es|mir gehts|es geht mir|geht mir) (?:gut|prima|bestens)|nichts",
+        r"(?:nichts|keine) (?:neues|neuen|neue|anderen)(?: symptome| beschwerden| probleme)?|keine (?:beschwerden|symptome|probleme)|alles (?:gut|ok|okay|prima|bestens|in ordnung|normal)|(?:mir geht es|mir gehts|es geht mir|geht mir) (?:gut|prima|bestens)"
+        r"|passt (?:alles|schon)|alles passt|nichts",
         "nothingnew",
     ),
     # fever and scores
@@ -139,7 +205,9 @@ _PHRASES = (
 LEXICON = Lexicon(
     phrases=_PHRASES,
     taken=words("erledigt gemacht gespritzt fertig genommen injiziert gesetzt"),
-    taken_subject=words("ich habe hab habs es ist die spritze schon jetzt sie alles"),
+    taken_subject=words(
+        "ich habe hab habs es ist die spritze schon jetzt sie alles se is gerade grad"
+    ),
     skip=words("aussetzen auslassen überspringen"),
     later=words("später spaeter nachher erinnern"),
     future=words("gleich bald morgen werde nachher"),
@@ -149,6 +217,8 @@ LEXICON = Lexicon(
     healed=words("verheilt geheilt abgeheilt"),
     ok=words("verstanden erhalten gesehen"),
     opt_out=(
+        r"(?:ich )?(?:will|möchte|moechte|mochte) keine (?:nachrichten|sms|erinnerungen) mehr"
+        r"(?: bekommen| erhalten| haben)?(?: bitte)?",
         r"(?:bitte )?(?:keine|nicht mehr) (?:sms|nachrichten|erinnerungen)(?: mehr)?(?: bitte)?",
         r"(?:bitte )?(?:hören sie|hort|hoert|hören) auf(?: mir)? zu (?:schreiben|simsen)(?: bitte)?",
         r"(?:bitte )?(?:ich möchte |ich mochte |ich will )?(?:mich )?abmelden(?: bitte)?",
@@ -179,10 +249,12 @@ LEXICON = Lexicon(
     },
     site_filler=words("am im in den die der das dem hinten oben unten seite an ins auf"),
     symptoms=kinds(
-        vision="verschwommen unscharf sehstörung sehstörungen sehstoerung doppelbilder schleier",
+        vision="verschwommen verschwommene verschwommener verschwommenen unscharf sehstörung"
+        " sehstörungen sehstoerung doppelbilder schleier",
         numbness="kribbeln kribbelt kribbelig kribbelnd taub taubheit taubheitsgefühl"
         " taubheitsgefuehl eingeschlafen ameisenlaufen pelzig gefühllos gefuehllos",
-        weakness="schwach schwäche schwaeche schwächer schwaecher ungeschickt lähmung laehmung"
+        weakness="schwach schwäche schwaeche schwächer schwaecher ungeschickt ungeschickter lähmung"
+        " laehmung"
         " gelähmt gelaehmt",
         balance="schwindel schwindelig schwindlig gleichgewicht gleichgewichtsstörung unsicher"
         " wackelig wacklig taumeln taumelig stolpere stolpern gestolpert gestürzt gestuerzt"
@@ -208,7 +280,7 @@ LEXICON = Lexicon(
         "und aber ein eine einen etwas bisschen wenig sehr ziemlich heute morgen mein meine ich"
         " habe hab hatte ist es bin mir mich war also auch jetzt nur leicht leichte so ca etwa"
         " gestern abend nacht rot gerötet geroetet geschwollen juckt juckend müde muede"
-        " schmerzen schmerzt wund blauer fleck der die das spritze glaube glaub"
+        " schmerzen schmerzt wund blauer fleck der die das spritze glaube glaub gerade grad eben"
     ),
     injury={
         **dict.fromkeys(words("eiter eitrig eitert nässt naesst nässend"), "pus"),
@@ -218,13 +290,21 @@ LEXICON = Lexicon(
         **dict.fromkeys(words("blasen bläschen blaeschen abszess"), "blister"),
     },
     reaction=words("rot rote roter rötung geschwollen geschwollene schwellung entzündet"),
-    spreading=words("breitet ausgebreitet ausbreitet wächst streifen ganze ganzen ganzer"),
+    spreading=words(
+        "breitet ausgebreitet ausbreitet wächst streifen ganze ganzen ganzer größer groesser"
+    ),
+    opened=words("offen aufgegangen aufgeplatzt"),
+    open_context=words(
+        "stelle einstichstelle spritzstelle haut wunde fleck bauch oberschenkel oberarm po gesäß"
+    ),
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness.
     emergency=(
         r"\b(?:kann|konnte) (?:kaum|nicht) (?:mehr )?atmen\b|\batemnot\b|\b(?:kriege|bekomme) (?:keine|kaum|schlecht|schwer) luft\b",
         r"\b(?:hals|zunge|lippen?|gesicht) (?:ist |sind )?(?:geschwollen|schwillt (?:an|zu))\b"
         r"|\bgeschwollene (?:zunge|lippen|gesicht|hals)\b",
         r"\b(?:allergische reaktion|anaphyla\w*)",
+        r"\b(?:hals|kehle) (?:schnürt|zieht) sich zu\b|\bschnürt mir (?:den hals|die kehle) zu\b",
+        r"\b(?:quaddeln|nesselsucht|ausschlag) (?:am ganzen körper|überall)\b",
         r"\bbrustschmerz\w*|\bschmerzen in der brust\b|\bohnmachtig\b|\bin ohnmacht\b|\bbewusstlos\b",
     ),
     self_harm=(
@@ -239,10 +319,16 @@ LEXICON = Lexicon(
         r"\balle (?:tabletten|pillen|medikamente) (?:nehmen|schlucken)\b|\büberdosis|\bueberdosis",
         r"\bkeinen sinn mehr\b|\bdas leben hat keinen sinn\b|\bkein(?:en)? sinn (?:zu leben|im leben)\b",
         r"\b(?:mit allem|mit dem leben) schluss machen\b|\bdem (?:ganzen|leben) ein ende (?:setzen|machen)\b",
-        r"\bwill (?:einfach |echt |wirklich |so )?nicht mehr\b|\bkann nicht mehr$",
+        r"\bwill (?:ich )?(?:einfach |echt |wirklich |so )?nicht mehr\b|\bkann nicht mehr$",
+        r"\bnicht (?:mehr )?(?:da )?zu sein\b|\bnicht mehr zu leben\b"
+        r"|\b(?:will|möchte|wäre|bin) (?:\S+ )?für immer weg\b",
+        r"\b(?:tabletten|pillen|medikamente) (?:gesammelt|gehortet|gebunkert)\b|\b(?:sammle|horte) (?:tabletten|pillen)\b",
+        r"\b(?:vom|von der|von einer|aus dem) (?:balkon|brücke|dach|fenster|hochhaus) (?:zu )?(?:springen|stürzen)\b",
+        r"\bnicht mehr da (?:wäre|waere|bin|sein)\b|\bkeine lust (?:mehr )?(?:zu leben|auf (?:das|mein) leben)\b",
         r"\bfür immer (?:verschwinden|einschlafen)\b|\bfuer immer (?:verschwinden|einschlafen)\b",
     ),
     refill=words("nachschub nachgefullt aufgefullt"),
+    refill_not=words("brauche brauchen benötige bestellen bestelle bestellt"),
     vials=words("ampulle ampullen"),
     phq_frequencies=(
         (r"u(?:e)?berhaupt nicht|gar nicht|nie", 0),

@@ -22,10 +22,22 @@ _PHRASES = (
         "ok",
     ),
     (r"de acuerdo", "ok"),
+    (
+        r"(?:(?:ya )?estoy con (?:ella|él)|(?:ya )?(?:la|lo) (?:he llamado|llamé)|ya hablé con (?:ella|él))"
+        r"(?: y (?:está|esta) bien)?",
+        "ok",
+    ),
+    # out of vials: a count of none, not a symptom gone
+    (
+        r"(?:me )?(?:quedé|quedo|estoy) sin (?:viales|inyecciones)|no me quedan (?:viales|inyecciones)"
+        r"|no tengo (?:más )?viales|ya no (?:tengo|me quedan) viales",
+        "0 viales",
+    ),
     # "no consigo localizarla": no confirmation; the alert goes on to the next person
     (
         r"no (?:puedo|consigo|logro) (?:localizarla|localizarlo|contactarla|contactarlo|hablar con"
-        r" (?:ella|el)|dar con (?:ella|el))|no (?:la|lo) (?:localizo|encuentro)|no (?:contesta|responde|coge el telefono)|buzon de voz",
+        r" (?:ella|el)|dar con (?:ella|el))|no (?:la|lo) (?:localizo|encuentro)"
+        r"|no (?:me |nos )?(?:contesta|responde|coge el telefono|lo coge)|buzon de voz",
         "unreached",
     ),
     # a lab test done, and a new pack: first, so they are not read as a dose
@@ -50,19 +62,44 @@ _PHRASES = (
     ),
     (r"una(?= (?:hours|min|days|weeks)(?!\S))", "1"),
     (r"en(?= [0-9])", "in"),
+    # "anoche a las 10" is ten at night, as "a las 10 de la noche" is
+    (
+        r"anoche a las ([0-9]{1,2}(?::[0-9]{2})?)|a las ([0-9]{1,2}(?::[0-9]{2})?) anoche",
+        r"at \1\2 pm",
+    ),
+    (r"(?:a eso de|sobre|hacia|como a) las ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),  # about 9
+    (r"a las ([0-9]{1,2}) y media", r"at \1:30"),
+    (r"a las ([0-9]{1,2}) y cuarto", r"at \1:15"),
     (r"a las ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),
     (r"a la una", "at 1"),
     (r"de la (?:noche|tarde)", "pm"),
     (r"de la mañana", "am"),
     (r"esta noche", "tonight"),
+    (r"posponer|pospón|aplazar|dame|deme", "later"),
+    # "no me he tomado la temperatura" says nothing of a fever
+    (r"no (?:me )?(?:he tomado|tomé|he medido|medí) (?:la |mi )?(?:temperatura|temp|fiebre)", ""),
+    # back from a pause
+    (
+        r"(?:reanudar|reanuda|reactivar|reactiva|activar|activa) (?:los |mis )?(?:recordatorios|mensajes|avisos)"
+        r"|(?:puedes|pueden|podéis) (?:seguir|continuar|reanudar)(?: con los recordatorios)?",
+        "reanudar",
+    ),
+    # "no se extiende" denies the site's state; it is no answer "no" to the symptom question
+    (
+        r"no ((?:se |está |esta )?(?:extiende|extendiendo|crece|creciendo|abierta|abierto|supura"
+        r"|supurando|drena))",
+        r"sin \1",
+    ),
+    (r"creo que no|no creo", "no"),
     # vision, before the negations that would read "no veo bien" as a denial
     (r"ya no veo (?:borroso|doble|mal|nublado|borrosa)", "nomore blurry"),
     (r"no veo (?:borroso|doble|mal|nublado|borrosa)", "sin blurry"),
     (
-        r"(?:ya )?no (?:veo|puedo ver|se ve|distingo|enfoco)(?: (?:bien|nada|claro|con claridad|nitido))?(?: (?:de|con) (?:un|el|mi|este) ojo)?",
+        r"(?:ya )?no (?:veo|ve|puedo ver|puede ver|se ve|distingo|enfoco)(?: (?:bien|nada|claro|con claridad|nitido))?(?: (?:de|con) (?:un|el|mi|este) ojo)?",
         "blurry",
     ),
     (r"(?:veo|lo veo|todo se ve|se ve) (?:doble|dos veces)|visión doble", "double"),
+    (r"(?:veo )?(?:como )?(?:con|entre|en) niebla|se me nubla la vista", "blurry"),
     (
         r"(?:veo|lo veo|todo se ve|se ve) (?:borroso|borrosa|mal|nublado|turbio|manchas)|vista (?:borrosa|nublada|mal)|visión (?:borrosa|nublada)",
         "blurry",
@@ -74,6 +111,7 @@ _PHRASES = (
     ),
     (r"(?:se me )?(?:duerme|duermen|durmió|durmieron)", "numb"),
     (r"sin fuerzas?|(?:me faltan?|no tengo) fuerzas?|pierna pesada|piernas pesadas", "weak"),
+    (r"(?:arrastro|arrastra|arrastrando) (?:la|el|mi|una) (?:pierna|pie)", "weak"),
     (r"(?:se me caen|se me cae|dejo caer|se me caen) (?:las cosas|todo|cosas|el vaso)", "clumsy"),
     (
         r"(?:no puedo|me cuesta) (?:caminar|andar|mantenerme en pie)(?: bien)?|me tambaleo",
@@ -81,6 +119,19 @@ _PHRASES = (
     ),
     (r"(?:pierdo|perdí|perder) el equilibrio", "unsteady"),
     (r"(?:me )?(?:da|dan) vueltas (?:todo|la cabeza)|todo me da vueltas", "vertigo"),
+    (r"(?:tengo que |salgo )?(?:correr|corriendo) al baño", "bladder"),
+    (
+        r"(?:se me )?(?:tuerce|torció|cae|cayó) (?:la boca|la cara|un lado de la cara|el labio)"
+        r"|boca torcida|cara (?:caída|torcida|ladeada)",
+        "droop",
+    ),
+    (
+        r"(?:se me )?(?:traban|traba|enredan) (?:las palabras|la lengua)|hablo (?:raro|mal|lento|arrastrado)"
+        r"|no me salen las palabras",
+        "slurred",
+    ),
+    # "no sé" alone is a doubt, not the answer no
+    (r"^no (?:lo )?sé$|^ni idea$|^no estoy segur[oa]$", ""),
     (
         r"no (?:aguanto|controlo|retengo) (?:la orina|el pis|la vejiga)|se me escapa (?:el pis|la orina)",
         "bladder",
@@ -90,8 +141,25 @@ _PHRASES = (
         "bladder",
     ),
     (r"(?:me cuesta|no puedo) (?:hablar|tragar|pronunciar)|arrastro las palabras", "slurred"),
-    # course of a symptom
+    # course of a symptom; "igual que siempre" is as usual, nothing new
+    (r"(?:todo )?(?:igual|lo mismo) (?:que|de) siempre|como siempre|lo de siempre", "nothingnew"),
+    # "se me está pasando a la otra pierna": spreading, not going away
+    (
+        r"(?:ahora )?(?:también|tambien) en (?:la|el|los|las|mi|mis|ambas|ambos)"
+        r"|(?:pasando|pasó|ha pasado|extendiendo|extendió|ha extendido|subiendo|subió) (?:a|al|hacia)"
+        r" (?:la otra|el otro|las dos|los dos|la|el|mi|mis)",
+        "worse",
+    ),
+    (r"va y viene|viene y va|a ratos", "yes"),
+    (r"(?:ya )?no (?:tanto|tan fuerte|tan mal|tan intenso)", "better"),
+    (r"no (?:mejora|ha mejorado|mejoró|se mejora)|sin mejoría|ni mejor ni peor", "still"),
     (r"no se (?:me |le )?(?:ha ido|va|pasa|quita|ha pasado|ha quitado)", "still"),
+    # "se me ha pasado casi del todo": nearly gone is better, and still there a little
+    (
+        r"(?:ya )?(?:casi )?se (?:me |le )?(?:pasó|fue|quitó|ha pasado|ha ido|ha quitado)"
+        r" casi (?:del todo|todo|por completo)|(?:ya )?casi se (?:me |le )?(?:pasó|fue|quitó|ha pasado|ha ido|ha quitado)",
+        "better",
+    ),
     (
         r"(?:sigue|siguen|sigo|está|estoy) (?:igual|lo mismo)|igual que (?:ayer|antes)|lo mismo|sin cambios",
         "still",
@@ -100,19 +168,26 @@ _PHRASES = (
         r"(?:ya )?se (?:me |le )?(?:pasó|fue|quitó|ha pasado|ha ido|ha quitado)|ya pasó|desapareció|ha desaparecido",
         "gone",
     ),
-    (r"ya no(?= quiero| puedo| aguanto)", "no"),  # a wish or despair, not a symptom's course
+    # "se me quitó la vista borrosa": what went comes after the verb, and is denied
+    (r"gone (?:el|la|los|las|mi|mis)(?= \S)", "nomore"),
+    (
+        r"ya no(?= quiero| puedo| aguanto| le encuentro| encuentro| tiene sentido)",
+        "no",
+    ),  # a wish or despair, not a symptom's course
     (r"ya no (?:tengo|siento|noto|hay)|ya no", "nomore"),
     (
         r"(?:estaría|estarían|estarias|estaríamos|estar) mejor sin mí|mejor (?:muerto|muerta|muertos)",
         "betteroff",
     ),
-    (r"(?:va|está|estoy|voy) mejor|casi (?:bien|nada|no)|un poco mejor", "better"),
+    (r"(?:va|está|estoy|voy) mejor|casi (?:bien|nada|no)|un poco mejor|^casi$", "better"),
     (r"(?:va|está|estoy|voy) peor|cada vez (?:peor|más)", "worse"),
     # dose: not yet, later, skip, done
     (
         r"(?:todavía|aún) no(?: me la (?:he )?(?:puesto|puse|inyectado))?|no (?:me la )?(?:he )?(?:puesto|inyectado|hecho)(?: todavía| aún)?|no todavía|(?:se me )?olvidó|me olvidé|olvidé",
         "notyet",
     ),
+    # "después de la inyección" says when something began, not that the dose is to come
+    (r"después de (?:la |mi |el )?(?:inyección|dosis|pinchazo)", ""),
     (r"más tarde|ahora no|en un rato|recuérdamelo|recuérdame", "later"),
     (
         r"(?:me la |la )?(?:pongo|pondré|hago|haré|voy a poner) mañana|mañana (?:me la |la )?(?:pongo|pondré|hago|haré|voy a poner)",
@@ -126,11 +201,20 @@ _PHRASES = (
     (r"(?:me la |la )?(?:voy a poner|voy a hacer|pongo|pondré|hago|haré)(?= |$)", "later"),
     (r"no puedo (?:hoy|tonight)$|hoy no puedo$", "skip"),
     (
-        r"ya (?:me la )?(?:puse|he puesto|inyecté|he inyectado)|(?:ya )?me (?:la )?(?:puse|he puesto|inyecté|he inyectado|pinché|he pinchado)|ya lo hice|ya (?:está|esta)(?: hecho| hecha| lista| listo| puesta)?$",
+        r"ya (?:está|esta)(?= (?:en )?(?:el |la |mi )?(?:brazo|muslo|pierna|barriga|panza|vientre|tripa"
+        r"|nalga|glúteo|pompa|trasero|cadera) )|ya (?:me la )?(?:puse|he puesto|inyecté|he inyectado)|(?:ya )?me (?:la )?(?:puse|he puesto|inyecté|he inyectado|pinché|he pinchado)|ya lo hice|ya (?:está|esta)(?: hecho| hecha| lista| listo| puesta)?$",
         "done",
     ),
     (r"me (?:puse|inyecté) (?:la )?(?:inyección|dosis)", "done"),
+    # a caregiver: "mi esposo ya se la puso", "se la puse a mi hija"
+    (
+        r"(?:mi (?:esposo|marido|mujer|esposa|hijo|hija|mamá|madre|papá|padre) )?(?:ya )?se la"
+        r" (?:puso|puse|ha puesto|he puesto|pusimos|inyectó|inyecté)(?: yo)?(?: a mi \S+)?",
+        "done",
+    ),
+    (r"(?:no tengo )?ganas de nada|sentido a nada", ""),  # how they feel; no answer "nothing new"
     (r"nada de", "sin"),  # "nada de hormigueo"
+    (r"casi (?:curad[oa]|sanad[oa]|cicatrizad[oa])", "no curado"),  # nearly healed is not healed
     # what negates: "no tengo fiebre" is "no fiebre"
     (
         r"no (?:tengo|tiene|tuve|he tenido|hay|noto|noté|siento|sentí|presento|me (?:duele|pica))",
@@ -161,6 +245,9 @@ LEXICON = Lexicon(
     healed=words("curado curada curó sanó sanado sanada cicatrizó cicatrizado cicatrizada"),
     ok=words("vale entendido recibido enterado visto"),
     opt_out=(
+        r"(?:ya )?no (?:quiero|deseo) (?:recibir|que me (?:manden|envien)) (?:mas )?(?:mensajes|sms|recordatorios)"
+        r"(?: por favor)?",
+        r"(?:por favor )?no mas (?:mensajes|sms|recordatorios)(?: por favor)?",
         r"(?:por favor )?(?:deja|dejen|dejad|dejar) de (?:mandarme|enviarme|escribirme)(?: (?:mensajes|sms|recordatorios))?(?: por favor)?",
         r"(?:por favor )?no me (?:manden|mandes|envies|envien|escriban|escribas) (?:mas|mas mensajes)(?: por favor)?",
         r"(?:quiero )?darme de baja(?: por favor)?",
@@ -199,7 +286,8 @@ LEXICON = Lexicon(
         numbness="hormigueo hormigueos hormiguea hormiguean adormecido adormecida adormecimiento"
         " entumecido entumecida entumecimiento dormido dormida cosquilleo calambres hormiguitas"
         " hormigeo ormigueo",
-        weakness="débil debiles débiles debilidad torpe torpeza flojera parálisis",
+        weakness="débil debiles débiles debilidad torpe torpeza flojera parálisis floja flojas"
+        " flojo flojos",
         balance="mareo mareos mareado mareada vértigo vertigos inestable inestabilidad equilibrio"
         " tropiezo tropiezos tropezando caída caídas",
         bladder="vejiga incontinencia orina orinar intestino",
@@ -235,15 +323,19 @@ LEXICON = Lexicon(
         "roja rojo rojiza enrojecida enrojecimiento hinchada hinchado hinchazón inflamada"
     ),
     spreading=words("extiende extendiendo extendido crece creciendo"),
+    opened=words("abierta abierto"),
+    open_context=words("zona herida piel sitio punto pinchazo costra"),
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. A
     # negation does not cancel one; a person reads the alert.
     emergency=(
         r"\bno (?:puedo|podia|consigo) respirar\b|\bme (?:cuesta|falta) (?:respirar|el aire)\b"
         r"|\bdificultad (?:para|al) respirar\b|\bme ahogo\b",
-        r"\b(?:garganta|lengua|labios?|cara) (?:hinchad[ao]s?|se (?:me )?(?:hincha|cierra))\b"
-        r"|\bse me (?:hincha|hinchan|cierra) (?:la garganta|la cara|los labios|la lengua)\b",
+        r"\b(?:garganta|lengua|labios?|cara) (?:hinchad[ao]s?|se (?:me )?(?:hincha|hincho|cierra|cerro))\b"
+        r"|\bse me (?:hincha|hinchan|hincho|hincharon|ha hinchado|cierra|cerro)"
+        r" (?:la garganta|la cara|los labios|la lengua)\b",
         r"\b(?:reaccion alergica|anafila\w*)",
-        r"\bdolor (?:en el|de) pecho\b|\bme (?:desmaye|he desmayado)\b|\bperdi el conocimiento\b",
+        r"\b(?:ronchas|urticaria|sarpullido) (?:por todo el cuerpo|en todo el cuerpo|por todas partes)\b",
+        r"\bme duele (?:mucho )?el pecho\b|\bdolor (?:en el|de) pecho\b|\bme (?:desmaye|he desmayado)\b|\bperdi el conocimiento\b",
     ),
     self_harm=(
         r"\b(?:me )?quiero morir(?:me)?\b",
@@ -263,8 +355,21 @@ LEXICON = Lexicon(
         r"\bdesaparecer para siempre\b|\bno despertar (?:más|mas|nunca)\b",
         r"\bmejor no despertar(?:me)?\b|\bquiero desaparecer\b",
         r"\bautolesi",
+        r"\bno (?:quiero|puedo) seguir(?: asi| adelante| mas)?$|\b(?:ya )?no (?:puedo|aguanto) mas$",
+        r"\bquitarme de en medio\b|\b(?:quiero|quisiera|ojala) (?:dormir(?:me)? y )?no despertar",
+        r"\b(?:hart[oa]s?|cansad[oa]s?) de (?:vivir|la vida|estar viv[oa])\b",
+        r"\bquiere (?:morir(?:se)?|matarse|suicidarse|quitarse la vida)\b",
+        r"\b(?:no|ya no) (?:le )?(?:encuentro|veo|tiene) sentido (?:a nada|a la vida|a vivir|a seguir)\b"
+        r"|\bnada tiene sentido\b",
+        r"\b(?:seria|estaria) (?:mas facil|mejor) (?:no estar|no existir|desaparecer)\b|\bmejor no estar\b",
+        r"\b(?:pastillas|pastas|medicamentos) (?:guardad|ahorrad|escondid)[oa]s\b"
+        r"|\b(?:guardando|juntando|acumulando) (?:pastillas|medicamentos)\b",
+        r"\b(?:irme|ir) para siempre\b"
+        r"|\btirarme (?:por|de|desde|a|al|bajo) (?:el |la |un |una |las )?"
+        r"(?:balcon|ventana|puente|edificio|azotea|tren|vias|metro)\b",
     ),
     refill=words("recarga recargar recargue repuesto"),
+    refill_not=words("necesito necesita pedir pido falta faltan"),
     vials=words("vial viales"),
     phq_frequencies=(
         (r"nada|ningun dia|para nada|nunca", 0),

@@ -22,12 +22,32 @@ _PHRASES = (
         "ok",
     ),
     (r"de accord|daccord", "ok"),
+    (r"je suis avec (?:elle|lui)|(?:je )?(?:le|la) ai (?:appelée?|eue?)(?: au téléphone)?", "ok"),
+    # out of vials: a count of none, not a symptom gone
+    (
+        r"(?:je )?(?:ne )?(?:ai )?plus de flacons|(?:il )?(?:ne )?(?:me )?reste plus de flacons",
+        "0 flacons",
+    ),
+    (r"donne(?:z)? moi", "later"),
+    # "pas pris ma température" says nothing of a fever
+    (r"(?:je )?(?:ne )?(?:ai )?pas (?:pris|mesuré) (?:ma |la )?(?:température|temp)", ""),
+    (
+        r"(?:reprendre|réactiver|relancer) (?:les |mes )?(?:rappels|messages)"
+        r"|(?:vous pouvez|tu peux) reprendre(?: les rappels)?",
+        "reprise",
+    ),
+    # a caregiver: "mon mari l'a faite", "je lui ai fait l'injection"
+    (
+        r"(?:mon (?:mari|fils|copain|conjoint|compagnon) |ma (?:femme|fille|mère|copine|compagne) |il |elle )?"
+        r"(?:le|la) a (?:fait|faite|injectée?)|(?:je )?lui ai (?:fait|faite)(?: (?:le|la|sa|son) (?:injection|piqûre))?",
+        "done",
+    ),
     # a hedged answer alone, "un peu": there still, a little
     (r"^(?:un peu|un petit peu|plus ou moins)$", "still a bit"),
     # "je n'arrive pas a la joindre": no confirmation; the alert goes on to the next person
     (
         r"(?:je )?n?arrive pas a (?:la |le )?joindre|(?:je )?(?:ne )?(?:peux|parviens) pas a (?:la |le )?joindre"
-        r"|(?:elle|il) ne repond pas|ne repond pas|injoignable|tombe sur (?:la |sa )?messagerie",
+        r"|(?:elle|il) ne repond pas|(?:ne )?(?:repond|decroche) pas|injoignable|tombe sur (?:la |sa )?messagerie",
         "unreached",
     ),
     # a lab test done, and a new pack: first, so they are not read as a dose
@@ -36,6 +56,9 @@ _PHRASES = (
         "labdone",
     ),
     (r"nouvelle boite|nouveau stock|ordonnance recuperee", "refill"),
+    (r"presque (?:guéri|guérie|cicatrisé|cicatrisée)", "pas guéri"),  # nearly healed is not healed
+    # "la fièvre est tombée" is a fever gone, not a fall
+    (r"(?:la )?fièvre (?:est |a )?(?:tombée|baissé|baissée|partie|passée)", "plus de fièvre"),
     # units and clock times, into the English words the reader counts
     (r"heures?", "hours"),
     (r"jours?", "days"),
@@ -52,9 +75,12 @@ _PHRASES = (
     (r"à ([0-9]{1,2}) h", r"at \1:00"),
     (r"([0-9]{1,2}) h ([0-9]{2})", r"\1:\2"),
     (r"vers ([0-9]{1,2}) h", r"around \1:00"),
+    (r"(1[3-9]|2[0-3]) h", r"\1:00"),  # "21h" alone: an evening clock time, never a wait
     (r"vers", "around"),
     (r"dans", "in"),
     (r"(fait|faite|fini|finie|injecté|injectée) ce soir", r"\1"),  # done this evening: no plan
+    # "après l'injection" says when something began, not that the dose is to come
+    (r"après (?:la |le |ma |mon )?(?:injection|piqûre)", ""),
     (r"ce soir", "tonight"),
     (r"du soir", "pm"),
     (r"du matin", "am"),
@@ -62,7 +88,9 @@ _PHRASES = (
     (r"(?:je )?(?:ne )?vois plus (?:flou|trouble|double)", "nomore blurry"),
     (r"(?:je )?vois (?:double|en double)|vision double", "double"),
     (
-        r"(?:je )?(?:ne )?vois (?:flou|trouble|mal|pas bien|plus bien|pas net|plus rien|rien)|vision (?:floue|trouble|brouillée)|vue (?:floue|trouble|brouillée|baisse)|voile devant (?:les yeux|un oeil|l oeil|le oeil)",
+        r"(?:je )?(?:ne )?vois (?:flou|trouble|mal|pas bien|plus bien|pas net|plus rien|rien)|vision (?:floue|trouble|brouillée)|vue (?:floue|trouble|brouillée|baisse)|voile devant (?:les yeux|un oeil|l oeil|le oeil)"
+        r"|(?:comme )?(?:dans le|un|du) brouillard|(?:un )?voile"
+        r"|voit (?:flou|trouble|mal|double|plus rien|rien|pas bien|plus bien)",
         "blurry",
     ),
     # other symptoms said in several words
@@ -79,13 +107,46 @@ _PHRASES = (
         "unsteady",
     ),
     (r"plus de force|pas de force|jambe lourde|jambes lourdes|bras lourd", "weak"),
-    (r"(?:je )?(?:lâche|fais tomber) (?:tout|les objets|les choses|mes affaires)", "clumsy"),
+    (
+        r"(?:je )?(?:lâche|fais tomber) (?:tout|les objets|les choses|mes affaires)"
+        r"|(?:je )?(?:fais|laisse) (?:tout|les choses|mes affaires) tomber",
+        "clumsy",
+    ),
+    (r"(?:je dois )?courir aux toilettes|(?:je )?cours aux toilettes", "bladder"),
+    (
+        r"(?:bouche|visage|lèvre|paupière|joue) (?:qui )?(?:tombe|tombante|de travers|paralysée?)",
+        "droop",
+    ),
+    (r"jambes? (?:en coton|coupées?|molles?|qui lâchent?|en guimauve)", "faible"),
+    (r"(?:traîne|traine|traînes|traîner) (?:la|le|une) (?:jambe|pied)", "faible"),
+    (r"(?:pas|plus) (?:très |trop )?(?:stable|solide)(?: sur mes jambes)?", "instable"),
+    (
+        r"(?:jambe|jambes|main|mains|bras|pied|pieds|visage|doigts) (?:est |sont )?(?:toute |tout )?"
+        r"(?:bizarre|bizarres|étrange|étranges|zarbi)",
+        "engourdi",
+    ),
     (
         r"(?:je )?(?:ne )?(?:peux|arrive) (?:plus|pas) (?:à )?(?:parler|avaler)|mal à (?:parler|avaler)",
         "slurred",
     ),
     (r"(?:envies? pressantes?|besoin (?:urgent )?(?:de )?uriner|fuites urinaires)", "bladder"),
-    # course of a symptom
+    # course of a symptom; "maintenant aussi dans l'autre jambe" is spreading
+    (
+        r"maintenant aussi (?:au|à la|à le|in|sur)(?= )|(?:maintenant )?aussi (?:in |à |sur )?(?:le autre|la autre|les deux|lautre)"
+        r"|(?:passé|passée|passe|gagne|monte) (?:à|in|sur) (?:le autre|la autre|lautre|les deux)",
+        "worse",
+    ),
+    (r"(?:ça |ca )?va (?:ça |ca )?vient|par moments|de temps en temps", "oui"),
+    (r"ça va(?! mieux| pas| plus| pire| aller| passer)", "bien"),  # "la vue ça va": fine
+    (r"(?:je )?(?:crois|pense) pas|pas vraiment", "non"),
+    # how they feel, not "nothing new" nor a symptom "still" there
+    (r"(?:plus )?envie de rien|(?:plus )?goût à rien|(?:aucun )?sens à rien|pour toujours", ""),
+    # "sauter du balcon" is no skipped dose (the self-harm words read the text as written)
+    (r"(?:sauter|me jeter) (?:du|de la|par la|de le|sous le|sous un) \S+", ""),
+    (r"(?:je )?(?:crois|pense) que oui", "oui"),
+    (r"(?:je )?(?:crois|pense) que non", "non"),
+    (r"pas (?:mieux|de mieux|de amélioration)", "still"),
+    (r"(?:ça |ca |ce )?(?:ne )?passe pas", "still"),
     (
         r"(?:ne )?(?:est|sont) (?:pas|toujours pas) (?:passé|passée|partie|parti|disparu|disparue)",
         "still",
@@ -96,18 +157,25 @@ _PHRASES = (
     ),
     (r"de plus en plus|(?:ça |ce )?(?:est )?pire|(?:ça |ce )?(?:se )?aggrave|empire", "worse"),
     (
-        r"(?:ce est|ça est|est|sont) (?:passé|passée|passés|passées|parti|partie|partis|disparu|disparue|disparus)|disparu|disparue|disparus",
+        r"(?:ce est|ça est|est|sont) (?:passé|passée|passés|passées|parti|partie|partis|parties|disparu|disparue"
+        r"|disparus|disparues)|disparu|disparue|disparus|disparues",
         "gone",
     ),
     (r"(?:ne (?:\S+ )?)?plus (?:de|du|des)", "nomore"),
     (r"ne (\S+) plus", r"nomore \1"),
-    (r"(?:ça )?va mieux|un peu mieux|presque (?:passé|parti|disparu)", "better"),
+    (
+        r"(?:ça )?va mieux|un peu mieux|presque (?:complètement |totalement |entièrement )?"
+        r"(?:passé|passée|parti|partie|disparu|disparue)",
+        "better",
+    ),
+    (r"^(?:parti|partie|passé|passée|disparu|disparue)(?= |$)", "gone"),
     # dose: not yet, later, skip, done
     (
         r"(?:je )?(?:ne )?(?:le |la )?(?:ai|suis) pas (?:encore )?(?:fait|faite|injecté|injectée|piqué|piquée)|pas encore(?: fait| faite)?|(?:je ai |je )?oublié",
         "notyet",
     ),
     (r"(?:je )?(?:la |le )?(?:fais|ferai|fait|ferais) demain", "skip"),
+    (r"(?:je )?(?:la |le )?(?:fais|ferai|vais faire) in(?= [0-9])", "later in"),
     (
         r"plus tard|tout à le hours|tout à lheure|rappelle(?:z)? moi(?: plus tard)?|je (?:le |la )?(?:fais|ferai) (?:après|tonight|plus tard|tout de suite)",
         "later",
@@ -117,12 +185,12 @@ _PHRASES = (
         "skip",
     ),
     (
-        r"ce est (?:fait|fini|bon)|(?:je )?me (?:la |le )?suis (?:fait|faite|injecté|injectée|piqué|piquée)|(?:je )?(?:le |la )?ai (?:fait|faite)|injection faite|piqûre faite",
+        r"(?:ce est|cest|c) bon (?:ce est |cest |c )?(?:fait|faite|fini)|(?:ce est|cest|c) (?:fait|faite|fini)|(?:ce est|cest|c) bon$|(?:je )?me (?:la |le )?suis (?:fait|faite|injecté|injectée|piqué|piquée)|(?:je )?(?:le |la )?ai (?:fait|faite)|injection faite|piqûre faite",
         "done",
     ),
     # nothing new
     (
-        r"rien de (?:nouveau|spécial|particulier|plus)|(?:aucun|pas de) (?:nouveau |nouveaux )?(?:symptôme|problème|souci)s?|(?:tout|ça) va bien|je vais bien|tout est normal|tout va bien|rien",
+        r"rien de (?:nouveau|neuf|spécial|particulier|plus)|rien à signaler|ras|(?:aucun|pas de) (?:nouveau |nouveaux )?(?:symptôme|problème|souci)s?|(?:tout|ça) va bien|je vais bien|tout est normal|tout va bien|rien",
         "nothingnew",
     ),
     # fever and scores
@@ -137,7 +205,7 @@ LEXICON = Lexicon(
     taken=words("fait faite fini finie injecté injectée terminé piqué piquée"),
     # "cest", "jai", "lai": elisions typed without their apostrophe.
     taken_subject=words(
-        "je me le la ai suis ce est injection piqûre dose déjà voilà ça cest jai lai"
+        "je me le la ai suis ce est injection piqûre dose déjà voilà ça cest jai lai c jlai"
     ),
     skip=words("sauter saute zapper"),
     later=words("après rappel rappelle"),
@@ -148,6 +216,8 @@ LEXICON = Lexicon(
     healed=words("guéri guérie cicatrisé cicatrisée"),
     ok=words("reçu compris vu"),
     opt_out=(
+        r"(?:je )?(?:ne )?veux (?:plus|pas) (?:recevoir )?(?:de |des )?(?:messages|sms|rappels)(?: svp| merci)?",
+        r"(?:svp )?(?:arretez|arrete|stop) (?:les|vos|ces) (?:messages|sms|rappels)(?: svp| merci)?",
         r"(?:svp )?(?:arretez|arrete|arreter) de me (?:envoyer|ecrire)(?: des (?:messages|sms|rappels))?(?: svp| se il vous plait)?",
         r"(?:je veux |je voudrais )?(?:me )?desinscrire(?: svp| s il vous plait)?|desabonnez moi|desinscrivez moi",
         r"(?:plus de|je ne veux plus de) (?:messages|sms|rappels)(?: svp| merci)?",
@@ -184,10 +254,11 @@ LEXICON = Lexicon(
         vision="flou floue trouble vue vision brouillée",
         numbness="fourmillements fourmillement fourmille fourmis engourdi engourdie engourdis"
         " engourdies engourdissement engourdissements picotements picotement picote insensible"
-        " paresthésies paresthésie fourmillemens fourmillment fourmillent picotent",
+        " paresthésies paresthésie fourmillemens fourmillment fourmillent picotent endormi endormie"
+        " endormis endormies",
         weakness="faible faiblesse maladroit maladroite maladresse paralysie",
         balance="vertige vertiges étourdi étourdie étourdissement étourdissements équilibre"
-        " instable titube chute chutes tombé tombée",
+        " instable titube chute chutes tombé tombée trébuche trébuché trébucher",
         bladder="vessie incontinence uriner urine",
         speech="parole avaler",
     ),
@@ -220,12 +291,15 @@ LEXICON = Lexicon(
         "rouge rougeur rougeurs gonflé gonflée gonflement enflé enflée inflammé inflammée"
     ),
     spreading=words("étend étendu étendue propage grandit traînées"),
+    opened=words("ouvert ouverte"),
+    open_context=words("point plaie peau zone endroit site piqûre cuisse ventre bras fesse"),
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. Written
     # over the reply's words with elisions spelt out ("je en ai marre" for "j'en ai marre").
     emergency=(
         r"\b(?:ne )?(?:peux|arrive|parviens) (?:pas|plus) (?:a )?respirer\b|\b(?:ne )?respire (?:pas|plus)\b|\bmal a respirer\b|\bje etouffe\b"
         r"|\bdifficultes? (?:a|pour) respirer\b",
-        r"\b(?:gorge|langue|levres?|visage) (?:gonfle|gonflee|gonflees|enfle|enflee|qui gonfle|se serre)\b",
+        r"\b(?:gorge|langue|levres?|visage) (?:qui )?(?:gonfle|gonflee|gonflees|enfle|enflee|se serre)\b",
+        r"\b(?:plaques|urticaire) (?:partout|sur tout le corps)\b",
         r"\b(?:reaction allergique|anaphyla\w*)",
         r"\bdouleurs? (?:dans la poitrine|a la poitrine|thoraciques?)\b|\bevanoui\w*|\bperdu connaissance\b",
     ),
@@ -242,15 +316,22 @@ LEXICON = Lexicon(
         r"\bplus (?:la )?force de (?:vivre|continuer)\b",
         r"\b(?:ne )?plus me réveiller\b|\bpas me réveiller\b",
         r"\bla vie ne vaut (?:pas|plus) la peine\b|\bplus de raison de vivre\b",
-        r"\bne en peux plus\b|\bmarre de (?:vivre|la vie)\b",
+        r"\b(?:ne|je) en peux plus\b|\bmarre de (?:vivre|la vie)\b",
+        r"\bsi je (?:ne )?(?:etais|serais) plus (?:la|ici|en vie)\b",
+        r"\bveut (?:mourir|se tuer|se suicider|en finir)\b",
+        r"\b(?:plus|pas) (?:aucun )?(?:de )?sens (?:a|à) (?:rien|la vie|vivre)\b|\bla vie (?:ne )?a (?:plus )?(?:aucun )?sens\b",
+        r"\bde (?:ne )?plus etre (?:la|ici|en vie)\b|\bpartir pour toujours\b",
+        r"\b(?:cachets|comprimes|medicaments|pilules) de cote\b",
+        r"\b(?:sauter|me jeter) (?:du|de la|par la|de le|sous le|sous un) (?:balcon|pont|fenetre|toit|immeuble|train)\b",
         r"\bdisparaître pour toujours\b|\bdisparaitre pour toujours\b",
         r"\b(?:envie de|veux|voudrais) disparaître\b",
     ),
     refill=words("recharge recharger rechargee"),
+    refill_not=words("besoin faut commander commande"),
     vials=words("flacon flacons"),
     phq_frequencies=(
         (r"jamais|pas du tout", 0),
-        (r"plusieurs jours", 1),
+        (r"plusieurs jours|quelques jours|certains jours", 1),
         (r"plus de la moitie du temps|plus de la moitie des jours|plus de la moitie", 2),
         (r"presque tous les jours|tous les jours", 3),
     ),
