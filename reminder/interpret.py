@@ -116,6 +116,8 @@ def _followup(reading: Reading, answer: bool | None, still: bool) -> Reading:
         neuro = True
     elif neuro is None and course == "gone":
         neuro = False
+    elif neuro is False and still and not reading.denied:
+        neuro = True  # "still there, nothing new": the still answers; nothing new is of others
     elif neuro is False and answer is False:
         course = course or "gone"  # "No. All good"
     elif neuro is False and course is None and not reading.denied:

@@ -20,7 +20,7 @@ from reminder.site_reading import read_site
 _DOUBT = frozenset("or was it maybe perhaps think not sure".split())
 _RESUME_FILLER = frozenset("reminders messages texts now again please the them".split())
 _OK_FILLER = frozenset(
-    "alert got it thanks thank you ty will call calling her him them now ok on my way".split()
+    "alert got it thanks thank you ty will call calling her him them now already ok on my way".split()
 )
 _YES_FILLER = frozenset("i did have am it ok okay sure".split())
 
@@ -56,6 +56,9 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
     if _supply(words, lex, facts) or read_time(words, lex, facts):
         return
     first, rest = words[0], words[1:]
+    if first in lex.yes and rest and rest[0] in lex.ok:
+        facts.answers.append(True)  # "yes ok", "yep seen": the yes of a dose, the OK of an alert
+        words, first, rest = rest, rest[0], rest[1:]
     if first in lex.pause:
         # "until the 15th" names a date, not 15 days: the default length, and the answer says
         # the day it ends, for the patient to correct.
@@ -75,10 +78,10 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
     ):
         return
     if first in lex.ok:
-        refs = [w for w in rest if w not in _OK_FILLER and w not in lex.polite]
+        refs = [w for w in rest if w not in _OK_FILLER | lex.ok and w not in lex.polite]
         if not refs or (len(refs) == 1 and re.fullmatch(r"[0-9]{1,18}", refs[0])):
             facts.ok = True
-            facts.ref = int(refs[0]) if refs else None
+            facts.ref = int(refs[0]) if refs else facts.ref
             return
         words, first, rest = rest, rest[0], rest[1:]
     if first in lex.yes:

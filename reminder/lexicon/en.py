@@ -3,7 +3,9 @@
 from reminder.lexicon import Lexicon, kinds, words
 from reminder.lexicon.en_phrases import PHRASES
 
-_POLITE = words("thanks thank you thankyou thx ty tks please pls plz cheers x xx xxx sorry sry soz")
+_POLITE = words(
+    "thanks thank you thankyou thx ty ta tks please pls plz cheers x xx xxx sorry sry soz"
+)
 
 LEXICON = Lexicon(
     phrases=PHRASES,

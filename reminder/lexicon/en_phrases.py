@@ -5,6 +5,16 @@ English is the base every language merges over, and its phrases are long enough 
 their own; the rest of the English lexicon is in reminder.lexicon.en.
 """
 
+# The parts of the body a symptom may spread to, and the words that say it is another one.
+_BODY = (
+    r"(?:legs?|arms?|hands?|feet|foot|eyes?|face|sides?|knees?|fingers?|toes?|waist|chest|back|hips?"
+    r"|elbows?|shoulders?|thighs?|ankles?|calf|calves|wrists?|neck|cheek|lips?|jaw|tongue)"
+)
+_OTHER = r"(?:my|the|his|her) other"
+_OWNER = (
+    r"(?:(?:my|the|his|her|both|both of my|both my) )?(?:other |left |right |whole |lower |upper )?"
+)
+
 # Phrases first: several words that mean one thing become that one word. Order matters where one
 # phrase contains another; every pattern matches whole words.
 PHRASES = (
@@ -152,6 +162,41 @@ PHRASES = (
     (r"(?:same as|as) (?:usual|always|normal)|usual self", "nothingnew"),
     (r"better off", "betteroff"),
     (r"(?:want|need|wanted) to know|wondering|dying to know", "wonder"),
+    # A symptom that reaches another part of the body is worse, whatever else is said of it ("still
+    # there and now my other leg too", "gone up to my knee"); "not spreading" is no worse. The
+    # body part stays, for the symptom readers below.
+    (
+        r"(?:not|isnt|is not|hasnt|has not|havent|never) (?:any |getting |gotten |got )?worse",
+        "still",
+    ),
+    (r"(?:not|isnt|is not|hasnt|has not|havent|never) (?:spreading|spread|spreads)", ""),
+    (
+        rf"(?:moved|moving|moves|gone|going|went|goes|crept|creeping|creeps|travell?ed|travell?ing"
+        rf"|spread|spreading|spreads|jumped|shifted|working its way) (?:from {_OWNER}{_BODY} )?(?:up |down"
+        rf" |into |to |over |across |along |round |around )+({_OWNER}{_BODY})",
+        r"worse \1",
+    ),
+    (
+        rf"now (?:its |it is |in |into |on |affecting |also |all )*(?:both|all|{_OTHER}) {_BODY}",
+        r"worse \g<0>",
+    ),
+    (
+        rf"now (?:its |it is |also )?(?:in|into|on|affecting|up to|down to) {_OWNER}{_BODY}",
+        r"worse \g<0>",
+    ),
+    (rf"(?:both|{_OTHER}) {_BODY}(?= now| too| as well| also)", r"worse \g<0>"),
+    (
+        rf"(?:also|plus) (?:now )?(?:(?:in|on|into|affecting) {_OWNER}{_BODY}|{_OWNER}{_BODY}(?= now| too)"
+        rf"|{_OTHER} {_BODY})",
+        r"worse \g<0>",
+    ),
+    (rf"{_OWNER}{_BODY}(?: [a-z]+){{0,3}} (?:too|as well)(?= as|$| now)", r"worse \g<0>"),
+    # "and now double too": another symptom on top of the one asked about
+    (
+        r"now (?!(?:[a-z]+ ){0,4}(?:gone|fine|ok|okay|normal|better|good|clear))(?:[a-z]+ ){0,4}"
+        r"(?:too|as well)$",
+        r"worse \g<0>",
+    ),
     # symptoms said in several words
     (r"pins (?:and|&|n) needles", "tingling"),
     (
@@ -291,19 +336,39 @@ PHRASES = (
         "site",
     ),
     (r"out of (?:10|ten)", "outoften"),
-    # a contact's acknowledgement, last: "seen double" is a symptom, "seen" alone an OK
+    # a contact who is with the patient, has spoken to them or has called for help has seen it
+    (
+        r"(?:im |i am |were |we are )?(?:here |sitting |at home )?(?<!not )with (?:her|him|them)(?: now)?$"
+        r"|(?:shes|hes|theyre|she is|he is|they are) (?:here )?with (?:me|us)"
+        r"|(?:ive |i have |i |just |already )*(?:spoken|spoke|talked|talking|speaking) (?:to|with)"
+        r" (?:her|him|them)|(?:ive |i have |weve |we have |i )?(?:called|rung|rang|phoned)"
+        r" (?:999|911|112|111|an ambulance|the ambulance|(?:her|his|their|the) (?:gp|doctor|neurologist"
+        r"|nurse|ms nurse|clinic|hospital))|ambulance (?:called|is coming|on its way|on the way)"
+        r"|(?:taking|took|bringing|brought|driving) (?:her|him|them) (?:to|in to|into) (?:the )?"
+        r"(?:a e|hospital|gp|doctor|er|emergency|walk in)|(?:i )?(?:saw|read) (?:it|that|this|the"
+        r" (?:message|alert|text))$|^(?:i )?saw$|okie dokie|okey dokey|okey doke",
+        "ack",
+    ),
+    # a contact's acknowledgement, last: "seen double" is a symptom, "seen" alone an OK. It is
+    # "ack", not "ok": "ok" is also "fine", and "went numb on my way home" is no numbness gone.
     (
         r"got it|seen|on it|will do|noted|understood|thanks for letting me know|im on it"
         r"|will check(?: on (?:her|him|them))?"
-        r"|(?:im )?driving (?:over|round)(?: there)?(?: now)?",
-        "ok",
+        r"|(?:im )?driving (?:over|round)(?: there)?(?: now)?"
+        r"|(?:ill |i will |will |im going to |going to |gonna )?(?:sort|deal with|handle|look into"
+        r"|see to) (?:it|this|that)|(?:im |i am )?(?:dealing with|sorting|handling|looking into"
+        r"|seeing to) (?:it|this|that)|message received|received|roger(?: that)?|(?:im |i am )?aware",
+        "ack",
     ),
     # "ok but I can't reach her" is no acknowledgement: the alert must go on to the next person
     (
         r"(?:cant|cannot|couldnt|could not|unable to) (?:reach|get hold of|get through to|get through"
         r"|contact|get in touch with)|(?:no|not) (?:answer|answering|picking up)"
         r"|(?:doesnt|didnt|wont|isnt|not) (?:answer|answering|pick up|picking up)|goes to voicemail"
-        r"|straight to voicemail|voicemail|voice mail|answerphone|no reply|no response",
+        r"|straight to voicemail|voicemail|voice mail|answerphone|no reply|no response"
+        # a contact who cannot go: the alert goes on to the next one
+        r"|(?:im|i am) (?:away|abroad|out of (?:town|the country)|on holiday|on vacation"
+        r"|not (?:with|near) (?:her|him|them))",
         "unreached",
     ),
     (
@@ -311,6 +376,6 @@ PHRASES = (
         r"|(?:ill|i will|will|im going to|going to|gonna) (?:call|ring|phone|check on"
         r"|go over|go round|head over|drive over)(?: (?:her|him|them|now|right away|asap|straight away))*"
         r"|(?:calling|ringing|phoning|heading over to|going over to) (?:her|him|them|now)",
-        "ok",
+        "ack",
     ),
 )
