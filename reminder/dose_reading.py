@@ -57,7 +57,7 @@ def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
         for j, w in enumerate(rest)
     ):
         return False  # "done not", "done? not really": never a dose on a doubt
-    in_duration = "in" in rest and minutes(rest[rest.index("in") + 1 :], 60, 1) is not None
+    in_duration = "in" in rest and _wait(rest[rest.index("in") + 1 :])
     if in_duration or any(w in lex.future or w in lex.later or w in lex.not_yet for w in rest):
         facts.doses.append("not_yet")
         facts.snooze = clamp(minutes(without_clock_times(rest), 60, 1), 1440)
@@ -82,13 +82,23 @@ def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
             if len(sides) > 1:
                 facts.sites.update({"?1", "?2"})  # two sites for one dose: ask which
                 return True
-    quotable = remark and not any(symptom_kind(w, lex) or w in lex.injury for w in remark)
+    quotable = remark and not any(
+        symptom_kind(w, lex) or w in lex.injury or w in lex.temperature or w in lex.fever
+        for w in remark
+    )
     if quotable and len(remark) <= _MAX_SITE_WORDS and not facts.sites:
         facts.site_text = " ".join(remark)
         return True
     if remark:
         read_answers(remark, lex, facts)
     return True
+
+
+def _wait(words: list[str]) -> bool:
+    """Whether the words after "in" give a wait ("in 20 min", "in about 2 hours"), not a place
+    ("in my right tummy about 9pm")."""
+    words = words[1:] if words[:1] in (["about"], ["around"], ["another"]) else words
+    return bool(words) and is_duration_word(words[0]) and minutes(words, 60, 1) is not None
 
 
 def _stated_time(rest: list[str], lex: Lexicon, facts: Facts) -> list[str]:
@@ -151,7 +161,7 @@ def read_not_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
         _unwell(words, lex, facts)
         return True
     later = any(w in lex.later or w in lex.not_yet for w in words)
-    in_duration = words[0] == "in" and minutes(words[1:], 60, 1) is not None
+    in_duration = words[0] == "in" and _wait(words[1:])
     soon = words[0] in _SOON and len(words) <= 3
     if not later and not in_duration and not soon:
         return False

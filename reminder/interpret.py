@@ -21,7 +21,8 @@ def interpret(
     if prompt == Prompt.NEURO:
         flu_known = site_known = True
     answer, bare, still, said = reading.answer, reading.bare, reading.still, reading.phq_words
-    reading = replace(reading, answer=None, bare=(), still=False, phq_words=())
+    well = reading.site_well
+    reading = replace(reading, answer=None, bare=(), still=False, phq_words=(), site_well=None)
     if prompt == Prompt.PHQ2:
         return _phq2(
             replace(reading, ok=False, ref=None, unreached=False), bare, said, interest_known
@@ -63,6 +64,14 @@ def interpret(
             healed = False
         if healed is None and reading.course == "gone":
             healed = True
+        if healed is None and well is not None:
+            healed = True  # "the right arm is fine now"
+        if healed and well:
+            reading = replace(reading, site=reading.site or well)
+        if healed is None and reading.neuro is False and not reading.denied:
+            healed = True  # "all good now": of the site asked about, not of a symptom
+        if healed is not None and reading.neuro is False and not reading.denied:
+            reading = replace(reading, neuro=None)
         return _no_yes_and_no(replace(reading, healed=healed, course=None))
     return _no_yes_and_no(reading)
 

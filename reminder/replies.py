@@ -95,6 +95,7 @@ class Reading:
     bare: tuple[int, ...] = ()
     still: bool = False  # "still", "worse" or "the same" was said, whatever else was
     phq_words: tuple[int, ...] = ()  # PHQ-2 frequencies said in words ("several days" 1), in order
+    site_well: str | None = None  # "fine now", "the right arm is fine now": that site, or ""
 
     @property
     def understood(self) -> bool:
@@ -233,6 +234,7 @@ def _reading(facts: Facts, harm: bool, injured: tuple[str, ...]) -> Reading:
         site_words=injured,
         self_harm=harm,
         healed=facts.healed,
+        site_well=facts.site_well,
         refill=facts.refill,
         vials=facts.vials,
         lab_done=facts.lab_done,

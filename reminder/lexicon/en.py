@@ -186,7 +186,9 @@ LEXICON = Lexicon(
         r"\b(?:dont|do not|cant|cannot) see (?:the|any) point (?:in|of) (?:going on|living|life|anything|carrying on|being here)\b",
         r"\b(?:dont|do not|cant|cannot) see (?:the|any) point (?:any ?more|of it all|in anything)\b",
         r"\bno point (?:in )?(?:anything|trying) any ?more\b",
-        r"\bwhats the point(?: (?:in|of) (?:living|life|going on|anything|it all|trying|carrying on|any of (?:this|it)))?$",
+        r"\bwhats the point(?: (?:in|of) (?:living|life|going on|anything|it all|trying|carrying on|any of (?:this|it)))?"
+        r"(?: any ?more)?$",
+        r"\b(?:nobody|no one|noone) (?:would|will|is going to|gonna) (?:even )?(?:miss me|care if i|notice if i)",
         r"\b(?:cutting|cut) again\b|\b(?:been|started) cutting\b(?! (?:back|down|out|up|the|my hair))",
         r"\b(?:wouldnt|didnt|dont|not|never) wake up\b",
         r"\b(?:take|taking|took|swallow|swallowing) all (?:of )?(?:my|the) (?:pills|tablets|meds|medication)\b",

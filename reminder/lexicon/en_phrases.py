@@ -197,6 +197,11 @@ PHRASES = (
         r"(?:too|as well)$",
         r"worse \g<0>",
     ),
+    # "the scab fell off" is the site healing, not a fall
+    (
+        r"(?:scab|scabs|plaster|bandage|dressing|crust) (?:has |have )?(?:fell|fallen|come|came) off",
+        "healed",
+    ),
     # symptoms said in several words
     (r"pins (?:and|&|n) needles", "tingling"),
     (
@@ -205,7 +210,10 @@ PHRASES = (
     ),
     (r"(?:seeing|see|seen) (?:double|two of everything|things double)", "double"),
     (r"(?:grey|gray|dark|black) (?:patch|spot|area|shadow) in (?:my )?(?:eye|vision)", "blurry"),
-    (r"(?:cant|cannot|couldnt|unable to) feel", "numb"),
+    (
+        r"(?:cant|cannot|couldnt|unable to) feel|no feeling (?:in|on)|(?:lost|losing) (?:the )?feeling",
+        "numb",
+    ),
     (r"(?:cant|cannot|couldnt|unable to) (?:walk|stand)(?: properly| straight| well)?", "unsteady"),
     (r"(?:giving|gave|gives|give) (?:way|out)", "weak unsteady"),
     (r"(?:dragging|drag|drags) (?:my |the )?(?:left |right )?(?:foot|leg)", "unsteady"),
@@ -239,10 +247,11 @@ PHRASES = (
         "weak",
     ),
     (r"(?:dropping|drop|dropped|drops) (?:things|stuff|my|everything|cups?|the)", "clumsy"),
-    (r"(?:heavy|dead) (?:leg|legs|arm|arms|foot|hand)", "weak"),
+    (r"(?:heavy|dead) (?:leg|legs|arm|arms|foot|feet|hand|hands)", "weak"),
     (r"(?:legs?|arms?) (?:are |is |feel |feels |felt )?(?:like )?jelly|jelly legs", "weak"),
     (
-        r"(?:leg|legs|arm|arms|foot|hand) (?:feels|feel|is|are|felt) (?:heavy|dead|like lead)",
+        r"(?:leg|legs|arm|arms|foot|feet|hand|hands) (?:feels |feel |is |are |felt )?(?:so |really |very |a bit |quite )?"
+        r"(?:heavy|dead|like lead)",
         "weak",
     ),
     (r"(?:room|world|everything) (?:is )?spinning", "vertigo"),
@@ -255,7 +264,7 @@ PHRASES = (
     (r"(?:losing|lose|lost|forgetting) (?:my )?words", "slurred"),
     (r"(?:peeing|weeing|going) (?:a lot|all the time|constantly|more)", "bladder"),
     (
-        r"(?:need|needing|needed|rushing|rush|running) (?:a |to |to the )?(?:wee|pee|loo|toilet|bathroom)",
+        r"(?:need|needing|needed|rushing|rush|running) (?:a |the |to |to the )?(?:wee|pee|loo|toilet|bathroom)",
         "bladder",
     ),
     (r"wet (?:myself|the bed)|wetting (?:myself|the bed)|accidents|leaking", "bladder"),
@@ -305,7 +314,8 @@ PHRASES = (
     ),
     # "I can't do this anymore" is despair, not a symptom's course (the self-harm words still read it)
     (
-        r"((?:cant|cannot|can not) (?:do|take|cope with|handle|go on like) (?:this|it|that)) any ?more",
+        r"((?:cant|cannot|can not) (?:do|take|cope with|handle|go on like) (?:this|it|that)|whats the point)"
+        r" any ?more",
         r"\1",
     ),
     (r"no more", "nomore"),
@@ -323,7 +333,7 @@ PHRASES = (
     # fever
     (
         r"(?:running|have|got|had|with) a (?:slight |little |mild |bit of a |high )?(?:temp|temperature|fever)"
-        r"|high (?:temp|temperature)|burning up",
+        r"|high (?:temp|temperature)|burning up|(?:and|with|plus) a (?:slight |little |mild |high )?(?:temp|temperature)$",
         "fever",
     ),
     (r"degrees?|deg", "deg"),
