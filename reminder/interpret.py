@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from reminder.phq_reading import BOTH, CLASH
 from reminder.replies import Problem, Prompt, Reading
 
 
@@ -21,12 +22,16 @@ def interpret(
     if prompt == Prompt.NEURO:
         flu_known = site_known = True
     answer, bare, still, said = reading.answer, reading.bare, reading.still, reading.phq_words
-    well = reading.site_well
-    reading = replace(reading, answer=None, bare=(), still=False, phq_words=(), site_well=None)
+    well, items = reading.site_well, reading.phq_items
+    reading = replace(
+        reading, answer=None, bare=(), still=False, phq_words=(), site_well=None, phq_items=()
+    )
     if prompt == Prompt.PHQ2:
-        return _phq2(
-            replace(reading, ok=False, ref=None, unreached=False), bare, said, interest_known
-        )
+        reading = replace(reading, ok=False, ref=None, unreached=False)
+        if items:
+            reading = _phq2(replace(reading, course=None), (), (), interest_known)
+            return _phq2_labelled(reading, items, interest_known)
+        return _phq2(reading, bare, said, interest_known)
     if prompt == Prompt.ALERT:
         if (reading.ok or reading.unreached) and reading.ref is None and len(bare) == 1:
             reading = replace(reading, ref=bare[0])  # "ok, 7"
@@ -102,6 +107,32 @@ def _phq2(
     elif len(values) == 1:
         reading = replace(reading, phq_interest=values[0])
     return _no_yes_and_no(reading)
+
+
+def _phq2_labelled(
+    reading: Reading, items: tuple[tuple[int, int], ...], interest_known: bool
+) -> Reading:
+    """ "first one 1, second one 2", "nearly every day for both", "1 - several days": each value
+    on the item it names, the unnamed ones on the items still open, in order."""
+    if bad := [v for _, v in items if v > 3]:
+        return replace(reading, problem=Problem.PHQ_RANGE, detail=str(bad[0]))
+    if any(item == CLASH for item, _ in items):
+        return replace(reading, problem=Problem.TOO_MANY, detail=str(items[0][1]))
+    answers: dict[int, int] = {}
+    for item, value in items:
+        for named in (1, 2) if item == BOTH else (item,) if item else ():
+            if answers.get(named, value) != value:
+                detail = " ".join(str(v) for _, v in items)  # "first 1 ... first 2"
+                return replace(reading, problem=Problem.TOO_MANY, detail=detail)
+            answers[named] = value
+    unnamed = [value for item, value in items if not item]
+    open_items = [n for n in (1, 2) if n not in answers]
+    if interest_known and not answers and len(unnamed) == 1:
+        open_items = [2]  # "1 - several days" to the second question
+    if len(unnamed) > len(open_items):
+        return replace(reading, problem=Problem.TOO_MANY, detail=" ".join(str(v) for _, v in items))
+    answers.update(zip(open_items, unnamed, strict=False))
+    return replace(reading, phq_interest=answers.get(1), phq_mood=answers.get(2))
 
 
 def _no_yes_and_no(reading: Reading) -> Reading:

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from reminder.facts import Facts
 from reminder.lexicon import Lexicon, for_language
+from reminder.phq_reading import read_phq
 from reminder.reading import read_clause
 from reminder.reply_text import MAX_CHARS, OUT_OF_TEN, join_clauses, normalise, rewrite
 from reminder.site_reading import read_site
@@ -96,6 +97,7 @@ class Reading:
     still: bool = False  # "still", "worse" or "the same" was said, whatever else was
     phq_words: tuple[int, ...] = ()  # PHQ-2 frequencies said in words ("several days" 1), in order
     site_well: str | None = None  # "fine now", "the right arm is fine now": that site, or ""
+    phq_items: tuple[tuple[int, int], ...] = ()  # PHQ-2 (item, value) said with labels: phq_reading
 
     @property
     def understood(self) -> bool:
@@ -149,6 +151,8 @@ def _parse(text: str, language: str) -> Reading:
     reading = replace(_reading(facts, harm, injured), emergency=emergency)
     if compiled.phq is not None and (found := _frequencies(compiled.phq, joined)):
         reading = replace(reading, phq_words=found)
+    if compiled.phq is not None and (items := read_phq(joined, compiled.phq, lexicon)):
+        reading = replace(reading, phq_items=items)
     return reading
 
 

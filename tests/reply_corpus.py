@@ -2808,4 +2808,85 @@ CASES: list[Case] = [
     Case(
         "site_heal", "right thigh healed left thigh not yet", healed=False
     ),  # unsure: two sites, one healed; the one asked about may be either
+    # a third probe: PHQ-2 answers that name their item, answer both at once, or restate a number in words
+    Case("phq2", "nearly every day for both", phq_interest=3, phq_mood=3),
+    Case("phq2", "both nearly every day", phq_interest=3, phq_mood=3),
+    Case("phq2", "first one 1, second one 2", phq_interest=1, phq_mood=2),
+    Case("phq2", "1 - several days", phq_interest=1),
+    Case("phq2", "3 - nearly every day", phq_interest=3),
+    Case("phq2", "2 (more than half the days)", phq_interest=2),
+    Case("phq2", "1 several days and 0 not at all", phq_interest=1, phq_mood=0),
+    Case("phq2", "first 2 second 3", phq_interest=2, phq_mood=3),
+    Case("phq2", "Q1 1 Q2 0", phq_interest=1, phq_mood=0),
+    Case("phq2", "1st: 2, 2nd: 1", phq_interest=2, phq_mood=1),
+    Case("phq2", "first question 1 second question 0", phq_interest=1, phq_mood=0),
+    Case(
+        "phq2", "1) 2 2) 1", problem="too_many"
+    ),  # unsure: item numbers and answers look alike; asked again
+    Case("phq2", "#1 - 0, #2 - 1", problem="too_many"),  # unsure: as above
+    Case("phq2", "not at all for both", phq_interest=0, phq_mood=0),
+    Case("phq2", "both not at all", phq_interest=0, phq_mood=0),
+    Case("phq2", "both 0", phq_interest=0, phq_mood=0),
+    Case("phq2", "0 for both", phq_interest=0, phq_mood=0),
+    Case("phq2", "both are 1", phq_interest=1, phq_mood=1),
+    Case("phq2", "both questions 0", phq_interest=0, phq_mood=0),
+    Case("phq2", "each 1", phq_interest=1, phq_mood=1),
+    Case("phq2", "same for both, several days", phq_interest=1, phq_mood=1),
+    Case("phq2", "2 for both tbh", phq_interest=2, phq_mood=2),
+    Case("phq2", "never for both thank you", phq_interest=0, phq_mood=0),
+    Case("phq2", "I'd say 1 for both", phq_interest=1, phq_mood=1),
+    Case("phq2", "more than half the days for both", phq_interest=2, phq_mood=2),
+    Case("phq2", "several days both", phq_interest=1, phq_mood=1),
+    Case("phq2", "both several days i think", phq_interest=1, phq_mood=1),
+    Case("phq2", "interest 2 mood 1", phq_interest=2, phq_mood=1),
+    Case("phq2", "little interest 1 feeling down 2", phq_interest=1, phq_mood=2),
+    Case("phq2", "i feel down most days", phq_mood=2),
+    Case("phq2", "hmm maybe 2 for the first and 1", phq_interest=2, phq_mood=1),
+    Case("phq2", "all the time for the second one", phq_mood=3),
+    Case("phq2", "for the first one 0", phq_interest=0),
+    Case("phq2", "1 for the first one, not at all for the second", phq_interest=1, phq_mood=0),
+    Case("phq2", "1 -several days 2- not at all", phq_interest=1, phq_mood=0),
+    Case("phq2", "1. several days 2. more than half the days", phq_interest=1, phq_mood=2),
+    Case("phq2", "0 - not at all", phq_interest=0),
+    Case("phq2", "2 - more than half", phq_interest=2),
+    Case(
+        "phq2", "3 - several days", problem="too_many"
+    ),  # unsure: the number and the words disagree; asked again
+    Case("phq2", "first one 4", problem="phq_range"),
+    Case("phq2", "first 1 first 2", problem="too_many"),
+    Case("phq2", "2 1 first time doing this", phq_interest=2, phq_mood=1),
+    Case("phq2", "0 0, first time ive felt good in ages", phq_interest=0, phq_mood=0),
+    Case("phq2", "2 2 been down for 3 weeks", phq_interest=2, phq_mood=2),
+    Case("phq2", "1 & 0", phq_interest=1, phq_mood=0),
+    Case("phq2", "two, three", phq_interest=2, phq_mood=3),
+    Case("phq2", "a couple of days honestly", phq_interest=1),
+    Case("phq2", "nearly every day tbh im really low", phq_interest=3),
+    Case("phq2", "every other day"),  # unsure: between several days and more than half; asked again
+    Case("phq2", "half the time"),  # unsure: as above
+    Case(
+        "phq2",
+        "1 1 sometimes i think everyone would be better off without me",
+        self_harm=True,
+        phq_interest=1,
+        phq_mood=1,
+    ),
+    Case(
+        "phq2",
+        "3 - nearly every day. i cant see the point in going on",
+        self_harm=True,
+        phq_interest=3,
+    ),
+    Case(
+        "phq2", "3 3 and i have no interest in living", self_harm=True, phq_interest=3, phq_mood=3
+    ),
+    Case("phq2", "most days. i keep thinking about ending it", self_harm=True, phq_interest=2),
+    Case(
+        "phq2",
+        "2 1 but i dont want to live like this anymore",
+        self_harm=True,
+        phq_interest=2,
+        phq_mood=1,
+    ),
+    Case("none", "i can't see the point of any of this", self_harm=True),
+    Case("none", "cant see why i bother"),
 ]

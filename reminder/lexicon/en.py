@@ -182,8 +182,10 @@ LEXICON = Lexicon(
         r"\b(?:hurt|hurting|harm|harming|cut|cutting) my ?self\b"
         r"(?! (?:shaving|cooking|gardening|by accident|accidentally|on the|in the kitchen))",
         r"\bself (?:harm|harming|injury|injure)\b|\bselfharm",
+        r"\bno (?:interest|will|wish|desire) (?:in |to )(?:living|live|life|being alive|going on|carry on)\b",
         r"\bno (?:reason|point) (?:to |in |of )?(?:live|living|going on|carry on|carrying on|being here|being alive|life)\b",
-        r"\b(?:dont|do not|cant|cannot) see (?:the|any) point (?:in|of) (?:going on|living|life|anything|carrying on|being here)\b",
+        r"\b(?:dont|do not|cant|cannot) see (?:the|any) point (?:in|of) (?:going on|living|life|anything|carrying on|being here"
+        r"|any of (?:this|it))\b",
         r"\b(?:dont|do not|cant|cannot) see (?:the|any) point (?:any ?more|of it all|in anything)\b",
         r"\bno point (?:in )?(?:anything|trying) any ?more\b",
         r"\bwhats the point(?: (?:in|of) (?:living|life|going on|anything|it all|trying|carrying on|any of (?:this|it)))?"

@@ -205,7 +205,9 @@ PHRASES = (
     # symptoms said in several words
     (r"pins (?:and|&|n) needles", "tingling"),
     (
-        r"(?:cant|cannot|can not|couldnt|unable to) (?:see|read|focus)(?: properly| well| clearly| straight)?",
+        # "I can't see the point" is despair, not the eyes
+        r"(?:cant|cannot|can not|couldnt|unable to) (?:see|read|focus)(?! (?:the|any|a|no) (?:point|way|end|future|reason)"
+        r"| why| how| what| myself| a way| it happening)(?: properly| well| clearly| straight)?",
         "blurry",
     ),
     (r"(?:seeing|see|seen) (?:double|two of everything|things double)", "double"),
