@@ -67,7 +67,11 @@ def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
     # An article that looks like a code ("lista la inyección") is gone before prefixes are tried.
     rest = [w for k, w in enumerate(rest) if not (w in lex.site_codes and is_article(rest, k, lex))]
     remark = [w for w in rest if w not in lex.filler and w not in lex.polite]
-    remark = [w for w in remark if w not in ("it", "mine", "my", "now", "in", "on", "into", "late")]
+    remark = [
+        w
+        for w in remark
+        if w not in ("it", "mine", "my", "now", "in", "on", "into", "late", "instead")
+    ]
     if remark[:1] and remark[0] in lex.taken_subject and not is_site_word(remark[0], lex):
         remark = remark[1:]  # "did my shot": the shot is what was done, not a site
     for end in range(len(remark), 0, -1):
@@ -82,6 +86,8 @@ def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
             if len(sides) > 1:
                 facts.sites.update({"?1", "?2"})  # two sites for one dose: ask which
                 return True
+    if all(is_duration_word(w) for w in remark):
+        remark = []  # "done 2 hrs late": how late, not a site
     quotable = remark and not any(
         symptom_kind(w, lex) or w in lex.injury or w in lex.temperature or w in lex.fever
         for w in remark
@@ -115,8 +121,8 @@ def _stated_time(rest: list[str], lex: Lexicon, facts: Facts) -> list[str]:
         hour_only = re.fullmatch(r"[0-9]{1,2}", word)
         if not clock and not hour_only:
             continue
-        if not clock and before not in AT and after not in PM | AM and i > 0:
-            continue
+        if not clock and before not in AT and after not in PM | AM and (i > 0 or after in UNITS):
+            continue  # "done 2 hrs late" is no clock time
         hour = int(clock.group(1) if clock else word)
         minute = int(clock.group(2)) if clock else 0
         if hour > 23 or minute > 59:
@@ -161,7 +167,11 @@ def read_not_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
         _unwell(words, lex, facts)
         return True
     later = any(w in lex.later or w in lex.not_yet for w in words)
-    in_duration = words[0] == "in" and _wait(words[1:])
+    core = [w for w in words if w not in lex.polite]
+    # "20 mins", "1 hr pls": a wait alone, never a score
+    in_duration = (words[0] == "in" and _wait(words[1:])) or (
+        len(core) == 2 and bool(NUMBER.fullmatch(core[0])) and UNITS.get(core[1], 1440) <= 60
+    )
     soon = words[0] in _SOON and len(words) <= 3
     if not later and not in_duration and not soon:
         return False

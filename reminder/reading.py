@@ -23,6 +23,7 @@ _OK_FILLER = frozenset(
     "alert got it thanks thank you ty will call calling her him them now already ok on my way".split()
 )
 _YES_FILLER = frozenset("i did have am it ok okay sure".split())
+_THIS_TIME = frozenset("this time tonight today again instead".split())  # "left tummy this time"
 # What may stand beside a site said to be well: "the lump on my right arm has gone now".
 _WELL_SUBJECTS = frozenset("site skin lump bump bruise spot swelling it its one".split())
 _WELL_FILLER = _WELL_SUBJECTS | frozenset(
@@ -99,7 +100,7 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
     if not words or read_time(words, lex, facts):  # "yes 2 hours ago", "Y at 8"
         return
     _site_well(words, lex, facts)
-    if (site := read_site([w for w in words if w not in lex.polite], lex)) is not None:
+    if (site := read_site([w for w in words if w not in lex.polite | _THIS_TIME], lex)) is not None:
         facts.sites.add(site)
         return
     if _DOUBT.intersection(words) and (

@@ -210,6 +210,8 @@ def _reading(facts: Facts, harm: bool, injured: tuple[str, ...]) -> Reading:
         if name in courses:
             course = name
             break
+    if courses == {"better", "gone"}:
+        course = "gone"  # "much better, all gone"
     doses = set(facts.doses)
     if doses == {"skipped", "not_yet"}:
         doses = {"skipped"}  # "skip, not done"
@@ -302,6 +304,8 @@ def _injury_words(words: list[str], lexicon: Lexicon) -> tuple[str, ...]:
             found.append(lexicon.injury[word])
         elif word == "open" and lexicon.open_context.intersection(words[max(i - 2, 0) : i + 3]):
             found.append("open")
+        elif word in ("leaking", "leaks") and lexicon.open_context.intersection(words):
+            found.append("drain")  # "my arm site has gone hard and its leaking"
         elif reaction and word in lexicon.spreading and not _denied_at(words, i, lexicon):
             found.append("spreading")
     return tuple(dict.fromkeys(found))

@@ -52,8 +52,8 @@ LEXICON = Lexicon(
     polite=_POLITE,
     conjunctions=words("but though although however tho except whereas"),
     coordinators=words("and"),
-    left=words("left l lft lt lef"),
-    right=words("right r rgt rt rght rigt rite"),
+    left=words("left l lft lt lef lfet letf"),
+    right=words("right r rgt rt rght rigt rite rigth righ"),
     site_codes={
         "la": "left_arm",
         "ra": "right_arm",
@@ -212,6 +212,8 @@ LEXICON = Lexicon(
         r"(?:bridge|building|roof|cliff|train|bus|lorry|truck|car|balcony)",
         r"\b(?:tired|sick) of (?:living|life|being alive)\b",
         r"\bgiv(?:e|ing|en) up on (?:life|living|everything)\b",
+        r"\b(?:feel|feeling|felt) like giving up\b(?! (?:on )?(?:the|my|these|this) (?:injections?|shots?|jabs?"
+        r"|meds|medication|treatment|drug))",
         r"\bend(?:ing)? (?:things|everything)\b",
     ),
 )

@@ -38,7 +38,9 @@ PHRASES = (
     ),
     # not taken yet / taken
     (
-        r"(?:not|havent|have not|didnt|did not|hasnt|not yet) (?:done|taken|take|do|injected|inject|did|had)(?: it| mine| my (?:shot|injection|jab|dose))?(?: yet)?",
+        r"(?:not|havent|have not|didnt|did not|hasnt|not yet) (?:(?:done|taken|take|do|injected|inject|did)"
+        r"(?: it| mine| my (?:shot|injection|jab|dose))?|had(?: it| mine| my (?:shot|injection|jab|dose))?(?= yet|$)"
+        r"|had (?:it|mine|my (?:shot|injection|jab|dose)))(?: yet)?",
         "notyet",
     ),
     (r"(?:not|havent|didnt) (?:yet|done yet)", "notyet"),
@@ -115,6 +117,9 @@ PHRASES = (
     # clock times said in words: "half 7" is 7:30 in British English
     (r"half (?:past )?([0-9]{1,2})", r"\1:30"),
     (r"(?:a )?quarter past ([0-9]{1,2})", r"\1:15"),
+    (r"([1-5][0-9]) past ([0-9]{1,2})", r"\2:\1"),  # "10 past 8"
+    (r"([1-9]) past ([0-9]{1,2})", r"\2:0\1"),
+    (r"at (?:like|about|around) ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),  # "done at like 8"
     (r"at ([0-9]{1,2}) ([0-5][0-9])", r"at \1:\2"),  # "injected at 8 45"
     (r"([0-9]{2,3}) point ([0-9])", r"\1.\2"),  # "38 point 5"
     (
@@ -269,7 +274,24 @@ PHRASES = (
         r"(?:need|needing|needed|rushing|rush|running) (?:a |the |to |to the )?(?:wee|pee|loo|toilet|bathroom)",
         "bladder",
     ),
-    (r"wet (?:myself|the bed)|wetting (?:myself|the bed)|accidents|leaking", "bladder"),
+    # "the site is leaking" is a wound draining (reminder.replies reads it), not the bladder
+    (
+        r"wet (?:myself|the bed)|wetting (?:myself|the bed)|accidents|(?:bladder|im|i am|i keep|keep) leaking"
+        r"|leaking (?:urine|pee|wee)",
+        "bladder",
+    ),
+    (
+        r"(?:feel|feeling|felt|feels|walking|walk|look|looks) (?:like i am |like im |like )?drunk",
+        "unsteady",
+    ),
+    # optic neuritis and Lhermitte's sign, as patients put them
+    (
+        r"(?:colou?rs?|everything|things) (?:looks? |are |seem |seems )?(?:faded|washed out|dull|grey|gray)"
+        r"|(?:pain|ache|aching|hurts?|hurting) (?:behind|in|around) (?:my |the )?(?:left |right )?eyes?"
+        r"|eyes? (?:hurts?|aches?|is sore|pain) when i (?:move|look)",
+        "vision",
+    ),
+    (r"electric (?:shocks?|zaps?|feelings?|sensations?|jolts?)|lhermitte\w*", "tingling"),
     (r"(?:slurring|slur|slurred) (?:my )?(?:words|speech)?", "slurred"),
     # course of a symptom; "still at work" says where the patient is, not that a symptom stays
     (
