@@ -20,7 +20,7 @@ _BOTHS = frozenset("both each".split())
 # Words that may stand between a label and its value: "first one is 1", "both are about 2".
 _BETWEEN = frozenset(
     "one is was are for the about i id say would be maybe probably prob around like its it a an"
-    " question questions q number no of them".split()
+    " question questions q number no of them to".split()
 )
 _UNITS = frozenset(
     "week weeks day days hour hours time times month months year years am pm".split()
@@ -60,7 +60,7 @@ def read_phq(
         structured = True
         # "2 for the first", "nearly every day for both": the value before; else the one after.
         before = [t[1] for t in tokens[max(i - 2, 0) : i]]
-        after_for = before[-1:] == ["for"] or before == ["for", "the"]
+        after_for = before[-1:] in (["for"], ["to"]) or before in (["for", "the"], ["to", "the"])
         ahead = _near(tokens, values, items, range(i + 1, len(tokens)))
         behind = _near(tokens, values, items, range(i - 1, -1, -1))
         chosen = (behind if behind is not None else ahead) if after_for else ahead

@@ -138,7 +138,7 @@ LEXICON = Lexicon(
     refill_not=words("need needs want order ordered ordering request when low running soon"),
     vials=words("vial vials"),
     phq_frequencies=(
-        (r"not at all|not once|none of the time|never", 0),
+        (r"not at all|not once|none of the time|never|none", 0),
         (r"several days|some days|a few days|a couple of days|sometimes", 1),
         (
             r"more than half(?: of)?(?: the)? (?:days|time)|more than half|most days|most of the time|often",
@@ -212,6 +212,8 @@ LEXICON = Lexicon(
         r"(?:bridge|building|roof|cliff|train|bus|lorry|truck|car|balcony)",
         r"\b(?:tired|sick) of (?:living|life|being alive)\b",
         r"\bgiv(?:e|ing|en) up on (?:life|living|everything)\b",
+        r"\b(?:im|i am|ive become|i have become|i feel like|feel like) (?:a|such a|just a|nothing but a) burden\b",
+        r"\b(?:cant|cannot) keep (?:going|living|doing this)(?: like this)?$",
         r"\b(?:feel|feeling|felt) like giving up\b(?! (?:on )?(?:the|my|these|this) (?:injections?|shots?|jabs?"
         r"|meds|medication|treatment|drug))",
         r"\bend(?:ing)? (?:things|everything)\b",

@@ -177,7 +177,8 @@ PHRASES = (
     (r"(?:not|isnt|is not|hasnt|has not|havent|never) (?:spreading|spread|spreads)", ""),
     (
         rf"(?:moved|moving|moves|gone|going|went|goes|crept|creeping|creeps|travell?ed|travell?ing"
-        rf"|spread|spreading|spreads|jumped|shifted|working its way) (?:from {_OWNER}{_BODY} )?(?:up |down"
+        rf"|spread|spreading|spreads|jumped|shifted|working its way|reached|got|gotten)"
+        rf" (?:from {_OWNER}{_BODY} )?(?:up |down"
         rf" |into |to |over |across |along |round |around )+({_OWNER}{_BODY})",
         r"worse \1",
     ),
@@ -195,7 +196,14 @@ PHRASES = (
         rf"|{_OTHER} {_BODY})",
         r"worse \g<0>",
     ),
-    (rf"{_OWNER}{_BODY}(?: [a-z]+){{0,3}} (?:too|as well)(?= as|$| now)", r"worse \g<0>"),
+    (rf"{_OWNER}{_BODY}(?: [a-z]+){{0,4}} (?:too|as well)(?= as|$| now)", r"worse \g<0>"),
+    (rf"{_BODY} (?:now )?instead of", r"worse \g<0>"),  # "in my right leg now instead of the left"
+    # "only in my fingers now", "gone down to just my toes": there still, in less of the body
+    (r"(?:gone|going|come|came|moved) down to (?=(?:just|only) )", ""),
+    (
+        rf"(?:only|just) (?:in |on )?(?:my |the |his |her )?(?:left |right |big |little )?{_BODY}",
+        r"still better \g<0>",
+    ),
     # "and now double too": another symptom on top of the one asked about
     (
         r"now (?!(?:[a-z]+ ){0,4}(?:gone|fine|ok|okay|normal|better|good|clear))(?:[a-z]+ ){0,4}"
@@ -241,7 +249,8 @@ PHRASES = (
         "numb",
     ),
     (
-        r"(?:cant|cannot|couldnt|unable to) (?:hold it|hold it in|hold my (?:pee|wee|urine|bladder)|pee|wee"
+        r"(?:cant|cannot|couldnt|unable to|struggling to|struggle to|trouble|difficulty|hard to) (?:hold it"
+        r"|hold it in|hold my (?:pee|wee|urine|bladder)|pee|peeing|wee|weeing|urinate|urinating"
         r"|urinate|empty my bladder|control my bladder)",
         "bladder",
     ),
@@ -372,8 +381,11 @@ PHRASES = (
     (r"out of (?:10|ten)", "outoften"),
     # a contact who is with the patient, has spoken to them or has called for help has seen it
     (
-        r"(?:im |i am |were |we are )?(?:here |sitting |at home )?(?<!not )with (?:her|him|them)(?: now)?$"
-        r"|(?:shes|hes|theyre|she is|he is|they are) (?:here )?with (?:me|us)"
+        r"(?:im |i am |were |we are )?(?:here |sitting |at home )?(?<!not )with (?:her|him|them)"
+        r"(?: now| at (?:the )?(?:hospital|a e|gp|doctors?|clinic|home|er))*$"
+        r"|(?:shes|hes|theyre|she is|he is|they are) (?:here )?with (?:me|us)(?: at (?:the )?(?:hospital|a e|gp"
+        r"|doctors?|clinic|home|er))?|(?:im|i am|were|we are) (?:at|in) (?:the )?(?:hospital|a e|gp|doctors?|er"
+        r"|emergency|clinic)(?: with (?:her|him|them))?(?: now)?|(?:ill |i will |will )?take care of (?:it|this|that)"
         r"|(?:ive |i have |i |just |already )*(?:spoken|spoke|talked|talking|speaking) (?:to|with)"
         r" (?:her|him|them)|(?:ive |i have |weve |we have |i )?(?:called|rung|rang|phoned)"
         r" (?:999|911|112|111|an ambulance|the ambulance|(?:her|his|their|the) (?:gp|doctor|neurologist"
@@ -401,6 +413,8 @@ PHRASES = (
         r"|(?:doesnt|didnt|wont|isnt|not) (?:answer|answering|pick up|picking up)|goes to voicemail"
         r"|straight to voicemail|voicemail|voice mail|answerphone|no reply|no response"
         # a contact who cannot go: the alert goes on to the next one
+        r"|(?:nobody|no one|noone) (?:is )?(?:answering|picking up|answers|home)"
+        r"|(?:cant|cannot|not able to|unable to) get (?:to|over to|round to) (?:her|him|them)"
         r"|(?:im|i am) (?:away|abroad|out of (?:town|the country)|on holiday|on vacation"
         r"|not (?:with|near) (?:her|him|them))",
         "unreached",
