@@ -2912,6 +2912,7 @@ CASES: list[Case] = [
         "dose",
         "done, my right arm site has gone hard and its leaking",
         dose="taken",
+        course="worse",
         site_words=("drain",),
     ),
     Case("dose", "not tonight, flu like symptoms are awful", dose="skipped"),
@@ -3206,4 +3207,42 @@ CASES: list[Case] = [
     Case(
         "none", "i feel hopeless"
     ),  # unsure: hopelessness is what the PHQ-2 asks about, not crisis words by themselves; stored
+    # a third probe: words that must not add a course or a symptom, and short hedges
+    Case("dose", "done, both thighs are a bit sore", dose="taken"),
+    Case("dose", "done right arm, the other arm is fine now", dose="taken", site="right_arm"),
+    Case("dose", "done, just my left thigh again", dose="taken"),
+    Case("dose", "done, only the left thigh left to use", dose="taken"),
+    Case("checkin", "3 1 n, only a bit achy", flu=3, site_score=1, neuro=False),
+    Case("checkin", "2 2 n just tired", flu=2, site_score=2, neuro=False),
+    Case(
+        "checkin",
+        "4 1 y numb in my foot, now my calf too",
+        flu=4,
+        site_score=1,
+        neuro=True,
+        symptoms={"numbness"},
+        course="worse",
+    ),
+    Case("neuro", "no, only tired", neuro=False),
+    Case("followup", "just a little", neuro=True, course="still"),
+    Case("followup", "only a bit", neuro=True, course="still"),
+    Case("followup", "only now and then", neuro=True, course="still"),
+    Case(
+        "followup", "its fine, just tired"
+    ),  # unsure: how they feel, not whether the symptom is there: asked again
+    Case("none", "im with him now and hes numb down one side", neuro=True, symptoms={"numbness"}),
+    Case(
+        "none",
+        "im at the hospital with her, she cant move her arm",
+        neuro=True,
+        symptoms={"weakness"},
+    ),
+    Case("none", "i got to my feet and fell again", neuro=True, symptoms={"balance"}),
+    Case("none", "with her now, shes ok"),
+    Case("phq2", "1, down a bit but ok", phq_interest=1),
+    Case("site_heal", "just a little red still", healed=False),
+    Case(
+        "site_heal", "only a tiny mark left"
+    ),  # unsure: a mark left may be healed or not: asked again
+    Case("site_heal", "the lump has gone but now its gone hard", healed=False),
 ]

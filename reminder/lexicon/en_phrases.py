@@ -161,7 +161,8 @@ PHRASES = (
         "no",
     ),
     (
-        r"(?:i )?think so|i believe so|i guess so|(?:it )?comes and goes|on and off|off and on",
+        r"(?:i )?think so|i believe so|i guess so|(?:it )?comes and goes|on and off|off and on"
+        r"|(?:only |just )?(?:every )?now and (?:then|again)|^(?:only |just )?(?:sometimes|at times|occasionally)$",
         "yes",
     ),
     (r"(?:same as|as) (?:usual|always|normal)|usual self", "nothingnew"),
@@ -177,7 +178,7 @@ PHRASES = (
     (r"(?:not|isnt|is not|hasnt|has not|havent|never) (?:spreading|spread|spreads)", ""),
     (
         rf"(?:moved|moving|moves|gone|going|went|goes|crept|creeping|creeps|travell?ed|travell?ing"
-        rf"|spread|spreading|spreads|jumped|shifted|working its way|reached|got|gotten)"
+        rf"|spread|spreading|spreads|jumped|shifted|working its way|reached|got(?! to (?:my|his|her) feet)|gotten)"
         rf" (?:from {_OWNER}{_BODY} )?(?:up |down"
         rf" |into |to |over |across |along |round |around )+({_OWNER}{_BODY})",
         r"worse \1",
@@ -201,7 +202,8 @@ PHRASES = (
     # "only in my fingers now", "gone down to just my toes": there still, in less of the body
     (r"(?:gone|going|come|came|moved) down to (?=(?:just|only) )", ""),
     (
-        rf"(?:only|just) (?:in |on )?(?:my |the |his |her )?(?:left |right |big |little )?{_BODY}",
+        rf"(?:only|just) (?:(?:in|on) {_OWNER}{_BODY}|(?:my |the |his |her )?(?:left |right |big |little )?"
+        rf"(?:hands?|fingers?|toes?|feet|foot|eyes?|face|knees?|ankles?|wrists?))",
         r"still better \g<0>",
     ),
     # "and now double too": another symptom on top of the one asked about
@@ -263,6 +265,13 @@ PHRASES = (
         "weak",
     ),
     (r"(?:dropping|drop|dropped|drops) (?:things|stuff|my|everything|cups?|the)", "clumsy"),
+    (
+        r"(?:cant|cannot|couldnt|unable to|struggling to) move (?:my|his|her|the) (?:left |right )?"
+        r"(?:arms?|legs?|hands?|foot|feet|fingers|side)",
+        "weak",
+    ),
+    # "now its gone hard": a site reaction that got worse
+    (r"(?:gone|going|turned|turning|got|getting) (?:hard|lumpy|hot|swollen|purple)", "worse"),
     (r"(?:heavy|dead) (?:leg|legs|arm|arms|foot|feet|hand|hands)", "weak"),
     (r"(?:legs?|arms?) (?:are |is |feel |feels |felt )?(?:like )?jelly|jelly legs", "weak"),
     (
@@ -321,7 +330,7 @@ PHRASES = (
     (r"^not quite(?: yet)?$", "notyet"),
     # a hedged answer alone, "kind of", "a bit": there still, a little; "getting there" is better
     (
-        r"^(?:kind of|sort of|kinda|sorta|a bit|a little|a little bit|somewhat)(?: (?:yes|yeah))?$",
+        r"^(?:just |only )?(?:kind of|sort of|kinda|sorta|a bit|a little|a little bit|somewhat)(?: (?:yes|yeah))?$",
         "still a bit",
     ),
     (r"^(?:mostly|getting there)$", "almost"),
