@@ -38,8 +38,8 @@ def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
     if i >= len(words) or words[i] not in lex.taken:
         return False
     rest = words[i + 1 :]
-    if rest and rest[0] in ("with", "for", "by"):
-        return False  # "done with work", "done for the day"
+    if rest and rest[0] in ("with", "for", "by") and rest[1:2] not in (["her"], ["him"]):
+        return False  # "done with work", "done for the day"; "done for her" is a carer's
     if (
         words[i] in ("took", "did")
         and rest
@@ -70,7 +70,7 @@ def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
     remark = [
         w
         for w in remark
-        if w not in ("it", "mine", "my", "now", "in", "on", "into", "late", "instead")
+        if w not in ("it", "mine", "my", "now", "in", "on", "into", "late", "instead", "her", "him")
     ]
     if remark[:1] and remark[0] in lex.taken_subject and not is_site_word(remark[0], lex):
         remark = remark[1:]  # "did my shot": the shot is what was done, not a site
@@ -98,6 +98,20 @@ def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
     if remark:
         read_answers(remark, lex, facts)
     return True
+
+
+def _degrees(words: list[str], word: str, lex: Lexicon) -> bool:
+    """Whether a number in the words is a temperature ("38.9", "temp 101"), not a length."""
+    if not NUMBER.fullmatch(word):
+        return False
+    i = words.index(word)
+    before = words[i - 1] if i else ""
+    value = float(word)
+    return (
+        before in lex.temperature | lex.fever
+        or ("." in word and (35 <= value < 43 or 95 <= value < 109))
+        or (before == "of" and value >= 35)
+    )
 
 
 def _wait(words: list[str]) -> bool:
@@ -176,7 +190,9 @@ def read_not_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
     if not later and not in_duration and not soon:
         return False
     facts.doses.append("not_yet")
-    facts.snooze = clamp(minutes(without_clock_times(words), 60, 1), 1440) or facts.snooze
+    # "not done yet, fever of 38.9": a temperature is no wait
+    waits = [w for k, w in enumerate(without_clock_times(words)) if not _degrees(words, w, lex)]
+    facts.snooze = clamp(minutes(waits, 60, 1), 1440) or facts.snooze
     _unwell(words, lex, facts)
     return True
 

@@ -14,6 +14,7 @@ LEXICON = Lexicon(
     ),
     taken_subject=words(
         "i ive have it is its my shot injection jab dose just all already now so ok finally finaly"
+        " she shes he hes we weve they theyve"
         " finnaly eventually"
     ),
     skip=words("skip skipping skipped skiping skp"),
@@ -72,7 +73,9 @@ LEXICON = Lexicon(
         **dict.fromkeys(words("buttock buttocks butt bum glute glutes hip bottom"), "buttock"),
         **dict.fromkeys(words("thigh thighs thy thi thig leg"), "thigh"),
     },
-    site_filler=words("upper outer inner lower front back top side area of the my on in at into"),
+    site_filler=words(
+        "upper outer inner lower front back top side area of the my her his on in at into"
+    ),
     symptoms=kinds(
         vision="vision visual eyesight sight blurred blurry blury blurring blurriness blurryness blur"
         " double blind"
@@ -121,6 +124,7 @@ LEXICON = Lexicon(
         " neurological also then actually now again there slight slightly mild maybe about"
         " around approx roughly probably say id would be was so just prob sore red swollen itchy"
         " bruise bruised tired the of with or at last night yesterday ish think guess reckon"
+        " she he says said"
     ),
     injury={
         **dict.fromkeys(words("pus oozing ooze oozes oozy weeping"), "pus"),
@@ -177,7 +181,9 @@ LEXICON = Lexicon(
         r"\bwish i (?:wasnt|werent) (?:here|alive)\b",
         r"\bbetter off (?:dead|without me|gone)\b",
         r"\b(?:better|happier|easier) (?:off )?without me\b",
-        r"\bwant (?:it all|everything|this all|all of this) to (?:stop|end)\b",
+        r"\bwant (?:it all|it|everything|this all|all of this) to (?:stop|end)\b",
+        r"\bwish i could (?:just )?(?:disappear|vanish|not exist|stop existing|die|not wake up)\b",
+        r"\b(?:dont|do not|didnt) care (?:if|whether) i (?:live|die|wake up)\b",
         # "cut myself shaving" is an accident, not self-harm
         r"\b(?:hurt|hurting|harm|harming|cut|cutting) my ?self\b"
         r"(?! (?:shaving|cooking|gardening|by accident|accidentally|on the|in the kitchen))",

@@ -29,6 +29,12 @@ PHRASES = (
         r"new (?:box|pack|packet|supply)|(?:picked up|collected) (?:my |the )?(?:prescription|meds|medication)",
         "refill",
     ),
+    # "I have not done my injection tonight because of a fever": a skip, with its reason
+    (
+        r"(?:not|havent|have not|didnt|did not) (?:done|taken|do|take) (?:it|mine|my (?:shot|injection|jab|dose))"
+        r" (?:tonight|today)(?= because| as | since| cos| cause| due)",
+        "skip",
+    ),
     # not taken yet / taken
     (
         r"(?:not|havent|have not|didnt|did not|hasnt|not yet) (?:(?:done|taken|take|do|injected|inject|did)"

@@ -156,5 +156,10 @@ SYMPTOM_PHRASES = (
         "vision",
     ),
     (r"electric (?:shocks?|zaps?|feelings?|sensations?|jolts?)|lhermitte\w*", "tingling"),
+    (
+        r"(?:face|smile|mouth) (?:looks |is |feels |seems |has gone |went |gone )?(?:a bit |really )?"
+        r"(?:lopsided|crooked|uneven|saggy|sagging|fallen|twisted)",
+        "droop",
+    ),
     (r"(?:slurring|slur|slurred) (?:my )?(?:words|speech)?", "slurred"),
 )
