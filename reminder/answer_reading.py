@@ -59,9 +59,12 @@ def read_answers(words: list[str], lex: Lexicon, facts: Facts) -> None:
     prefix = next((i for i, w in enumerate(words) if not _score_like([w], lex)), len(words))
     labels = lex.flu_labels | lex.site_labels
     content = [w for w in words if w not in lex.filler]
-    # A course word alone ("still there", "gone now") speaks of the symptom asked about; inside a
-    # longer sentence it may be about anything ("I don't want to be here anymore").
-    short = len(content) <= 3
+    # A course word alone ("still there", "gone now") or opening the clause ("gone after 1 day")
+    # speaks of the symptom asked about; inside a longer sentence it may be about anything ("I
+    # don't want to be here anymore").
+    # Not "keine Lust mehr zu leben" ("nomore" before a noun): no symptom is gone there.
+    opening = (lex.gone | lex.better) - {"nomore"}
+    short = len(content) <= 3 or (bool(content) and content[0] in opening)
     used = [False] * len(words)
     for i, word in enumerate(words):
         if used[i]:

@@ -38,8 +38,8 @@ def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
     if i >= len(words) or words[i] not in lex.taken:
         return False
     rest = words[i + 1 :]
-    if rest and rest[0] in ("with", "for", "by"):
-        return False  # "done with work", "done for the day"
+    if rest and rest[0] in ("with", "for", "by") and rest[1:2] not in (["her"], ["him"]):
+        return False  # "done with work", "done for the day"; "done for her" is a carer's
     if (
         words[i] in ("took", "did")
         and rest
@@ -57,7 +57,7 @@ def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
         for j, w in enumerate(rest)
     ):
         return False  # "done not", "done? not really": never a dose on a doubt
-    in_duration = "in" in rest and minutes(rest[rest.index("in") + 1 :], 60, 1) is not None
+    in_duration = "in" in rest and _wait(rest[rest.index("in") + 1 :])
     if in_duration or any(w in lex.future or w in lex.later or w in lex.not_yet for w in rest):
         facts.doses.append("not_yet")
         facts.snooze = clamp(minutes(without_clock_times(rest), 60, 1), 1440)
@@ -67,7 +67,11 @@ def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
     # An article that looks like a code ("lista la inyección") is gone before prefixes are tried.
     rest = [w for k, w in enumerate(rest) if not (w in lex.site_codes and is_article(rest, k, lex))]
     remark = [w for w in rest if w not in lex.filler and w not in lex.polite]
-    remark = [w for w in remark if w not in ("it", "mine", "my", "now", "in", "on", "into", "late")]
+    remark = [
+        w
+        for w in remark
+        if w not in ("it", "mine", "my", "now", "in", "on", "into", "late", "instead", "her", "him")
+    ]
     if remark[:1] and remark[0] in lex.taken_subject and not is_site_word(remark[0], lex):
         remark = remark[1:]  # "did my shot": the shot is what was done, not a site
     for end in range(len(remark), 0, -1):
@@ -82,13 +86,39 @@ def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
             if len(sides) > 1:
                 facts.sites.update({"?1", "?2"})  # two sites for one dose: ask which
                 return True
-    quotable = remark and not any(symptom_kind(w, lex) or w in lex.injury for w in remark)
+    if all(is_duration_word(w) for w in remark):
+        remark = []  # "done 2 hrs late": how late, not a site
+    quotable = remark and not any(
+        symptom_kind(w, lex) or w in lex.injury or w in lex.temperature or w in lex.fever
+        for w in remark
+    )
     if quotable and len(remark) <= _MAX_SITE_WORDS and not facts.sites:
         facts.site_text = " ".join(remark)
         return True
     if remark:
         read_answers(remark, lex, facts)
     return True
+
+
+def _degrees(words: list[str], word: str, lex: Lexicon) -> bool:
+    """Whether a number in the words is a temperature ("38.9", "temp 101"), not a length."""
+    if not NUMBER.fullmatch(word):
+        return False
+    i = words.index(word)
+    before = words[i - 1] if i else ""
+    value = float(word)
+    return (
+        before in lex.temperature | lex.fever
+        or ("." in word and (35 <= value < 43 or 95 <= value < 109))
+        or (before == "of" and value >= 35)
+    )
+
+
+def _wait(words: list[str]) -> bool:
+    """Whether the words after "in" give a wait ("in 20 min", "in about 2 hours"), not a place
+    ("in my right tummy about 9pm")."""
+    words = words[1:] if words[:1] in (["about"], ["around"], ["another"]) else words
+    return bool(words) and is_duration_word(words[0]) and minutes(words, 60, 1) is not None
 
 
 def _stated_time(rest: list[str], lex: Lexicon, facts: Facts) -> list[str]:
@@ -105,8 +135,8 @@ def _stated_time(rest: list[str], lex: Lexicon, facts: Facts) -> list[str]:
         hour_only = re.fullmatch(r"[0-9]{1,2}", word)
         if not clock and not hour_only:
             continue
-        if not clock and before not in AT and after not in PM | AM and i > 0:
-            continue
+        if not clock and before not in AT and after not in PM | AM and (i > 0 or after in UNITS):
+            continue  # "done 2 hrs late" is no clock time
         hour = int(clock.group(1) if clock else word)
         minute = int(clock.group(2)) if clock else 0
         if hour > 23 or minute > 59:
@@ -156,12 +186,18 @@ def read_not_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
         _unwell(words, lex, facts)
         return True
     later = any(w in lex.later or w in lex.not_yet for w in words)
-    in_duration = words[0] == "in" and minutes(words[1:], 60, 1) is not None
+    core = [w for w in words if w not in lex.polite]
+    # "20 mins", "1 hr pls": a wait alone, never a score
+    in_duration = (words[0] == "in" and _wait(words[1:])) or (
+        len(core) == 2 and bool(NUMBER.fullmatch(core[0])) and UNITS.get(core[1], 1440) <= 60
+    )
     soon = words[0] in _SOON and len(words) <= 3
     if not later and not in_duration and not soon:
         return False
     facts.doses.append("not_yet")
-    facts.snooze = clamp(minutes(without_clock_times(words), 60, 1), 1440) or facts.snooze
+    # "not done yet, fever of 38.9": a temperature is no wait
+    waits = [w for k, w in enumerate(without_clock_times(words)) if not _degrees(words, w, lex)]
+    facts.snooze = clamp(minutes(waits, 60, 1), 1440) or facts.snooze
     _unwell(words, lex, facts)
     return True
 

@@ -35,6 +35,7 @@ class Facts:
     temp_unit: str | None = None
     measured: bool | None = None  # the temperature's verdict, which outweighs any fever word
     healed: bool | None = None
+    site_well: str | None = None  # "the right arm is fine now": the site named, "" for none
     refill: int | None = None  # REFILL: vials added, 0 for a pack
     vials: int | None = None  # VIALS N: vials on hand, counted
     lab_done: bool = False

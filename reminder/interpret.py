@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from reminder.phq_reading import BOTH, CLASH
 from reminder.replies import Problem, Prompt, Reading
 
 
@@ -21,11 +22,16 @@ def interpret(
     if prompt == Prompt.NEURO:
         flu_known = site_known = True
     answer, bare, still, said = reading.answer, reading.bare, reading.still, reading.phq_words
-    reading = replace(reading, answer=None, bare=(), still=False, phq_words=())
+    well, items = reading.site_well, reading.phq_items
+    reading = replace(
+        reading, answer=None, bare=(), still=False, phq_words=(), site_well=None, phq_items=()
+    )
     if prompt == Prompt.PHQ2:
-        return _phq2(
-            replace(reading, ok=False, ref=None, unreached=False), bare, said, interest_known
-        )
+        reading = replace(reading, ok=False, ref=None, unreached=False)
+        if items:
+            reading = _phq2(replace(reading, course=None), (), (), interest_known)
+            return _phq2_labelled(reading, items, interest_known)
+        return _phq2(reading, bare, said, interest_known)
     if prompt == Prompt.ALERT:
         if (reading.ok or reading.unreached) and reading.ref is None and len(bare) == 1:
             reading = replace(reading, ref=bare[0])  # "ok, 7"
@@ -63,6 +69,14 @@ def interpret(
             healed = False
         if healed is None and reading.course == "gone":
             healed = True
+        if healed is None and well is not None:
+            healed = True  # "the right arm is fine now"
+        if healed and well:
+            reading = replace(reading, site=reading.site or well)
+        if healed is None and reading.neuro is False and not reading.denied:
+            healed = True  # "all good now": of the site asked about, not of a symptom
+        if healed is not None and reading.neuro is False and not reading.denied:
+            reading = replace(reading, neuro=None)
         return _no_yes_and_no(replace(reading, healed=healed, course=None))
     return _no_yes_and_no(reading)
 
@@ -95,6 +109,32 @@ def _phq2(
     return _no_yes_and_no(reading)
 
 
+def _phq2_labelled(
+    reading: Reading, items: tuple[tuple[int, int], ...], interest_known: bool
+) -> Reading:
+    """ "first one 1, second one 2", "nearly every day for both", "1 - several days": each value
+    on the item it names, the unnamed ones on the items still open, in order."""
+    if bad := [v for _, v in items if v > 3]:
+        return replace(reading, problem=Problem.PHQ_RANGE, detail=str(bad[0]))
+    if any(item == CLASH for item, _ in items):
+        return replace(reading, problem=Problem.TOO_MANY, detail=str(items[0][1]))
+    answers: dict[int, int] = {}
+    for item, value in items:
+        for named in (1, 2) if item == BOTH else (item,) if item else ():
+            if answers.get(named, value) != value:
+                detail = " ".join(str(v) for _, v in items)  # "first 1 ... first 2"
+                return replace(reading, problem=Problem.TOO_MANY, detail=detail)
+            answers[named] = value
+    unnamed = [value for item, value in items if not item]
+    open_items = [n for n in (1, 2) if n not in answers]
+    if interest_known and not answers and len(unnamed) == 1:
+        open_items = [2]  # "1 - several days" to the second question
+    if len(unnamed) > len(open_items):
+        return replace(reading, problem=Problem.TOO_MANY, detail=" ".join(str(v) for _, v in items))
+    answers.update(zip(open_items, unnamed, strict=False))
+    return replace(reading, phq_interest=answers.get(1), phq_mood=answers.get(2))
+
+
 def _no_yes_and_no(reading: Reading) -> Reading:
     """Outside a symptom question, a Y and an N together are nothing to ask about."""
     return replace(reading, problem=None) if reading.problem == Problem.YES_AND_NO else reading
@@ -116,6 +156,8 @@ def _followup(reading: Reading, answer: bool | None, still: bool) -> Reading:
         neuro = True
     elif neuro is None and course == "gone":
         neuro = False
+    elif neuro is False and still and not reading.denied:
+        neuro = True  # "still there, nothing new": the still answers; nothing new is of others
     elif neuro is False and answer is False:
         course = course or "gone"  # "No. All good"
     elif neuro is False and course is None and not reading.denied:

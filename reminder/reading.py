@@ -15,14 +15,21 @@ from reminder.dose_reading import read_healed, read_not_taken, read_taken, read_
 from reminder.durations import clamp, minutes
 from reminder.facts import Facts
 from reminder.lexicon import Lexicon
-from reminder.site_reading import read_site
+from reminder.site_reading import is_site_word, read_site
 
 _DOUBT = frozenset("or was it maybe perhaps think not sure".split())
 _RESUME_FILLER = frozenset("reminders messages texts now again please the them".split())
 _OK_FILLER = frozenset(
-    "alert got it thanks thank you ty will call calling her him them now ok on my way".split()
+    "alert got it thanks thank you ty will call calling her him them now already ok on my way".split()
 )
 _YES_FILLER = frozenset("i did have am it ok okay sure".split())
+_THIS_TIME = frozenset("this time tonight today again instead".split())  # "left tummy this time"
+# What may stand beside a site said to be well: "the lump on my right arm has gone now".
+_WELL_SUBJECTS = frozenset("site skin lump bump bruise spot swelling it its one".split())
+_WELL_FILLER = _WELL_SUBJECTS | frozenset(
+    "is are looks look seems feels has have had all now completely totally fully again back to"
+    " pretty much".split()
+)
 
 
 def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> None:
@@ -56,6 +63,9 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
     if _supply(words, lex, facts) or read_time(words, lex, facts):
         return
     first, rest = words[0], words[1:]
+    if first in lex.yes and rest and rest[0] in lex.ok:
+        facts.answers.append(True)  # "yes ok", "yep seen": the yes of a dose, the OK of an alert
+        words, first, rest = rest, rest[0], rest[1:]
     if first in lex.pause:
         # "until the 15th" names a date, not 15 days: the default length, and the answer says
         # the day it ends, for the patient to correct.
@@ -75,10 +85,10 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
     ):
         return
     if first in lex.ok:
-        refs = [w for w in rest if w not in _OK_FILLER and w not in lex.polite]
+        refs = [w for w in rest if w not in _OK_FILLER | lex.ok and w not in lex.polite]
         if not refs or (len(refs) == 1 and re.fullmatch(r"[0-9]{1,18}", refs[0])):
             facts.ok = True
-            facts.ref = int(refs[0]) if refs else None
+            facts.ref = int(refs[0]) if refs else facts.ref
             return
         words, first, rest = rest, rest[0], rest[1:]
     if first in lex.yes:
@@ -89,7 +99,8 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
         words = [w for w in rest if w not in _YES_FILLER]
     if not words or read_time(words, lex, facts):  # "yes 2 hours ago", "Y at 8"
         return
-    if (site := read_site([w for w in words if w not in lex.polite], lex)) is not None:
+    _site_well(words, lex, facts)
+    if (site := read_site([w for w in words if w not in lex.polite | _THIS_TIME], lex)) is not None:
         facts.sites.add(site)
         return
     if _DOUBT.intersection(words) and (
@@ -98,6 +109,18 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
         facts.sites.add(doubted)  # "done lt, or was it rt": two sites, so ask which
         return
     read_answers(words, lex, facts)
+
+
+def _site_well(words: list[str], lex: Lexicon, facts: Facts) -> None:
+    """ "the right arm is fine now", "looks ok", "the lump has gone": a site (or "it") said to be
+    well, which only "has the site healed?" reads, as a yes."""
+    well = [w for w in words if w in lex.normal or w in lex.gone]
+    if " ".join(words[-2:]) in ("all better", "all good"):
+        well.append(words[-1])
+    rest = [w for w in words if w not in well and w not in _WELL_FILLER and w not in lex.polite]
+    if not well or any(not is_site_word(w, lex) and w not in lex.site_filler for w in rest):
+        return
+    facts.site_well = read_site([w for w in rest if w not in _WELL_SUBJECTS], lex) or ""
 
 
 def _supply(words: list[str], lex: Lexicon, facts: Facts) -> bool:

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from reminder.facts import Facts
 from reminder.lexicon import Lexicon, for_language
+from reminder.phq_reading import read_phq
 from reminder.reading import read_clause
 from reminder.reply_text import MAX_CHARS, OUT_OF_TEN, join_clauses, normalise, rewrite
 from reminder.site_reading import read_site
@@ -95,6 +96,8 @@ class Reading:
     bare: tuple[int, ...] = ()
     still: bool = False  # "still", "worse" or "the same" was said, whatever else was
     phq_words: tuple[int, ...] = ()  # PHQ-2 frequencies said in words ("several days" 1), in order
+    site_well: str | None = None  # "fine now", "the right arm is fine now": that site, or ""
+    phq_items: tuple[tuple[int, int], ...] = ()  # PHQ-2 (item, value) said with labels: phq_reading
 
     @property
     def understood(self) -> bool:
@@ -148,6 +151,8 @@ def _parse(text: str, language: str) -> Reading:
     reading = replace(_reading(facts, harm, injured), emergency=emergency)
     if compiled.phq is not None and (found := _frequencies(compiled.phq, joined)):
         reading = replace(reading, phq_words=found)
+    if compiled.phq is not None and (items := read_phq(joined, compiled.phq, lexicon)):
+        reading = replace(reading, phq_items=items)
     return reading
 
 
@@ -205,6 +210,8 @@ def _reading(facts: Facts, harm: bool, injured: tuple[str, ...]) -> Reading:
         if name in courses:
             course = name
             break
+    if courses == {"better", "gone"}:
+        course = "gone"  # "much better, all gone"
     doses = set(facts.doses)
     if doses == {"skipped", "not_yet"}:
         doses = {"skipped"}  # "skip, not done"
@@ -233,6 +240,7 @@ def _reading(facts: Facts, harm: bool, injured: tuple[str, ...]) -> Reading:
         site_words=injured,
         self_harm=harm,
         healed=facts.healed,
+        site_well=facts.site_well,
         refill=facts.refill,
         vials=facts.vials,
         lab_done=facts.lab_done,
@@ -305,6 +313,8 @@ def _injury_words(
                 clause[max(i - 2, 0) : i + 3]
             ):
                 found.append("open")
+            elif word in ("leaking", "leaks") and lexicon.open_context.intersection(clause):
+                found.append("drain")  # "my arm site has gone hard and its leaking"
             elif reaction and word in lexicon.spreading and not _denied_after(clause, i, lexicon):
                 found.append("spreading")
     return tuple(dict.fromkeys(found))

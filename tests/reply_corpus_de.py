@@ -697,6 +697,8 @@ CASES: list[Case] = [
     Case("none", "gesicht links taub", neuro=True, symptoms={"face", "numbness"}),
     Case("none", "ich kann nicht mehr", self_harm=True),
     Case("none", "hab keine lust mehr zu leben", self_harm=True),
+    # At the follow-up too: "keine ... mehr" before a noun says nothing of the symptom going.
+    Case("followup", "hab keine lust mehr zu leben", self_harm=True),
     Case("none", "ich hab 38,7 fieber", fever=True, temperature=38.7, temp_unit="C"),
     Case("checkin", "3 1 fieber ist weg", flu=3, site_score=1, fever=False),
     Case(

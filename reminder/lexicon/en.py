@@ -3,7 +3,9 @@
 from reminder.lexicon import Lexicon, kinds, words
 from reminder.lexicon.en_phrases import PHRASES
 
-_POLITE = words("thanks thank you thankyou thx ty tks please pls plz cheers x xx xxx sorry sry soz")
+_POLITE = words(
+    "thanks thank you thankyou thx ty ta tks please pls plz cheers x xx xxx sorry sry soz"
+)
 
 LEXICON = Lexicon(
     phrases=PHRASES,
@@ -12,6 +14,7 @@ LEXICON = Lexicon(
     ),
     taken_subject=words(
         "i ive have it is its my shot injection jab dose just all already now so ok finally finaly"
+        " she shes he hes we weve they theyve"
         " finnaly eventually"
     ),
     skip=words("skip skipping skipped skiping skp"),
@@ -50,8 +53,8 @@ LEXICON = Lexicon(
     polite=_POLITE,
     conjunctions=words("but though although however tho except whereas"),
     coordinators=words("and"),
-    left=words("left l lft lt lef"),
-    right=words("right r rgt rt rght rigt rite"),
+    left=words("left l lft lt lef lfet letf"),
+    right=words("right r rgt rt rght rigt rite rigth righ"),
     site_codes={
         "la": "left_arm",
         "ra": "right_arm",
@@ -70,7 +73,9 @@ LEXICON = Lexicon(
         **dict.fromkeys(words("buttock buttocks butt bum glute glutes hip bottom"), "buttock"),
         **dict.fromkeys(words("thigh thighs thy thi thig leg"), "thigh"),
     },
-    site_filler=words("upper outer inner lower front back top side area of the my on in at into"),
+    site_filler=words(
+        "upper outer inner lower front back top side area of the my her his on in at into"
+    ),
     symptoms=kinds(
         vision="vision visual eyesight sight blurred blurry blury blurring blurriness blurryness blur"
         " double blind"
@@ -119,6 +124,7 @@ LEXICON = Lexicon(
         " neurological also then actually now again there slight slightly mild maybe about"
         " around approx roughly probably say id would be was so just prob sore red swollen itchy"
         " bruise bruised tired the of with or at last night yesterday ish think guess reckon"
+        " she he says said"
     ),
     injury={
         **dict.fromkeys(words("pus oozing ooze oozes oozy weeping"), "pus"),
@@ -136,7 +142,7 @@ LEXICON = Lexicon(
     refill_not=words("need needs want order ordered ordering request when low running soon"),
     vials=words("vial vials"),
     phq_frequencies=(
-        (r"not at all|not once|none of the time|never", 0),
+        (r"not at all|not once|none of the time|never|none", 0),
         (r"several days|some days|a few days|a couple of days|sometimes", 1),
         (
             r"more than half(?: of)?(?: the)? (?:days|time)|more than half|most days|most of the time|often",
@@ -175,16 +181,22 @@ LEXICON = Lexicon(
         r"\bwish i (?:wasnt|werent) (?:here|alive)\b",
         r"\bbetter off (?:dead|without me|gone)\b",
         r"\b(?:better|happier|easier) (?:off )?without me\b",
-        r"\bwant (?:it all|everything|this all|all of this) to (?:stop|end)\b",
+        r"\bwant (?:it all|it|everything|this all|all of this) to (?:stop|end)\b",
+        r"\bwish i could (?:just )?(?:disappear|vanish|not exist|stop existing|die|not wake up)\b",
+        r"\b(?:dont|do not|didnt) care (?:if|whether) i (?:live|die|wake up)\b",
         # "cut myself shaving" is an accident, not self-harm
         r"\b(?:hurt|hurting|harm|harming|cut|cutting) my ?self\b"
         r"(?! (?:shaving|cooking|gardening|by accident|accidentally|on the|in the kitchen))",
         r"\bself (?:harm|harming|injury|injure)\b|\bselfharm",
+        r"\bno (?:interest|will|wish|desire) (?:in |to )(?:living|live|life|being alive|going on|carry on)\b",
         r"\bno (?:reason|point) (?:to |in |of )?(?:live|living|going on|carry on|carrying on|being here|being alive|life)\b",
-        r"\b(?:dont|do not|cant|cannot) see (?:the|any) point (?:in|of) (?:going on|living|life|anything|carrying on|being here)\b",
+        r"\b(?:dont|do not|cant|cannot) see (?:the|any) point (?:in|of) (?:going on|living|life|anything|carrying on|being here"
+        r"|any of (?:this|it))\b",
         r"\b(?:dont|do not|cant|cannot) see (?:the|any) point (?:any ?more|of it all|in anything)\b",
         r"\bno point (?:in )?(?:anything|trying) any ?more\b",
-        r"\bwhats the point(?: (?:in|of) (?:living|life|going on|anything|it all|trying|carrying on|any of (?:this|it)))?$",
+        r"\bwhats the point(?: (?:in|of) (?:living|life|going on|anything|it all|trying|carrying on|any of (?:this|it)))?"
+        r"(?: any ?more)?$",
+        r"\b(?:nobody|no one|noone) (?:would|will|is going to|gonna) (?:even )?(?:miss me|care if i|notice if i)",
         r"\b(?:cutting|cut) again\b|\b(?:been|started) cutting\b(?! (?:back|down|out|up|the|my hair))",
         r"\b(?:wouldnt|didnt|dont|not|never) wake up\b",
         r"\b(?:take|taking|took|swallow|swallowing) all (?:of )?(?:my|the) (?:pills|tablets|meds|medication)\b",
@@ -206,6 +218,10 @@ LEXICON = Lexicon(
         r"(?:bridge|building|roof|cliff|train|bus|lorry|truck|car|balcony)",
         r"\b(?:tired|sick) of (?:living|life|being alive)\b",
         r"\bgiv(?:e|ing|en) up on (?:life|living|everything)\b",
+        r"\b(?:im|i am|ive become|i have become|i feel like|feel like) (?:a|such a|just a|nothing but a) burden\b",
+        r"\b(?:cant|cannot) keep (?:going|living|doing this)(?: like this)?$",
+        r"\b(?:feel|feeling|felt) like giving up\b(?! (?:on )?(?:the|my|these|this) (?:injections?|shots?|jabs?"
+        r"|meds|medication|treatment|drug))",
         r"\bend(?:ing)? (?:things|everything)\b",
     ),
 )

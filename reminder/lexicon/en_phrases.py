@@ -1,9 +1,12 @@
 """English reply phrases: several words that mean one thing, rewritten to that one word before the
-clause is read ("forgot to text" to nothing, "on my way" to "ok", "no more" to "nomore").
+clause is read ("forgot to text" to nothing, "on my way" to "ack", "no more" to "nomore").
 
-English is the base every language merges over, and its phrases are long enough for a file of
-their own; the rest of the English lexicon is in reminder.lexicon.en.
+English is the base every language merges over, and its phrases are long enough for files of
+their own: the symptoms said in several words are in reminder.lexicon.en_symptoms, the rest of the
+English lexicon in reminder.lexicon.en.
 """
+
+from reminder.lexicon.en_symptoms import SYMPTOM_PHRASES
 
 # Phrases first: several words that mean one thing become that one word. Order matters where one
 # phrase contains another; every pattern matches whole words.
@@ -26,9 +29,17 @@ PHRASES = (
         r"new (?:box|pack|packet|supply)|(?:picked up|collected) (?:my |the )?(?:prescription|meds|medication)",
         "refill",
     ),
+    # "I have not done my injection tonight because of a fever": a skip, with its reason
+    (
+        r"(?:not|havent|have not|didnt|did not) (?:done|taken|do|take) (?:it|mine|my (?:shot|injection|jab|dose))"
+        r" (?:tonight|today)(?= because| as | since| cos| cause| due)",
+        "skip",
+    ),
     # not taken yet / taken
     (
-        r"(?:not|havent|have not|didnt|did not|hasnt|not yet) (?:done|taken|take|do|injected|inject|did|had)(?: it| mine| my (?:shot|injection|jab|dose))?(?: yet)?",
+        r"(?:not|havent|have not|didnt|did not|hasnt|not yet) (?:(?:done|taken|take|do|injected|inject|did)"
+        r"(?: it| mine| my (?:shot|injection|jab|dose))?|had(?: it| mine| my (?:shot|injection|jab|dose))?(?= yet|$)"
+        r"|had (?:it|mine|my (?:shot|injection|jab|dose)))(?: yet)?",
         "notyet",
     ),
     (r"(?:not|havent|didnt) (?:yet|done yet)", "notyet"),
@@ -105,6 +116,9 @@ PHRASES = (
     # clock times said in words: "half 7" is 7:30 in British English
     (r"half (?:past )?([0-9]{1,2})", r"\1:30"),
     (r"(?:a )?quarter past ([0-9]{1,2})", r"\1:15"),
+    (r"([1-5][0-9]) past ([0-9]{1,2})", r"\2:\1"),  # "10 past 8"
+    (r"([1-9]) past ([0-9]{1,2})", r"\2:0\1"),
+    (r"at (?:like|about|around) ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),  # "done at like 8"
     (r"at ([0-9]{1,2}) ([0-5][0-9])", r"at \1:\2"),  # "injected at 8 45"
     (r"([0-9]{2,3}) point ([0-9])", r"\1.\2"),  # "38 point 5"
     (
@@ -146,75 +160,14 @@ PHRASES = (
         "no",
     ),
     (
-        r"(?:i )?think so|i believe so|i guess so|(?:it )?comes and goes|on and off|off and on",
+        r"(?:i )?think so|i believe so|i guess so|(?:it )?comes and goes|on and off|off and on"
+        r"|(?:only |just )?(?:every )?now and (?:then|again)|^(?:only |just )?(?:sometimes|at times|occasionally)$",
         "yes",
     ),
     (r"(?:same as|as) (?:usual|always|normal)|usual self", "nothingnew"),
     (r"better off", "betteroff"),
     (r"(?:want|need|wanted) to know|wondering|dying to know", "wonder"),
-    # symptoms said in several words
-    (r"pins (?:and|&|n) needles", "tingling"),
-    (
-        r"(?:cant|cannot|can not|couldnt|unable to) (?:see|read|focus)(?: properly| well| clearly| straight)?",
-        "blurry",
-    ),
-    (r"(?:seeing|see|seen) (?:double|two of everything|things double)", "double"),
-    (r"(?:grey|gray|dark|black) (?:patch|spot|area|shadow) in (?:my )?(?:eye|vision)", "blurry"),
-    (r"(?:cant|cannot|couldnt|unable to) feel", "numb"),
-    (r"(?:cant|cannot|couldnt|unable to) (?:walk|stand)(?: properly| straight| well)?", "unsteady"),
-    (r"(?:giving|gave|gives|give) (?:way|out)", "weak unsteady"),
-    (r"(?:dragging|drag|drags) (?:my |the )?(?:left |right )?(?:foot|leg)", "unsteady"),
-    (
-        r"(?:my |the )?(?:left |right )?(?:foot|leg) (?:dragged|drags|dragging|is dragging)|foot drop",
-        "weak",
-    ),
-    (
-        r"(?:can|could) (?:barely|hardly|only just) (?:walk|stand)|(?:trouble|difficulty|problems?) walking",
-        "unsteady",
-    ),
-    (r"(?:i )?(?:had|have had) a fall|fell (?:over|down)|keep falling", "unsteady"),
-    # the "MS hug": a band of tightness round the chest, a sensory symptom
-    (r"(?:ms|the) hug|banding (?:round|around) my (?:chest|ribs|waist)", "numb"),
-    (
-        r"(?:hand|hands|arm|arms|leg|legs|foot|feet|face|fingers|toes) (?:feels|feel|is|are|felt|feeling)"
-        r" (?:a bit |a little |kinda |kind of |really |so |very )?(?:weird|strange|funny|odd|different|wrong)",
-        "numb",
-    ),
-    (
-        r"(?:cant|cannot|couldnt|unable to) (?:hold it|hold it in|hold my (?:pee|wee|urine|bladder)|pee|wee"
-        r"|urinate|empty my bladder|control my bladder)",
-        "bladder",
-    ),
-    (
-        r"(?:cant|cannot|couldnt|unable to|trouble|difficulty|hard to|struggling to|struggle to|problems?) (?:swallow|swallowing|speak|speaking|talk|talking|get my words out|getting my words out|find (?:my |the )?words|finding (?:my |the )?words)",
-        "slurred",
-    ),
-    (
-        r"(?:cant|cannot|couldnt|unable to) (?:grip|lift|hold (?:a|my|the|anything|things|onto)|use my (?:hand|arm|leg))",
-        "weak",
-    ),
-    (r"(?:dropping|drop|dropped|drops) (?:things|stuff|my|everything|cups?|the)", "clumsy"),
-    (r"(?:heavy|dead) (?:leg|legs|arm|arms|foot|hand)", "weak"),
-    (r"(?:legs?|arms?) (?:are |is |feel |feels |felt )?(?:like )?jelly|jelly legs", "weak"),
-    (
-        r"(?:leg|legs|arm|arms|foot|hand) (?:feels|feel|is|are|felt) (?:heavy|dead|like lead)",
-        "weak",
-    ),
-    (r"(?:room|world|everything) (?:is )?spinning", "vertigo"),
-    (r"(?:lost|losing|lose) (?:my )?balance", "unsteady"),
-    (
-        r"(?:bumping|walking|banging) into (?:things|stuff|people|furniture|(?:the )?door ?frames?"
-        r"|doors|walls)",
-        "unsteady",
-    ),
-    (r"(?:losing|lose|lost|forgetting) (?:my )?words", "slurred"),
-    (r"(?:peeing|weeing|going) (?:a lot|all the time|constantly|more)", "bladder"),
-    (
-        r"(?:need|needing|needed|rushing|rush|running) (?:a |to |to the )?(?:wee|pee|loo|toilet|bathroom)",
-        "bladder",
-    ),
-    (r"wet (?:myself|the bed)|wetting (?:myself|the bed)|accidents|leaking", "bladder"),
-    (r"(?:slurring|slur|slurred) (?:my )?(?:words|speech)?", "slurred"),
+    *SYMPTOM_PHRASES,
     # course of a symptom; "still at work" says where the patient is, not that a symptom stays
     (
         r"still (?:at work|at the office|at the shops|busy|driving|working|on my way|on the way"
@@ -234,7 +187,7 @@ PHRASES = (
     (r"^not quite(?: yet)?$", "notyet"),
     # a hedged answer alone, "kind of", "a bit": there still, a little; "getting there" is better
     (
-        r"^(?:kind of|sort of|kinda|sorta|a bit|a little|a little bit|somewhat)(?: (?:yes|yeah))?$",
+        r"^(?:just |only )?(?:kind of|sort of|kinda|sorta|a bit|a little|a little bit|somewhat)(?: (?:yes|yeah))?$",
         "still a bit",
     ),
     (r"^(?:mostly|getting there)$", "almost"),
@@ -260,7 +213,8 @@ PHRASES = (
     ),
     # "I can't do this anymore" is despair, not a symptom's course (the self-harm words still read it)
     (
-        r"((?:cant|cannot|can not) (?:do|take|cope with|handle|go on like) (?:this|it|that)) any ?more",
+        r"((?:cant|cannot|can not) (?:do|take|cope with|handle|go on like) (?:this|it|that)|whats the point)"
+        r" any ?more",
         r"\1",
     ),
     (r"no more", "nomore"),
@@ -278,7 +232,7 @@ PHRASES = (
     # fever
     (
         r"(?:running|have|got|had|with) a (?:slight |little |mild |bit of a |high )?(?:temp|temperature|fever)"
-        r"|high (?:temp|temperature)|burning up",
+        r"|high (?:temp|temperature)|burning up|(?:and|with|plus) a (?:slight |little |mild |high )?(?:temp|temperature)$",
         "fever",
     ),
     (r"degrees?|deg", "deg"),
@@ -291,19 +245,44 @@ PHRASES = (
         "site",
     ),
     (r"out of (?:10|ten)", "outoften"),
-    # a contact's acknowledgement, last: "seen double" is a symptom, "seen" alone an OK
+    # a contact who is with the patient, has spoken to them or has called for help has seen it
+    (
+        r"(?:im |i am |were |we are )?(?:here |sitting |at home )?(?<!not )with (?:her|him|them)"
+        r"(?: now| at (?:the )?(?:hospital|a e|gp|doctors?|clinic|home|er))*$"
+        r"|(?:shes|hes|theyre|she is|he is|they are) (?:here )?with (?:me|us)(?: at (?:the )?(?:hospital|a e|gp"
+        r"|doctors?|clinic|home|er))?|(?:im|i am|were|we are) (?:at|in) (?:the )?(?:hospital|a e|gp|doctors?|er"
+        r"|emergency|clinic)(?: with (?:her|him|them))?(?: now)?|(?:ill |i will |will )?take care of (?:it|this|that)"
+        r"|(?:ive |i have |i |just |already )*(?:spoken|spoke|talked|talking|speaking) (?:to|with)"
+        r" (?:her|him|them)|(?:ive |i have |weve |we have |i )?(?:called|rung|rang|phoned)"
+        r" (?:999|911|112|111|an ambulance|the ambulance|(?:her|his|their|the) (?:gp|doctor|neurologist"
+        r"|nurse|ms nurse|clinic|hospital))|ambulance (?:called|is coming|on its way|on the way)"
+        r"|(?:taking|took|bringing|brought|driving) (?:her|him|them) (?:to|in to|into) (?:the )?"
+        r"(?:a e|hospital|gp|doctor|er|emergency|walk in)|(?:i )?(?:saw|read) (?:it|that|this|the"
+        r" (?:message|alert|text))$|^(?:i )?saw$|okie dokie|okey dokey|okey doke",
+        "ack",
+    ),
+    # a contact's acknowledgement, last: "seen double" is a symptom, "seen" alone an OK. It is
+    # "ack", not "ok": "ok" is also "fine", and "went numb on my way home" is no numbness gone.
     (
         r"got it|seen|on it|will do|noted|understood|thanks for letting me know|im on it"
         r"|will check(?: on (?:her|him|them))?"
-        r"|(?:im )?driving (?:over|round)(?: there)?(?: now)?",
-        "ok",
+        r"|(?:im )?driving (?:over|round)(?: there)?(?: now)?"
+        r"|(?:ill |i will |will |im going to |going to |gonna )?(?:sort|deal with|handle|look into"
+        r"|see to) (?:it|this|that)|(?:im |i am )?(?:dealing with|sorting|handling|looking into"
+        r"|seeing to) (?:it|this|that)|message received|received|roger(?: that)?|(?:im |i am )?aware",
+        "ack",
     ),
     # "ok but I can't reach her" is no acknowledgement: the alert must go on to the next person
     (
         r"(?:cant|cannot|couldnt|could not|unable to) (?:reach|get hold of|get through to|get through"
         r"|contact|get in touch with)|(?:no|not) (?:answer|answering|picking up)"
         r"|(?:doesnt|didnt|wont|isnt|not) (?:answer|answering|pick up|picking up)|goes to voicemail"
-        r"|straight to voicemail|voicemail|voice mail|answerphone|no reply|no response",
+        r"|straight to voicemail|voicemail|voice mail|answerphone|no reply|no response"
+        # a contact who cannot go: the alert goes on to the next one
+        r"|(?:nobody|no one|noone) (?:is )?(?:answering|picking up|answers|home)"
+        r"|(?:cant|cannot|not able to|unable to) get (?:to|over to|round to) (?:her|him|them)"
+        r"|(?:im|i am) (?:away|abroad|out of (?:town|the country)|on holiday|on vacation"
+        r"|not (?:with|near) (?:her|him|them))",
         "unreached",
     ),
     (
@@ -311,6 +290,6 @@ PHRASES = (
         r"|(?:ill|i will|will|im going to|going to|gonna) (?:call|ring|phone|check on"
         r"|go over|go round|head over|drive over)(?: (?:her|him|them|now|right away|asap|straight away))*"
         r"|(?:calling|ringing|phoning|heading over to|going over to) (?:her|him|them|now)",
-        "ok",
+        "ack",
     ),
 )
