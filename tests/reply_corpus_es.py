@@ -1017,4 +1017,6 @@ CASES: list[Case] = [
         denied={"numbness"},
         course="still",
     ),
+    # "lo veo" is a contact's "I'll see to it", never "fine": the numbness stays.
+    Case("followup", "sigue, entumecida lo veo", neuro=True, symptoms={"numbness"}, course="still"),
 ]

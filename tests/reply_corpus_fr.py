@@ -1019,4 +1019,8 @@ CASES: list[Case] = [
         denied={"numbness"},
         course="still",
     ),
+    # "je gère" is a contact's "I'm on it", never "fine": the numbness stays.
+    Case(
+        "followup", "toujours engourdie je gère", neuro=True, symptoms={"numbness"}, course="still"
+    ),
 ]

@@ -11,7 +11,7 @@ _NUMBERS = "eins zwei drei vier fünf sechs sieben acht neun zehn".split()
 _PHRASES = (
     (
         r"(?:ich )?(?:kümmere|kuemmere|kummere) mich(?: (?:darum|drum))?|(?:ich )?(?:bin )?dran",
-        "ok",
+        "ack",
     ),
     (
         r"(?:ich )?(?:konnte|kann) (?:sie|es|die spritze|die injektion) (?:heute )?nicht (?:machen|spritzen|nehmen)",
@@ -21,7 +21,7 @@ _PHRASES = (
     (
         r"(?:bin|ich bin) (?:unterwegs|auf dem weg)|(?:ich )?(?:rufe|ruf) (?:sie|ihn) (?:jetzt |gleich |sofort )?an"
         r"|(?:ich )?(?:fahre|fahr|gehe|geh) (?:jetzt |gleich |sofort )?(?:hin|rüber|rueber|vorbei)",
-        "ok",
+        "ack",
     ),
     # a hedged answer alone, "so halb": there still, a little
     (r"^(?:so halb|ein bisschen|bisschen|ein wenig)$", "still a bit"),
@@ -43,7 +43,7 @@ _PHRASES = (
         r"(?:keine|null) (?:ampullen|spritzen) mehr|keine (?:ampullen|spritzen) (?:mehr )?da",
         "0 ampullen",
     ),
-    (r"bin (?:jetzt )?bei (?:ihr|ihm)|(?:hab|habe) (?:sie|ihn) (?:angerufen|erreicht)", "ok"),
+    (r"bin (?:jetzt )?bei (?:ihr|ihm)|(?:hab|habe) (?:sie|ihn) (?:angerufen|erreicht)", "ack"),
     (r"gib mir|geben sie mir", "später"),
     # "Temperatur nicht gemessen" says nothing of a fever
     (r"(?:hab |habe )?(?:die )?(?:temperatur|temp|fieber) nicht gemessen", ""),

@@ -10,7 +10,7 @@ _NUMBERS = "uno dos tres cuatro cinco seis siete ocho nueve diez".split()
 # another comes first.
 _PHRASES = (
     (r"(?:me )?da vueltas la cabeza|(?:todo )?me da vueltas", "mareo"),
-    (r"(?:yo )?me (?:encargo|ocupo)|(?:ya )?lo (?:gestiono|veo)", "ok"),
+    (r"(?:yo )?me (?:encargo|ocupo)|(?:ya )?lo (?:gestiono|veo)", "ack"),
     (
         r"no (?:pude|he podido|podre) (?:ponermela|ponerme la inyeccion|inyectarme|hacerlo)(?: hoy)?",
         "skip",
@@ -19,13 +19,13 @@ _PHRASES = (
     (
         r"voy (?:para alla|para alli|de camino|en camino|hacia alla)|(?:la|lo|le) (?:llamo|llamare|voy a llamar)"
         r"(?: ahora| ya| enseguida)?",
-        "ok",
+        "ack",
     ),
-    (r"de acuerdo", "ok"),
+    (r"de acuerdo", "ack"),
     (
         r"(?:(?:ya )?estoy con (?:ella|él)|(?:ya )?(?:la|lo) (?:he llamado|llamé)|ya hablé con (?:ella|él))"
         r"(?: y (?:está|esta) bien)?",
-        "ok",
+        "ack",
     ),
     # out of vials: a count of none, not a symptom gone
     (

@@ -11,7 +11,7 @@ _NUMBERS = "un deux trois quatre cinq six sept huit neuf dix".split()
 # comes first.
 _PHRASES = (
     (r"(?:la )?tete qui tourne|tout tourne", "vertige"),
-    (r"(?:je )?(?:me )?en occupe|je gere|(?:ce est |cest )?(?:bien )?note", "ok"),
+    (r"(?:je )?(?:me )?en occupe|je gere|(?:ce est |cest )?(?:bien )?note", "ack"),
     (
         r"(?:je )?(?:ne )?ai pas pu (?:la faire|faire le injection|me piquer|le faire)(?: ce soir| aujourd ?hui)?",
         "skip",
@@ -19,10 +19,10 @@ _PHRASES = (
     # a contact on the way: an acknowledgement
     (
         r"(?:je suis|suis) en route|je arrive|(?:je y|jy) vais(?: tout de suite| maintenant)?|(?:je )?(?:le|la) (?:appelle|rappelle)(?: tout de suite| maintenant)?|(?:je )?vais (?:le|la) (?:appeler|rappeler)",
-        "ok",
+        "ack",
     ),
-    (r"de accord|daccord", "ok"),
-    (r"je suis avec (?:elle|lui)|(?:je )?(?:le|la) ai (?:appelée?|eue?)(?: au téléphone)?", "ok"),
+    (r"de accord|daccord", "ack"),
+    (r"je suis avec (?:elle|lui)|(?:je )?(?:le|la) ai (?:appelée?|eue?)(?: au téléphone)?", "ack"),
     # out of vials: a count of none, not a symptom gone
     (
         r"(?:je )?(?:ne )?(?:ai )?plus de flacons|(?:il )?(?:ne )?(?:me )?reste plus de flacons",
