@@ -46,7 +46,7 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
         words = words[1:]
     if not words:
         return
-    if asked or _asks(words, lex):
+    if (asked and not _request(words, lex)) or _asks(words, lex):
         facts.question = True
         return
     if "unreached" in words:
@@ -140,6 +140,17 @@ def _supply(words: list[str], lex: Lexicon, facts: Facts) -> bool:
         return False
     facts.vials = counts[0]
     return True
+
+
+def _request(words: list[str], lex: Lexicon) -> bool:
+    """ "remind me in an hour?", "later?", "can you pause my reminders?": a snooze, pause or
+    resume asked for with a question mark, not a question to answer."""
+    if words[0] in lex.pause | lex.resume:
+        return True
+    rest = words[1:]
+    return words[0] in lex.later and (
+        not rest or rest[0] in ("in", "later", "again", "after", "for") or rest[0].isdigit()
+    )
 
 
 def _asks(words: list[str], lex: Lexicon) -> bool:

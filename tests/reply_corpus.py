@@ -3386,4 +3386,18 @@ CASES: list[Case] = [
         temperature=38.9,
         temp_unit="C",
     ),
+    # A snooze, pause or resume asked for as a question is the request, not a question to answer.
+    Case("dose", "can you remind me in 30 mins, just got home", dose="not_yet", snooze=30),
+    Case("dose", "could you remind me again in an hour?", dose="not_yet", snooze=60),
+    Case("dose", "can you text me again in 20 min", dose="not_yet", snooze=20),
+    Case("dose", "remind me in an hour?", dose="not_yet", snooze=60),
+    Case("dose", "will you remind me in 2 hours", dose="not_yet", snooze=120),
+    Case("dose", "snooze 20?", dose="not_yet", snooze=20),
+    Case("dose", "later?", dose="not_yet"),
+    Case("none", "can you pause my reminders?", pause=0),
+    Case("none", "pause for 3 days?", pause=3),
+    # ... but a question about what it names is a question.
+    Case("dose", "can you text me the nurse number", question=True),
+    Case("dose", "remind me how to do it?", question=True),
+    Case("dose", "can you remind me what the dose is?", question=True),
 ]

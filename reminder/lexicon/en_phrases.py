@@ -67,6 +67,13 @@ PHRASES = (
     (r"(?:ok |okay )?(?:will|ill|i will) do(?= at | around | after | in |$)", "later"),
     (r"not (?:now|just now|right now)", "later"),
     (r"in a (?:bit|while|minute|min|sec|moment)", "later"),
+    # "can you remind me in 30 mins", "could u text me again in an hour": a snooze asked for
+    (
+        r"(?:can|could|would|will) (?:you|u) (?:please |pls |plz )?(?:remind|text|message|ping) me"
+        r"(?= (?:again )?(?:in|later|after)\b)",
+        "remind me",
+    ),
+    (r"(?:text|message|ping) me again(?= (?:in|later|after)\b)", "remind me"),
     (r"remind me(?: again)?", "later"),
     # "give me 10", "in 5": a short wait in minutes (a bare 2 is still two hours)
     (r"(give me|in) (5|10)$", r"\1 \2 min"),
