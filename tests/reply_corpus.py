@@ -3400,4 +3400,8 @@ CASES: list[Case] = [
     Case("dose", "can you text me the nurse number", question=True),
     Case("dose", "remind me how to do it?", question=True),
     Case("dose", "can you remind me what the dose is?", question=True),
+    # "now in" after a dose names where it went, not a symptom that moved there.
+    Case("dose", "ok did it now in the right side of my tummy", dose="taken", site="right_abdomen"),
+    Case("dose", "ok done now in my left thigh", dose="taken", site="left_thigh"),
+    Case("dose", "injected just now in my right arm", dose="taken", site="right_arm"),
 ]

@@ -174,6 +174,11 @@ PHRASES = (
     (r"(?:same as|as) (?:usual|always|normal)|usual self", "nothingnew"),
     (r"better off", "betteroff"),
     (r"(?:want|need|wanted) to know|wondering|dying to know", "wonder"),
+    # "did it now in the right side of my tummy": the site of the dose, not a symptom moved there
+    (
+        r"\b(did it|did mine|done|took it|taken|injected|jabbed)(?: it)? (?:just )?now(?= (?:in|into|on) )",
+        r"\1",
+    ),
     *SYMPTOM_PHRASES,
     # course of a symptom; "still at work" says where the patient is, not that a symptom stays
     (
