@@ -1,4 +1,4 @@
-"""The login lockout under tries at once: a burst of guesses gets no more than the lockout allows."""
+"""The dashboard under abuse: a burst of guesses at once, ids no row can have."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from reminder.app import App
 from reminder.staff.pages import PREFIX
 from reminder.web import create_app
-from tests.staff_world import Clinic, clinic_fixture, csrf_in  # noqa: F401  (fixture)
+from tests.staff_world import PASSWORD, Clinic, clinic_fixture, csrf_in  # noqa: F401  (fixture)
 
 GUESSES = 24
 
@@ -47,3 +47,18 @@ def test_guesses_sent_at_once_are_checked_no_more_often_than_the_lockout_allows(
     actions = [event.action for event in clinic.audit()]
     assert actions.count("login_failed") == allowed
     assert actions.count("login_locked") == GUESSES - allowed
+
+
+def test_an_id_too_large_for_any_row_is_not_found_rather_than_a_server_error(
+    clinic: Clinic, client: TestClient
+) -> None:
+    form = {"csrf": csrf_in(client.get(f"{PREFIX}/login").text), "name": "sam", "next": ""}
+    assert client.post(f"{PREFIX}/login", data=form | {"password": PASSWORD}).status_code == 200
+    csrf = csrf_in(client.get(f"{PREFIX}/").text)
+    huge = "9" * 20
+
+    for path in (f"/patients/{huge}", f"/patients/{huge}/report.csv", f"/patients/{2**31}"):
+        assert client.get(PREFIX + path).status_code == 404, path
+    for path in (f"/patients/{huge}/pause", f"/alerts/{huge}/acknowledge"):
+        answer = client.post(PREFIX + path, data={"csrf": csrf}, follow_redirects=False)
+        assert answer.status_code == 404, path
