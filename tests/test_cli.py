@@ -144,6 +144,23 @@ def test_a_late_dose_moves_the_next_one_past_the_dst_change(
     assert doses[1].site != doses[2].suggested_site
 
 
+def test_after_an_outage_the_next_dose_says_which_dose_went_unconfirmed(
+    cli: Callable[..., Ran],
+) -> None:
+    ok(cli("init"))
+    ok(cli(*ANN))
+    ok(cli("tick", "--at", "2026-03-03T19:30-06:00"))
+    ok(cli("inbound", "--from", "+13125550100", "DONE", "--at", "2026-03-03T19:40-06:00"))
+    ok(cli("tick", "--at", "2026-03-07T20:00-06:00"))  # no tick ran for four days
+
+    why = ok(cli("patient", "show", "1", "--json")).json()["next_dose"]["why"]
+
+    assert why == (
+        "the dose of Fri 6 Mar was unconfirmed; the schedule follows the last dose taken,"
+        " Tue 3 Mar 19:40, so the next reminder is the following day"
+    )
+
+
 def test_init_may_run_twice_and_any_command_before_it_says_to_run_it(
     cli: Callable[..., Ran], engine: Engine
 ) -> None:
