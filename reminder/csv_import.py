@@ -22,6 +22,7 @@ from reminder.enrolment import (
     check_contact,
     check_patient,
     contact_row,
+    not_the_patient,
     patient_row,
     taken_address,
 )
@@ -170,6 +171,8 @@ def _check_row(
         if contact_name
         else None
     )
+    if contact is not None:
+        not_the_patient(contact, spec.phone, spec.email)
     taken.update(a for a in (spec.phone, spec.email) if a)
     return _ImportRow(line, spec, contact)
 
