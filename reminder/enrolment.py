@@ -19,7 +19,7 @@ from reminder.fields import (
     FieldError,
     normalise_email,
     normalise_phone,
-    parse_date,
+    parse_start,
     parse_vials,
     waking_time,
 )
@@ -78,7 +78,7 @@ def check_patient(
     phone_e164 = _checked("phone", phone, lambda v: normalise_phone(v, region), errors)
     address = _checked("email", email, normalise_email, errors)
     zone = _checked("timezone", timezone, parse_zone, errors)
-    first_day = _checked("start", start, parse_date, errors)
+    first_day = _checked("start", start, parse_start, errors)
     dose = _checked("time", dose_time, lambda v: waking_time(v, schedule), errors)
     checkin = _checked("checkin_time", checkin_time, lambda v: waking_time(v, schedule), errors)
     code = _checked(

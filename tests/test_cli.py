@@ -199,8 +199,10 @@ def test_an_unknown_key_in_the_config_file_stops_every_command(
         ("--tz", "America/Springfield", "timezone", "unknown time zone"),
         ("--time", "22:15", "time", "quiet hours"),
         ("--time", "7:30pm", "time", "HH:MM"),
+        # A start in year 9999 made every tick fail with OverflowError, for every patient.
+        ("--start", "9999-12-31", "start", "not a plausible start date (1990 to 2099)"),
     ],
-    ids=["bad-phone", "unknown-zone", "time-in-quiet-hours", "time-not-hhmm"],
+    ids=["bad-phone", "unknown-zone", "time-in-quiet-hours", "time-not-hhmm", "start-in-9999"],
 )
 def test_patient_add_refuses_a_bad_field_and_names_it(
     cli: Callable[..., Ran], engine: Engine, option: str, value: str, field: str, words: str
