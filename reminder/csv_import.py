@@ -81,7 +81,10 @@ def import_csv(
     """
     report = ImportReport()
     with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
+        header = handle.readline()
+        handle.seek(0)
+        # Excel saves "CSV" with semicolons where a comma is the decimal mark (de, fr, es).
+        reader = csv.reader(handle, delimiter=";" if ";" in header and "," not in header else ",")
         columns = [c.strip() for c in next(reader, [])]
         missing = [c for c in ("name",) if c not in columns]
         unknown = [c for c in columns if c not in CSV_COLUMNS]

@@ -178,6 +178,30 @@ def test_a_contact_at_the_patients_own_address_is_refused_in_an_import_and_by_co
         assert [c.name for c in session.exec(select(Contact))] == ["Dan Fine"]
 
 
+def test_a_csv_excel_saved_with_semicolons_imports_like_one_with_commas(
+    database_url: str, settings: Settings, engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "patients.csv"
+    path.write_bytes(
+        "\ufeffname;phone;timezone;time;contact_name;contact_phone\r\n"
+        'Jürgen Müller;+49 30 1234567;Europe/Berlin;19:30;"Müller, Anna";+49 30 7654321\r\n'
+        "Kein Telefon;12;Europe/Berlin;;;\r\n".encode()
+    )
+    code, stdout, stderr = import_file(database_url, settings, path)
+
+    assert code == 1 and "imported 1 patient(s), 1 bad row(s)" in stdout
+    assert stderr.strip().startswith(f"{path}:3: phone: ")
+    with Session(engine) as session:
+        patient = session.exec(select(Patient)).one()
+        contact = session.exec(select(Contact)).one()
+    assert (patient.name, patient.phone, patient.timezone) == (
+        "Jürgen Müller",
+        "+49301234567",
+        "Europe/Berlin",
+    )
+    assert (contact.name, contact.phone) == ("Müller, Anna", "+49307654321")
+
+
 def test_a_csv_with_an_unknown_column_imports_nothing(
     database_url: str, settings: Settings, engine: Engine, tmp_path: Path
 ) -> None:
