@@ -378,6 +378,13 @@ def test_messages_list_can_be_narrowed_to_one_patient(cli: Callable[..., Ran]) -
         ]
 
 
+def test_an_at_in_year_9999_is_one_clear_line_not_a_traceback(cli: Callable[..., Ran]) -> None:
+    ok(cli("init"))
+    refused = cli("tick", "--at", "9999-12-31T23:59+00:00")
+    assert refused.code == 2
+    assert error_line(refused) == "error: --at: '9999-12-31T23:59+00:00' is after the year 2999"
+
+
 @pytest.mark.parametrize(
     "args",
     [
