@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from sqlmodel import select
+from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
@@ -41,7 +41,7 @@ from reminder.links import (
     read_token,
     use_key,
 )
-from reminder.models import Channel, InboundMessage, Message, Patient
+from reminder.models import Channel, Dose, DoseStatus, InboundMessage, Message, Patient
 from reminder.render import REFERENCE_LANGUAGE, template_languages, template_roots
 
 log = logging.getLogger("reminder.links")
@@ -113,6 +113,10 @@ class LinkPages:
             name = patient.name.split()[0] if patient and patient.name else ""
             language = patient.language if patient else REFERENCE_LANGUAGE
             if used is not None and action != Action.UNSUBSCRIBE:
+                raise LinkError("used", language)
+            if action == Action.TAKEN and _dose_taken(session, message):
+                # Its dose is recorded (by a reply, or the reminder's own link): a DONE now would
+                # be read as the next dose, taken early.
                 raise LinkError("used", language)
             return Target(link, message.to_address, name, language)
 
@@ -253,3 +257,9 @@ def browser_language(accept_language: str, offered: list[str]) -> str:
         part.split(";")[0].strip().split("-")[0].lower() for part in accept_language.split(",")
     ]
     return next((code for code in wanted if code in offered), REFERENCE_LANGUAGE)
+
+
+def _dose_taken(session: Session, message: Message) -> bool:
+    """Whether the dose a reminder or nudge was about has been recorded as taken."""
+    dose = session.get(Dose, message.dose_id) if message.dose_id is not None else None
+    return dose is not None and dose.status == DoseStatus.TAKEN

@@ -38,6 +38,9 @@ class SimulatedClock:
         self.set(self._now + delta)
 
 
+LATEST_YEAR = 2999
+
+
 def as_utc(moment: datetime) -> datetime:
     """Convert an aware datetime to UTC; a naive one is refused because its zone would be a guess."""
     if moment.tzinfo is None or moment.utcoffset() is None:
@@ -51,4 +54,7 @@ def parse_moment(text: str) -> datetime:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError as exc:
         raise ValueError(f"not an ISO 8601 time: {text!r}") from exc
+    if moment.year > LATEST_YEAR:
+        # The dates a tick derives (windows, labs months ahead) would pass year 9999 and crash.
+        raise ValueError(f"{text!r} is after the year {LATEST_YEAR}")
     return as_utc(moment)

@@ -22,6 +22,7 @@ from reminder.enrolment import (
     check_contact,
     check_patient,
     contact_row,
+    not_the_patient,
     patient_row,
     taken_address,
 )
@@ -80,7 +81,10 @@ def import_csv(
     """
     report = ImportReport()
     with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
+        header = handle.readline()
+        handle.seek(0)
+        # Excel saves "CSV" with semicolons where a comma is the decimal mark (de, fr, es).
+        reader = csv.reader(handle, delimiter=";" if ";" in header and "," not in header else ",")
         columns = [c.strip() for c in next(reader, [])]
         missing = [c for c in ("name",) if c not in columns]
         unknown = [c for c in columns if c not in CSV_COLUMNS]
@@ -170,6 +174,8 @@ def _check_row(
         if contact_name
         else None
     )
+    if contact is not None:
+        not_the_patient(contact, spec.phone, spec.email)
     taken.update(a for a in (spec.phone, spec.email) if a)
     return _ImportRow(line, spec, contact)
 

@@ -85,7 +85,24 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     # A server that accepts but never answers must not hang a tick or /healthz for minutes.
     connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
-    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    engine = sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args, **kwargs)
+    sa.event.listen(engine, "handle_error", _first_line_only)
+    return engine
+
+
+def _first_line_only(context: sa.engine.ExceptionContext) -> None:
+    """Keep only the first line of a PostgreSQL error's text: its DETAIL line quotes the values
+    ("Failing row contains (..., I want to kill myself, ...)", "Key (phone)=(+1...)"), and that text
+    reaches the log in every traceback. ``diag`` still holds the whole report."""
+    error = context.original_exception
+    text = str(error)
+    first = text.split("\n", 1)[0]
+    if first == text:
+        return
+    error.args = (first,)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None and wrapped.args and isinstance(wrapped.args[0], str):
+        wrapped.args = (wrapped.args[0].replace(text, first), *wrapped.args[1:])
 
 
 def _queue_writers(engine: Engine) -> None:

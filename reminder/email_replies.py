@@ -122,23 +122,39 @@ def reply_text(mail: EmailMessage) -> str:
     return strip_quoted(str(content))
 
 
+def header_values(mail: EmailMessage, name: str) -> list[str]:
+    """Every value of a header as text; as written when the standard library fails to parse it.
+
+    Its parser raises (IndexError, AttributeError) on some malformed values, such as
+    ``Message-ID: <>`` or ``From: "``; one such email must not stop the mailbox's later ones.
+    """
+    try:
+        return [str(value) for value in mail.get_all(name, [])]
+    except Exception:
+        return [str(value) for key, value in mail.raw_items() if key.lower() == name.lower()]
+
+
+def header_text(mail: EmailMessage, name: str) -> str:
+    return next(iter(header_values(mail, name)), "")
+
+
 def referenced_ids(mail: EmailMessage) -> list[str]:
     """The Message-IDs an email answers, nearest first: In-Reply-To, then References newest first."""
-    ids = re.findall(r"<[^<>\s]+>", str(mail.get("In-Reply-To", "")))
-    ids += reversed(re.findall(r"<[^<>\s]+>", str(mail.get("References", ""))))
+    ids = re.findall(r"<[^<>\s]+>", header_text(mail, "In-Reply-To"))
+    ids += reversed(re.findall(r"<[^<>\s]+>", header_text(mail, "References")))
     return list(dict.fromkeys(ids))
 
 
 def message_key(mail: EmailMessage, raw: bytes) -> str:
     """InboundMessage.provider_id of an email (64 characters at most, whatever the Message-ID)."""
-    identity = str(mail.get("Message-ID", "")).strip().encode() or raw
+    identity = header_text(mail, "Message-ID").strip().encode("utf-8", "replace") or raw
     return "email:" + hashlib.sha256(identity).hexdigest()[:40]
 
 
 def sender_of(mail: EmailMessage) -> str:
     return (
-        parseaddr(str(mail.get("From", "")))[1]
-        or (getaddresses([str(mail.get("Sender", ""))]) or [("", "")])[0][1]
+        parseaddr(header_text(mail, "From"))[1]
+        or (getaddresses([header_text(mail, "Sender")]) or [("", "")])[0][1]
     )
 
 
@@ -148,8 +164,7 @@ def authentication_results(
     """The ``(method=result, properties)`` of every Authentication-Results header from
     ``authserv_id`` (RFC 8601), comments removed: ``("dkim=pass", {"header.d": "example.org"})``."""
     results = []
-    for header in mail.get_all("Authentication-Results", []):
-        text = str(header)
+    for text in header_values(mail, "Authentication-Results"):
         while _COMMENT.search(text):
             text = _COMMENT.sub(" ", text)
         server, *resinfos = [part.strip() for part in text.split(";")]

@@ -19,7 +19,7 @@ from reminder.fields import (
     FieldError,
     normalise_email,
     normalise_phone,
-    parse_date,
+    parse_start,
     parse_vials,
     waking_time,
 )
@@ -78,7 +78,7 @@ def check_patient(
     phone_e164 = _checked("phone", phone, lambda v: normalise_phone(v, region), errors)
     address = _checked("email", email, normalise_email, errors)
     zone = _checked("timezone", timezone, parse_zone, errors)
-    first_day = _checked("start", start, parse_date, errors)
+    first_day = _checked("start", start, parse_start, errors)
     dose = _checked("time", dose_time, lambda v: waking_time(v, schedule), errors)
     checkin = _checked("checkin_time", checkin_time, lambda v: waking_time(v, schedule), errors)
     code = _checked(
@@ -219,6 +219,16 @@ def check_contact(
     )
 
 
+def not_the_patient(contact: ContactSpec, phone: str | None, email: str | None) -> None:
+    """Refuse a contact at the patient's own address: an alert about the patient (self-harm
+    words, a possible relapse) would reach only the patient, and their OK would not be read as
+    the contact's."""
+    if contact.phone and contact.phone == phone:
+        raise FieldError("contact_phone", f"{phone} is the patient's own number")
+    if contact.email and email and contact.email.lower() == email.lower():
+        raise FieldError("contact_email", f"{email} is the patient's own address")
+
+
 def _contact_language(settings: Settings, text: str) -> str:
     try:
         return check_language(settings, text, patient=False)
@@ -241,6 +251,7 @@ def add_contact(
     """Add the patient's next contact in escalation order; they read the patient's language
     unless ``language`` says otherwise."""
     spec = check_contact(settings, name=name, phone=phone, email=email, language=language)
+    not_the_patient(spec, patient.phone, patient.email)
     assert patient.id is not None
     position_query = select(func.coalesce(func.max(Contact.position), 0)).where(
         Contact.patient_id == patient.id

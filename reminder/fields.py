@@ -72,6 +72,19 @@ def parse_date(text: str) -> date:
         raise ValueError(f"{text!r} is not a YYYY-MM-DD date") from None
 
 
+# Interferon beta-1b was approved in 1993; a start past 2099 is a typo, and one near 9999 made
+# every tick fail (the schedule's dates overflowed) for every patient.
+EARLIEST_START, LATEST_START = date(1990, 1, 1), date(2099, 12, 31)
+
+
+def parse_start(text: str) -> date:
+    """A treatment start date, within the years a real one can fall in."""
+    day = parse_date(text)
+    if not EARLIEST_START <= day <= LATEST_START:
+        raise ValueError(f"{day.isoformat()} is not a plausible start date (1990 to 2099)")
+    return day
+
+
 def waking_time(text: str, schedule: Schedule) -> time:
     """A time of day outside quiet hours: a reminder planned in them would never be sent."""
     moment = parse_hhmm(text)

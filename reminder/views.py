@@ -107,7 +107,9 @@ def explain(
             select(Dose)
             .where(
                 Dose.patient_id == patient.id,
-                col(Dose.status).in_([DoseStatus.MISSED, DoseStatus.SKIPPED]),
+                col(Dose.status).in_(
+                    [DoseStatus.MISSED, DoseStatus.SKIPPED, DoseStatus.UNCONFIRMED]
+                ),
             )
             .order_by(col(Dose.day).desc())
         ).first()

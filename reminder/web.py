@@ -45,6 +45,8 @@ STALE_TICKS = 4
 # Twilio's webhook forms are a few hundred bytes; anything far larger is not from Twilio.
 MAX_FORM_BYTES = 64 * 1024
 FORM_TYPE = "application/x-www-form-urlencoded"
+# Twilio's MessageSids are 34 characters; InboundMessage.provider_id holds 64.
+MAX_SID_CHARS = 64
 # The answer to every inbound text (the real answer goes through the outbox), built once.
 EMPTY_TWIML = str(MessagingResponse())
 # Requests in the database at once when the pool does not say (SQLAlchemy's default pool size).
@@ -153,6 +155,8 @@ class TwilioWebhooks:
         sender, sid = form.get("From", ""), form.get("MessageSid") or form.get("SmsSid", "")
         if not sender or not sid:
             return PlainTextResponse("From and MessageSid are required", 400)
+        if len(sid) > MAX_SID_CHARS:
+            return PlainTextResponse("MessageSid is not a Twilio message SID", 400)
         receive = partial(
             conversation.receive,
             self.app.engine,

@@ -172,6 +172,26 @@ def test_i_took_it_from_a_reminder_mail_marks_the_dose_taken(world: World, page)
         assert inbound.patient_id == world.patient_id
 
 
+def test_the_nudges_i_took_it_pressed_after_the_dose_was_recorded_records_no_second_dose(
+    world: World,
+) -> None:
+    reminder_link = world.link("t")
+    world.advance_until_queued(MessageKind.NUDGE)  # no answer by the evening: the morning nudge
+    world.dispatch()
+    nudge_link = world.link("t")
+    assert _post(reminder_link)[0] == 200  # taken, from the reminder's own link
+    world.clock.advance(timedelta(hours=26))  # the nudge's link still works the next day
+
+    status, page = _post(nudge_link)
+
+    assert status == 410 and 'data-reason="used"' in page
+    with session_scope(world.engine) as session:
+        doses = list(session.exec(select(Dose).order_by(col(Dose.id))))
+        answers = list(session.exec(select(InboundMessage)))
+    assert [dose.status for dose in doses] == [DoseStatus.TAKEN, DoseStatus.PENDING]
+    assert len(answers) == 1
+
+
 def test_the_checkin_form_from_a_mail_records_the_answers_like_an_sms_reply(
     world: World,
     page,  # type: ignore[no-untyped-def]

@@ -144,6 +144,23 @@ def test_a_late_dose_moves_the_next_one_past_the_dst_change(
     assert doses[1].site != doses[2].suggested_site
 
 
+def test_after_an_outage_the_next_dose_says_which_dose_went_unconfirmed(
+    cli: Callable[..., Ran],
+) -> None:
+    ok(cli("init"))
+    ok(cli(*ANN))
+    ok(cli("tick", "--at", "2026-03-03T19:30-06:00"))
+    ok(cli("inbound", "--from", "+13125550100", "DONE", "--at", "2026-03-03T19:40-06:00"))
+    ok(cli("tick", "--at", "2026-03-07T20:00-06:00"))  # no tick ran for four days
+
+    why = ok(cli("patient", "show", "1", "--json")).json()["next_dose"]["why"]
+
+    assert why == (
+        "the dose of Fri 6 Mar was unconfirmed; the schedule follows the last dose taken,"
+        " Tue 3 Mar 19:40, so the next reminder is the following day"
+    )
+
+
 def test_init_may_run_twice_and_any_command_before_it_says_to_run_it(
     cli: Callable[..., Ran], engine: Engine
 ) -> None:
@@ -182,8 +199,10 @@ def test_an_unknown_key_in_the_config_file_stops_every_command(
         ("--tz", "America/Springfield", "timezone", "unknown time zone"),
         ("--time", "22:15", "time", "quiet hours"),
         ("--time", "7:30pm", "time", "HH:MM"),
+        # A start in year 9999 made every tick fail with OverflowError, for every patient.
+        ("--start", "9999-12-31", "start", "not a plausible start date (1990 to 2099)"),
     ],
-    ids=["bad-phone", "unknown-zone", "time-in-quiet-hours", "time-not-hhmm"],
+    ids=["bad-phone", "unknown-zone", "time-in-quiet-hours", "time-not-hhmm", "start-in-9999"],
 )
 def test_patient_add_refuses_a_bad_field_and_names_it(
     cli: Callable[..., Ran], engine: Engine, option: str, value: str, field: str, words: str
@@ -357,6 +376,13 @@ def test_messages_list_can_be_narrowed_to_one_patient(cli: Callable[..., Ran]) -
         assert [(m["patient"], m["to"], m["status"]) for m in narrowed] == [
             (patient, address, "sent")
         ]
+
+
+def test_an_at_in_year_9999_is_one_clear_line_not_a_traceback(cli: Callable[..., Ran]) -> None:
+    ok(cli("init"))
+    refused = cli("tick", "--at", "9999-12-31T23:59+00:00")
+    assert refused.code == 2
+    assert error_line(refused) == "error: --at: '9999-12-31T23:59+00:00' is after the year 2999"
 
 
 @pytest.mark.parametrize(

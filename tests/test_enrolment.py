@@ -149,6 +149,59 @@ def test_import_refuses_a_patient_already_enrolled_and_imports_the_rest(
         assert sorted(session.exec(select(Patient.name))) == ["Ann Smith", "Bea Jones"]
 
 
+def test_a_contact_at_the_patients_own_address_is_refused_in_an_import_and_by_contact_add(
+    database_url: str, settings: Settings, engine: Engine, clock: SimulatedClock, tmp_path: Path
+) -> None:
+    # Every alert about the patient, self-harm words included, would reach only the patient.
+    path = write_csv(
+        tmp_path,
+        HEADER
+        + "Ann Smith,+1 312 555 0100,,,,,,Ann Phone,(312) 555-0100,\n"
+        + "Bea Jones,,bea@example.com,,,,,Bea Again,,BEA@example.com\n"
+        + "Cy Fine,+1 312 555 0102,,,,,,Dan Fine,+1 312 555 0103,\n",
+    )
+    code, stdout, stderr = import_file(database_url, settings, path)
+
+    assert code == 1 and "imported 1 patient(s), 2 bad row(s)" in stdout
+    assert stderr.strip().splitlines() == [
+        f"{path}:2: contact_phone: +13125550100 is the patient's own number",
+        f"{path}:3: contact_email: bea@example.com is the patient's own address",
+    ]
+    result = CliRunner().invoke(
+        app,
+        ["contact", "add", "Cy Fine", "Cy Again", "--phone", "312 555 0102"],
+        env={"DATABASE_URL": database_url, "REMINDER_CONFIG": str(settings.path)},
+    )
+    assert result.exit_code == 2
+    assert "contact_phone: +13125550102 is the patient's own number" in result.stderr
+    with Session(engine) as session:
+        assert [c.name for c in session.exec(select(Contact))] == ["Dan Fine"]
+
+
+def test_a_csv_excel_saved_with_semicolons_imports_like_one_with_commas(
+    database_url: str, settings: Settings, engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "patients.csv"
+    path.write_bytes(
+        "\ufeffname;phone;timezone;time;contact_name;contact_phone\r\n"
+        'Jürgen Müller;+49 30 1234567;Europe/Berlin;19:30;"Müller, Anna";+49 30 7654321\r\n'
+        "Kein Telefon;12;Europe/Berlin;;;\r\n".encode()
+    )
+    code, stdout, stderr = import_file(database_url, settings, path)
+
+    assert code == 1 and "imported 1 patient(s), 1 bad row(s)" in stdout
+    assert stderr.strip().startswith(f"{path}:3: phone: ")
+    with Session(engine) as session:
+        patient = session.exec(select(Patient)).one()
+        contact = session.exec(select(Contact)).one()
+    assert (patient.name, patient.phone, patient.timezone) == (
+        "Jürgen Müller",
+        "+49301234567",
+        "Europe/Berlin",
+    )
+    assert (contact.name, contact.phone) == ("Müller, Anna", "+49307654321")
+
+
 def test_a_csv_with_an_unknown_column_imports_nothing(
     database_url: str, settings: Settings, engine: Engine, tmp_path: Path
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -261,6 +262,33 @@ def test_an_unknown_sender_is_stored_and_not_answered(
     inbound = refused(engine)
     assert inbound.sender == "stranger@elsewhere.example" and inbound.body == "DONE"
     assert "answers no email we sent" in (inbound.outcome or "")
+
+
+def test_emails_whose_headers_the_library_cannot_parse_are_stored_and_block_no_later_reply(
+    engine: Engine,
+    clock: SimulatedClock,
+    imap_server: ImapServer,
+    reminded: tuple[Settings, str],
+) -> None:
+    settings, message_id = reminded
+    # The standard library's header parser raises on these values (a quote alone, an empty id).
+    with IMAPClient("127.0.0.1", port=imap_server.port, ssl=False) as client:
+        client.login(imap_server.user, imap_server.password)
+        client.append("INBOX", b'From: "\r\nSubject: hi\r\n\r\nDONE\r\n')
+        reply = _reply(PATIENT_EMAIL, "DONE left thigh", message_id, clock).as_bytes()
+        client.append("INBOX", re.sub(rb"Message-ID: <[^>]*>", b"Message-ID: <>", reply))
+
+    stats = poll(engine, settings, clock)
+
+    assert (stats.fetched, stats.stored, stats.refused) == (2, 2, 1)
+    assert _unseen(imap_server) == []
+    with session_scope(engine) as session:
+        stored = list(session.exec(select(InboundMessage).order_by(col(InboundMessage.id))))
+        dose = session.exec(select(Dose).order_by(col(Dose.id))).first()
+    assert [inbound.body for inbound in stored] == ["DONE", "DONE left thigh"]
+    assert stored[0].outcome == "not acted on: no From address"
+    assert stored[1].sender == PATIENT_EMAIL and stored[1].patient_id is not None
+    assert dose is not None and dose.status == DoseStatus.TAKEN and dose.site == "left_thigh"
 
 
 def _forged(

@@ -10,6 +10,7 @@ import logging
 import signal
 import subprocess
 import sys
+import traceback
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -169,6 +170,25 @@ def test_database_errors_in_the_log_quote_no_values(
     app.engine.dispose()
     assert body not in str(raised.value)
     assert "parameters hidden" in str(raised.value)
+
+
+def test_a_refused_row_in_the_log_quotes_none_of_its_values(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # PostgreSQL's DETAIL line quotes the refused row ("Failing row contains (...)").
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("REMINDER_CONFIG", str(tmp_path / "none.toml"))
+    (tmp_path / "none.toml").write_text("", encoding="utf-8")
+    app = App.from_environment()
+    words = "I keep thinking about ending it"
+
+    with pytest.raises(sa.exc.IntegrityError) as raised, app.engine.connect() as connection:
+        connection.execute(sa.text("CREATE TEMPORARY TABLE said (body TEXT CHECK (body = ''))"))
+        connection.execute(sa.text("INSERT INTO said (body) VALUES (:body)"), {"body": words})
+
+    app.engine.dispose()
+    logged = "".join(traceback.format_exception(raised.value))
+    assert "said" in logged and words not in logged
 
 
 def test_printing_a_pdf_at_info_logs_nothing_of_the_libraries_steps() -> None:

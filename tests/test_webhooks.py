@@ -241,6 +241,17 @@ def test_a_form_that_is_not_a_twilio_form_is_refused(client: TestClient, engine:
     assert inbox(engine) == []
 
 
+def test_a_signed_text_whose_sid_is_no_twilio_sid_is_refused_with_400_not_a_server_error(
+    client: TestClient, engine: Engine
+) -> None:
+    form = inbound_form(ACCOUNT_SID, PHONE, "DONE") | {"MessageSid": "SM" + "a" * 200}
+
+    status, _, text = signed_post(client, "/twilio/sms", form)
+
+    assert (status, text) == (400, "MessageSid is not a Twilio message SID")
+    assert inbox(engine) == []
+
+
 # --- delivery reports ---------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from reminder.config import Settings
@@ -36,6 +37,7 @@ def attempt(
     """Check a login; the caller commits, so the audit row and the session row land together."""
     name = " ".join(name.split())[:120]
     account = accounts.find_account(session, name)
+    _one_try_at_a_time(session, account, name, address)
     locked_until = _locked_until(session, settings, account, name, address, now)
     if locked_until is not None:
         audit.record(
@@ -73,6 +75,22 @@ def attempt(
     audit.record(session, audit.Action.LOGIN, now, account=account, address=address)
     log.info("staff %s logged in from %s", account.id, address)
     return Attempt(token=token, account=account)
+
+
+def _one_try_at_a_time(
+    session: Session, account: StaffAccount | None, name: str, address: str | None
+) -> None:
+    """On PostgreSQL, hold a lock on the account (or name typed) and on the address until the
+    caller commits, so tries at once count each other's failures: under read committed each would
+    see only the failures committed before it, and a burst of guesses would pass the lockout.
+    (SQLite runs one writing transaction at a time already.)"""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    who = f"account:{account.id}" if account is not None else f"name:{name}"
+    for key in sorted({who, f"address:{address}"} if address else {who}):  # one order: no deadlock
+        session.execute(
+            sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"staff-login {key}"}
+        )
 
 
 def _locked_until(

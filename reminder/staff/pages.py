@@ -6,6 +6,8 @@ behind the guard of reminder/staff/gate.py, every POST behind its CSRF token.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, Router
@@ -17,6 +19,9 @@ from reminder.staff.gate import PREFIX, Gate, Visit, safe_next
 from reminder.staff.headers import SecurityHeaders
 
 AUDIT_ROWS = 500
+_Row = TypeVar("_Row", Alert, Patient)
+# Row ids are 32-bit integers on PostgreSQL, which refuses a query with a larger one (a 500).
+MAX_ROW_ID = 2**31 - 1
 
 
 class StaffPages(Gate):
@@ -61,7 +66,7 @@ class StaffPages(Gate):
         return self.page(visit, "alerts", alerts=rows, open_count=sum(1 for a in rows if a.open))
 
     def acknowledge(self, visit: Visit) -> Response:
-        alert = visit.session.get(Alert, visit.request.path_params["alert_id"])
+        alert = _row(visit, Alert, "alert_id")
         if alert is None or not scope.may_see(visit.session, visit.account, alert.patient_id):
             return self.refuse(
                 visit.request,
@@ -96,12 +101,11 @@ class StaffPages(Gate):
         return self.page(visit, "patients", patients=rows, query=query)
 
     def _patient(self, visit: Visit) -> Patient | Response:
-        patient_id = visit.request.path_params["patient_id"]
-        patient = visit.session.get(Patient, patient_id)
-        if patient is None:
+        patient = _row(visit, Patient, "patient_id")
+        if patient is None or patient.id is None:
             return self.refuse(visit.request, 404, "Not found", "No such patient.")
-        if not scope.may_see(visit.session, visit.account, patient_id):
-            visit.audit(audit.Action.PATIENT_REFUSED, patient_id)
+        if not scope.may_see(visit.session, visit.account, patient.id):
+            visit.audit(audit.Action.PATIENT_REFUSED, patient.id)
             return self.refuse(
                 visit.request, 403, "Not allowed", "This patient is not one of yours."
             )
@@ -235,3 +239,9 @@ class StaffPages(Gate):
 async def _not_found(scope: Scope, receive: Receive, send: Send) -> None:
     """A path under /staff that names no page: answered here, so it carries the headers too."""
     await PlainTextResponse("Not Found", 404)(scope, receive, send)
+
+
+def _row(visit: Visit, model: type[_Row], name: str) -> _Row | None:
+    """The row the path's id ``name`` names, or None: an id too large for the column names none."""
+    row_id = visit.request.path_params[name]
+    return visit.session.get(model, row_id) if row_id <= MAX_ROW_ID else None
