@@ -1,7 +1,7 @@
 """Replies from a caregiver or nurse: OK acknowledges an alert, "I can't reach her" passes it on
 at once, and carrier words (STOP, START, HELP) are honoured for them as for patients. Anything
 else a contact writes is stored; while an alert sent to them is open, it is answered once with how
-to acknowledge it ("I'm with her now" acknowledges nothing, and the alert would go on)."""
+to acknowledge it ("looks sore to me" acknowledges nothing, and the alert would go on)."""
 
 from __future__ import annotations
 
@@ -80,8 +80,8 @@ class ContactReply:
         self, contact: Contact, inbound: InboundMessage
     ) -> tuple[str, dict[str, Any], Patient] | None:
         """Words that acknowledge nothing, stored. While an alert this person was told of is open,
-        the first such reply about it is answered with how to acknowledge it: who writes "I'm
-        with her now" believes the alert done with, and it would go on to the next person. Only
+        the first such reply about it is answered with how to acknowledge it: who writes "looks
+        sore to me" may believe the alert done with, and it would go on to the next person. Only
         the first, so that an auto-reply ("I'm driving") and our answer never keep each other up."""
         inbound.outcome = f"from contact {contact.id} of patient {contact.patient_id}: stored"
         rows, open_alerts, _alert, _home = self._named_alert(contact, None, inbound)

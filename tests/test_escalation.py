@@ -515,7 +515,7 @@ def test_words_that_acknowledge_nothing_are_answered_once_with_how_to_acknowledg
 
     bot.clock.set(local(3, 4, 9, 40))
     bot.say("who is this?", sender=JOY)  # Joy was not told of it yet: nothing to answer about
-    bot.say("I'm with her now, looks sore", sender=GRACE)
+    bot.say("looks sore to me, she is resting", sender=GRACE)
 
     assert alerts(bot)[0].status == AlertStatus.OPEN  # it would go on to Joy in 24 h
     (answer,) = answers()
