@@ -30,7 +30,8 @@ LEXICON = Lexicon(
     no=words("n no nope nah nop none"),
     # Carrier keywords with their local forms in es, de and fr: English is merged into every
     # language, so STOP works for a Spanish patient and ALTO for an English one.
-    stop=words("stop unsubscribe optout") | words("alto parar stopp arrêt arrête"),
+    stop=words("stop unsubscribe optout")
+    | words("alto parar stopp abmelden arrêt arrête arrêter désabonner désinscrire"),
     stop_alone=words("stopall cancel end quit revoke") | words("baja cancelar"),
     # "stop texting me", "stop sending me these reminders please"
     stop_filler=_POLITE
