@@ -58,6 +58,17 @@ class ContactReply:
         """The open alert a contact's reply is about: the one numbered, or the newest sent to
         this person (a nurse may look after several patients); with the sender's contact rows,
         every open alert of theirs, and the alert's patient."""
+        rows, open_alerts = self._sender_alerts(inbound)
+        if ref is not None:
+            alert = next((a for a in open_alerts if a.id == ref), None)
+        else:
+            alert = (_told(rows, open_alerts) or open_alerts or [None])[0]
+        home = self.session.get(Patient, alert.patient_id if alert else contact.patient_id)
+        assert home is not None
+        return rows, open_alerts, alert, home
+
+    def _sender_alerts(self, inbound: InboundMessage) -> tuple[list[Contact], list[Alert]]:
+        """The sender's contact rows (one per patient they look after) and their open alerts."""
         rows = list(
             self.session.exec(
                 select(Contact).where(
@@ -65,16 +76,7 @@ class ContactReply:
                 )
             )
         )
-        position = {row.patient_id: row.position for row in rows}
-        open_alerts = escalation.open_alerts_for(self.session, rows)
-        if ref is not None:
-            alert = next((a for a in open_alerts if a.id == ref), None)
-        else:
-            told = [a for a in open_alerts if position[a.patient_id] <= a.notified_position]
-            alert = (told or open_alerts or [None])[0]
-        home = self.session.get(Patient, alert.patient_id if alert else contact.patient_id)
-        assert home is not None
-        return rows, open_alerts, alert, home
+        return rows, escalation.open_alerts_for(self.session, rows)
 
     def _not_understood(
         self, contact: Contact, inbound: InboundMessage
@@ -84,9 +86,8 @@ class ContactReply:
         sore to me" may believe the alert done with, and it would go on to the next person. Only
         the first, so that an auto-reply ("I'm driving") and our answer never keep each other up."""
         inbound.outcome = f"from contact {contact.id} of patient {contact.patient_id}: stored"
-        rows, open_alerts, _alert, _home = self._named_alert(contact, None, inbound)
-        position = {row.patient_id: row.position for row in rows}
-        told = [a for a in open_alerts if position[a.patient_id] <= a.notified_position]
+        rows, open_alerts = self._sender_alerts(inbound)
+        told = _told(rows, open_alerts)
         if not told or self._answered_about(rows, told[0]):
             return None
         alert = told[0]
@@ -170,3 +171,9 @@ class ContactReply:
             patient = self.session.get(Patient, alert.patient_id)
             listed.append({"id": alert.id, "patient": patient.name if patient else "?"})
         return listed
+
+
+def _told(rows: list[Contact], alerts: list[Alert]) -> list[Alert]:
+    """The alerts that have reached this person (at their place in each patient's order)."""
+    position = {row.patient_id: row.position for row in rows}
+    return [a for a in alerts if position[a.patient_id] <= a.notified_position]
