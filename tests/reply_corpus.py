@@ -3404,4 +3404,7 @@ CASES: list[Case] = [
     Case("dose", "ok did it now in the right side of my tummy", dose="taken", site="right_abdomen"),
     Case("dose", "ok done now in my left thigh", dose="taken", site="left_thigh"),
     Case("dose", "injected just now in my right arm", dose="taken", site="right_arm"),
+    # "dn" is how a tired thumb spells done.
+    Case("dose", "dn in rite thigh sorry late", dose="taken", site="right_thigh"),
+    Case("dose", "dn", dose="taken"),
 ]
