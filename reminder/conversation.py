@@ -260,8 +260,13 @@ class Conversation:
         if reading.lab_done:
             care_replies.lab_done(turn)
         if not turn.parts and reading.question:
-            turn.note("question", "a question: stored, answered with where to ask")
-            return turn.say("question", {})
+            upcoming = dose_replies.next_dose(turn) if reading.about_schedule else {}
+            turn.note(
+                "question",
+                "a question: stored, answered with where to ask"
+                + (" and the next dose" if upcoming else ""),
+            )
+            return turn.say("question", upcoming)
         if not turn.parts and not (reading.self_harm or reading.emergency or reading.site_words):
             turn.note("unknown", "not understood: stored, answered with help")
             turn.say("not_understood", {"question": _question(prompt)})

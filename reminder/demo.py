@@ -59,7 +59,12 @@ SCRIPT = (
     Line(7, time(9, 10), "Y", "still there a day later, no fever: a possible relapse"),
     Line(7, time(9, 40), "OK", "the caregiver acknowledges the alert", caregiver=True),
     Line(7, time(19, 50), "skip", "skipped: counts as missed, next reminder tomorrow"),
-    Line(8, time(19, 37), "what dose is it today?", "a question: stored, and answered whom to ask"),
+    Line(
+        8,
+        time(19, 37),
+        "what dose is it today?",
+        "a question about the dose: answered from the schedule",
+    ),
     Line(8, time(19, 39), "DONE"),
     Line(9, time(9, 15), "2 0 N"),
     Line(10, time(7, 45), "PAUSE 2", "travelling: reminders paused"),

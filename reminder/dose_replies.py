@@ -28,6 +28,20 @@ def dose_answerable(turn: Turn, dose: Dose) -> bool:
     return day_start <= turn.now < dose.window_end
 
 
+def next_dose(turn: Turn) -> dict[str, object]:
+    """The open dose as a question about the schedule is answered: when, how much, which site;
+    nothing while no dose is planned (paused, opted out)."""
+    dose = open_dose(turn.session, turn.patient.id or 0)
+    if dose is None:
+        return {}
+    return {
+        "next_at": iso(dose.scheduled_at),
+        "volume_ml": dose.volume_ml,
+        "site": dose.suggested_site,
+        "due_now": dose.scheduled_at <= turn.now,  # the reminder's time has come: "today's"
+    }
+
+
 def next_at(turn: Turn) -> str | None:
     dose = open_dose(turn.session, turn.patient.id or 0)
     return iso(dose.scheduled_at) if dose else None

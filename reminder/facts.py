@@ -42,6 +42,7 @@ class Facts:
     problem: None = None  # problems are found when the facts are put together
     detail: str = ""
     question: bool = False
+    about_schedule: bool = False  # a question about the next dose: when, how much, where
 
     @property
     def dose(self) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from reminder.answer_reading import negatable, read_answers
+from reminder.answer_reading import negatable, read_answers, symptom_kind
 from reminder.dose_reading import read_healed, read_not_taken, read_taken, read_time
 from reminder.durations import clamp, minutes
 from reminder.facts import Facts
@@ -48,6 +48,22 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
         return
     if (asked and not _request(words, lex)) or _asks(words, lex):
         facts.question = True
+        facts.about_schedule |= not lex.schedule.isdisjoint(words)
+        if not _tells(words, lex):
+            return
+        # "why is my vision blurry", "is it normal that my leg is numb?": a question, and the
+        # patient's own symptom told in it, which the relapse screen must not lose.
+        told = Facts()
+        read_answers([w for w in words if w not in lex.normal], lex, told)
+        facts.symptoms |= told.symptoms
+        facts.courses |= told.courses
+        facts.fever += [f for f in told.fever if f]
+        if told.measured:
+            facts.temperature, facts.temp_unit, facts.measured = (
+                told.temperature,
+                told.temp_unit,
+                told.measured,
+            )
         return
     if "unreached" in words:
         # "no answer from the clinic and my leg is numb": the rest is still read
@@ -153,6 +169,16 @@ def _request(words: list[str], lex: Lexicon) -> bool:
     )
 
 
+def _tells(words: list[str], lex: Lexicon) -> bool:
+    """Whether a question tells of the patient's own symptom: "why is my vision blurry", "is it
+    normal to feel numb". Not "should I inject if I get a fever", nor "is numbness a side effect"."""
+    if lex.conditional.intersection(words) or lex.first_person.isdisjoint(words):
+        return False
+    return any(
+        symptom_kind(w, lex) is not None or w in lex.fever or w in lex.temperature for w in words
+    )
+
+
 def _asks(words: list[str], lex: Lexicon) -> bool:
     """ "can I ...", "is it ok to ...", "wondering when ...": a question without its mark."""
     if "wonder" in words:
@@ -161,4 +187,10 @@ def _asks(words: list[str], lex: Lexicon) -> bool:
         return False  # "did it at 7" is the dose
     if words[:3] in (["did", "my", w] for w in ("shot", "injection", "jab", "dose")):
         return False  # "did my shot": the dose, said as patients say it
+    if (
+        len(words) > 1
+        and words[0] in lex.question_starts
+        and (words[1] in lex.schedule or words[1:3] in (["my", w] for w in lex.schedule))
+    ):
+        return True  # "which site do i use", "how much tonight", "whats my dose"
     return len(words) > 2 and words[0] in lex.question_starts and words[1] in lex.question_subjects

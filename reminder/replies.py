@@ -91,6 +91,7 @@ class Reading:
     problem: Problem | None = None
     detail: str = ""  # what the problem is about, quoted back: "12", "2.5", "3 1 5"
     question: bool = False  # the text asks the bot something; what it asks about is not recorded
+    about_schedule: bool = False  # the question is about the next dose (its answer tells it)
     # Before interpret: a bare yes or no, and unlabelled numbers, in the order written.
     answer: bool | None = None
     bare: tuple[int, ...] = ()
@@ -102,7 +103,9 @@ class Reading:
     @property
     def understood(self) -> bool:
         """Whether the reply carries any fact at all."""
-        return self != Reading(question=self.question, site_text=self.site_text)
+        return self != Reading(
+            question=self.question, about_schedule=self.about_schedule, site_text=self.site_text
+        )
 
     @property
     def checkin(self) -> bool:
@@ -245,6 +248,7 @@ def _reading(facts: Facts, harm: bool, injured: tuple[str, ...]) -> Reading:
         vials=facts.vials,
         lab_done=facts.lab_done,
         question=facts.question,
+        about_schedule=facts.about_schedule,
         answer=next(iter(answers)) if len(answers) == 1 else None,
         still=bool(courses & {"still", "worse"}),
     )

@@ -466,6 +466,37 @@ def test_help_is_answered(bot: Bot, patient_id: int) -> None:
     assert "Reply DONE, LATER, SKIP, PAUSE 7 or RESUME" in body_of(bot.last_reply())
 
 
+def test_a_question_about_the_schedule_is_answered_with_the_next_dose(
+    bot: Bot, patient_id: int
+) -> None:
+    bot.run_until(local(3, 3, 19, 35))
+    bot.say("what dose is it tonight?")
+    bot.say("which site do i use")
+    bot.say("is it normal to feel this tired?")  # not about the schedule: where to ask
+    bot.run_until(local(3, 3, 19, 50))
+    bot.say("done")
+    bot.clock.set(local(3, 4, 12, 0))
+    bot.say("when is my next shot?")  # asked between doses: the one planned next
+
+    dose, site, tired, after = [m for m in bot.replies() if m.context["answer"] == "question"]
+    assert "Today's injection (due 19:30): 1 mL, site:" in body_of(dose)
+    assert dose.context["site"] == site.context["site"] == bot.doses()[0].suggested_site
+    assert "next_at" not in tired.context
+    assert "I can't answer questions by text" in body_of(tired)
+    assert "Your next injection: Thu 5 Mar at 19:30" in body_of(after)
+    assert [i.parsed_as for i in bot.inbox()][-1] == "question"
+    assert bot.doses()[0].status == DoseStatus.TAKEN  # the questions changed nothing
+
+
+def test_a_symptom_told_in_a_question_starts_the_relapse_screen(bot: Bot, patient_id: int) -> None:
+    bot.clock.set(local(3, 3, 12, 0))
+    bot.say("why is my vision so blurry today??")
+
+    (reply,) = bot.replies()
+    assert reply.context["answer"] == "symptom_reported"
+    assert reply.context["symptoms"] == ["vision"] and reply.context["followup_at"]
+
+
 def test_gibberish_is_stored_and_answered_with_help_that_fits_the_open_question(
     bot: Bot, patient_id: int
 ) -> None:

@@ -823,3 +823,56 @@ def test_stop_wins_whatever_polite_or_repeated_words_come_with_it(
 ) -> None:
     text = " ".join((["Please"] if please_first else []) + [stop, *company])
     assert parse(text).compliance == "stop"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "symptom"),
+    [
+        ("en", "why is my vision blurry", "vision"),
+        ("en", "is it normal that my leg is numb?", "numbness"),
+        ("es", "¿por qué tengo la vista borrosa?", "vision"),
+        ("de", "Warum ist mein Bein taub?", "numbness"),
+        ("de", "Ist es normal, dass ich so schwache Beine habe?", "weakness"),
+        ("fr", "pourquoi j'ai la jambe engourdie ?", "numbness"),
+    ],
+)
+def test_a_question_that_tells_of_the_patients_own_symptom_records_it(
+    language: str, text: str, symptom: str
+) -> None:
+    reading = interpret(parse(text, language), Prompt.NONE)
+    assert reading.question and reading.neuro and symptom in reading.symptoms
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "should i inject if i have a fever?"),
+        ("en", "is numbness a side effect?"),
+        ("es", "¿puedo inyectarme si tengo fiebre?"),
+        ("de", "Soll ich spritzen, wenn ich Fieber habe?"),
+    ],
+)
+def test_a_question_of_what_might_happen_records_nothing(language: str, text: str) -> None:
+    reading = interpret(parse(text, language), Prompt.DOSE)
+    assert reading.question
+    assert reading.neuro is None and reading.fever is None and not reading.symptoms
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "schedule"),
+    [
+        ("en", "what dose is it tonight?", True),
+        ("en", "which site do i use", True),
+        ("en", "whats my dose this week?", True),
+        ("en", "is it normal to feel this tired?", False),
+        ("en", "whens my next blood test", False),
+        ("es", "¿qué zona toca hoy?", True),
+        ("de", "Wie viel muss ich spritzen?", True),
+        ("fr", "combien je dois injecter ?", True),
+    ],
+)
+def test_a_question_about_the_next_dose_is_told_apart(
+    language: str, text: str, schedule: bool
+) -> None:
+    reading = interpret(parse(text, language), Prompt.DOSE)
+    assert reading.question and reading.about_schedule is schedule

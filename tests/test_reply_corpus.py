@@ -11,8 +11,9 @@ from reminder.replies import Prompt, Reading, parse
 from tests.reply_cases import Case
 from tests.reply_corpus import CASES
 
-# Raw and wording fields: what the conversation quotes back, not what the text says.
-_NOT_LABELLED = {"answer", "bare", "site_text", "detail"}
+# Raw and wording fields: what the conversation quotes back, not what the text says; and what a
+# question asks about, which only words its answer (tests/test_replies.py reads it).
+_NOT_LABELLED = {"answer", "bare", "site_text", "detail", "about_schedule"}
 _FIELDS = [f.name for f in fields(Reading) if f.name not in _NOT_LABELLED]
 _DEFAULT = Reading()
 

@@ -81,6 +81,13 @@ class Lexicon:
     # without its question mark: "can I have a glass of wine tonight".
     question_starts: frozenset[str] = frozenset()
     question_subjects: frozenset[str] = frozenset()
+    # A question with one of these asks about the schedule ("what dose is it today?", "when is my
+    # next shot"): its answer gives the next dose, its time and site, as the reminder would.
+    schedule: frozenset[str] = frozenset()
+    # A question that tells of the patient's own symptom ("why is my leg numb") has a word of the
+    # first person and no conditional ("should I inject if I get a fever" tells of none).
+    first_person: frozenset[str] = frozenset()
+    conditional: frozenset[str] = frozenset()
     fever: frozenset[str] = frozenset()
     temperature: frozenset[str] = frozenset()  # temp temperature: a number beside is degrees
     celsius: frozenset[str] = frozenset()

@@ -241,6 +241,9 @@ LEXICON = Lexicon(
         "sl": "left_thigh",
         "sr": "right_thigh",
     },
+    first_person=words("ich mir mich mein meine meinen meinem meiner habe fühle"),
+    conditional=words("wenn falls"),
+    schedule=words("dosis spritze spritzen injektion injektionen stelle einstichstelle ml viel"),
     parts={
         **dict.fromkeys(words("arm oberarm arme oberarms"), "arm"),
         **dict.fromkeys(words("bauch bauchseite unterbauch bauchs"), "abdomen"),

@@ -102,7 +102,12 @@ LEXICON = Lexicon(
     nothing_new=words("nothingnew"),
     question_starts=words(
         "can could should shall may do does did is are am will would what how why have has wonder"
-        " who whos whens wheres"
+        " who whos whens wheres which"
+    ),
+    first_person=words("i im ive id my me mine myself feel feeling feels"),
+    conditional=words("if unless suppose incase"),
+    schedule=words(
+        "dose doses dosage shot shots injection injections jab jabs inject site sites ml mcg much"
     ),
     question_subjects=words("i it you we my this that the there these those they he she wonder is"),
     fever=words("fever feverish febrile pyrexia fevers"),

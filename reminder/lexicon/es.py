@@ -270,6 +270,11 @@ LEXICON = Lexicon(
         "pi": "left_thigh",
         "pd": "right_thigh",
     },
+    first_person=words("me mi mis tengo siento estoy noto yo"),
+    conditional=words("si"),
+    schedule=words(
+        "dosis inyección inyecciones inyectar inyecto pinchazo pinchar sitio zona ml cuánto cuanto"
+    ),
     parts={
         **dict.fromkeys(words("brazo brazos tríceps"), "arm"),
         **dict.fromkeys(words("abdomen barriga vientre panza tripa estómago ombligo"), "abdomen"),

@@ -243,6 +243,11 @@ LEXICON = Lexicon(
         "cg": "left_thigh",
         "cd": "right_thigh",
     },
+    first_person=words("je j me mon ma mes ai sens suis moi"),
+    conditional=words("si"),
+    schedule=words(
+        "dose doses injection injections piqûre piqûres injecter site endroit ml combien"
+    ),
     parts={
         **dict.fromkeys(words("bras triceps"), "arm"),
         **dict.fromkeys(words("ventre abdomen bide nombril"), "abdomen"),
