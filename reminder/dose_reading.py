@@ -30,6 +30,14 @@ _MAX_SITE_WORDS = 3  # "done left elbow" quotes a site; "done with work for toda
 
 def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
     """ "done", "I've taken it", "ok did mine LT at 7pm": a plain statement that it happened."""
+    if words and words[0] in lex.moment:
+        # "when I got home I did it", "after work i took it": the dose is the main clause's
+        main = next((j for j in range(2, len(words)) if words[j] in lex.taken), None)
+        if main is None or (lex.past.isdisjoint(words[1:main]) and words[main] not in lex.past):
+            return False
+        while main > 1 and words[main - 1] in lex.taken_subject:
+            main -= 1
+        return read_taken(words[main:], lex, facts)
     i = 0
     while i < len(words) and (words[i] in lex.ok or words[i] in lex.yes):
         i += 1
@@ -58,12 +66,15 @@ def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
     ):
         return False  # "done not", "done? not really": never a dose on a doubt
     in_duration = "in" in rest and _wait(rest[rest.index("in") + 1 :])
-    if in_duration or any(w in lex.future or w in lex.later or w in lex.not_yet for w in rest):
+    future = lex.future
+    if words[i] in lex.past or not lex.past.isdisjoint(rest):
+        future = future - lex.moment  # "did it tonight", "done when i got home": it happened
+    if in_duration or any(w in future or w in lex.later or w in lex.not_yet for w in rest):
         facts.doses.append("not_yet")
         facts.snooze = clamp(minutes(without_clock_times(rest), 60, 1), 1440)
         return True
     facts.doses.append("taken")
-    rest = _stated_time(rest, lex, facts)
+    rest = _without_moment(_stated_time(rest, lex, facts), lex)
     # An article that looks like a code ("lista la inyección") is gone before prefixes are tried.
     rest = [w for k, w in enumerate(rest) if not (w in lex.site_codes and is_article(rest, k, lex))]
     remark = [w for w in rest if w not in lex.filler and w not in lex.polite]
@@ -114,6 +125,15 @@ def _degrees(words: list[str], word: str, lex: Lexicon) -> bool:
     )
 
 
+def _without_moment(remark: list[str], lex: Lexicon) -> list[str]:
+    """The words after DONE without the moment they place it at: "tonight" goes, and "when I
+    got home" (a moment in the past tense) to its end, so neither is quoted back as a site."""
+    for k, word in enumerate(remark):
+        if word in lex.moment and not lex.past.isdisjoint(remark[k + 1 : k + 4]):
+            return [w for w in remark[:k] if w not in lex.moment]
+    return [w for w in remark if w not in lex.moment]
+
+
 def _wait(words: list[str]) -> bool:
     """Whether the words after "in" give a wait ("in 20 min", "in about 2 hours"), not a place
     ("in my right tummy about 9pm")."""
@@ -141,13 +161,15 @@ def _stated_time(rest: list[str], lex: Lexicon, facts: Facts) -> list[str]:
         minute = int(clock.group(2)) if clock else 0
         if hour > 23 or minute > 59:
             continue
-        if after in PM and hour < 12:
-            hour += 12
+        if (
+            after in PM or (not clock and after not in AM and not PM.isdisjoint(rest))
+        ) and hour < 12:
+            hour += 12  # "at 9 pm", and "tonight at 9": an hour alone, in the evening
         elif after in AM and hour == 12:
             hour = 0
         facts.taken_at = f"{hour}:{minute:02d}"
         used = {i, i - 1 if before in AT else i, i + 1 if after in PM | AM else i}
-        return [w for j, w in enumerate(rest) if j not in used]
+        return [w for j, w in enumerate(rest) if j not in used and w not in PM | AM]
     return rest
 
 

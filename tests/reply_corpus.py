@@ -254,6 +254,29 @@ CASES: list[Case] = [
     Case("dose", "done, chest feels tight", dose="taken", emergency=True),
     Case("dose", "done at 7 tonight", dose="taken", taken_at="19:00"),
     Case("dose", "did it after dinner", dose="taken"),
+    # The past tense says it happened, whatever moment is named; a moment alone says when.
+    Case("dose", "did it tonight", dose="taken"),
+    Case("dose", "done tonight", dose="taken"),
+    Case("dose", "done tonight left thigh", dose="taken", site="left_thigh"),
+    Case("dose", "did it tonight in my left thigh", dose="taken", site="left_thigh"),
+    Case("dose", "did it when i got in", dose="taken"),
+    Case("dose", "done when i got home", dose="taken"),
+    Case("dose", "when i got home i did it", dose="taken"),
+    Case("dose", "after work i took it", dose="taken"),
+    Case("dose", "as soon as i got back i injected", dose="taken"),
+    Case("dose", "once the kids were in bed i did my shot", dose="taken"),
+    Case("dose", "took it after i got back from work", dose="taken"),
+    Case(
+        "dose", "the moment i got in i did it in my right thigh", dose="taken", site="right_thigh"
+    ),
+    Case("dose", "did it in my left thigh when i got home", dose="taken", site="left_thigh"),
+    Case("dose", "done tonight at 9", dose="taken", taken_at="21:00"),
+    Case("dose", "did it this evening at 8", dose="taken", taken_at="20:00"),
+    Case("dose", "done when i get home", dose="not_yet"),
+    Case("dose", "when i get home ill do it", dose="not_yet"),
+    Case("dose", "after dinner ill do it", dose="not_yet"),
+    Case("dose", "done later tonight", dose="not_yet"),
+    Case("dose", "gonna do it tonight", dose="not_yet"),
     Case("dose", "done lt thigh", dose="taken", site="left_thigh"),
     Case("dose", "did it at 10 this morning", dose="taken", taken_at="10:00"),
     Case("dose", "Done ra arm", dose="taken", site="right_arm"),
@@ -1992,7 +2015,7 @@ CASES: list[Case] = [
         "none",
         "Hi there, I injected last night around 10 and forgot to text",
         dose="taken",
-        taken_at="10:00",
+        taken_at="22:00",  # "last night around 10": 10 in the evening
     ),
     Case(
         "checkin",

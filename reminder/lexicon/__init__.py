@@ -36,6 +36,10 @@ class Lexicon:
     later: frozenset[str] = frozenset()  # later snooze remind
     not_yet: frozenset[str] = frozenset()  # yet forgot
     future: frozenset[str] = frozenset()  # will gonna soon tonight: not taken yet
+    # Of the future words, those that only place the moment ("tonight", "when", "after"): in a
+    # sentence in the past tense ("did it tonight", "took it after I got back") it happened.
+    moment: frozenset[str] = frozenset()
+    past: frozenset[str] = frozenset()  # did took got was: the past tense (not "left", a side)
     ago: frozenset[str] = frozenset()
     pause: frozenset[str] = frozenset()
     resume: frozenset[str] = frozenset()

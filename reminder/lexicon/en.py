@@ -20,7 +20,12 @@ LEXICON = Lexicon(
     skip=words("skip skipping skipped skiping skp"),
     later=words("later snooze snoozing remind"),
     not_yet=words("notyet yet"),
-    future=words("will ill gonna going soon tonight tomorrow tmrw when after before until till"),
+    future=words("will ill gonna going soon tomorrow tmrw when after before until till"),
+    moment=words("tonight when after before until till once"),
+    past=words(
+        "did took injected jabbed gave got was were came finished had arrived woke went ate"
+        " remembered managed"
+    ),
     ago=words("ago"),
     pause=words("pause"),
     resume=words("resume unpause restart"),

@@ -304,4 +304,6 @@ PHRASES = (
         r"|(?:calling|ringing|phoning|heading over to|going over to) (?:her|him|them|now)",
         "ack",
     ),
+    # "as soon as I got back I injected": a moment, as "once" is
+    (r"as soon as|the moment", "once"),
 )

@@ -209,7 +209,7 @@ LEXICON = Lexicon(
     ),
     skip=words("sauter saute zapper"),
     later=words("après rappel rappelle"),
-    future=words("vais bientôt demain tonight"),
+    future=words("vais bientôt demain"),
     ago=words("ago"),
     pause=words("pause"),
     resume=words("reprendre reprise reprends"),
