@@ -24,7 +24,9 @@ from reminder.lexicon import Lexicon
 from reminder.site_reading import is_article, is_site_word, read_site
 
 _SOON = frozenset("after soon shortly tonight tomorrow tmrw".split())  # "after dinner"
-_OBJECTS = frozenset("it mine my the injection shot jab dose today tonight now at".split())
+_OBJECTS = frozenset(
+    "it mine my the her his injection shot jab dose needle today tonight now at".split()
+)
 _MAX_SITE_WORDS = 3  # "done left elbow" quotes a site; "done with work for today" is a sentence
 
 
@@ -81,7 +83,11 @@ def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
     remark = [
         w
         for w in remark
-        if w not in ("it", "mine", "my", "now", "in", "on", "into", "late", "instead", "her", "him")
+        if w
+        not in (
+            *("it", "mine", "my", "now", "in", "on", "into", "late", "instead"),
+            *("her", "him", "his", "hers", "me", "for"),
+        )
     ]
     if remark[:1] and remark[0] in lex.taken_subject and not is_site_word(remark[0], lex):
         remark = remark[1:]  # "did my shot": the shot is what was done, not a site

@@ -185,7 +185,12 @@ def _asks(words: list[str], lex: Lexicon) -> bool:
         return True
     if words[:2] in (["did", "it"], ["did", "mine"], ["have", "done"]):
         return False  # "did it at 7" is the dose
-    if words[:3] in (["did", "my", w] for w in ("shot", "injection", "jab", "dose")):
+    if words[:3] in (
+        [did, whose, w]
+        for did in ("did", "done")
+        for whose in ("my", "the", "her", "his")
+        for w in ("shot", "injection", "jab", "dose", "needle")
+    ):
         return False  # "did my shot": the dose, said as patients say it
     if (
         len(words) > 1

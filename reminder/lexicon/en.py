@@ -16,6 +16,7 @@ LEXICON = Lexicon(
         "i ive have it is its my shot injection jab dose just all already now so ok finally finaly"
         " she shes he hes we weve they theyve"
         " finnaly eventually"
+        " mum mums mom moms dad dads husband hubby wife son daughter partner needle"
     ),
     skip=words("skip skipping skipped skiping skp"),
     later=words("later snooze snoozing remind"),

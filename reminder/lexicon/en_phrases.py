@@ -37,9 +37,10 @@ PHRASES = (
     ),
     # not taken yet / taken
     (
-        r"(?:not|havent|have not|didnt|did not|hasnt|not yet) (?:(?:done|taken|take|do|injected|inject|did)"
-        r"(?: it| mine| my (?:shot|injection|jab|dose))?|had(?: it| mine| my (?:shot|injection|jab|dose))?(?= yet|$)"
-        r"|had (?:it|mine|my (?:shot|injection|jab|dose)))(?: yet)?",
+        r"(?:not|havent|have not|didnt|did not|hasnt|has not|not yet) (?:(?:done|taken|take|do|injected"
+        r"|inject|did)(?: it| mine| (?:my|her|his) (?:shot|injection|jab|dose))?"
+        r"|had(?: it| mine| (?:my|her|his) (?:shot|injection|jab|dose))?(?= yet|$)"
+        r"|had (?:it|mine|(?:my|her|his) (?:shot|injection|jab|dose)))(?: yet)?",
         "notyet",
     ),
     (r"(?:not|havent|didnt) (?:yet|done yet)", "notyet"),
@@ -54,11 +55,22 @@ PHRASES = (
     (r"(?:i )?forgot to (?:text|reply|respond|answer|tell you|let you know|say|message|write)", ""),
     # an email's opening, "just to let you know I took it": what follows is the news
     (r"(?:i )?(?:just )?(?:wanted )?(?:to )?let(?:ting)? you know(?: that)?", ""),
+    # a carer's "mum's had her injection", "he has had his shot": done
+    (
+        r"(?:has |have |s )?had (?:my|her|his|their|the) (?:injection|shot|jab|dose|needle|meds)",
+        "done",
+    ),
     # "I took my injection tonight": done tonight, not to come
     (
         r"(took|taken|injected|jabbed) (it|mine|my (?:shot|injection|jab|dose)|the (?:shot|injection|jab|dose))"
         r" tonight",
         r"\1 \2",
+    ),
+    # "done but forgot which leg": the site forgotten, not the dose
+    (
+        r"(?:i )?(?:forgot|forget|forgotten|cant remember|dont remember|not sure)"
+        r" (?:which|what) (?:leg|side|site|arm|spot|thigh|one|part|cheek)(?: i used| it was)?",
+        "",
     ),
     (r"(?:i )?forgot(?: it| to do it| to take it)?", "notyet"),
     (r"(?:about|going|gonna) to (?:do|take) it", "later"),
