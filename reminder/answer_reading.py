@@ -201,6 +201,8 @@ def symptom_kind(word: str, lex: Lexicon) -> str | None:
 def _symptom(words: list[str], i: int, lex: Lexicon, facts: Facts) -> None:
     kind = symptom_kind(words[i], lex)
     assert kind is not None
+    if kind == "numbness" and _at_spot(words, i, lex):
+        return  # "the injection site is numb": the skin where the needle went in
     found = {kind}
     if lex.face.intersection(words) and kind in ("numbness", "weakness"):
         found.add("face")
@@ -215,6 +217,16 @@ def _symptom(words: list[str], i: int, lex: Lexicon, facts: Facts) -> None:
         facts.denied.update(found)  # "no tingling", and "tingling no" at the clause's end
     else:
         facts.symptoms.update(found)
+
+
+def _at_spot(words: list[str], i: int, lex: Lexicon) -> bool:
+    """Whether the part of the clause that holds ``words[i]`` ("and" and "but" end it) speaks
+    of the injection spot: "site is red and my leg is numb" is numbness all the same."""
+    ends = lex.coordinators | lex.conjunctions
+    start = next((j + 1 for j in range(i - 1, -1, -1) if words[j] in ends), 0)
+    end = next((j for j in range(i + 1, len(words)) if words[j] in ends), len(words))
+    joined = f" {' '.join(words[start:end])} "
+    return any(f" {spot} " in joined for spot in lex.at_spot)
 
 
 def _negated(words: list[str], i: int, lex: Lexicon) -> bool:

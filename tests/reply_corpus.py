@@ -3446,6 +3446,14 @@ CASES: list[Case] = [
         temperature=38.6,
         temp_unit="C",
     ),
+    # Numbness of the skin where the needle went in is no neurological symptom; elsewhere it is.
+    Case("none", "the injection site is numb"),
+    Case("none", "my arm is numb where i injected"),
+    Case("none", "numb spot on my tummy where the needle went in"),
+    Case("none", "site is red and my leg is numb", neuro=True, symptoms={"numbness"}),
+    Case("none", "the site is fine but my leg is numb", neuro=True, symptoms={"numbness"}),
+    Case("none", "my leg has been numb since the injection", neuro=True, symptoms={"numbness"}),
+    Case("checkin", "3 0 N site a bit numb", flu=3, site_score=0, neuro=False),
     # A question of what might happen, or of the drug in general, tells of nothing.
     Case("dose", "should i inject if i have a fever?", question=True),
     Case("none", "is numbness a side effect?", question=True),

@@ -876,3 +876,18 @@ def test_a_question_about_the_next_dose_is_told_apart(
 ) -> None:
     reading = interpret(parse(text, language), Prompt.DOSE)
     assert reading.question and reading.about_schedule is schedule
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("es", "la zona de la inyección está dormida"),
+        ("de", "Die Einstichstelle ist taub"),
+        ("fr", "le site d'injection est engourdi"),
+    ],
+)
+def test_numbness_where_the_needle_went_in_is_no_neurological_symptom(
+    language: str, text: str
+) -> None:
+    reading = interpret(parse(text, language), Prompt.NONE)
+    assert reading.neuro is None and not reading.symptoms

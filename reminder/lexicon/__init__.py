@@ -92,6 +92,9 @@ class Lexicon:
     # first person and no conditional ("should I inject if I get a fever" tells of none).
     first_person: frozenset[str] = frozenset()
     conditional: frozenset[str] = frozenset()
+    # Numbness at the injection spot ("the site is numb", "numb where I injected") is the skin's,
+    # not a neurological symptom: word sequences, matched within the clause's words.
+    at_spot: tuple[str, ...] = ()
     fever: frozenset[str] = frozenset()
     temperature: frozenset[str] = frozenset()  # temp temperature: a number beside is degrees
     celsius: frozenset[str] = frozenset()

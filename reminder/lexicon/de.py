@@ -243,6 +243,7 @@ LEXICON = Lexicon(
     },
     first_person=words("ich mir mich mein meine meinen meinem meiner habe fühle"),
     conditional=words("wenn falls"),
+    at_spot=("einstichstelle", "wo ich gespritzt", "wo ich mich gespritzt", "an der stelle"),
     schedule=words("dosis spritze spritzen injektion injektionen stelle einstichstelle ml viel"),
     parts={
         **dict.fromkeys(words("arm oberarm arme oberarms"), "arm"),

@@ -112,6 +112,17 @@ LEXICON = Lexicon(
     ),
     first_person=words("i im ive id my me mine myself feel feeling feels"),
     conditional=words("if unless suppose incase"),
+    at_spot=(
+        "site",
+        "where i injected",
+        "where i did it",
+        "where i jabbed",
+        "where the needle",
+        "where it went in",
+        "where the shot",
+        "where the injection",
+        "injection spot",
+    ),
     schedule=words(
         "dose doses dosage shot shots injection injections jab jabs inject site sites ml mcg much"
     ),

@@ -272,6 +272,13 @@ LEXICON = Lexicon(
     },
     first_person=words("me mi mis tengo siento estoy noto yo"),
     conditional=words("si"),
+    at_spot=(
+        "zona de la inyeccion",
+        "sitio de la inyeccion",
+        "zona del pinchazo",
+        "donde me inyecte",
+        "donde me pinche",
+    ),
     schedule=words(
         "dosis inyección inyecciones inyectar inyecto pinchazo pinchar sitio zona ml cuánto cuanto"
     ),

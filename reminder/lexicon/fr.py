@@ -245,6 +245,12 @@ LEXICON = Lexicon(
     },
     first_person=words("je j me mon ma mes ai sens suis moi"),
     conditional=words("si"),
+    at_spot=(
+        "site d injection",
+        "point d injection",
+        "endroit de l injection",
+        "la ou je me suis pique",
+    ),
     schedule=words(
         "dose doses injection injections piqûre piqûres injecter site endroit ml combien"
     ),
