@@ -24,7 +24,8 @@ _PHRASES = (
     (r"de acuerdo", "ack"),
     (
         r"(?:(?:ya )?estoy con (?:ella|él)|(?:ya )?(?:la|lo) (?:he llamado|llamé)|ya hablé con (?:ella|él))"
-        r"(?: y (?:está|esta) bien)?",
+        r"(?: y (?:está|esta) bien| en (?:urgencias|el hospital|la clínica|emergencias|la guardia))?"
+        r"|ya lo (?:vi|he visto)",
         "ack",
     ),
     # out of vials: a count of none, not a symptom gone
@@ -72,6 +73,10 @@ _PHRASES = (
     (r"a las ([0-9]{1,2}) y cuarto", r"at \1:15"),
     (r"a las ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),
     (r"a la una", "at 1"),
+    *((rf"a las {word}(?= |$)", f"at {n}") for n, word in enumerate(_NUMBERS, 1) if n > 1),
+    (r"a las once", "at 11"),
+    (r"a las doce", "at 12"),
+    (r"(3[5-9]|4[0-2]) y medio", r"\1.5"),  # "38 y medio" is 38.5 degrees
     (r"de la (?:noche|tarde)", "pm"),
     (r"de la mañana", "am"),
     (r"esta noche", "tonight"),
@@ -111,10 +116,11 @@ _PHRASES = (
     ),
     (r"(?:se me )?(?:duerme|duermen|durmió|durmieron)", "numb"),
     (r"sin fuerzas?|(?:me faltan?|no tengo) fuerzas?|pierna pesada|piernas pesadas", "weak"),
-    (r"(?:arrastro|arrastra|arrastrando) (?:la|el|mi|una) (?:pierna|pie)", "weak"),
+    (r"(?:arrastro|arrastra|arrastrando) (?:\S+ ){0,2}?(?:la|el|mi|una) (?:pierna|pie)", "weak"),
     (r"(?:se me caen|se me cae|dejo caer|se me caen) (?:las cosas|todo|cosas|el vaso)", "clumsy"),
     (
-        r"(?:no puedo|me cuesta) (?:caminar|andar|mantenerme en pie)(?: bien)?|me tambaleo",
+        r"(?:no (?:puedo|puede)|me cuesta|le cuesta) (?:caminar|andar|mantenerme en pie|mantenerse en pie)"
+        r"(?: bien)?|me tambaleo",
         "unsteady",
     ),
     (r"(?:pierdo|perdí|perder) el equilibrio", "unsteady"),
@@ -140,7 +146,19 @@ _PHRASES = (
         r"(?:tengo que )?(?:ir|voy|corro) al baño (?:a cada rato|muy seguido|todo el tiempo|cada rato)|orino (?:mucho|a cada rato|muy seguido)",
         "bladder",
     ),
-    (r"(?:me cuesta|no puedo) (?:hablar|tragar|pronunciar)|arrastro las palabras", "slurred"),
+    (
+        r"(?:me cuesta|le cuesta|no (?:puedo|puede)) (?:hablar|tragar|pronunciar)(?: bien)?"
+        r"|(?:arrastro|arrastra|arrastrando) las palabras|no (?:habla|hablo) bien"
+        r"|hablo (?:como )?(?:trabad[oa]|enredad[oa]|borrach[oa])|habla (?:raro|mal|arrastrado|trabado|trabada)",
+        "slurred",
+    ),
+    # Lhermitte's sign: a shock down the back when the head bends
+    (
+        r"(?:una )?(?:descarga|descargas|corriente|calambrazo)s? (?:electrica|electricas)?|calambrazo",
+        "hormigueo",
+    ),
+    (r"(?:se me )?entum(?:e|en|ió|ieron)|entumid[oa]s?|entumecid[oa]s?", "entumecido"),
+    (r"(?:se (?:me|le) )?adormec(?:e|en|ió|ieron)", "adormecido"),
     # course of a symptom; "igual que siempre" is as usual, nothing new
     (r"(?:todo )?(?:igual|lo mismo) (?:que|de) siempre|como siempre|lo de siempre", "nothingnew"),
     # "se me está pasando a la otra pierna": spreading, not going away
@@ -153,6 +171,7 @@ _PHRASES = (
     (r"va y viene|viene y va|a ratos", "yes"),
     (r"(?:ya )?no (?:tanto|tan fuerte|tan mal|tan intenso)", "better"),
     (r"no (?:mejora|ha mejorado|mejoró|se mejora)|sin mejoría|ni mejor ni peor", "still"),
+    (r"no (?:ha cambiado|cambia|cambió)(?: nada)?|sin cambio|igualit[oa]", "still"),
     (r"no se (?:me |le )?(?:ha ido|va|pasa|quita|ha pasado|ha quitado)", "still"),
     # "se me ha pasado casi del todo": nearly gone is better, and still there a little
     (
@@ -188,7 +207,9 @@ _PHRASES = (
     ),
     # "después de la inyección" says when something began, not that the dose is to come
     (r"después de (?:la |mi |el )?(?:inyección|dosis|pinchazo)", ""),
-    (r"más tarde|ahora no|en un rato|recuérdamelo|recuérdame", "later"),
+    (r"más tarde|ahora no|ahorita no|en un rato|en un ratito|recuérdamelo|recuérdame", "later"),
+    (r"^(?:al rato|al ratito|ya mero)$", "later"),  # Mexican: in a while, nearly (not yet done)
+    (r"^hoy no(?= porque| estoy en)", "skip"),  # "hoy no porque estoy en el hospital"
     (
         r"(?:me la |la )?(?:pongo|pondré|hago|haré|voy a poner) mañana|mañana (?:me la |la )?(?:pongo|pondré|hago|haré|voy a poner)",
         "skip",
@@ -200,6 +221,10 @@ _PHRASES = (
     ),
     (r"(?:me la |la )?(?:voy a poner|voy a hacer|pongo|pondré|hago|haré)(?= |$)", "later"),
     (r"no puedo (?:hoy|tonight)$|hoy no puedo$", "skip"),
+    (
+        r"no (?:me la )?(?:puedo|podré|podre) (?:poner(?:me)?(?: la)?|inyectar(?:me)?)(?: hoy| tonight)?",
+        "skip",
+    ),
     (
         r"ya (?:está|esta)(?= (?:en )?(?:el |la |mi )?(?:brazo|muslo|pierna|barriga|panza|vientre|tripa"
         r"|nalga|glúteo|pompa|trasero|cadera) )|ya (?:me la )?(?:puse|he puesto|inyecté|he inyectado)|(?:ya )?me (?:la )?(?:puse|he puesto|inyecté|he inyectado|pinché|he pinchado)|ya lo hice|ya (?:está|esta)(?: hecho| hecha| lista| listo| puesta)?$",
@@ -243,7 +268,7 @@ LEXICON = Lexicon(
     pause=words("pausa pausar"),
     resume=words("reanudar reanuda reanudo reactivar seguir continuar"),
     healed=words("curado curada curó sanó sanado sanada cicatrizó cicatrizado cicatrizada"),
-    ok=words("vale entendido recibido enterado visto"),
+    ok=words("vale entendido recibido recibida enterado enterada visto"),
     opt_out=(
         r"(?:ya )?no (?:quiero|deseo) (?:recibir|que me (?:manden|envien)) (?:mas )?(?:mensajes|sms|recordatorios)"
         r"(?: por favor)?",
@@ -328,17 +353,17 @@ LEXICON = Lexicon(
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. A
     # negation does not cancel one; a person reads the alert.
     emergency=(
-        r"\bno (?:puedo|podia|consigo) respirar\b|\bme (?:cuesta|falta) (?:respirar|el aire)\b"
+        r"\bno (?:puedo|puede|podia|consigo|consigue) respirar\b|\bme (?:cuesta|falta) (?:respirar|el aire)\b"
         r"|\bdificultad (?:para|al) respirar\b|\bme ahogo\b",
         r"\b(?:garganta|lengua|labios?|cara) (?:hinchad[ao]s?|se (?:me )?(?:hincha|hincho|cierra|cerro))\b"
-        r"|\bse me (?:hincha|hinchan|hincho|hincharon|ha hinchado|cierra|cerro)"
+        r"|\bse (?:me|le|te) (?:hincha|hinchan|hincho|hincharon|ha hinchado|cierra|cerro)"
         r" (?:la garganta|la cara|los labios|la lengua)\b",
         r"\b(?:reaccion alergica|anafila\w*)",
         r"\b(?:ronchas|urticaria|sarpullido) (?:por todo el cuerpo|en todo el cuerpo|por todas partes)\b",
-        r"\bme duele (?:mucho )?el pecho\b|\bdolor (?:en el|de) pecho\b|\bme (?:desmaye|he desmayado)\b|\bperdi el conocimiento\b",
+        r"\bme duele (?:mucho )?el pecho\b|\bdolor (?:en el|de) pecho\b|\bme (?:desmaye|he desmayado)\b|\bse (?:desmayo|ha desmayado)\b|\bperdi el conocimiento\b",
     ),
     self_harm=(
-        r"\b(?:me )?quiero morir(?:me)?\b",
+        r"\b(?:me )?quiero morir(?:me)?\b(?! de (?:la )?(?:verguenza|risa|ganas|hambre|sueno|calor|frio|aburrimiento))",
         r"\b(?:quisiera|deseo|ojalá|ojala) (?:morir|morirme|estar muert[oa]|no despertar)",
         r"\bno quiero (?:vivir|seguir viviendo|seguir aquí|seguir aqui|despertar(?:me)?|estar aquí|estar aqui|existir)\b",
         r"\bquitarme la vida\b|\bme (?:voy a |quiero )?quitar la vida\b",
@@ -358,12 +383,14 @@ LEXICON = Lexicon(
         r"\bno (?:quiero|puedo) seguir(?: asi| adelante| mas)?$|\b(?:ya )?no (?:puedo|aguanto) mas$",
         r"\bquitarme de en medio\b|\b(?:quiero|quisiera|ojala) (?:dormir(?:me)? y )?no despertar",
         r"\b(?:hart[oa]s?|cansad[oa]s?) de (?:vivir|la vida|estar viv[oa])\b",
-        r"\bquiere (?:morir(?:se)?|matarse|suicidarse|quitarse la vida)\b",
+        r"\bquiere (?:morir(?:se)?|matarse|suicidarse|quitarse la vida)\b|\bno quiere (?:vivir|seguir viviendo)\b",
         r"\b(?:no|ya no) (?:le )?(?:encuentro|veo|tiene) sentido (?:a nada|a la vida|a vivir|a seguir)\b"
         r"|\bnada tiene sentido\b",
         r"\b(?:seria|estaria) (?:mas facil|mejor) (?:no estar|no existir|desaparecer)\b|\bmejor no estar\b",
         r"\b(?:pastillas|pastas|medicamentos) (?:guardad|ahorrad|escondid)[oa]s\b"
         r"|\b(?:guardando|juntando|acumulando) (?:pastillas|medicamentos)\b",
+        r"\bno (?:aguanto|soporto) (?:mas )?(?:esta|mi) vida\b"
+        r"|\b(?:irme|me quiero ir|quiero irme|me voy a ir|me iria) de este mundo\b",
         r"\b(?:irme|ir) para siempre\b"
         r"|\btirarme (?:por|de|desde|a|al|bajo) (?:el |la |un |una |las )?"
         r"(?:balcon|ventana|puente|edificio|azotea|tren|vias|metro)\b",
@@ -372,9 +399,29 @@ LEXICON = Lexicon(
     refill_not=words("necesito necesita pedir pido falta faltan"),
     vials=words("vial viales"),
     phq_frequencies=(
-        (r"nada|ningun dia|para nada|nunca", 0),
-        (r"varios dias|algunos dias", 1),
+        (r"nada|ningun dia|para nada|nunca|^ninguna$|^ninguno$", 0),
+        (r"varios dias|algunos dias|unos dias|pocos dias|a veces", 1),
         (r"mas de la mitad de los dias|mas de la mitad", 2),
-        (r"casi todos los dias|casi cada dia|todos los dias", 3),
+        (r"casi todos los dias|casi cada dia|todos los dias|casi siempre", 3),
+    ),
+    phq_labels=(
+        (r"ninguna de las dos|ninguno de los dos|ni una ni otra|ni uno ni otro", "phq0 both"),
+        # "varios dias la primera": the value said before its label
+        (
+            r"((?:phq)?[0-9]) (?:para |en )?(?:la |el )?(?:primera|primero)(?: pregunta)?",
+            r"\1 for first",
+        ),
+        (
+            r"((?:phq)?[0-9]) (?:para |en )?(?:la |el )?(?:segunda|segundo)(?: pregunta)?",
+            r"\1 for second",
+        ),
+        (r"(?:para |en |a )(?:las dos|los dos|ambas|ambos)", "for both"),
+        (r"las dos|los dos|ambas|ambos|en las dos|en ambas", "both"),
+        (r"(?:para |en |a )(?:la |el )?(?:primera|primero)(?: pregunta)?", "for first"),
+        (r"(?:para |en |a )(?:la |el )?(?:segunda|segundo)(?: pregunta)?", "for second"),
+        (r"(?:la |el )?(?:primera|primero)(?: pregunta)?", "first"),
+        (r"(?:la |el )?(?:segunda|segundo)(?: pregunta)?", "second"),
+        (r"(?:el )?(?:interés|ganas)", "interest"),
+        (r"(?:el )?(?:ánimo|animo)|(?:la )?tristeza", "mood"),
     ),
 )
