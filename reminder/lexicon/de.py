@@ -14,7 +14,7 @@ _PHRASES = (
         "ack",
     ),
     (
-        r"(?:ich )?(?:konnte|kann) (?:sie|es|die spritze|die injektion) (?:heute )?nicht (?:machen|spritzen|nehmen)",
+        r"(?:ich )?(?:konnte|kann) (?:(?:sie|es|die spritze|die injektion) )?(?:heute )?nicht (?:machen|spritzen|nehmen)",
         "skip",
     ),
     # a contact on the way: an acknowledgement
@@ -43,7 +43,18 @@ _PHRASES = (
         r"(?:keine|null) (?:ampullen|spritzen) mehr|keine (?:ampullen|spritzen) (?:mehr )?da",
         "0 ampullen",
     ),
-    (r"bin (?:jetzt )?bei (?:ihr|ihm)|(?:hab|habe) (?:sie|ihn) (?:angerufen|erreicht)", "ack"),
+    (
+        r"bin (?:jetzt )?bei (?:ihr|ihm)(?: im krankenhaus| in der notaufnahme| im spital| in der klinik)?"
+        r"|(?:hab|habe) (?:sie|ihn) (?:angerufen|erreicht)|(?:zur kenntnis genommen|zur kenntnis)"
+        r"|bin mit (?:ihr|ihm) (?:im krankenhaus|in der notaufnahme|im spital|in der klinik|beim arzt)"
+        r"|(?:habs|hab es|habe es|hab ich|habe ich) gesehen",
+        "ack",
+    ),
+    (
+        r"blutabnahme (?:war|ist) (?:heute |gestern )?(?:gemacht|erledigt|heute|gestern)"
+        r"|war (?:heute |gestern )?(?:zur|bei der) blutabnahme",
+        "labdone",
+    ),
     (r"gib mir|geben sie mir", "später"),
     # "Temperatur nicht gemessen" says nothing of a fever
     (r"(?:hab |habe )?(?:die )?(?:temperatur|temp|fieber) nicht gemessen", ""),
@@ -66,6 +77,9 @@ _PHRASES = (
     # "halb 9" is half past eight
     *((rf"halb {hour}", f"{hour - 1 or 12}:30") for hour in range(1, 13)),
     (r"(?:so )?(?:gegen|circa|ca|etwa) (?:um )?([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),  # about 9
+    *((rf"um {word}(?= |$)", f"at {n}") for n, word in enumerate(_NUMBERS, 1)),
+    (r"um elf", "at 11"),
+    (r"um (?:zwölf|zwoelf)", "at 12"),
     (r"um ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),
     (r"(?<!at )([0-9]{1,2}) uhr", r"at \1"),  # "21 Uhr" alone is a clock time too
     (r"uhr", ""),
@@ -85,9 +99,30 @@ _PHRASES = (
         r"(?:ich )?(?:sehe|sieht) (?:\S+ ){0,4}?(?:nichts|nix|kaum was|kaum etwas|schlecht)",
         "blurry",
     ),
-    (r"(?:ziehe|zieht) (?:\S+ ){0,3}?(?:das|den|ein) (?:bein|fuß|fuss) nach", "weak"),
+    (
+        r"(?:ziehe|zieht) (?:\S+ ){0,3}?(?:das|den|ein|mein|meinen) (?:\S+ )?(?:bein|fuß|fuss) nach",
+        "weak",
+    ),
+    # Lhermitte's sign: a shock down the back when the head bends
+    (
+        r"(?:wie )?(?:ein )?(?:stromschlag|stromschläge|stromstoss|elektrischer schlag)|wie strom",
+        "kribbeln",
+    ),
+    (
+        r"(?:füße|fuesse|fusse|hände|haende|hande|beine|arme|finger|zehen|bein|arm|hand|fuß|fuss)"
+        r" (?:schlafen|schläft|schlaeft) (?:\S+ )?ein",
+        "taub",
+    ),
+    (
+        r"(?:rede|redet|spreche|spricht) (?:so |ganz )?(?:verwaschen|undeutlich|lallend|komisch)|lallt",
+        "slurred",
+    ),
     (r"glaub(?:e)? nicht|eher nicht|nicht wirklich", "nein"),
-    (r"(?:wie )?durch (?:einen )?(?:nebel|schleier)|verschleiert", "verschwommen"),
+    (
+        r"(?:wie )?durch (?:einen )?(?:nebel|schleier)|verschleiert|(?:alles )?wie (?:im |ein )?nebel|neblig"
+        r"|(?:wie )?(?:durch )?milchglas|milchig",
+        "verschwommen",
+    ),
     (
         r"(?:ich )?sehe (?:nicht (?:mehr )?(?:gut|richtig|scharf|klar)|schlecht|kaum|alles verschwommen|verschwommen|unscharf)|kann (?:nicht|kaum) (?:mehr )?(?:gut |richtig |scharf )?sehen|verschwommene? sicht|sicht ist (?:verschwommen|schlecht|unscharf)",
         "blurry",
@@ -105,7 +140,7 @@ _PHRASES = (
         "clumsy",
     ),
     (
-        r"kann (?:nicht|kaum) (?:mehr )?(?:richtig |gut |sicher )?(?:laufen|gehen|stehen)",
+        r"kann (?:\S+ ){0,4}?(?:nicht|kaum) (?:mehr |noch )?(?:richtig |gut |sicher )?(?:laufen|gehen|stehen)",
         "unsteady",
     ),
     (
@@ -126,7 +161,8 @@ _PHRASES = (
         "bladder",
     ),
     (
-        r"kann (?:nicht|kaum) (?:mehr )?(?:richtig |gut |deutlich )?(?:sprechen|schlucken|reden)|verwaschene sprache",
+        r"kann (?:\S+ ){0,4}?(?:nicht|kaum) (?:mehr |noch )?(?:richtig |gut |deutlich )?(?:sprechen|schlucken|reden)"
+        r"|verwaschene sprache",
         "slurred",
     ),
     # course of a symptom; "jetzt auch im anderen Bein" is spreading
@@ -141,6 +177,7 @@ _PHRASES = (
         r"fast (?:ganz |komplett |völlig )?(?:weg|vorbei|verschwunden)|nicht mehr so (?:stark|schlimm|viel|doll|arg)",
         "better",
     ),
+    (r"kaum (?:noch|mehr)|fast nichts mehr", "better noch"),  # barely there: better, still there
     # "noch unterwegs" says where the patient is, not that a symptom stays
     (r"(?:bin )?noch (?:unterwegs|auf der arbeit|bei der arbeit|nicht zu ?hause|im büro)", ""),
     (
@@ -148,6 +185,11 @@ _PHRASES = (
         "still",
     ),
     (r"(?:ist |sind )?nicht (?:weg|verschwunden|besser)(?: geworden)?", "still"),
+    (r"(?:mehr oder weniger|ungefähr|ungefaehr|ziemlich) (?:gleich|dasselbe|das gleiche)", "still"),
+    (
+        r"(?:hat sich |es hat sich )?nicht (?:verändert|veraendert|geändert|geaendert)|keine (?:veränderung|veraenderung)",
+        "still",
+    ),
     (
         r"(?:ist |sind )?(?:wieder )?weg(?:gegangen)?|verschwunden|vorbei|abgeklungen|nicht mehr da",
         "gone",
@@ -176,7 +218,7 @@ _PHRASES = (
         r"|heute nicht$|auslassen|überspringen|ueberspringen",
         "skip",
     ),
-    (r"(?:die )?spritze (?:ist )?(?:gesetzt|drin)", "done"),
+    (r"(?:die )?spritze (?:ist )?(?:gesetzt|drin)|^(?:sie |es )?ist drin$|^drin$", "done"),
     # a caregiver: "hab ihr die Spritze gegeben"
     (r"(?:habe |hab )?(?:ihr|ihm) (?:die spritze|die injektion|sie|es) gegeben", "done"),
     # the participle last, as German puts it: "gestern um 22 gespritzt", "Bauch links gemacht"
@@ -190,7 +232,7 @@ _PHRASES = (
     ),  # how they feel, not nothing new
     # nothing new
     (
-        r"(?:nichts|keine) (?:neues|neuen|neue|anderen)(?: symptome| beschwerden| probleme)?|keine (?:beschwerden|symptome|probleme)|alles (?:gut|ok|okay|prima|bestens|in ordnung|normal)|(?:mir geht es|mir gehts|es geht mir|geht mir) (?:gut|prima|bestens)"
+        r"(?:nichts|nix|keine) (?:neues|neuen|neue|anderen)(?: symptome| beschwerden| probleme)?|keine (?:beschwerden|symptome|probleme)|alles (?:gut|ok|okay|prima|bestens|in ordnung|normal)|(?:mir geht es|mir gehts|es geht mir|geht mir) (?:gut|prima|bestens)"
         r"|passt (?:alles|schon)|alles passt|nichts",
         "nothingnew",
     ),
@@ -258,13 +300,16 @@ LEXICON = Lexicon(
         " gelähmt gelaehmt",
         balance="schwindel schwindelig schwindlig gleichgewicht gleichgewichtsstörung unsicher"
         " wackelig wacklig taumeln taumelig stolpere stolpern gestolpert gestürzt gestuerzt"
-        " hingefallen",
+        " hingefallen schwummrig schummrig duselig",
         bladder="blasenschwäche blasenschwaeche harndrang inkontinenz darm",
         speech="lallen lalle sprachstörung sprachstoerung schluckbeschwerden",
         face="hängt haengt",
     ),
     face=words("gesicht lippe lippen mund kiefer wange mundwinkel"),
-    negators=words("kein keine keinen keinem keiner keins nicht nie niemals ohne weder"),
+    # "koa", "koane": Bavarian and Austrian "kein", "keine"
+    negators=words(
+        "kein keine keinen keinem keiner keins nicht nie niemals ohne weder koa koan koane"
+    ),
     normal=words("gut normal prima bestens klar"),
     still=words("noch weiterhin anhaltend besteht bestehen"),
     better=words("besser bessert weniger"),
@@ -299,20 +344,23 @@ LEXICON = Lexicon(
     ),
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness.
     emergency=(
-        r"\b(?:kann|konnte) (?:kaum|nicht) (?:mehr )?atmen\b|\batemnot\b|\b(?:kriege|bekomme) (?:keine|kaum|schlecht|schwer) luft\b",
+        r"\b(?:kann|konnte) (?:kaum|nicht) (?:mehr )?atmen\b|\batemnot\b"
+        r"|\b(?:kriege|bekomme|kriegt|bekommt|kriegen|bekommen) (?:keine|kaum|schlecht|schwer) luft\b",
         r"\b(?:hals|zunge|lippen?|gesicht) (?:ist |sind )?(?:geschwollen|schwillt (?:an|zu))\b"
-        r"|\bgeschwollene (?:zunge|lippen|gesicht|hals)\b",
+        r"|\bgeschwollene (?:zunge|lippen|gesicht|hals)\b"
+        r"|\b(?:hals|zunge|lippen?|gesicht)\b(?: \S+){0,3} (?:schwillt|schwellen) (?:an|zu)\b",
         r"\b(?:allergische reaktion|anaphyla\w*)",
         r"\b(?:hals|kehle) (?:schnürt|zieht) sich zu\b|\bschnürt mir (?:den hals|die kehle) zu\b",
         r"\b(?:quaddeln|nesselsucht|ausschlag) (?:am ganzen körper|überall)\b",
         r"\bbrustschmerz\w*|\bschmerzen in der brust\b|\bohnmachtig\b|\bin ohnmacht\b|\bbewusstlos\b",
+        r"\b(?:bin|ist|sind|war) (?:\S+ ){0,4}?(?:umgekippt|zusammengebrochen|kollabiert|zusammengeklappt)\b",
     ),
     self_harm=(
         r"\b(?:will|möchte|moechte|würde gern|wuerde gern|wünschte|wuenschte) (?:lieber )?(?:sterben|tot sein)\b",
-        r"\bnicht mehr leben\b|\bnicht mehr (?:aufwachen|da sein)\b",
+        r"\bnicht mehr leben\b|\bnicht mehr (?:aufwachen|da sein)\b|\bnie (?:wieder|mehr) aufwachen\b",
         r"\bmich umbringen\b|\bbring(?:e)? mich um\b|\bumbringen\b|\bmich umzubringen\b",
         r"\bsuizid|\bselbstmord|\bfreitod\b",
-        r"\bmir (?:etwas|was|etwas an|was an) ?tun\b|\bmir das leben nehmen\b|\bdas leben nehmen\b",
+        r"\bmir (?:etwas|was|etwas an|was an) ?tun\b|\bmir das leben (?:zu )?nehmen\b|\bdas leben nehmen\b",
         r"\bmich (?:ritzen|ritze|selbst verletzen|verletzen)\b|\britze mich\b|\bselbstverletz",
         r"\b(?:lieber|besser) tot\b|\bbesser ohne mich\b",
         r"\b(?:nehme|schlucke|nehmen|schlucken) (?:alle|meine ganzen) (?:tabletten|pillen|medikamente)\b",
@@ -326,14 +374,36 @@ LEXICON = Lexicon(
         r"\b(?:vom|von der|von einer|aus dem) (?:balkon|brücke|dach|fenster|hochhaus) (?:zu )?(?:springen|stürzen)\b",
         r"\bnicht mehr da (?:wäre|waere|bin|sein)\b|\bkeine lust (?:mehr )?(?:zu leben|auf (?:das|mein) leben)\b",
         r"\bfür immer (?:verschwinden|einschlafen)\b|\bfuer immer (?:verschwinden|einschlafen)\b",
+        r"\bhalte (?:das|es|das alles|es alles|alles) nicht mehr aus\b|\bnicht mehr aufzuwachen\b"
+        r"|\b(?:aus|von) dieser welt (?:verschwinden|gehen)\b",
     ),
     refill=words("nachschub nachgefullt aufgefullt"),
     refill_not=words("brauche brauchen benötige bestellen bestelle bestellt"),
     vials=words("ampulle ampullen"),
     phq_frequencies=(
         (r"u(?:e)?berhaupt nicht|gar nicht|nie", 0),
-        (r"an einzelnen tagen|einige tage|ein paar tage", 1),
+        (r"an einzelnen tagen|(?:an )?einigen tagen|einige tage|ein paar tage|manchmal", 1),
         (r"(?:an )?mehr als (?:der|die) ha(?:e)?lfte(?: der tage)?", 2),
-        (r"beinahe jeden tag|fast jeden tag|jeden tag", 3),
+        (r"beinahe jeden tag|fast jeden tag|jeden tag|fast immer", 3),
+    ),
+    phq_labels=(
+        (r"keins von beiden|keine von beiden|beides nicht|beide nicht", "phq0 both"),
+        # "an einzelnen Tagen die erste": the value said before its label
+        (
+            r"((?:phq)?[0-9]) (?:für |fuer |bei )?(?:die |der )?(?:erste|ersten)(?: frage)?",
+            r"\1 for first",
+        ),
+        (
+            r"((?:phq)?[0-9]) (?:für |fuer |bei )?(?:die |der )?(?:zweite|zweiten)(?: frage)?",
+            r"\1 for second",
+        ),
+        (r"(?:für|fuer|bei) (?:beide|beides|beiden)", "for both"),
+        (r"beide|beides|beiden", "both"),
+        (r"(?:für|fuer|bei) (?:die |der )?(?:erste|ersten)(?: frage)?", "for first"),
+        (r"(?:für|fuer|bei) (?:die |der )?(?:zweite|zweiten)(?: frage)?", "for second"),
+        (r"(?:die |der )?(?:erste|ersten)(?: frage)?", "first"),
+        (r"(?:die |der )?(?:zweite|zweiten)(?: frage)?", "second"),
+        (r"(?:das )?interesse|(?:die )?freude", "interest"),
+        (r"(?:die )?stimmung|niedergeschlagen", "mood"),
     ),
 )
