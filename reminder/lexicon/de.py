@@ -4,6 +4,9 @@ from reminder.lexicon import Lexicon, kinds, words
 
 _POLITE = words("danke bitte vielen dank lg gruss grüße grüsse liebe viele schönen")
 _NUMBERS = "eins zwei drei vier fünf sechs sieben acht neun zehn".split()
+# A PHQ-2 label said after its value ("varios dias la primera, nada la segunda"): it ends the
+# text or another value and label follow; else it is the label of the value after it.
+_LABEL_AFTER = r"(?=$| (?:und )?(?:phq)?[0-9] (?:for )?(?:für |fuer |bei )?(?:die |der )?(?:erste|ersten|zweite|zweiten|first|second))"
 
 # Written with umlauts; the parser folds them out of lexicon and reply alike ("später", "spater").
 # Patients without an umlaut key write "ae", "oe", "ue": those spellings are listed too. Order
@@ -23,6 +26,10 @@ _PHRASES = (
         r"|(?:ich )?(?:fahre|fahr|gehe|geh) (?:jetzt |gleich |sofort )?(?:hin|rüber|rueber|vorbei)",
         "ack",
     ),
+    # "weder Kribbeln noch Schwindel": both denied ("noch" is no "still" here)
+    (r"weder (\S+) noch (\S+)", r"kein \1 kein \2"),
+    (r"noch nicht (?:ganz |völlig |komplett )?(?:weg|vorbei|verschwunden)", "still"),
+    (r"^(?:es ist )?(?:nichts|nix) mehr(?: da)?$", "weg"),
     # a hedged answer alone, "so halb": there still, a little
     (r"^(?:so halb|ein bisschen|bisschen|ein wenig)$", "still a bit"),
     # "ich erreiche sie nicht": no confirmation; the alert goes on to the next person
@@ -61,6 +68,8 @@ _PHRASES = (
     (r"(?:die )?erinnerungen (?:wieder )?(?:an|aktivieren|einschalten|fortsetzen)", "fortsetzen"),
     (r"nach dem (?:essen|abendessen|duschen|sport)", "später"),
     (r"fast (?:verheilt|abgeheilt|geheilt)", "nicht verheilt"),  # nearly healed is not healed
+    # "Pause bis zum 15.": a date, not 15 days (the pause takes its default length, and says when)
+    (r"bis (?:zum |am |den )?([0-9]{1,2})(?:\.[0-9]{1,2})?(?: [0-9]{1,2})?(?= |$)", r"until \1 th"),
     # units and clock times, into the English words the reader counts
     (r"(?:einer |eine |ner |ne )?halben? stunde", "30 min"),
     (r"stunden?|std", "hours"),
@@ -76,6 +85,10 @@ _PHRASES = (
     (r"([0-9]{1,2}) uhr ([0-9]{2})", r"\1:\2"),
     # "halb 9" is half past eight
     *((rf"halb {hour}", f"{hour - 1 or 12}:30") for hour in range(1, 13)),
+    *((rf"halb {word}", f"{hour - 1 or 12}:30") for hour, word in enumerate(_NUMBERS, 1)),
+    (r"halb elf", "10:30"),
+    (r"halb (?:zwölf|zwoelf)", "11:30"),
+    (r"([0-9]{2,3}) komma ([0-9])", r"\1.\2"),  # dictated: "37 Komma 5"
     (r"(?:so )?(?:gegen|circa|ca|etwa) (?:um )?([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),  # about 9
     *((rf"um {word}(?= |$)", f"at {n}") for n, word in enumerate(_NUMBERS, 1)),
     (r"um elf", "at 11"),
@@ -373,7 +386,8 @@ LEXICON = Lexicon(
         r"\b(?:tabletten|pillen|medikamente) (?:gesammelt|gehortet|gebunkert)\b|\b(?:sammle|horte) (?:tabletten|pillen)\b",
         r"\b(?:vom|von der|von einer|aus dem) (?:balkon|brücke|dach|fenster|hochhaus) (?:zu )?(?:springen|stürzen)\b",
         r"\bnicht mehr da (?:wäre|waere|bin|sein)\b|\bkeine lust (?:mehr )?(?:zu leben|auf (?:das|mein) leben)\b",
-        r"\bfür immer (?:verschwinden|einschlafen)\b|\bfuer immer (?:verschwinden|einschlafen)\b",
+        r"\bfür immer (?:verschwinden|einschlafen)\b|\bfuer immer (?:verschwinden|einschlafen)\b"
+        r"|\b(?:möchte|will|würde) (?:ich )?(?:einfach |am liebsten |nur )*verschwinden\b",
         r"\bhalte (?:das|es|das alles|es alles|alles) nicht mehr aus\b|\bnicht mehr aufzuwachen\b"
         r"|\b(?:aus|von) dieser welt (?:verschwinden|gehen)\b",
     ),
@@ -390,11 +404,13 @@ LEXICON = Lexicon(
         (r"keins von beiden|keine von beiden|beides nicht|beide nicht", "phq0 both"),
         # "an einzelnen Tagen die erste": the value said before its label
         (
-            r"((?:phq)?[0-9]) (?:für |fuer |bei )?(?:die |der )?(?:erste|ersten)(?: frage)?",
+            r"((?:phq)?[0-9]) (?:für |fuer |bei )?(?:die |der )?(?:erste|ersten)(?: frage)?"
+            + _LABEL_AFTER,
             r"\1 for first",
         ),
         (
-            r"((?:phq)?[0-9]) (?:für |fuer |bei )?(?:die |der )?(?:zweite|zweiten)(?: frage)?",
+            r"((?:phq)?[0-9]) (?:für |fuer |bei )?(?:die |der )?(?:zweite|zweiten)(?: frage)?"
+            + _LABEL_AFTER,
             r"\1 for second",
         ),
         (r"(?:für|fuer|bei) (?:beide|beides|beiden)", "for both"),

@@ -4,6 +4,9 @@ from reminder.lexicon import Lexicon, kinds, words
 
 _POLITE = words("gracias muchas por favor porfa porfavor xfa saludos besos bendiciones mil")
 _NUMBERS = "uno dos tres cuatro cinco seis siete ocho nueve diez".split()
+# A PHQ-2 label said after its value ("varios dias la primera, nada la segunda"): it ends the
+# text or another value and label follow; else it is the label of the value after it.
+_LABEL_AFTER = r"(?=$| (?:y |e )?(?:phq)?[0-9] (?:for )?(?:para |en )?(?:la |el )?(?:primera|primero|segunda|segundo|first|second))"
 
 # Written with accents, as Spanish spells them; the parser folds accents out of both the lexicon and
 # the reply, so "sí" and "si", "mareo" and "maréo" match alike. Order matters: a phrase that holds
@@ -50,6 +53,8 @@ _PHRASES = (
         r"(?:caja|envase|paquete) nuevo|nuevo (?:envase|paquete)|recogi (?:la receta|los viales|la medicacion)",
         "refill",
     ),
+    # "pausa hasta el 15": a date, not 15 days (the pause takes its default length, and says when)
+    (r"hasta el (?:día )?([0-9]{1,2})(?: [0-9]{1,2})?(?= |$)", r"until \1 th"),
     # units and clock times, into the English words the reader counts
     (r"media hora", "30 min"),
     (r"horas?|hrs?", "hours"),
@@ -77,6 +82,7 @@ _PHRASES = (
     (r"a las once", "at 11"),
     (r"a las doce", "at 12"),
     (r"(3[5-9]|4[0-2]) y medio", r"\1.5"),  # "38 y medio" is 38.5 degrees
+    (r"([0-9]{2,3}) (?:coma|punto) ([0-9])", r"\1.\2"),  # dictated: "38 coma 5"
     (r"de la (?:noche|tarde)", "pm"),
     (r"de la mañana", "am"),
     (r"esta noche", "tonight"),
@@ -171,6 +177,7 @@ _PHRASES = (
     (r"va y viene|viene y va|a ratos", "yes"),
     (r"(?:ya )?no (?:tanto|tan fuerte|tan mal|tan intenso)", "better"),
     (r"no (?:mejora|ha mejorado|mejoró|se mejora)|sin mejoría|ni mejor ni peor", "still"),
+    (r"no del todo|no por completo|no completamente", "still"),  # "mejor pero no del todo"
     (r"no (?:ha cambiado|cambia|cambió)(?: nada)?|sin cambio|igualit[oa]", "still"),
     (r"no se (?:me |le )?(?:ha ido|va|pasa|quita|ha pasado|ha quitado)", "still"),
     # "se me ha pasado casi del todo": nearly gone is better, and still there a little
@@ -238,6 +245,7 @@ _PHRASES = (
         "done",
     ),
     (r"(?:no tengo )?ganas de nada|sentido a nada", ""),  # how they feel; no answer "nothing new"
+    (r"(?:no tengo )?nada de (?:eso|esto)", "nothingnew"),  # "no tengo nada de eso": none of it
     (r"nada de", "sin"),  # "nada de hormigueo"
     (r"casi (?:curad[oa]|sanad[oa]|cicatrizad[oa])", "no curado"),  # nearly healed is not healed
     # what negates: "no tengo fiebre" is "no fiebre"
@@ -247,7 +255,8 @@ _PHRASES = (
     ),
     # nothing new
     (
-        r"(?:nada|ningún|ninguna|ninguno) (?:nuevo|nueva|raro|más|diferente)|(?:estoy|me siento|todo|está todo) (?:bien|perfecto|perfecta|normal|genial)|sin (?:novedad|novedades|síntomas|problemas)|todo bien|nada",
+        r"(?:nada|ningún|ninguna|ninguno) (?:nuevo|nueva|raro|más|diferente)|ningún síntoma(?: nuevo| raro)?"
+        r"|(?:estoy|me siento|todo|está todo) (?:bien|perfecto|perfecta|normal|genial)|sin (?:novedad|novedades|síntomas|problemas)|todo bien|nada",
         "nothingnew",
     ),
     # fever and scores
@@ -378,7 +387,7 @@ LEXICON = Lexicon(
         r"\bganas de (?:morir|morirme|matarme|desaparecer)\b|\bpensando en (?:morir|matarme)\b",
         r"\btomar(?:me)? todas (?:las|mis) (?:pastillas|pastas)\b|\bsobredosis\b",
         r"\bdesaparecer para siempre\b|\bno despertar (?:más|mas|nunca)\b",
-        r"\bmejor no despertar(?:me)?\b|\bquiero desaparecer\b",
+        r"\bmejor no despertar(?:me)?\b|\b(?:quiero|quisiera|me gustaria|deseo) desaparecer\b",
         r"\bautolesi",
         r"\bno (?:quiero|puedo) seguir(?: asi| adelante| mas)?$|\b(?:ya )?no (?:puedo|aguanto) mas$",
         r"\bquitarme de en medio\b|\b(?:quiero|quisiera|ojala) (?:dormir(?:me)? y )?no despertar",
@@ -408,11 +417,13 @@ LEXICON = Lexicon(
         (r"ninguna de las dos|ninguno de los dos|ni una ni otra|ni uno ni otro", "phq0 both"),
         # "varios dias la primera": the value said before its label
         (
-            r"((?:phq)?[0-9]) (?:para |en )?(?:la |el )?(?:primera|primero)(?: pregunta)?",
+            r"((?:phq)?[0-9]) (?:para |en )?(?:la |el )?(?:primera|primero)(?: pregunta)?"
+            + _LABEL_AFTER,
             r"\1 for first",
         ),
         (
-            r"((?:phq)?[0-9]) (?:para |en )?(?:la |el )?(?:segunda|segundo)(?: pregunta)?",
+            r"((?:phq)?[0-9]) (?:para |en )?(?:la |el )?(?:segunda|segundo)(?: pregunta)?"
+            + _LABEL_AFTER,
             r"\1 for second",
         ),
         (r"(?:para |en |a )(?:las dos|los dos|ambas|ambos)", "for both"),

@@ -4,6 +4,9 @@ from reminder.lexicon import Lexicon, kinds, words
 
 _POLITE = words("merci beaucoup svp stp plait bisous cordialement bonne soirée journée")
 _NUMBERS = "un deux trois quatre cinq six sept huit neuf dix".split()
+# A PHQ-2 label said after its value ("varios dias la primera, nada la segunda"): it ends the
+# text or another value and label follow; else it is the label of the value after it.
+_LABEL_AFTER = r"(?=$| (?:et )?(?:phq)?[0-9] (?:for )?(?:la )?(?:première|1ere|1re|deuxième|seconde|2e|2eme|first|second))"
 
 # Written with accents; the parser folds them out of lexicon and reply alike ("fièvre", "fievre").
 # Elisions are read as two words ("d'engourdissement" is "de engourdissement", "c'est" "ce est",
@@ -62,6 +65,11 @@ _PHRASES = (
     (r"presque (?:guéri|guérie|cicatrisé|cicatrisée)", "pas guéri"),  # nearly healed is not healed
     # "la fièvre est tombée" is a fever gone, not a fall
     (r"(?:la )?fièvre (?:est |a )?(?:tombée|baissé|baissée|partie|passée)", "plus de fièvre"),
+    # "pause jusqu'au 15": a date, not 15 days (the pause takes its default length, and says when)
+    (
+        r"(?:jusquau|jusqua|jusque au|jusque a) (?:le )?([0-9]{1,2})(?:\.[0-9]{1,2})?(?: [0-9]{1,2})?(?= |$)",
+        r"until \1 th",
+    ),
     # units and clock times, into the English words the reader counts
     (r"heures?", "hours"),
     (r"jours?", "days"),
@@ -156,6 +164,13 @@ _PHRASES = (
     (r"(?:tout est |ce est |cest )?brouillée?", "flou"),
     (r"(?:je le |je la |je les )?sens à peine|^à peine$", "mieux"),  # barely felt: better
     (r"(?:ça |ce )?(?:se )?améliore|(?:une )?amélioration", "mieux"),
+    (
+        r"pas (?:encore )?(?:complètement|totalement|entièrement|tout à fait)"
+        r"(?: parti| partie| passé| passée| disparu| disparue)?",
+        "toujours",
+    ),
+    (r"^(?:il y a |y a |ya )?plus rien$", "disparu"),  # nothing left
+    (r"([0-9]{2,3}) virgule ([0-9])", r"\1.\2"),  # dictated: "38 virgule 5"
     (r"(?:presque|quasiment|pratiquement) plus rien", "mieux encore"),  # nearly gone: still there
     # "deux un": two scores; "un" alone is an article, beside another number a one
     (r"(zéro|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|[0-9]+) un$", r"\1 1"),
@@ -358,7 +373,7 @@ LEXICON = Lexicon(
         r"\b(?:cachets|comprimes|medicaments|pilules) de cote\b",
         r"\b(?:sauter|me jeter) (?:du|de la|par la|de le|sous le|sous un) (?:balcon|pont|fenetre|toit|immeuble|train)\b",
         r"\bdisparaître pour toujours\b|\bdisparaitre pour toujours\b",
-        r"\b(?:envie de|veux|voudrais|aimerais) disparaître\b",
+        r"\b(?:envie de|veux|voudrais|aimerais) (?:juste |simplement |bien )?disparaître\b",
         r"\b(?:plus|pas) envie de etre (?:la|ici)\b|\bplus envie de exister\b",
     ),
     refill=words("recharge recharger rechargee"),
@@ -377,8 +392,14 @@ LEXICON = Lexicon(
     phq_labels=(
         (r"aucun des deux|aucune des deux|ni le un ni le autre|ni lun ni lautre", "phq0 both"),
         # "plusieurs jours la première": the value said before its label
-        (r"((?:phq)?[0-9]) (?:la )?(?:première|1ere|1re)(?: question)?", r"\1 for first"),
-        (r"((?:phq)?[0-9]) (?:la )?(?:deuxième|seconde|2e|2eme)(?: question)?", r"\1 for second"),
+        (
+            r"((?:phq)?[0-9]) (?:la )?(?:première|1ere|1re)(?: question)?" + _LABEL_AFTER,
+            r"\1 for first",
+        ),
+        (
+            r"((?:phq)?[0-9]) (?:la )?(?:deuxième|seconde|2e|2eme)(?: question)?" + _LABEL_AFTER,
+            r"\1 for second",
+        ),
         (r"(?:pour|à) (?:les deux|tous les deux|toutes les deux)", "for both"),
         (r"les deux|tous les deux|toutes les deux", "both"),
         (r"(?:pour|à) (?:la )?(?:première|1ere|1re)(?: question)?", "for first"),
