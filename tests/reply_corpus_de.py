@@ -1413,4 +1413,5 @@ CASES: list[Case] = [
         temperature=38.6,
         temp_unit="C",
     ),
+    Case("dose", "erinnere mich bis 21 uhr", dose="not_yet"),  # a clock time, not a date
 ]

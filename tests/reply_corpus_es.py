@@ -1418,4 +1418,5 @@ CASES: list[Case] = [
         temperature=38.6,
         temp_unit="C",
     ),
+    Case("none", "no hablo bien ingles, prefiero español"),  # a language, not slurred speech
 ]

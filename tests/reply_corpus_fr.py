@@ -1409,4 +1409,7 @@ CASES: list[Case] = [
         temperature=38.6,
         temp_unit="C",
     ),
+    Case("none", "il y a eu une panne de courant électrique"),  # a power cut, no symptom
+    Case("none", "je parle mal anglais"),  # a language, not slurred speech
+    Case("neuro", "comme du courant dans les jambes", neuro=True, symptoms={"numbness"}),
 ]

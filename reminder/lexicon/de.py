@@ -69,7 +69,10 @@ _PHRASES = (
     (r"nach dem (?:essen|abendessen|duschen|sport)", "später"),
     (r"fast (?:verheilt|abgeheilt|geheilt)", "nicht verheilt"),  # nearly healed is not healed
     # "Pause bis zum 15.": a date, not 15 days (the pause takes its default length, and says when)
-    (r"bis (?:zum |am |den )?([0-9]{1,2})(?:\.[0-9]{1,2})?(?: [0-9]{1,2})?(?= |$)", r"until \1 th"),
+    (
+        r"bis (?:zum |am |den )?([0-9]{1,2})(?:\.[0-9]{1,2})?(?: [0-9]{1,2})?(?= |$)(?! uhr| h(?!\S))",
+        r"until \1 th",
+    ),
     # units and clock times, into the English words the reader counts
     (r"(?:einer |eine |ner |ne )?halben? stunde", "30 min"),
     (r"stunden?|std", "hours"),

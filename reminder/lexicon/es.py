@@ -154,7 +154,7 @@ _PHRASES = (
     ),
     (
         r"(?:me cuesta|le cuesta|no (?:puedo|puede)) (?:hablar|tragar|pronunciar)(?: bien)?"
-        r"|(?:arrastro|arrastra|arrastrando) las palabras|no (?:habla|hablo) bien"
+        r"|(?:arrastro|arrastra|arrastrando) las palabras|no (?:habla|hablo) bien(?! (?:el )?(?:inglés|alemán|francés|english))"
         r"|hablo (?:como )?(?:trabad[oa]|enredad[oa]|borrach[oa])|habla (?:raro|mal|arrastrado|trabado|trabada)",
         "slurred",
     ),

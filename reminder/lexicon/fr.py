@@ -154,11 +154,12 @@ _PHRASES = (
     (r"(?:ça |ca )?va (?:et |ça |ca )?vient|vient et va|par moments|de temps en temps", "oui"),
     # Lhermitte's sign: a shock down the back when the head bends
     (
-        r"(?:une |des )?(?:décharges?|courant) (?:électriques?|électrique)|comme de le électricité",
+        r"(?:une |des )?décharges? électriques?|comme (?:un |du |de le )?(?:courant|électricité)",
         "fourmillements",
     ),
     (
-        r"(?:je |il |elle )?parle (?:pâteux|mal|bizarre|bizarrement|de travers|lentement)|bafouille|bredouille",
+        r"(?:je |il |elle )?parle (?:pâteux|mal|bizarre|bizarrement|de travers|lentement)"
+        r"(?! (?:le )?(?:anglais|allemand|espagnol|français|english))|bafouille|bredouille",
         "slurred",
     ),
     (r"(?:tout est |ce est |cest )?brouillée?", "flou"),
