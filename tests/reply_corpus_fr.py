@@ -1412,4 +1412,28 @@ CASES: list[Case] = [
     Case("none", "il y a eu une panne de courant électrique"),  # a power cut, no symptom
     Case("none", "je parle mal anglais"),  # a language, not slurred speech
     Case("neuro", "comme du courant dans les jambes", neuro=True, symptoms={"numbness"}),
+    # the fourth probe, third pass: crisis and emergencies in indirect words, sight lost, legs that
+    # do not answer, bladder accidents (never a dose 'done'), relapse answers in a word
+    Case("dose", "j'ai pris ma dose", dose="taken"),
+    Case("dose", "injection faite", dose="taken"),
+    Case("none", "j'ai l'impression que je vais tomber dans les pommes", emergency=True),
+    Case("none", "je vois tout noir d'un oeil", neuro=True, symptoms={"vision"}),
+    Case("none", "je ne vois plus d'un oeil", neuro=True, symptoms={"vision"}),
+    Case("none", "je ne sens plus mes jambes", neuro=True, symptoms={"numbness"}),
+    Case("none", "mes jambes ne répondent plus", neuro=True, symptoms={"weakness"}),
+    Case("none", "la moitié du corps engourdie", neuro=True, symptoms={"numbness"}),
+    Case("none", "un côté du visage engourdi", neuro=True, symptoms={"numbness", "face"}),
+    Case("none", "je n'arrive plus à uriner", neuro=True, symptoms={"bladder"}),
+    Case("none", "j'ai fait pipi sur moi", neuro=True, symptoms={"bladder"}),
+    Case("none", "je trébuche tout le temps", neuro=True, symptoms={"balance"}),
+    Case("none", "je tombe souvent", neuro=True, symptoms={"balance"}),
+    Case("none", "je ferais mieux de mourir", course="better", self_harm=True),
+    Case("none", "à quoi bon continuer", self_harm=True),
+    Case("none", "tout le monde serait mieux sans moi", self_harm=True),
+    Case("none", "mes lèvres sont gonflées", emergency=True),
+    Case("none", "une oppression dans la poitrine", emergency=True),
+    Case("none", "je me sens comme ivre", neuro=True, symptoms={"balance"}),
+    Case("followup", "un petit peu mieux", course="better", problem="still_there"),
+    Case("followup", "toujours comme hier", neuro=True, course="still"),
+    Case("followup", "c'est encore là", neuro=True, course="still"),
 ]

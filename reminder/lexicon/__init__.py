@@ -96,6 +96,8 @@ class Lexicon:
     # A site reaction that spreads ("red and spreading", "red streaks", "my whole arm is red") is
     # injury too, unless denied ("red but not spreading"): a reaction and a spreading word.
     reaction: frozenset[str] = frozenset()  # red redness swollen swelling rash
+    # Eye words: "black" beside one is sight lost ("todo negro de un ojo"), not a black site.
+    eyes: frozenset[str] = frozenset()
     spreading: frozenset[str] = frozenset()  # spreading streaks
     self_harm: tuple[str, ...] = ()  # regular expressions over the words joined by spaces
     # Signs of a medical emergency (a severe allergic reaction, chest pain, fainting): the same.

@@ -143,7 +143,17 @@ _PHRASES = (
         r"(?:ich )?sehe (?:nicht (?:mehr )?(?:gut|richtig|scharf|klar)|schlecht|kaum|alles verschwommen|verschwommen|unscharf)|kann (?:nicht|kaum) (?:mehr )?(?:gut |richtig |scharf )?sehen|verschwommene? sicht|sicht ist (?:verschwommen|schlecht|unscharf)",
         "blurry",
     ),
+    (r"sehe (?:\S+ ){0,4}?(?:nur noch |alles )?schwarz", "blurry"),
     # other symptoms said in several words
+    (
+        r"(?:beine|bein|arme|arm|hände|hand) (?:gehorchen|gehorcht|gehorchen mir|gehorcht mir) nicht",
+        "weak",
+    ),
+    (r"(?:falle|fall|fiel) (?:\S+ )?hin|wie betrunken", "unsteady"),
+    (
+        r"(?:kann|konnte) (?:\S+ ){0,3}?nicht (?:wasser lassen|pinkeln|urinieren)|in die hose gemacht",
+        "bladder",
+    ),
     (r"kein gefühl (?:mehr )?(?:in|im)|kein gefuehl (?:mehr )?(?:in|im)", "numb"),
     (r"(?:spüre|spuere|fühle|fuehle) (?:mein|meine|meinen|die|das|den) \S+ nicht", "numb"),
     (
@@ -355,6 +365,7 @@ LEXICON = Lexicon(
         "breitet ausgebreitet ausbreitet wächst streifen ganze ganzen ganzer größer groesser"
     ),
     opened=words("offen aufgegangen aufgeplatzt"),
+    eyes=words("auge augen sicht"),
     open_context=words(
         "stelle einstichstelle spritzstelle haut wunde fleck bauch oberschenkel oberarm po gesäß"
     ),
@@ -368,7 +379,8 @@ LEXICON = Lexicon(
         r"\b(?:allergische reaktion|anaphyla\w*)",
         r"\b(?:hals|kehle) (?:schnürt|zieht) sich zu\b|\bschnürt mir (?:den hals|die kehle) zu\b",
         r"\b(?:quaddeln|nesselsucht|ausschlag) (?:am ganzen körper|überall)\b",
-        r"\bbrustschmerz\w*|\bschmerzen in der brust\b|\bohnmachtig\b|\bin ohnmacht\b|\bbewusstlos\b",
+        r"\bschwarz vor (?:den )?augen\b|\bdruck auf der brust\b|\bengegefuhl in der brust\b"
+        r"|\bbrustschmerz\w*|\bschmerzen in der brust\b|\bohnmachtig\b|\bin ohnmacht\b|\bbewusstlos\b",
         r"\b(?:bin|ist|sind|war) (?:\S+ ){0,4}?(?:umgekippt|zusammengebrochen|kollabiert|zusammengeklappt)\b",
     ),
     self_harm=(
@@ -378,7 +390,8 @@ LEXICON = Lexicon(
         r"\bsuizid|\bselbstmord|\bfreitod\b",
         r"\bmir (?:etwas|was|etwas an|was an) ?tun\b|\bmir das leben (?:zu )?nehmen\b|\bdas leben nehmen\b",
         r"\bmich (?:ritzen|ritze|selbst verletzen|verletzen)\b|\britze mich\b|\bselbstverletz",
-        r"\b(?:lieber|besser) tot\b|\bbesser ohne mich\b",
+        r"\b(?:lieber|besser) tot\b|\bbesser ohne mich\b|\bam besten (?:wäre|waere|bin) ich tot\b"
+        r"|\bohne mich besser dran\b|\bwozu (?:noch )?(?:weitermachen|weiterleben|leben)\b|\balles (?:ist )?sinnlos\b",
         r"\b(?:nehme|schlucke|nehmen|schlucken) (?:alle|meine ganzen) (?:tabletten|pillen|medikamente)\b",
         r"\balle (?:tabletten|pillen|medikamente) (?:nehmen|schlucken)\b|\büberdosis|\bueberdosis",
         r"\bkeinen sinn mehr\b|\bdas leben hat keinen sinn\b|\bkein(?:en)? sinn (?:zu leben|im leben)\b",

@@ -115,7 +115,24 @@ _PHRASES = (
         r"(?:veo|lo veo|todo se ve|se ve) (?:borroso|borrosa|mal|nublado|turbio|manchas)|vista (?:borrosa|nublada|mal)|visión (?:borrosa|nublada)",
         "blurry",
     ),
+    (r"(?:veo|viendo|lo veo) (?:todo )?negro|perdí la vista", "blurry"),
     # other symptoms said in several words
+    (
+        r"no me (?:responden|responde|obedecen) (?:las|la|mis|el) (?:piernas|pierna|brazo|brazos|mano|manos)",
+        "weak",
+    ),
+    (
+        r"me (?:caigo|he caído|caí) (?:mucho|seguido|a cada rato|varias veces)|como borrach[oa]",
+        "unsteady",
+    ),
+    (
+        r"me (?:hice|hago|he hecho) (?:pipí|pis|popó) (?:encima)?|no (?:puedo|puede) orinar",
+        "bladder",
+    ),
+    (
+        r"(?:me )?(?:apliqué|aplique|he aplicado) (?:el |la |mi )?(?:betaferon|betaseron|extavia|inyección|dosis)",
+        "done",
+    ),
     (
         r"no (?:siento|noto) (?:bien )?(?:la|las|el|los|mi|mis) (?:pierna|piernas|mano|manos|brazo|brazos|pie|pies|cara|dedos)",
         "numb",
@@ -357,6 +374,7 @@ LEXICON = Lexicon(
         "roja rojo rojiza enrojecida enrojecimiento hinchada hinchado hinchazón inflamada"
     ),
     spreading=words("extiende extendiendo extendido crece creciendo"),
+    eyes=words("ojo ojos vista"),
     opened=words("abierta abierto"),
     open_context=words("zona herida piel sitio punto pinchazo costra"),
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. A
@@ -369,7 +387,7 @@ LEXICON = Lexicon(
         r" (?:la garganta|la cara|los labios|la lengua)\b",
         r"\b(?:reaccion alergica|anafila\w*)",
         r"\b(?:ronchas|urticaria|sarpullido) (?:por todo el cuerpo|en todo el cuerpo|por todas partes)\b",
-        r"\bme duele (?:mucho )?el pecho\b|\bdolor (?:en el|de) pecho\b|\bme (?:desmaye|he desmayado)\b|\bse (?:desmayo|ha desmayado)\b|\bperdi el conocimiento\b",
+        r"\b(?:me voy a|me fuera a|como si me fuera a|a punto de) desmayar\b|\bme duele (?:mucho )?el pecho\b|\bdolor (?:en el|de) pecho\b|\bme (?:desmaye|he desmayado)\b|\bse (?:desmayo|ha desmayado)\b|\bperdi el conocimiento\b",
     ),
     self_harm=(
         r"\b(?:me )?quiero morir(?:me)?\b(?! de (?:la )?(?:verguenza|risa|ganas|hambre|sueno|calor|frio|aburrimiento))",
@@ -387,6 +405,8 @@ LEXICON = Lexicon(
         r"\bganas de (?:morir|morirme|matarme|desaparecer)\b|\bpensando en (?:morir|matarme)\b",
         r"\btomar(?:me)? todas (?:las|mis) (?:pastillas|pastas)\b|\bsobredosis\b",
         r"\bdesaparecer para siempre\b|\bno despertar (?:más|mas|nunca)\b",
+        r"\bmejor me muero\b|\bpara (?:que|qué) seguir(?: viviendo)?$|\bya no vale la pena nada\b"
+        r"|\bnada vale la pena\b",
         r"\bmejor no despertar(?:me)?\b|\b(?:quiero|quisiera|me gustaria|deseo) desaparecer\b",
         r"\bautolesi",
         r"\bno (?:quiero|puedo) seguir(?: asi| adelante| mas)?$|\b(?:ya )?no (?:puedo|aguanto) mas$",

@@ -107,7 +107,18 @@ _PHRASES = (
         r"|voit (?:flou|trouble|mal|double|plus rien|rien|pas bien|plus bien)",
         "blurry",
     ),
+    (
+        r"(?:je )?(?:ne )?vois (?:plus|plus rien|rien|tout noir) (?:de|du) (?:un |le )?(?:oeil|œil)|vois tout noir",
+        "flou",
+    ),
     # other symptoms said in several words
+    (
+        r"(?:jambes?|bras|mains?) (?:ne )?(?:répondent|répond|obéissent|obéit) (?:plus|pas)",
+        "faible",
+    ),
+    (r"comme (?:ivre|bourrée?)|ivre", "instable"),
+    (r"(?:je )?(?:ne )?(?:peux|arrive) (?:plus|pas) (?:à )?uriner|fait pipi sur moi", "vessie"),
+    (r"(?:je )?(?:ai )?pris ma dose", "fait"),
     (
         r"(?:je )?ne sens (?:plus|pas|presque plus) (?:ma|mon|mes|la|le|les) (?:jambe|jambes|main|mains|bras|pied|pieds|doigts|visage)",
         "numb",
@@ -340,6 +351,7 @@ LEXICON = Lexicon(
     ),
     spreading=words("étend étendu étendue propage grandit traînées"),
     opened=words("ouvert ouverte"),
+    eyes=words("oeil œil yeux vue"),
     open_context=words("point plaie peau zone endroit site piqûre cuisse ventre bras fesse"),
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. Written
     # over the reply's words with elisions spelt out ("je en ai marre" for "j'en ai marre").
@@ -351,7 +363,9 @@ LEXICON = Lexicon(
         r"\b(?:plaques|urticaire) (?:partout|sur tout le corps)\b",
         r"\b(?:reaction allergique|anaphyla\w*)",
         r"\bdouleurs? (?:dans la poitrine|a la poitrine|thoraciques?)\b|\bevanoui\w*|\bperdu connaissance\b",
-        r"\bmal (?:a|dans) la poitrine\b|\b(?:fait|fais|faire|eu) un malaise\b",
+        r"\bmal (?:a|dans) la poitrine\b|\b(?:fait|fais|faire|eu) un malaise\b"
+        r"|\btomber dans les pommes\b|\boppression (?:dans la|a la) poitrine\b"
+        r"|\b(?:levres?|langue|gorge|visage) (?:est |sont )?(?:gonfle|gonflee|gonflees|gonfles|enfle|enflee|enflees)\b",
     ),
     self_harm=(
         r"\b(?:je )?veux mourir\b|\benvie de mourir\b|\bvoudrais mourir\b|\baimerais mourir\b",
@@ -375,6 +389,7 @@ LEXICON = Lexicon(
         r"\b(?:sauter|me jeter) (?:du|de la|par la|de le|sous le|sous un) (?:balcon|pont|fenetre|toit|immeuble|train)\b",
         r"\bdisparaître pour toujours\b|\bdisparaitre pour toujours\b",
         r"\b(?:envie de|veux|voudrais|aimerais) (?:juste |simplement |bien )?disparaître\b",
+        r"\b(?:ferais|ferait) mieux de mourir\b|\ba quoi bon (?:continuer|vivre)\b",
         r"\b(?:plus|pas) envie de etre (?:la|ici)\b|\bplus envie de exister\b",
     ),
     refill=words("recharge recharger rechargee"),
