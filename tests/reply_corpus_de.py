@@ -1440,4 +1440,13 @@ CASES: list[Case] = [
     Case("followup", "ein bisschen besser", course="better", problem="still_there"),
     Case("followup", "immer noch wie gestern", neuro=True, course="still"),
     Case("followup", "ist halt noch da", neuro=True, course="still"),
+    Case(
+        "none",
+        "mein Sohn kann seit heute früh den Arm nicht bewegen",
+        neuro=True,
+        symptoms={"weakness"},
+    ),
+    Case("checkin", "3 2 und sehe komisch", flu=3, site_score=2, neuro=True, symptoms={"vision"}),
+    Case("phq2", "ehrlich gesagt fast jeden Tag, beide", phq_interest=3, phq_mood=3),
+    Case("none", "seit gestern sehe ich doppelt", neuro=True, symptoms={"vision"}),
 ]

@@ -1447,4 +1447,19 @@ CASES: list[Case] = [
     Case("followup", "un poquito mejor", course="better", problem="still_there"),
     Case("followup", "sigue igualito que ayer", neuro=True, course="still"),
     Case("followup", "pues ahi sigue", neuro=True, course="still"),
+    Case(
+        "none",
+        "mi hijo tiene EM y hoy amanecio sin poder mover el brazo",
+        neuro=True,
+        symptoms={"weakness"},
+    ),
+    Case(
+        "none",
+        "siento como corrientazos en la espalda al bajar la cabeza",
+        neuro=True,
+        symptoms={"numbness"},
+    ),
+    Case("checkin", "3 2 y veo raro", flu=3, site_score=2, neuro=True, symptoms={"vision"}),
+    Case("phq2", "la verdad casi todos los dias las dos", phq_interest=3, phq_mood=3),
+    Case("dose", "todavia no, es que estoy en urgencias con mi mama", dose="not_yet"),
 ]

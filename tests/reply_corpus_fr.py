@@ -1436,4 +1436,13 @@ CASES: list[Case] = [
     Case("followup", "un petit peu mieux", course="better", problem="still_there"),
     Case("followup", "toujours comme hier", neuro=True, course="still"),
     Case("followup", "c'est encore là", neuro=True, course="still"),
+    Case(
+        "none",
+        "mon fils n'arrive plus à bouger le bras depuis ce matin",
+        neuro=True,
+        symptoms={"weakness"},
+    ),
+    Case("checkin", "3 2 et je vois bizarre", flu=3, site_score=2, neuro=True, symptoms={"vision"}),
+    Case("phq2", "franchement presque tous les jours les deux", phq_interest=3, phq_mood=3),
+    Case("none", "j'arrive pas à bouger ma jambe", neuro=True, symptoms={"weakness"}),
 ]

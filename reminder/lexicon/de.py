@@ -143,7 +143,15 @@ _PHRASES = (
         r"(?:ich )?sehe (?:nicht (?:mehr )?(?:gut|richtig|scharf|klar)|schlecht|kaum|alles verschwommen|verschwommen|unscharf)|kann (?:nicht|kaum) (?:mehr )?(?:gut |richtig |scharf )?sehen|verschwommene? sicht|sicht ist (?:verschwommen|schlecht|unscharf)",
         "blurry",
     ),
-    (r"sehe (?:\S+ ){0,4}?(?:nur noch |alles )?schwarz", "blurry"),
+    (
+        r"sehe (?:\S+ ){0,4}?(?:nur noch |alles )?schwarz|sehe (?:so |ganz )?(?:komisch|seltsam|merkwürdig)",
+        "blurry",
+    ),
+    (
+        r"kann (?:\S+ ){0,5}?(?:den|die|das|seinen|ihren|meinen|meine|sein|ihr|mein|seine|ihre)"
+        r" (?:arm|arme|bein|beine|hand|hände|fuß|fuss|füße|finger) (?:nicht|kaum) (?:mehr )?(?:richtig )?bewegen",
+        "weak",
+    ),
     # other symptoms said in several words
     (
         r"(?:beine|bein|arme|arm|hände|hand) (?:gehorchen|gehorcht|gehorchen mir|gehorcht mir) nicht",

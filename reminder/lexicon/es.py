@@ -116,7 +116,15 @@ _PHRASES = (
         r"(?:veo|lo veo|todo se ve|se ve) (?:borroso|borrosa|mal|nublado|turbio|manchas)|vista (?:borrosa|nublada|mal)|visión (?:borrosa|nublada)",
         "blurry",
     ),
-    (r"(?:veo|viendo|lo veo) (?:todo )?negro|perdí la vista", "blurry"),
+    (
+        r"(?:veo|viendo|lo veo) (?:todo )?negro|perdí la vista|veo (?:raro|extraño|rarísimo)",
+        "blurry",
+    ),
+    (
+        r"(?:sin poder|no (?:puedo|puede|podía|pudo)) mover (?:el|la|los|las|mi|mis|su|sus)"
+        r" (?:brazo|brazos|pierna|piernas|mano|manos|pie|pies|dedos)",
+        "weak",
+    ),
     # other symptoms said in several words
     (
         r"no me (?:responden|responde|obedecen) (?:las|la|mis|el) (?:piernas|pierna|brazo|brazos|mano|manos)",
@@ -178,7 +186,7 @@ _PHRASES = (
     ),
     # Lhermitte's sign: a shock down the back when the head bends
     (
-        r"(?:una )?(?:descarga|descargas|corriente|calambrazo)s? (?:electrica|electricas)?|calambrazo",
+        r"(?:una )?(?:descarga|descargas|corriente|calambrazo)s? (?:electrica|electricas)?|calambrazo|corrientazos?",
         "hormigueo",
     ),
     (r"(?:se me )?entum(?:e|en|ió|ieron)|entumid[oa]s?|entumecid[oa]s?", "entumecido"),

@@ -116,6 +116,12 @@ _PHRASES = (
         r"(?:jambes?|bras|mains?) (?:ne )?(?:répondent|répond|obéissent|obéit) (?:plus|pas)",
         "faible",
     ),
+    (
+        r"(?:ne )?(?:peux|peut|arrive) (?:plus|pas) (?:à )?bouger (?:le|la|les|mon|ma|mes|son|sa|ses)"
+        r" (?:bras|jambe|jambes|main|mains|pied|pieds|doigts)",
+        "faible",
+    ),
+    (r"(?:je )?vois (?:bizarre|bizarrement|étrange|drôle)", "flou"),
     (r"comme (?:ivre|bourrée?)|ivre", "instable"),
     (r"(?:je )?(?:ne )?(?:peux|arrive) (?:plus|pas) (?:à )?uriner|fait pipi sur moi", "vessie"),
     (r"(?:je )?(?:ai )?pris ma dose", "fait"),
