@@ -1449,4 +1449,21 @@ CASES: list[Case] = [
     Case("checkin", "3 2 und sehe komisch", flu=3, site_score=2, neuro=True, symptoms={"vision"}),
     Case("phq2", "ehrlich gesagt fast jeden Tag, beide", phq_interest=3, phq_mood=3),
     Case("none", "seit gestern sehe ich doppelt", neuro=True, symptoms={"vision"}),
+    Case("none", "Blut wurde heute abgenommen", lab_done=True),
+    Case(
+        "checkin",
+        "2 1 aber meine Frau sagt ich laufe komisch",
+        flu=2,
+        site_score=1,
+        neuro=True,
+        symptoms={"balance"},
+    ),
+    Case(
+        "dose",
+        "erledigt und jetzt sehe ich verschwommen",
+        dose="taken",
+        neuro=True,
+        symptoms={"vision"},
+    ),
+    Case("alert", "bin jetzt bei ihm im Spital", ok=True),
 ]

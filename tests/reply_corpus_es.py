@@ -1462,4 +1462,23 @@ CASES: list[Case] = [
     Case("checkin", "3 2 y veo raro", flu=3, site_score=2, neuro=True, symptoms={"vision"}),
     Case("phq2", "la verdad casi todos los dias las dos", phq_interest=3, phq_mood=3),
     Case("dose", "todavia no, es que estoy en urgencias con mi mama", dose="not_yet"),
+    Case("none", "ya me hicieron la analitica", lab_done=True),
+    Case("alert", "ok lo llamo ahorita", ok=True),
+    Case(
+        "checkin",
+        "2 1 pero mi esposo dice que camino raro",
+        flu=2,
+        site_score=1,
+        neuro=True,
+        symptoms={"balance"},
+    ),
+    Case(
+        "dose",
+        "listo, pero tengo 38 y me duele la cabeza",
+        dose="taken",
+        fever=True,
+        temperature=38.0,
+        temp_unit="C",
+    ),
+    Case("site_heal", "sigue supurando", site_words=("pus",), healed=False),
 ]

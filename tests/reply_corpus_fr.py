@@ -1445,4 +1445,15 @@ CASES: list[Case] = [
     Case("checkin", "3 2 et je vois bizarre", flu=3, site_score=2, neuro=True, symptoms={"vision"}),
     Case("phq2", "franchement presque tous les jours les deux", phq_interest=3, phq_mood=3),
     Case("none", "j'arrive pas à bouger ma jambe", neuro=True, symptoms={"weakness"}),
+    Case("alert", "je suis avec lui à l'hosto", ok=True),
+    Case(
+        "checkin",
+        "2 1 mais ma femme dit que je marche bizarrement",
+        flu=2,
+        site_score=1,
+        neuro=True,
+        symptoms={"balance"},
+    ),
+    Case("none", "ça marche mal ce truc"),  # a thing that works badly, not a gait
+    Case("site_heal", "ça suinte encore", site_words=("pus",), healed=False),
 ]

@@ -41,7 +41,7 @@ _PHRASES = (
     ),
     # a lab test done, and a new pack: first, so they are not read as a dose
     (
-        r"labor erledigt|labor gemacht|blut (?:wurde )?abgenommen|blutabnahme (?:erledigt|gemacht)|(?:die )?blutwerte (?:sind )?(?:gemacht|erledigt)",
+        r"labor erledigt|labor gemacht|blut (?:wurde )?(?:heute |gestern )?abgenommen|blutabnahme (?:erledigt|gemacht)|(?:die )?blutwerte (?:sind )?(?:gemacht|erledigt)",
         "labdone",
     ),
     (r"neue packung|rezept abgeholt", "refill"),
@@ -157,7 +157,11 @@ _PHRASES = (
         r"(?:beine|bein|arme|arm|hände|hand) (?:gehorchen|gehorcht|gehorchen mir|gehorcht mir) nicht",
         "weak",
     ),
-    (r"(?:falle|fall|fiel) (?:\S+ )?hin|wie betrunken", "unsteady"),
+    (
+        r"(?:falle|fall|fiel) (?:\S+ )?hin|wie betrunken"
+        r"|(?:laufe|läuft|lauf|gehe|geht) (?:so |ganz )?(?:komisch|seltsam|merkwürdig|wackelig|unsicher)",
+        "unsteady",
+    ),
     (
         r"(?:kann|konnte) (?:\S+ ){0,3}?nicht (?:wasser lassen|pinkeln|urinieren)|in die hose gemacht",
         "bladder",

@@ -22,7 +22,7 @@ _PHRASES = (
     # a contact on the way: an acknowledgement
     (
         r"voy (?:para alla|para alli|de camino|en camino|hacia alla)|(?:la|lo|le) (?:llamo|llamare|voy a llamar)"
-        r"(?: ahora| ya| enseguida)?",
+        r"(?: ahora| ahorita| ahora mismo| ya| enseguida)?",
         "ack",
     ),
     (r"de acuerdo", "ack"),
@@ -47,7 +47,7 @@ _PHRASES = (
     ),
     # a lab test done, and a new pack: first, so they are not read as a dose
     (
-        r"lab hecho|labs? hechos?|(?:ya )?(?:me hice|me han hecho|hice) (?:el |los |la )?(?:analisis|analitica|labs?)(?: de sangre)?|(?:el |los |la )?(?:analisis|analitica)(?: de sangre)? (?:hecho|hechos|hecha)",
+        r"lab hecho|labs? hechos?|(?:ya )?(?:me hice|me han hecho|me hicieron|hice) (?:el |los |la )?(?:analisis|analitica|labs?)(?: de sangre)?|(?:el |los |la )?(?:analisis|analitica)(?: de sangre)? (?:hecho|hechos|hecha)",
         "labdone",
     ),
     (
@@ -131,7 +131,8 @@ _PHRASES = (
         "weak",
     ),
     (
-        r"me (?:caigo|he caído|caí) (?:mucho|seguido|a cada rato|varias veces)|como borrach[oa]",
+        r"me (?:caigo|he caído|caí) (?:mucho|seguido|a cada rato|varias veces)|como borrach[oa]"
+        r"|(?:camino|camina|ando|anda) (?:raro|rara|chueco|chueca|torcido|torcida|como borrach[oa])",
         "unsteady",
     ),
     (

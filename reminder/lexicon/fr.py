@@ -26,7 +26,7 @@ _PHRASES = (
     ),
     (r"de accord|daccord", "ack"),
     (
-        r"je suis avec (?:elle|lui)(?: à le hôpital| aux urgences| à la clinique)?|bien (?:reçu|compris)|(?:je )?(?:le|la) ai (?:appelée?|eue?)(?: au téléphone)?",
+        r"je suis avec (?:elle|lui)(?: à le hôpital| à le hosto| à lhosto| aux urgences| à la clinique)?|bien (?:reçu|compris)|(?:je )?(?:le|la) ai (?:appelée?|eue?)(?: au téléphone)?",
         "ack",
     ),
     # out of vials: a count of none, not a symptom gone
@@ -122,6 +122,7 @@ _PHRASES = (
         "faible",
     ),
     (r"(?:je )?vois (?:bizarre|bizarrement|étrange|drôle)", "flou"),
+    (r"(?:je|il|elle) marche (?:bizarre|bizarrement|de travers|drôlement|mal)", "instable"),
     (r"comme (?:ivre|bourrée?)|ivre", "instable"),
     (r"(?:je )?(?:ne )?(?:peux|arrive) (?:plus|pas) (?:à )?uriner|fait pipi sur moi", "vessie"),
     (r"(?:je )?(?:ai )?pris ma dose", "fait"),
