@@ -103,10 +103,14 @@ def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
             if len(sides) > 1:
                 facts.sites.update({"?1", "?2"})  # two sites for one dose: ask which
                 return True
-    if all(is_duration_word(w) for w in remark):
-        remark = []  # "done 2 hrs late": how late, not a site
+    if all(is_duration_word(w) and not _degrees(remark, w, lex) for w in remark):
+        remark = []  # "done 2 hrs late": how late, not a site; "done 38.5" is a temperature
     quotable = remark and not any(
-        symptom_kind(w, lex) or w in lex.injury or w in lex.temperature or w in lex.fever
+        symptom_kind(w, lex)
+        or w in lex.injury
+        or w in lex.temperature
+        or w in lex.fever
+        or _degrees(remark, w, lex)  # "listo y tengo 38,3": a temperature, read as one
         for w in remark
     )
     if quotable and len(remark) <= _MAX_SITE_WORDS and not facts.sites:

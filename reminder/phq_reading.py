@@ -91,6 +91,10 @@ def _tokens(joined: str, frequencies: re.Pattern[str], lex: Lexicon) -> list[_To
     marked = frequencies.sub(
         lambda m: " phq" + next(k for k, v in m.groupdict().items() if v)[1:] + " ", joined
     )
+    # "la primera", "beide": the English label words, read over the frequencies marked ("phq1").
+    marked = " ".join(marked.split())
+    for pattern, label in lex.phq_labels:
+        marked = re.sub(rf"(?<!\S)(?:{pattern})(?!\S)", label, marked)
     words = marked.split()
     tokens: list[_Token] = []
     for k, word in enumerate(words):

@@ -311,7 +311,9 @@ def _injury_words(
         for i, word in enumerate(clause):
             if _denied_at(clause, i, lexicon):
                 continue
-            if word in lexicon.injury:
+            if word in lexicon.injury and not (
+                lexicon.injury[word] == "black" and lexicon.eyes.intersection(clause)
+            ):
                 found.append(lexicon.injury[word])
             elif word in lexicon.opened and lexicon.open_context.intersection(
                 clause[max(i - 2, 0) : i + 3]

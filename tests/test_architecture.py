@@ -26,6 +26,8 @@ PURE_CORES = [
     "lexicon/en.py",
     "lexicon/en_phrases.py",
     "lexicon/en_symptoms.py",
+    "lexicon/de_crisis.py",
+    "lexicon/es_crisis.py",
     "triage/__init__.py",
     "triage/values.py",
     "triage/rules.py",

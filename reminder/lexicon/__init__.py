@@ -110,6 +110,8 @@ class Lexicon:
     # A site reaction that spreads ("red and spreading", "red streaks", "my whole arm is red") is
     # injury too, unless denied ("red but not spreading"): a reaction and a spreading word.
     reaction: frozenset[str] = frozenset()  # red redness swollen swelling rash
+    # Eye words: "black" beside one is sight lost ("todo negro de un ojo"), not a black site.
+    eyes: frozenset[str] = frozenset()
     spreading: frozenset[str] = frozenset()  # spreading streaks
     self_harm: tuple[str, ...] = ()  # regular expressions over the words joined by spaces
     # Signs of a medical emergency (a severe allergic reaction, chest pain, fainting): the same.
@@ -121,6 +123,9 @@ class Lexicon:
     # The PHQ-2 answer frequencies in words, as (regular expression over the words, score 0-3):
     # "not at all" 0, "several days" 1, "more than half the days" 2, "nearly every day" 3.
     phq_frequencies: tuple[tuple[str, int], ...] = ()
+    # The PHQ-2 item labels in words, as (regular expression over the words, the English label
+    # reminder.phq_reading reads): "la primera" "first", "beide" "both", "humeur" "mood".
+    phq_labels: tuple[tuple[str, str], ...] = ()
 
     def merged(self, other: Lexicon) -> Lexicon:
         """This lexicon with ``other``'s words added."""
@@ -141,7 +146,7 @@ class Lexicon:
         for f in fields(self):
             value = getattr(self, f.name)
             # Patterns lose their accents but keep their case: casefolding \S would make \s.
-            if f.name == "phrases":
+            if f.name in ("phrases", "phq_labels"):
                 values[f.name] = tuple((_unaccented(p), _unaccented(r)) for p, r in value)
             elif f.name == "phq_frequencies":
                 values[f.name] = tuple((_unaccented(p), score) for p, score in value)

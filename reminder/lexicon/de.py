@@ -1,9 +1,13 @@
 """German reply words, merged over English: dose words, sites, symptoms with negation, self-harm."""
 
 from reminder.lexicon import Lexicon, kinds, words
+from reminder.lexicon.de_crisis import EMERGENCY, SELF_HARM
 
 _POLITE = words("danke bitte vielen dank lg gruss grüße grüsse liebe viele schönen")
 _NUMBERS = "eins zwei drei vier fünf sechs sieben acht neun zehn".split()
+# A PHQ-2 label said after its value ("varios dias la primera, nada la segunda"): it ends the
+# text or another value and label follow; else it is the label of the value after it.
+_LABEL_AFTER = r"(?=$| (?:und )?(?:phq)?[0-9] (?:for )?(?:für |fuer |bei )?(?:die |der )?(?:erste|ersten|zweite|zweiten|first|second))"
 
 # Written with umlauts; the parser folds them out of lexicon and reply alike ("später", "spater").
 # Patients without an umlaut key write "ae", "oe", "ue": those spellings are listed too. Order
@@ -14,7 +18,7 @@ _PHRASES = (
         "ack",
     ),
     (
-        r"(?:ich )?(?:konnte|kann) (?:sie|es|die spritze|die injektion) (?:heute )?nicht (?:machen|spritzen|nehmen)",
+        r"(?:ich )?(?:konnte|kann) (?:(?:sie|es|die spritze|die injektion) )?(?:heute )?nicht (?:machen|spritzen|nehmen)",
         "skip",
     ),
     # a contact on the way: an acknowledgement
@@ -23,6 +27,10 @@ _PHRASES = (
         r"|(?:ich )?(?:fahre|fahr|gehe|geh) (?:jetzt |gleich |sofort )?(?:hin|rüber|rueber|vorbei)",
         "ack",
     ),
+    # "weder Kribbeln noch Schwindel": both denied ("noch" is no "still" here)
+    (r"weder (\S+) noch (\S+)", r"kein \1 kein \2"),
+    (r"noch nicht (?:ganz |völlig |komplett )?(?:weg|vorbei|verschwunden)", "still"),
+    (r"^(?:es ist )?(?:nichts|nix) mehr(?: da)?$", "weg"),
     # a hedged answer alone, "so halb": there still, a little
     (r"^(?:so halb|ein bisschen|bisschen|ein wenig)$", "still a bit"),
     # "ich erreiche sie nicht": no confirmation; the alert goes on to the next person
@@ -34,7 +42,7 @@ _PHRASES = (
     ),
     # a lab test done, and a new pack: first, so they are not read as a dose
     (
-        r"labor erledigt|labor gemacht|blut (?:wurde )?abgenommen|blutabnahme (?:erledigt|gemacht)|(?:die )?blutwerte (?:sind )?(?:gemacht|erledigt)",
+        r"labor erledigt|labor gemacht|blut (?:wurde )?(?:heute |gestern )?abgenommen|blutabnahme (?:erledigt|gemacht)|(?:die )?blutwerte (?:sind )?(?:gemacht|erledigt)",
         "labdone",
     ),
     (r"neue packung|rezept abgeholt", "refill"),
@@ -43,13 +51,29 @@ _PHRASES = (
         r"(?:keine|null) (?:ampullen|spritzen) mehr|keine (?:ampullen|spritzen) (?:mehr )?da",
         "0 ampullen",
     ),
-    (r"bin (?:jetzt )?bei (?:ihr|ihm)|(?:hab|habe) (?:sie|ihn) (?:angerufen|erreicht)", "ack"),
+    (
+        r"bin (?:jetzt )?bei (?:ihr|ihm)(?: im krankenhaus| in der notaufnahme| im spital| in der klinik)?"
+        r"|(?:hab|habe) (?:sie|ihn) (?:angerufen|erreicht)|(?:zur kenntnis genommen|zur kenntnis)"
+        r"|bin mit (?:ihr|ihm) (?:im krankenhaus|in der notaufnahme|im spital|in der klinik|beim arzt)"
+        r"|(?:habs|hab es|habe es|hab ich|habe ich) gesehen",
+        "ack",
+    ),
+    (
+        r"blutabnahme (?:war|ist) (?:heute |gestern )?(?:gemacht|erledigt|heute|gestern)"
+        r"|war (?:heute |gestern )?(?:zur|bei der) blutabnahme",
+        "labdone",
+    ),
     (r"gib mir|geben sie mir", "später"),
     # "Temperatur nicht gemessen" says nothing of a fever
     (r"(?:hab |habe )?(?:die )?(?:temperatur|temp|fieber) nicht gemessen", ""),
     (r"(?:die )?erinnerungen (?:wieder )?(?:an|aktivieren|einschalten|fortsetzen)", "fortsetzen"),
     (r"nach dem (?:essen|abendessen|duschen|sport)", "später"),
     (r"fast (?:verheilt|abgeheilt|geheilt)", "nicht verheilt"),  # nearly healed is not healed
+    # "Pause bis zum 15.": a date, not 15 days (the pause takes its default length, and says when)
+    (
+        r"bis (?:zum |am |den )?([0-9]{1,2})(?:\.[0-9]{1,2})?(?: [0-9]{1,2})?(?= |$)(?! uhr| h(?!\S))",
+        r"until \1 th",
+    ),
     # units and clock times, into the English words the reader counts
     (r"(?:einer |eine |ner |ne )?halben? stunde", "30 min"),
     (r"stunden?|std", "hours"),
@@ -65,7 +89,14 @@ _PHRASES = (
     (r"([0-9]{1,2}) uhr ([0-9]{2})", r"\1:\2"),
     # "halb 9" is half past eight
     *((rf"halb {hour}", f"{hour - 1 or 12}:30") for hour in range(1, 13)),
+    *((rf"halb {word}", f"{hour - 1 or 12}:30") for hour, word in enumerate(_NUMBERS, 1)),
+    (r"halb elf", "10:30"),
+    (r"halb (?:zwölf|zwoelf)", "11:30"),
+    (r"([0-9]{2,3}) komma ([0-9])", r"\1.\2"),  # dictated: "37 Komma 5"
     (r"(?:so )?(?:gegen|circa|ca|etwa) (?:um )?([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),  # about 9
+    *((rf"um {word}(?= |$)", f"at {n}") for n, word in enumerate(_NUMBERS, 1)),
+    (r"um elf", "at 11"),
+    (r"um (?:zwölf|zwoelf)", "at 12"),
     (r"um ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),
     (r"(?<!at )([0-9]{1,2}) uhr", r"at \1"),  # "21 Uhr" alone is a clock time too
     (r"uhr", ""),
@@ -85,14 +116,57 @@ _PHRASES = (
         r"(?:ich )?(?:sehe|sieht) (?:\S+ ){0,4}?(?:nichts|nix|kaum was|kaum etwas|schlecht)",
         "blurry",
     ),
-    (r"(?:ziehe|zieht) (?:\S+ ){0,3}?(?:das|den|ein) (?:bein|fuß|fuss) nach", "weak"),
+    (
+        r"(?:ziehe|zieht) (?:\S+ ){0,3}?(?:das|den|ein|mein|meinen) (?:\S+ )?(?:bein|fuß|fuss) nach",
+        "weak",
+    ),
+    # Lhermitte's sign: a shock down the back when the head bends
+    (
+        r"(?:wie )?(?:ein )?(?:stromschlag|stromschläge|stromstoss|elektrischer schlag)|wie strom",
+        "kribbeln",
+    ),
+    (
+        r"(?:füße|fuesse|fusse|hände|haende|hande|beine|arme|finger|zehen|bein|arm|hand|fuß|fuss)"
+        r" (?:schlafen|schläft|schlaeft) (?:\S+ )?ein",
+        "taub",
+    ),
+    (
+        r"(?:rede|redet|spreche|spricht) (?:so |ganz )?(?:verwaschen|undeutlich|lallend|komisch)|lallt",
+        "slurred",
+    ),
     (r"glaub(?:e)? nicht|eher nicht|nicht wirklich", "nein"),
-    (r"(?:wie )?durch (?:einen )?(?:nebel|schleier)|verschleiert", "verschwommen"),
+    (
+        r"(?:wie )?durch (?:einen )?(?:nebel|schleier)|verschleiert|(?:alles )?wie (?:im |ein )?nebel|neblig"
+        r"|(?:wie )?(?:durch )?milchglas|milchig",
+        "verschwommen",
+    ),
     (
         r"(?:ich )?sehe (?:nicht (?:mehr )?(?:gut|richtig|scharf|klar)|schlecht|kaum|alles verschwommen|verschwommen|unscharf)|kann (?:nicht|kaum) (?:mehr )?(?:gut |richtig |scharf )?sehen|verschwommene? sicht|sicht ist (?:verschwommen|schlecht|unscharf)",
         "blurry",
     ),
+    (
+        r"sehe (?:\S+ ){0,4}?(?:nur noch |alles )?schwarz|sehe (?:so |ganz )?(?:komisch|seltsam|merkwürdig)",
+        "blurry",
+    ),
+    (
+        r"kann (?:\S+ ){0,5}?(?:den|die|das|seinen|ihren|meinen|meine|sein|ihr|mein|seine|ihre)"
+        r" (?:arm|arme|bein|beine|hand|hände|fuß|fuss|füße|finger) (?:nicht|kaum) (?:mehr )?(?:richtig )?bewegen",
+        "weak",
+    ),
     # other symptoms said in several words
+    (
+        r"(?:beine|bein|arme|arm|hände|hand) (?:gehorchen|gehorcht|gehorchen mir|gehorcht mir) nicht",
+        "weak",
+    ),
+    (
+        r"(?:falle|fall|fiel) (?:\S+ )?hin|wie betrunken"
+        r"|(?:laufe|läuft|lauf|gehe|geht) (?:so |ganz )?(?:komisch|seltsam|merkwürdig|wackelig|unsicher)",
+        "unsteady",
+    ),
+    (
+        r"(?:kann|konnte) (?:\S+ ){0,3}?nicht (?:wasser lassen|pinkeln|urinieren)|in die hose gemacht",
+        "bladder",
+    ),
     (r"kein gefühl (?:mehr )?(?:in|im)|kein gefuehl (?:mehr )?(?:in|im)", "numb"),
     (r"(?:spüre|spuere|fühle|fuehle) (?:mein|meine|meinen|die|das|den) \S+ nicht", "numb"),
     (
@@ -105,7 +179,7 @@ _PHRASES = (
         "clumsy",
     ),
     (
-        r"kann (?:nicht|kaum) (?:mehr )?(?:richtig |gut |sicher )?(?:laufen|gehen|stehen)",
+        r"kann (?:\S+ ){0,4}?(?:nicht|kaum) (?:mehr |noch )?(?:richtig |gut |sicher )?(?:laufen|gehen|stehen)",
         "unsteady",
     ),
     (
@@ -126,7 +200,8 @@ _PHRASES = (
         "bladder",
     ),
     (
-        r"kann (?:nicht|kaum) (?:mehr )?(?:richtig |gut |deutlich )?(?:sprechen|schlucken|reden)|verwaschene sprache",
+        r"kann (?:\S+ ){0,4}?(?:nicht|kaum) (?:mehr |noch )?(?:richtig |gut |deutlich )?(?:sprechen|schlucken|reden)"
+        r"|verwaschene sprache",
         "slurred",
     ),
     # course of a symptom; "jetzt auch im anderen Bein" is spreading
@@ -141,6 +216,7 @@ _PHRASES = (
         r"fast (?:ganz |komplett |völlig )?(?:weg|vorbei|verschwunden)|nicht mehr so (?:stark|schlimm|viel|doll|arg)",
         "better",
     ),
+    (r"kaum (?:noch|mehr)|fast nichts mehr", "better noch"),  # barely there: better, still there
     # "noch unterwegs" says where the patient is, not that a symptom stays
     (r"(?:bin )?noch (?:unterwegs|auf der arbeit|bei der arbeit|nicht zu ?hause|im büro)", ""),
     (
@@ -148,6 +224,11 @@ _PHRASES = (
         "still",
     ),
     (r"(?:ist |sind )?nicht (?:weg|verschwunden|besser)(?: geworden)?", "still"),
+    (r"(?:mehr oder weniger|ungefähr|ungefaehr|ziemlich) (?:gleich|dasselbe|das gleiche)", "still"),
+    (
+        r"(?:hat sich |es hat sich )?nicht (?:verändert|veraendert|geändert|geaendert)|keine (?:veränderung|veraenderung)",
+        "still",
+    ),
     (
         r"(?:ist |sind )?(?:wieder )?weg(?:gegangen)?|verschwunden|vorbei|abgeklungen|nicht mehr da",
         "gone",
@@ -176,7 +257,7 @@ _PHRASES = (
         r"|heute nicht$|auslassen|überspringen|ueberspringen",
         "skip",
     ),
-    (r"(?:die )?spritze (?:ist )?(?:gesetzt|drin)", "done"),
+    (r"(?:die )?spritze (?:ist )?(?:gesetzt|drin)|^(?:sie |es )?ist drin$|^drin$", "done"),
     # a caregiver: "hab ihr die Spritze gegeben"
     (r"(?:habe |hab )?(?:ihr|ihm) (?:die spritze|die injektion|sie|es) gegeben", "done"),
     # the participle last, as German puts it: "gestern um 22 gespritzt", "Bauch links gemacht"
@@ -190,7 +271,7 @@ _PHRASES = (
     ),  # how they feel, not nothing new
     # nothing new
     (
-        r"(?:nichts|keine) (?:neues|neuen|neue|anderen)(?: symptome| beschwerden| probleme)?|keine (?:beschwerden|symptome|probleme)|alles (?:gut|ok|okay|prima|bestens|in ordnung|normal)|(?:mir geht es|mir gehts|es geht mir|geht mir) (?:gut|prima|bestens)"
+        r"(?:nichts|nix|keine) (?:neues|neuen|neue|anderen)(?: symptome| beschwerden| probleme)?|keine (?:beschwerden|symptome|probleme)|alles (?:gut|ok|okay|prima|bestens|in ordnung|normal)|(?:mir geht es|mir gehts|es geht mir|geht mir) (?:gut|prima|bestens)"
         r"|passt (?:alles|schon)|alles passt|nichts",
         "nothingnew",
     ),
@@ -262,13 +343,16 @@ LEXICON = Lexicon(
         " gelähmt gelaehmt",
         balance="schwindel schwindelig schwindlig gleichgewicht gleichgewichtsstörung unsicher"
         " wackelig wacklig taumeln taumelig stolpere stolpern gestolpert gestürzt gestuerzt"
-        " hingefallen",
+        " hingefallen schwummrig schummrig duselig",
         bladder="blasenschwäche blasenschwaeche harndrang inkontinenz darm",
         speech="lallen lalle sprachstörung sprachstoerung schluckbeschwerden",
         face="hängt haengt",
     ),
     face=words("gesicht lippe lippen mund kiefer wange mundwinkel"),
-    negators=words("kein keine keinen keinem keiner keins nicht nie niemals ohne weder"),
+    # "koa", "koane": Bavarian and Austrian "kein", "keine"
+    negators=words(
+        "kein keine keinen keinem keiner keins nicht nie niemals ohne weder koa koan koane"
+    ),
     normal=words("gut normal prima bestens klar"),
     still=words("noch weiterhin anhaltend besteht bestehen"),
     better=words("besser bessert weniger"),
@@ -298,46 +382,41 @@ LEXICON = Lexicon(
         "breitet ausgebreitet ausbreitet wächst streifen ganze ganzen ganzer größer groesser"
     ),
     opened=words("offen aufgegangen aufgeplatzt"),
+    eyes=words("auge augen sicht"),
     open_context=words(
         "stelle einstichstelle spritzstelle haut wunde fleck bauch oberschenkel oberarm po gesäß"
     ),
-    # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness.
-    emergency=(
-        r"\b(?:kann|konnte) (?:kaum|nicht) (?:mehr )?atmen\b|\batemnot\b|\b(?:kriege|bekomme) (?:keine|kaum|schlecht|schwer) luft\b",
-        r"\b(?:hals|zunge|lippen?|gesicht) (?:ist |sind )?(?:geschwollen|schwillt (?:an|zu))\b"
-        r"|\bgeschwollene (?:zunge|lippen|gesicht|hals)\b",
-        r"\b(?:allergische reaktion|anaphyla\w*)",
-        r"\b(?:hals|kehle) (?:schnürt|zieht) sich zu\b|\bschnürt mir (?:den hals|die kehle) zu\b",
-        r"\b(?:quaddeln|nesselsucht|ausschlag) (?:am ganzen körper|überall)\b",
-        r"\bbrustschmerz\w*|\bschmerzen in der brust\b|\bohnmachtig\b|\bin ohnmacht\b|\bbewusstlos\b",
-    ),
-    self_harm=(
-        r"\b(?:will|möchte|moechte|würde gern|wuerde gern|wünschte|wuenschte) (?:lieber )?(?:sterben|tot sein)\b",
-        r"\bnicht mehr leben\b|\bnicht mehr (?:aufwachen|da sein)\b",
-        r"\bmich umbringen\b|\bbring(?:e)? mich um\b|\bumbringen\b|\bmich umzubringen\b",
-        r"\bsuizid|\bselbstmord|\bfreitod\b",
-        r"\bmir (?:etwas|was|etwas an|was an) ?tun\b|\bmir das leben nehmen\b|\bdas leben nehmen\b",
-        r"\bmich (?:ritzen|ritze|selbst verletzen|verletzen)\b|\britze mich\b|\bselbstverletz",
-        r"\b(?:lieber|besser) tot\b|\bbesser ohne mich\b",
-        r"\b(?:nehme|schlucke|nehmen|schlucken) (?:alle|meine ganzen) (?:tabletten|pillen|medikamente)\b",
-        r"\balle (?:tabletten|pillen|medikamente) (?:nehmen|schlucken)\b|\büberdosis|\bueberdosis",
-        r"\bkeinen sinn mehr\b|\bdas leben hat keinen sinn\b|\bkein(?:en)? sinn (?:zu leben|im leben)\b",
-        r"\b(?:mit allem|mit dem leben) schluss machen\b|\bdem (?:ganzen|leben) ein ende (?:setzen|machen)\b",
-        r"\bwill (?:ich )?(?:einfach |echt |wirklich |so )?nicht mehr\b|\bkann nicht mehr$",
-        r"\bnicht (?:mehr )?(?:da )?zu sein\b|\bnicht mehr zu leben\b"
-        r"|\b(?:will|möchte|wäre|bin) (?:\S+ )?für immer weg\b",
-        r"\b(?:tabletten|pillen|medikamente) (?:gesammelt|gehortet|gebunkert)\b|\b(?:sammle|horte) (?:tabletten|pillen)\b",
-        r"\b(?:vom|von der|von einer|aus dem) (?:balkon|brücke|dach|fenster|hochhaus) (?:zu )?(?:springen|stürzen)\b",
-        r"\bnicht mehr da (?:wäre|waere|bin|sein)\b|\bkeine lust (?:mehr )?(?:zu leben|auf (?:das|mein) leben)\b",
-        r"\bfür immer (?:verschwinden|einschlafen)\b|\bfuer immer (?:verschwinden|einschlafen)\b",
-    ),
+    emergency=EMERGENCY,
+    self_harm=SELF_HARM,
     refill=words("nachschub nachgefullt aufgefullt"),
     refill_not=words("brauche brauchen benötige bestellen bestelle bestellt"),
     vials=words("ampulle ampullen"),
     phq_frequencies=(
         (r"u(?:e)?berhaupt nicht|gar nicht|nie", 0),
-        (r"an einzelnen tagen|einige tage|ein paar tage", 1),
+        (r"an einzelnen tagen|(?:an )?einigen tagen|einige tage|ein paar tage|manchmal", 1),
         (r"(?:an )?mehr als (?:der|die) ha(?:e)?lfte(?: der tage)?", 2),
-        (r"beinahe jeden tag|fast jeden tag|jeden tag", 3),
+        (r"beinahe jeden tag|fast jeden tag|jeden tag|fast immer", 3),
+    ),
+    phq_labels=(
+        (r"keins von beiden|keine von beiden|beides nicht|beide nicht", "phq0 both"),
+        # "an einzelnen Tagen die erste": the value said before its label
+        (
+            r"((?:phq)?[0-9]) (?:für |fuer |bei )?(?:die |der )?(?:erste|ersten)(?: frage)?"
+            + _LABEL_AFTER,
+            r"\1 for first",
+        ),
+        (
+            r"((?:phq)?[0-9]) (?:für |fuer |bei )?(?:die |der )?(?:zweite|zweiten)(?: frage)?"
+            + _LABEL_AFTER,
+            r"\1 for second",
+        ),
+        (r"(?:für|fuer|bei) (?:beide|beides|beiden)", "for both"),
+        (r"beide|beides|beiden", "both"),
+        (r"(?:für|fuer|bei) (?:die |der )?(?:erste|ersten)(?: frage)?", "for first"),
+        (r"(?:für|fuer|bei) (?:die |der )?(?:zweite|zweiten)(?: frage)?", "for second"),
+        (r"(?:die |der )?(?:erste|ersten)(?: frage)?", "first"),
+        (r"(?:die |der )?(?:zweite|zweiten)(?: frage)?", "second"),
+        (r"(?:das )?interesse|(?:die )?freude", "interest"),
+        (r"(?:die )?stimmung|niedergeschlagen", "mood"),
     ),
 )

@@ -1,9 +1,13 @@
 """Spanish reply words, merged over English: dose words, sites, symptoms with negation, self-harm."""
 
 from reminder.lexicon import Lexicon, kinds, words
+from reminder.lexicon.es_crisis import EMERGENCY, SELF_HARM
 
 _POLITE = words("gracias muchas por favor porfa porfavor xfa saludos besos bendiciones mil")
 _NUMBERS = "uno dos tres cuatro cinco seis siete ocho nueve diez".split()
+# A PHQ-2 label said after its value ("varios dias la primera, nada la segunda"): it ends the
+# text or another value and label follow; else it is the label of the value after it.
+_LABEL_AFTER = r"(?=$| (?:y |e )?(?:phq)?[0-9] (?:for )?(?:para |en )?(?:la |el )?(?:primera|primero|segunda|segundo|first|second))"
 
 # Written with accents, as Spanish spells them; the parser folds accents out of both the lexicon and
 # the reply, so "sí" and "si", "mareo" and "maréo" match alike. Order matters: a phrase that holds
@@ -18,13 +22,14 @@ _PHRASES = (
     # a contact on the way: an acknowledgement
     (
         r"voy (?:para alla|para alli|de camino|en camino|hacia alla)|(?:la|lo|le) (?:llamo|llamare|voy a llamar)"
-        r"(?: ahora| ya| enseguida)?",
+        r"(?: ahora| ahorita| ahora mismo| ya| enseguida)?",
         "ack",
     ),
     (r"de acuerdo", "ack"),
     (
         r"(?:(?:ya )?estoy con (?:ella|él)|(?:ya )?(?:la|lo) (?:he llamado|llamé)|ya hablé con (?:ella|él))"
-        r"(?: y (?:está|esta) bien)?",
+        r"(?: y (?:está|esta) bien| en (?:urgencias|el hospital|la clínica|emergencias|la guardia))?"
+        r"|ya lo (?:vi|he visto)",
         "ack",
     ),
     # out of vials: a count of none, not a symptom gone
@@ -42,13 +47,15 @@ _PHRASES = (
     ),
     # a lab test done, and a new pack: first, so they are not read as a dose
     (
-        r"lab hecho|labs? hechos?|(?:ya )?(?:me hice|me han hecho|hice) (?:el |los |la )?(?:analisis|analitica|labs?)(?: de sangre)?|(?:el |los |la )?(?:analisis|analitica)(?: de sangre)? (?:hecho|hechos|hecha)",
+        r"lab hecho|labs? hechos?|(?:ya )?(?:me hice|me han hecho|me hicieron|hice) (?:el |los |la )?(?:analisis|analitica|labs?)(?: de sangre)?|(?:el |los |la )?(?:analisis|analitica)(?: de sangre)? (?:hecho|hechos|hecha)",
         "labdone",
     ),
     (
         r"(?:caja|envase|paquete) nuevo|nuevo (?:envase|paquete)|recogi (?:la receta|los viales|la medicacion)",
         "refill",
     ),
+    # "pausa hasta el 15": a date, not 15 days (the pause takes its default length, and says when)
+    (r"hasta el (?:día )?([0-9]{1,2})(?: [0-9]{1,2})?(?= |$)", r"until \1 th"),
     # units and clock times, into the English words the reader counts
     (r"media hora", "30 min"),
     (r"horas?|hrs?", "hours"),
@@ -72,6 +79,11 @@ _PHRASES = (
     (r"a las ([0-9]{1,2}) y cuarto", r"at \1:15"),
     (r"a las ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),
     (r"a la una", "at 1"),
+    *((rf"a las {word}(?= |$)", f"at {n}") for n, word in enumerate(_NUMBERS, 1) if n > 1),
+    (r"a las once", "at 11"),
+    (r"a las doce", "at 12"),
+    (r"(3[5-9]|4[0-2]) y medio", r"\1.5"),  # "38 y medio" is 38.5 degrees
+    (r"([0-9]{2,3}) (?:coma|punto) ([0-9])", r"\1.\2"),  # dictated: "38 coma 5"
     (r"de la (?:noche|tarde)", "pm"),
     (r"de la mañana", "am"),
     (r"esta noche", "tonight"),
@@ -104,17 +116,44 @@ _PHRASES = (
         r"(?:veo|lo veo|todo se ve|se ve) (?:borroso|borrosa|mal|nublado|turbio|manchas)|vista (?:borrosa|nublada|mal)|visión (?:borrosa|nublada)",
         "blurry",
     ),
+    (
+        r"(?:veo|viendo|lo veo) (?:todo )?negro|perdí la vista|veo (?:raro|extraño|rarísimo)",
+        "blurry",
+    ),
+    (
+        r"(?:sin poder|no (?:puedo|puede|podía|pudo)) mover (?:el|la|los|las|mi|mis|su|sus)"
+        r" (?:brazo|brazos|pierna|piernas|mano|manos|pie|pies|dedos)",
+        "weak",
+    ),
     # other symptoms said in several words
+    (
+        r"no me (?:responden|responde|obedecen) (?:las|la|mis|el) (?:piernas|pierna|brazo|brazos|mano|manos)",
+        "weak",
+    ),
+    (
+        r"me (?:caigo|he caído|caí) (?:mucho|seguido|a cada rato|varias veces)|como borrach[oa]"
+        r"|(?:camino|camina|ando|anda) (?:raro|rara|chueco|chueca|torcido|torcida|como borrach[oa])",
+        "unsteady",
+    ),
+    (
+        r"me (?:hice|hago|he hecho) (?:pipí|pis|popó) (?:encima)?|no (?:puedo|puede) orinar",
+        "bladder",
+    ),
+    (
+        r"(?:me )?(?:apliqué|aplique|he aplicado) (?:el |la |mi )?(?:betaferon|betaseron|extavia|inyección|dosis)",
+        "done",
+    ),
     (
         r"no (?:siento|noto) (?:bien )?(?:la|las|el|los|mi|mis) (?:pierna|piernas|mano|manos|brazo|brazos|pie|pies|cara|dedos)",
         "numb",
     ),
     (r"(?:se me )?(?:duerme|duermen|durmió|durmieron)", "numb"),
     (r"sin fuerzas?|(?:me faltan?|no tengo) fuerzas?|pierna pesada|piernas pesadas", "weak"),
-    (r"(?:arrastro|arrastra|arrastrando) (?:la|el|mi|una) (?:pierna|pie)", "weak"),
+    (r"(?:arrastro|arrastra|arrastrando) (?:\S+ ){0,2}?(?:la|el|mi|una) (?:pierna|pie)", "weak"),
     (r"(?:se me caen|se me cae|dejo caer|se me caen) (?:las cosas|todo|cosas|el vaso)", "clumsy"),
     (
-        r"(?:no puedo|me cuesta) (?:caminar|andar|mantenerme en pie)(?: bien)?|me tambaleo",
+        r"(?:no (?:puedo|puede)|me cuesta|le cuesta) (?:caminar|andar|mantenerme en pie|mantenerse en pie)"
+        r"(?: bien)?|me tambaleo",
         "unsteady",
     ),
     (r"(?:pierdo|perdí|perder) el equilibrio", "unsteady"),
@@ -140,7 +179,19 @@ _PHRASES = (
         r"(?:tengo que )?(?:ir|voy|corro) al baño (?:a cada rato|muy seguido|todo el tiempo|cada rato)|orino (?:mucho|a cada rato|muy seguido)",
         "bladder",
     ),
-    (r"(?:me cuesta|no puedo) (?:hablar|tragar|pronunciar)|arrastro las palabras", "slurred"),
+    (
+        r"(?:me cuesta|le cuesta|no (?:puedo|puede)) (?:hablar|tragar|pronunciar)(?: bien)?"
+        r"|(?:arrastro|arrastra|arrastrando) las palabras|no (?:habla|hablo) bien(?! (?:el )?(?:inglés|alemán|francés|english))"
+        r"|hablo (?:como )?(?:trabad[oa]|enredad[oa]|borrach[oa])|habla (?:raro|mal|arrastrado|trabado|trabada)",
+        "slurred",
+    ),
+    # Lhermitte's sign: a shock down the back when the head bends
+    (
+        r"(?:una )?(?:descarga|descargas|corriente|calambrazo)s? (?:electrica|electricas)?|calambrazo|corrientazos?",
+        "hormigueo",
+    ),
+    (r"(?:se me )?entum(?:e|en|ió|ieron)|entumid[oa]s?|entumecid[oa]s?", "entumecido"),
+    (r"(?:se (?:me|le) )?adormec(?:e|en|ió|ieron)", "adormecido"),
     # course of a symptom; "igual que siempre" is as usual, nothing new
     (r"(?:todo )?(?:igual|lo mismo) (?:que|de) siempre|como siempre|lo de siempre", "nothingnew"),
     # "se me está pasando a la otra pierna": spreading, not going away
@@ -153,6 +204,8 @@ _PHRASES = (
     (r"va y viene|viene y va|a ratos", "yes"),
     (r"(?:ya )?no (?:tanto|tan fuerte|tan mal|tan intenso)", "better"),
     (r"no (?:mejora|ha mejorado|mejoró|se mejora)|sin mejoría|ni mejor ni peor", "still"),
+    (r"no del todo|no por completo|no completamente", "still"),  # "mejor pero no del todo"
+    (r"no (?:ha cambiado|cambia|cambió)(?: nada)?|sin cambio|igualit[oa]", "still"),
     (r"no se (?:me |le )?(?:ha ido|va|pasa|quita|ha pasado|ha quitado)", "still"),
     # "se me ha pasado casi del todo": nearly gone is better, and still there a little
     (
@@ -188,7 +241,9 @@ _PHRASES = (
     ),
     # "después de la inyección" says when something began, not that the dose is to come
     (r"después de (?:la |mi |el )?(?:inyección|dosis|pinchazo)", ""),
-    (r"más tarde|ahora no|en un rato|recuérdamelo|recuérdame", "later"),
+    (r"más tarde|ahora no|ahorita no|en un rato|en un ratito|recuérdamelo|recuérdame", "later"),
+    (r"^(?:al rato|al ratito|ya mero)$", "later"),  # Mexican: in a while, nearly (not yet done)
+    (r"^hoy no(?= porque| estoy en)", "skip"),  # "hoy no porque estoy en el hospital"
     (
         r"(?:me la |la )?(?:pongo|pondré|hago|haré|voy a poner) mañana|mañana (?:me la |la )?(?:pongo|pondré|hago|haré|voy a poner)",
         "skip",
@@ -200,6 +255,10 @@ _PHRASES = (
     ),
     (r"(?:me la |la )?(?:voy a poner|voy a hacer|pongo|pondré|hago|haré)(?= |$)", "later"),
     (r"no puedo (?:hoy|tonight)$|hoy no puedo$", "skip"),
+    (
+        r"no (?:me la )?(?:puedo|podré|podre) (?:poner(?:me)?(?: la)?|inyectar(?:me)?)(?: hoy| tonight)?",
+        "skip",
+    ),
     (
         r"ya (?:está|esta)(?= (?:en )?(?:el |la |mi )?(?:brazo|muslo|pierna|barriga|panza|vientre|tripa"
         r"|nalga|glúteo|pompa|trasero|cadera) )|ya (?:me la )?(?:puse|he puesto|inyecté|he inyectado)|(?:ya )?me (?:la )?(?:puse|he puesto|inyecté|he inyectado|pinché|he pinchado)|ya lo hice|ya (?:está|esta)(?: hecho| hecha| lista| listo| puesta)?$",
@@ -213,6 +272,7 @@ _PHRASES = (
         "done",
     ),
     (r"(?:no tengo )?ganas de nada|sentido a nada", ""),  # how they feel; no answer "nothing new"
+    (r"(?:no tengo )?nada de (?:eso|esto)", "nothingnew"),  # "no tengo nada de eso": none of it
     (r"nada de", "sin"),  # "nada de hormigueo"
     (r"casi (?:curad[oa]|sanad[oa]|cicatrizad[oa])", "no curado"),  # nearly healed is not healed
     # what negates: "no tengo fiebre" is "no fiebre"
@@ -222,7 +282,8 @@ _PHRASES = (
     ),
     # nothing new
     (
-        r"(?:nada|ningún|ninguna|ninguno) (?:nuevo|nueva|raro|más|diferente)|(?:estoy|me siento|todo|está todo) (?:bien|perfecto|perfecta|normal|genial)|sin (?:novedad|novedades|síntomas|problemas)|todo bien|nada",
+        r"(?:nada|ningún|ninguna|ninguno) (?:nuevo|nueva|raro|más|diferente)|ningún síntoma(?: nuevo| raro)?"
+        r"|(?:estoy|me siento|todo|está todo) (?:bien|perfecto|perfecta|normal|genial)|sin (?:novedad|novedades|síntomas|problemas)|todo bien|nada",
         "nothingnew",
     ),
     # fever and scores
@@ -243,7 +304,7 @@ LEXICON = Lexicon(
     pause=words("pausa pausar"),
     resume=words("reanudar reanuda reanudo reactivar seguir continuar"),
     healed=words("curado curada curó sanó sanado sanada cicatrizó cicatrizado cicatrizada"),
-    ok=words("vale entendido recibido enterado visto"),
+    ok=words("vale entendido recibido recibida enterado enterada visto"),
     opt_out=(
         r"(?:ya )?no (?:quiero|deseo) (?:recibir|que me (?:manden|envien)) (?:mas )?(?:mensajes|sms|recordatorios)"
         r"(?: por favor)?",
@@ -335,58 +396,40 @@ LEXICON = Lexicon(
         "roja rojo rojiza enrojecida enrojecimiento hinchada hinchado hinchazón inflamada"
     ),
     spreading=words("extiende extendiendo extendido crece creciendo"),
+    eyes=words("ojo ojos vista"),
     opened=words("abierta abierto"),
     open_context=words("zona herida piel sitio punto pinchazo costra"),
-    # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. A
-    # negation does not cancel one; a person reads the alert.
-    emergency=(
-        r"\bno (?:puedo|podia|consigo) respirar\b|\bme (?:cuesta|falta) (?:respirar|el aire)\b"
-        r"|\bdificultad (?:para|al) respirar\b|\bme ahogo\b",
-        r"\b(?:garganta|lengua|labios?|cara) (?:hinchad[ao]s?|se (?:me )?(?:hincha|hincho|cierra|cerro))\b"
-        r"|\bse me (?:hincha|hinchan|hincho|hincharon|ha hinchado|cierra|cerro)"
-        r" (?:la garganta|la cara|los labios|la lengua)\b",
-        r"\b(?:reaccion alergica|anafila\w*)",
-        r"\b(?:ronchas|urticaria|sarpullido) (?:por todo el cuerpo|en todo el cuerpo|por todas partes)\b",
-        r"\bme duele (?:mucho )?el pecho\b|\bdolor (?:en el|de) pecho\b|\bme (?:desmaye|he desmayado)\b|\bperdi el conocimiento\b",
-    ),
-    self_harm=(
-        r"\b(?:me )?quiero morir(?:me)?\b",
-        r"\b(?:quisiera|deseo|ojalá|ojala) (?:morir|morirme|estar muert[oa]|no despertar)",
-        r"\bno quiero (?:vivir|seguir viviendo|seguir aquí|seguir aqui|despertar(?:me)?|estar aquí|estar aqui|existir)\b",
-        r"\bquitarme la vida\b|\bme (?:voy a |quiero )?quitar la vida\b",
-        r"\bmatarme\b|\bme (?:voy a |quiero )?matar\b",
-        r"\bhacerme daño\b|\bhacerme dano\b|\bme hago daño\b|\bme hago dano\b",
-        r"\bmejor (?:estar |estaría |estaria )?muert[oa]s?\b|\bestar(?:ía|ia|ían|ian) mejor sin mí\b|\bmejor sin mi\b",
-        r"\bno vale la pena (?:vivir|seguir)\b|\bla vida no vale la pena\b",
-        r"\bno tiene sentido (?:vivir|seguir)\b|\bsin (?:razón|razon|motivo) (?:para|de) vivir\b",
-        r"\b(?:acabar|terminar) con (?:todo|mi vida)\b",
-        r"\bya no (?:puedo|aguanto) más\b|\bya no (?:puedo|aguanto) mas\b",
-        r"\bcortarme\b|\bme (?:corto|he cortado|estoy cortando)\b",
-        r"\bganas de (?:morir|morirme|matarme|desaparecer)\b|\bpensando en (?:morir|matarme)\b",
-        r"\btomar(?:me)? todas (?:las|mis) (?:pastillas|pastas)\b|\bsobredosis\b",
-        r"\bdesaparecer para siempre\b|\bno despertar (?:más|mas|nunca)\b",
-        r"\bmejor no despertar(?:me)?\b|\bquiero desaparecer\b",
-        r"\bautolesi",
-        r"\bno (?:quiero|puedo) seguir(?: asi| adelante| mas)?$|\b(?:ya )?no (?:puedo|aguanto) mas$",
-        r"\bquitarme de en medio\b|\b(?:quiero|quisiera|ojala) (?:dormir(?:me)? y )?no despertar",
-        r"\b(?:hart[oa]s?|cansad[oa]s?) de (?:vivir|la vida|estar viv[oa])\b",
-        r"\bquiere (?:morir(?:se)?|matarse|suicidarse|quitarse la vida)\b",
-        r"\b(?:no|ya no) (?:le )?(?:encuentro|veo|tiene) sentido (?:a nada|a la vida|a vivir|a seguir)\b"
-        r"|\bnada tiene sentido\b",
-        r"\b(?:seria|estaria) (?:mas facil|mejor) (?:no estar|no existir|desaparecer)\b|\bmejor no estar\b",
-        r"\b(?:pastillas|pastas|medicamentos) (?:guardad|ahorrad|escondid)[oa]s\b"
-        r"|\b(?:guardando|juntando|acumulando) (?:pastillas|medicamentos)\b",
-        r"\b(?:irme|ir) para siempre\b"
-        r"|\btirarme (?:por|de|desde|a|al|bajo) (?:el |la |un |una |las )?"
-        r"(?:balcon|ventana|puente|edificio|azotea|tren|vias|metro)\b",
-    ),
+    emergency=EMERGENCY,
+    self_harm=SELF_HARM,
     refill=words("recarga recargar recargue repuesto"),
     refill_not=words("necesito necesita pedir pido falta faltan"),
     vials=words("vial viales"),
     phq_frequencies=(
-        (r"nada|ningun dia|para nada|nunca", 0),
-        (r"varios dias|algunos dias", 1),
+        (r"nada|ningun dia|para nada|nunca|^ninguna$|^ninguno$", 0),
+        (r"varios dias|algunos dias|unos dias|pocos dias|a veces", 1),
         (r"mas de la mitad de los dias|mas de la mitad", 2),
-        (r"casi todos los dias|casi cada dia|todos los dias", 3),
+        (r"casi todos los dias|casi cada dia|todos los dias|casi siempre", 3),
+    ),
+    phq_labels=(
+        (r"ninguna de las dos|ninguno de los dos|ni una ni otra|ni uno ni otro", "phq0 both"),
+        # "varios dias la primera": the value said before its label
+        (
+            r"((?:phq)?[0-9]) (?:para |en )?(?:la |el )?(?:primera|primero)(?: pregunta)?"
+            + _LABEL_AFTER,
+            r"\1 for first",
+        ),
+        (
+            r"((?:phq)?[0-9]) (?:para |en )?(?:la |el )?(?:segunda|segundo)(?: pregunta)?"
+            + _LABEL_AFTER,
+            r"\1 for second",
+        ),
+        (r"(?:para |en |a )(?:las dos|los dos|ambas|ambos)", "for both"),
+        (r"las dos|los dos|ambas|ambos|en las dos|en ambas", "both"),
+        (r"(?:para |en |a )(?:la |el )?(?:primera|primero)(?: pregunta)?", "for first"),
+        (r"(?:para |en |a )(?:la |el )?(?:segunda|segundo)(?: pregunta)?", "for second"),
+        (r"(?:la |el )?(?:primera|primero)(?: pregunta)?", "first"),
+        (r"(?:la |el )?(?:segunda|segundo)(?: pregunta)?", "second"),
+        (r"(?:el )?(?:interés|ganas)", "interest"),
+        (r"(?:el )?(?:ánimo|animo)|(?:la )?tristeza", "mood"),
     ),
 )

@@ -4,6 +4,9 @@ from reminder.lexicon import Lexicon, kinds, words
 
 _POLITE = words("merci beaucoup svp stp plait bisous cordialement bonne soirée journée")
 _NUMBERS = "un deux trois quatre cinq six sept huit neuf dix".split()
+# A PHQ-2 label said after its value ("varios dias la primera, nada la segunda"): it ends the
+# text or another value and label follow; else it is the label of the value after it.
+_LABEL_AFTER = r"(?=$| (?:et )?(?:phq)?[0-9] (?:for )?(?:la )?(?:première|1ere|1re|deuxième|seconde|2e|2eme|first|second))"
 
 # Written with accents; the parser folds them out of lexicon and reply alike ("fièvre", "fievre").
 # Elisions are read as two words ("d'engourdissement" is "de engourdissement", "c'est" "ce est",
@@ -18,11 +21,14 @@ _PHRASES = (
     ),
     # a contact on the way: an acknowledgement
     (
-        r"(?:je suis|suis) en route|je arrive|(?:je y|jy) vais(?: tout de suite| maintenant)?|(?:je )?(?:le|la) (?:appelle|rappelle)(?: tout de suite| maintenant)?|(?:je )?vais (?:le|la) (?:appeler|rappeler)",
+        r"(?:je suis|suis) en route|je arrive(?! (?:pas|plus|presque|quasiment|toujours|à|a|bien|mal|mieux|difficilement))(?: dans [0-9]+(?: min| minutes| mn)?| tout de suite| bientôt)?|(?:je y|jy) vais(?: tout de suite| maintenant)?|(?:je )?(?:le|la) (?:appelle|rappelle)(?: tout de suite| maintenant)?|(?:je )?vais (?:le|la) (?:appeler|rappeler)",
         "ack",
     ),
     (r"de accord|daccord", "ack"),
-    (r"je suis avec (?:elle|lui)|(?:je )?(?:le|la) ai (?:appelée?|eue?)(?: au téléphone)?", "ack"),
+    (
+        r"je suis avec (?:elle|lui)(?: à le hôpital| à le hosto| à lhosto| aux urgences| à la clinique)?|bien (?:reçu|compris)|(?:je )?(?:le|la) ai (?:appelée?|eue?)(?: au téléphone)?",
+        "ack",
+    ),
     # out of vials: a count of none, not a symptom gone
     (
         r"(?:je )?(?:ne )?(?:ai )?plus de flacons|(?:il )?(?:ne )?(?:me )?reste plus de flacons",
@@ -59,6 +65,11 @@ _PHRASES = (
     (r"presque (?:guéri|guérie|cicatrisé|cicatrisée)", "pas guéri"),  # nearly healed is not healed
     # "la fièvre est tombée" is a fever gone, not a fall
     (r"(?:la )?fièvre (?:est |a )?(?:tombée|baissé|baissée|partie|passée)", "plus de fièvre"),
+    # "pause jusqu'au 15": a date, not 15 days (the pause takes its default length, and says when)
+    (
+        r"(?:jusquau|jusqua|jusque au|jusque a) (?:le )?([0-9]{1,2})(?:\.[0-9]{1,2})?(?: [0-9]{1,2})?(?= |$)",
+        r"until \1 th",
+    ),
     # units and clock times, into the English words the reader counts
     (r"heures?", "hours"),
     (r"jours?", "days"),
@@ -71,6 +82,9 @@ _PHRASES = (
     ),
     (r"une(?= (?:hours|min|minutes|days|weeks)(?!\S))", "1"),
     (r"il y a", "ago"),  # before "à 8 h": folded, "il y a 2 h" holds "a 2 h"
+    *((rf"à {word} hours", f"at {n}:00") for n, word in enumerate(_NUMBERS, 1)),
+    (r"à onze hours", "at 11:00"),
+    (r"à ([0-9]{1,2}) hours", r"at \1:00"),  # "à 8 heures"
     (r"à ([0-9]{1,2}) h ([0-9]{2})", r"at \1:\2"),
     (r"à ([0-9]{1,2}) h", r"at \1:00"),
     (r"([0-9]{1,2}) h ([0-9]{2})", r"\1:\2"),
@@ -89,17 +103,36 @@ _PHRASES = (
     (r"(?:je )?vois (?:double|en double)|vision double", "double"),
     (
         r"(?:je )?(?:ne )?vois (?:flou|trouble|mal|pas bien|plus bien|pas net|plus rien|rien)|vision (?:floue|trouble|brouillée)|vue (?:floue|trouble|brouillée|baisse)|voile devant (?:les yeux|un oeil|l oeil|le oeil)"
-        r"|(?:comme )?(?:dans le|un|du) brouillard|(?:un )?voile"
+        r"|(?:comme )?(?:dans le|in le|un|du) brouillard|(?:un )?voile"
         r"|voit (?:flou|trouble|mal|double|plus rien|rien|pas bien|plus bien)",
         "blurry",
     ),
+    (
+        r"(?:je )?(?:ne )?vois (?:plus|plus rien|rien|tout noir) (?:de|du) (?:un |le )?(?:oeil|œil)|vois tout noir",
+        "flou",
+    ),
     # other symptoms said in several words
+    (
+        r"(?:jambes?|bras|mains?) (?:ne )?(?:répondent|répond|obéissent|obéit) (?:plus|pas)",
+        "faible",
+    ),
+    (
+        r"(?:ne )?(?:peux|peut|arrive) (?:plus|pas) (?:à )?bouger (?:le|la|les|mon|ma|mes|son|sa|ses)"
+        r" (?:bras|jambe|jambes|main|mains|pied|pieds|doigts)",
+        "faible",
+    ),
+    (r"(?:je )?vois (?:bizarre|bizarrement|étrange|drôle)", "flou"),
+    (r"(?:je|il|elle) marche (?:bizarre|bizarrement|de travers|drôlement|mal)", "instable"),
+    (r"comme (?:ivre|bourrée?)|ivre", "instable"),
+    (r"(?:je )?(?:ne )?(?:peux|arrive) (?:plus|pas) (?:à )?uriner|fait pipi sur moi", "vessie"),
+    (r"(?:je )?(?:ai )?pris ma dose", "fait"),
     (
         r"(?:je )?ne sens (?:plus|pas|presque plus) (?:ma|mon|mes|la|le|les) (?:jambe|jambes|main|mains|bras|pied|pieds|doigts|visage)",
         "numb",
     ),
     (
-        r"(?:je )?(?:ne )?(?:peux|arrive) (?:plus|pas) (?:à )?(?:marcher|tenir debout)(?: correctement| droit)?",
+        r"(?:je )?(?:ne )?(?:peux|peut|arrive) (?:toujours )?(?:presque |quasiment )?(?:plus|pas) (?:à )?(?:marcher|tenir debout)"
+        r"(?: correctement| droit| bien)?",
         "unsteady",
     ),
     (
@@ -114,7 +147,7 @@ _PHRASES = (
     ),
     (r"(?:je dois )?courir aux toilettes|(?:je )?cours aux toilettes", "bladder"),
     (
-        r"(?:bouche|visage|lèvre|paupière|joue) (?:qui )?(?:tombe|tombante|de travers|paralysée?)",
+        r"(?:bouche|visage|lèvre|paupière|joue) (?:qui |est )?(?:tombe|tombante|de travers|paralysée?)",
         "droop",
     ),
     (r"jambes? (?:en coton|coupées?|molles?|qui lâchent?|en guimauve)", "faible"),
@@ -136,7 +169,39 @@ _PHRASES = (
         r"|(?:passé|passée|passe|gagne|monte) (?:à|in|sur) (?:le autre|la autre|lautre|les deux)",
         "worse",
     ),
-    (r"(?:ça |ca )?va (?:ça |ca )?vient|par moments|de temps en temps", "oui"),
+    (r"(?:ça |ca )?va (?:et |ça |ca )?vient|vient et va|par moments|de temps en temps", "oui"),
+    # Lhermitte's sign: a shock down the back when the head bends
+    (
+        r"(?:une |des )?décharges? électriques?|comme (?:un |du |de le )?(?:courant|électricité)",
+        "fourmillements",
+    ),
+    (
+        r"(?:je |il |elle )?parle (?:pâteux|mal|bizarre|bizarrement|de travers|lentement)"
+        r"(?! (?:le )?(?:anglais|allemand|espagnol|français|english))|bafouille|bredouille",
+        "slurred",
+    ),
+    (r"(?:tout est |ce est |cest )?brouillée?", "flou"),
+    (r"(?:je le |je la |je les )?sens à peine|^à peine$", "mieux"),  # barely felt: better
+    (r"(?:ça |ce )?(?:se )?améliore|(?:une )?amélioration", "mieux"),
+    (
+        r"pas (?:encore )?(?:complètement|totalement|entièrement|tout à fait)"
+        r"(?: parti| partie| passé| passée| disparu| disparue)?",
+        "toujours",
+    ),
+    (r"^(?:il y a |y a |ya )?plus rien$", "disparu"),  # nothing left
+    (r"([0-9]{2,3}) virgule ([0-9])", r"\1.\2"),  # dictated: "38 virgule 5"
+    (r"(?:presque|quasiment|pratiquement) plus rien", "mieux encore"),  # nearly gone: still there
+    # "deux un": two scores; "un" alone is an article, beside another number a one
+    (r"(zéro|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|[0-9]+) un$", r"\1 1"),
+    (r"^un (zéro|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|[0-9]+)$", r"1 \1"),
+    (r"inchangée?|(?:ça |ce )?(?:ne )?a pas changé|rien (?:ne )?a changé|pas changé", "still"),
+    (r"(?:ce est |cest |c )?finie? (?:dieu merci|heureusement|ouf)", "disparu"),  # a symptom over
+    (r"(?:je )?(?:ai )?(?:fait|fais) un malaise", ""),  # fainted: an emergency, not the dose
+    (
+        r"(?:je )?(?:ne )?(?:peux|pourrai|vais) pas (?:la |le )?(?:faire|me la faire|me piquer|piquer)"
+        r"(?: tonight| aujourdhui)?",
+        "skip",
+    ),
     (r"ça va(?! mieux| pas| plus| pire| aller| passer)", "bien"),  # "la vue ça va": fine
     (r"(?:je )?(?:crois|pense) pas|pas vraiment", "non"),
     # how they feel, not "nothing new" nor a symptom "still" there
@@ -198,6 +263,7 @@ _PHRASES = (
     (r"syndrome grippal|symptômes grippaux|état grippal|courbatures", "flu"),
     (r"(?:point|site|zone|endroit) de (?:la )?(?:injection|piqûre)|la peau", "site"),
     (r"sur 10", "outoften"),
+    (r"temps", "moment"),  # "tout le temps", "du temps": time, never the English "temps"
 )
 
 LEXICON = Lexicon(
@@ -303,23 +369,28 @@ LEXICON = Lexicon(
     ),
     spreading=words("étend étendu étendue propage grandit traînées"),
     opened=words("ouvert ouverte"),
+    eyes=words("oeil œil yeux vue"),
     open_context=words("point plaie peau zone endroit site piqûre cuisse ventre bras fesse"),
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. Written
     # over the reply's words with elisions spelt out ("je en ai marre" for "j'en ai marre").
     emergency=(
         r"\b(?:ne )?(?:peux|arrive|parviens) (?:pas|plus) (?:a )?respirer\b|\b(?:ne )?respire (?:pas|plus)\b|\bmal a respirer\b|\bje etouffe\b"
         r"|\bdifficultes? (?:a|pour) respirer\b",
-        r"\b(?:gorge|langue|levres?|visage) (?:qui )?(?:gonfle|gonflee|gonflees|enfle|enflee|se serre)\b",
+        r"\b(?:gorge|langue|levres?|visage) (?:qui )?(?:gonfle|gonflee|gonflees|enfle|enflee|se serre)\b"
+        r"|\b(?:gorge|langue|levres?|visage)\b(?: \S+){0,3} (?:gonfle|enfle)\b",
         r"\b(?:plaques|urticaire) (?:partout|sur tout le corps)\b",
         r"\b(?:reaction allergique|anaphyla\w*)",
         r"\bdouleurs? (?:dans la poitrine|a la poitrine|thoraciques?)\b|\bevanoui\w*|\bperdu connaissance\b",
+        r"\bmal (?:a|dans) la poitrine\b|\b(?:fait|fais|faire|eu) un malaise\b"
+        r"|\btomber dans les pommes\b|\boppression (?:dans la|a la) poitrine\b"
+        r"|\b(?:levres?|langue|gorge|visage) (?:est |sont )?(?:gonfle|gonflee|gonflees|gonfles|enfle|enflee|enflees)\b",
     ),
     self_harm=(
         r"\b(?:je )?veux mourir\b|\benvie de mourir\b|\bvoudrais mourir\b|\baimerais mourir\b",
         r"\ben finir\b",
-        r"\bme suicider\b|\bme tuer\b|\bme foutre en le air\b",
+        r"\bme suicider\b|\b(?<!\bva )(?<!\bvont )me tuer\b|\bme foutre en le air\b",
         r"\bme faire du mal\b|\bme blesser exprès\b",
-        r"\b(?:plus|pas) envie de vivre\b|\b(?:ne )?veux plus vivre\b",
+        r"\b(?:plus|pas) envie de vivre\b|\b(?:ne )?(?:veux|veut) plus vivre\b",
         r"\bmettre fin à (?:mes jours|ma vie)\b|\bmettre fin a (?:mes jours|ma vie)\b",
         r"\bmieux sans moi\b|\bmieux mort(?:e)?\b|\bpréfér(?:erais|e) (?:être )?mort",
         r"\bme (?:scarifier|scarifie|couper|taillader|pendre)\b|\bscarif",
@@ -335,15 +406,41 @@ LEXICON = Lexicon(
         r"\b(?:cachets|comprimes|medicaments|pilules) de cote\b",
         r"\b(?:sauter|me jeter) (?:du|de la|par la|de le|sous le|sous un) (?:balcon|pont|fenetre|toit|immeuble|train)\b",
         r"\bdisparaître pour toujours\b|\bdisparaitre pour toujours\b",
-        r"\b(?:envie de|veux|voudrais) disparaître\b",
+        r"\b(?:envie de|veux|voudrais|aimerais) (?:juste |simplement |bien )?disparaître\b",
+        r"\b(?:ferais|ferait) mieux de mourir\b|\ba quoi bon (?:continuer|vivre)\b",
+        r"\b(?:plus|pas) envie de etre (?:la|ici)\b|\bplus envie de exister\b",
     ),
     refill=words("recharge recharger rechargee"),
     refill_not=words("besoin faut commander commande"),
-    vials=words("flacon flacons"),
+    vials=words("flacon flacons seringue seringues"),
     phq_frequencies=(
         (r"jamais|pas du tout", 0),
-        (r"plusieurs jours|quelques jours|certains jours", 1),
+        (r"plusieurs jours|quelques jours|certains jours|parfois", 1),
         (r"plus de la moitie du temps|plus de la moitie des jours|plus de la moitie", 2),
-        (r"presque tous les jours|tous les jours", 3),
+        (
+            r"presque tous les jours|quasiment tous les jours|tous les jours"
+            r"|presque tout le temps|quasiment tout le temps",
+            3,
+        ),
+    ),
+    phq_labels=(
+        (r"aucun des deux|aucune des deux|ni le un ni le autre|ni lun ni lautre", "phq0 both"),
+        # "plusieurs jours la première": the value said before its label
+        (
+            r"((?:phq)?[0-9]) (?:la )?(?:première|1ere|1re)(?: question)?" + _LABEL_AFTER,
+            r"\1 for first",
+        ),
+        (
+            r"((?:phq)?[0-9]) (?:la )?(?:deuxième|seconde|2e|2eme)(?: question)?" + _LABEL_AFTER,
+            r"\1 for second",
+        ),
+        (r"(?:pour|à) (?:les deux|tous les deux|toutes les deux)", "for both"),
+        (r"les deux|tous les deux|toutes les deux", "both"),
+        (r"(?:pour|à) (?:la )?(?:première|1ere|1re)(?: question)?", "for first"),
+        (r"(?:pour|à) (?:la )?(?:deuxième|seconde|2e|2eme)(?: question)?", "for second"),
+        (r"(?:la )?(?:première|1ere|1re)(?: question)?", "first"),
+        (r"(?:la )?(?:deuxième|seconde|2e|2eme)(?: question)?", "second"),
+        (r"(?:le )?(?:intérêt|plaisir)", "interest"),
+        (r"(?:le |la )?(?:humeur|moral)", "mood"),
     ),
 )
