@@ -1481,4 +1481,8 @@ CASES: list[Case] = [
         temp_unit="C",
     ),
     Case("site_heal", "sigue supurando", site_words=("pus",), healed=False),
+    # "ya" opens them, but they say it is over: gone, not "yes, still there"
+    Case("followup", "ya se acabó", neuro=False, course="gone"),
+    Case("followup", "ya terminó", neuro=False, course="gone"),
+    Case("followup", "se me terminó ayer", neuro=False, course="gone"),
 ]

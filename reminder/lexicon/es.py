@@ -218,7 +218,8 @@ _PHRASES = (
         "still",
     ),
     (
-        r"(?:ya )?se (?:me |le )?(?:pasó|fue|quitó|ha pasado|ha ido|ha quitado)|ya pasó|desapareció|ha desaparecido",
+        r"(?:ya )?se (?:me |le )?(?:pasó|fue|quitó|ha pasado|ha ido|ha quitado|acabó|terminó)|ya pasó"
+        r"|ya (?:acabó|terminó|se acabó)|desapareció|ha desaparecido",
         "gone",
     ),
     # "se me quitó la vista borrosa": what went comes after the verb, and is denied
