@@ -172,10 +172,11 @@ class Conversation:
         injured_before = set(patient.injured_sites)
         turn = Turn(self.session, self.settings, self.now, patient, inbound)
         raw = parse(inbound.body, patient.language)
-        prompt, target = self._prompt(turn, raw)
+        prompt, target, reminded = self._prompt(turn, raw)
         reading = interpret(
             raw,
             prompt,
+            reminded=reminded,
             flu_known=target is not None and target.flu_score is not None,
             site_known=target is not None and target.site_score is not None,
             interest_known=target is not None and target.phq_interest is not None,
@@ -293,7 +294,7 @@ class Conversation:
             self.settings, inbound.body, inbound.received_at, turn.patient.language
         )
 
-    def _prompt(self, turn: Turn, raw: Reading) -> tuple[Prompt, CheckIn | None]:
+    def _prompt(self, turn: Turn, raw: Reading) -> tuple[Prompt, CheckIn | None, bool]:
         """What the patient was last asked and still owes an answer to: the question awaiting
         answers that was asked most recently, or the open dose, whose latest reminder counts as
         its asking. A bare Y or N goes there, so "Y" after a check-in is a symptom and after a
@@ -309,8 +310,9 @@ class Conversation:
                 for p in answerable
             )
             if not scores_open and raw.dose is None:
-                return Prompt.PHQ2, screen
+                return Prompt.PHQ2, screen, False
         dose = open_dose(self.session, patient.id or 0)
+        reminded = None
         if dose is not None and dose_replies.dose_answerable(turn, dose):
             reminded = self.session.exec(
                 select(sa.func.max(Message.sent_at)).where(
@@ -320,17 +322,21 @@ class Conversation:
             ).one()
             asked = checkins.last_asked(prompt) if prompt else None
             if prompt is None or (reminded is not None and asked is not None and reminded > asked):
-                return Prompt.DOSE, None
+                return Prompt.DOSE, None, True
         if prompt is None:
-            return Prompt.NONE, None
+            return Prompt.NONE, None, reminded is not None
         if prompt.kind == CheckInKind.SITE_HEAL:
-            return Prompt.SITE_HEAL, prompt
+            return Prompt.SITE_HEAL, prompt, reminded is not None
         if prompt.kind == CheckInKind.FOLLOWUP:
-            return Prompt.FOLLOWUP, prompt
+            return Prompt.FOLLOWUP, prompt, reminded is not None
         if prompt.kind == CheckInKind.PHQ2:
-            return Prompt.PHQ2, prompt
+            return Prompt.PHQ2, prompt, reminded is not None
         missing = checkins.missing(prompt)
-        return (Prompt.NEURO if missing == ["neuro"] else Prompt.CHECKIN), prompt
+        return (
+            (Prompt.NEURO if missing == ["neuro"] else Prompt.CHECKIN),
+            prompt,
+            reminded is not None,
+        )
 
     def _from_contact(
         self, contact: Contact, reading: Reading, inbound: InboundMessage

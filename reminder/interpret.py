@@ -17,8 +17,12 @@ def interpret(
     flu_known: bool = False,
     site_known: bool = False,
     interest_known: bool = False,
+    reminded: bool = True,
 ) -> Reading:
-    """Place a bare yes/no and bare numbers on ``prompt``; what cannot be placed is dropped."""
+    """Place a bare yes/no and bare numbers on ``prompt``; what cannot be placed is dropped.
+
+    ``reminded``: whether the open dose's reminder has gone out. Before it, "all done now" or
+    "c'est fini" to "is it still there?" speaks of the symptom, not of a dose taken."""
     if prompt == Prompt.NEURO:
         flu_known = site_known = True
     answer, bare, still, said = reading.answer, reading.bare, reading.still, reading.phq_words
@@ -56,6 +60,15 @@ def interpret(
         if reading.neuro is None and answer is not None:
             reading = replace(reading, neuro=answer)
         return reading
+    if (
+        prompt in (Prompt.FOLLOWUP, Prompt.SITE_HEAL)
+        and not reminded
+        and reading.dose == "taken"
+        and reading.site is None
+        and reading.taken_at is None
+        and reading.taken_ago is None
+    ):
+        reading = replace(reading, dose=None)
     if prompt == Prompt.FOLLOWUP:
         return _followup(reading, answer, still)
     if prompt == Prompt.SITE_HEAL:

@@ -174,6 +174,31 @@ def test_natural_answers_to_the_follow_up_are_read_with_and_without_fever(
     assert show(cli)["recent_check_ins"][0]["temperature"] == 38.9
 
 
+def test_all_done_to_the_follow_up_before_the_reminder_speaks_of_the_symptom_not_a_dose(
+    cli: Callable[..., Ran], engine: Engine
+) -> None:
+    enrol(cli)
+    tick(cli, "2026-03-03T19:30-06:00")
+    say(cli, "DONE", "2026-03-03T19:40-06:00")
+    tick(cli, "2026-03-04T09:00-06:00")
+    say(cli, "2 0 Y my hand is clumsy", "2026-03-04T09:10-06:00")
+    tick(cli, "2026-03-05T09:10-06:00")  # the follow-up, on the morning of the next dose
+
+    unclear = say(cli, "all done now", "2026-03-05T09:20-06:00")
+    say(cli, "no, all done", "2026-03-05T09:30-06:00")
+
+    assert "Is the symptom still there?" in unclear
+    followup = next(c for c in rows(engine, CheckIn) if c.kind == CheckInKind.FOLLOWUP)
+    assert followup.neuro is False  # answered: gone
+    today = next(d for d in rows(engine, Dose) if str(d.day) == "2026-03-05")
+    assert today.status == DoseStatus.PENDING  # no dose was taken at 09:30
+    tick(cli, "2026-03-05T19:30-06:00")
+    say(cli, "done", "2026-03-05T19:40-06:00")
+    today = next(d for d in rows(engine, Dose) if str(d.day) == "2026-03-05")
+    assert today.status == DoseStatus.TAKEN
+    assert not rows(engine, Alert)
+
+
 def test_an_early_done_is_recorded_and_that_days_reminder_never_goes_out(
     cli: Callable[..., Ran], engine: Engine
 ) -> None:
