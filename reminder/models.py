@@ -368,6 +368,19 @@ class InboundMessage(SQLModel, table=True):
     raw: str | None = Field(default=None, sa_type=sa.Text)
 
 
+class EarlyDeliveryReport(SQLModel, table=True):
+    """A delivery report that named no message yet: Twilio can call back before the worker has
+    stored the SID its create call returned. Kept until that SID is recorded, then applied (and
+    deleted); one that never matches (another app's message) is deleted after a few days."""
+
+    provider_id: str = Field(sa_type=sa.String(64), primary_key=True)
+    status: str = Field(sa_type=sa.String(16), primary_key=True)
+    error_code: str | None = Field(default=None, sa_type=sa.String(16))
+    meaning: str | None = Field(default=None, sa_type=sa.String(120))
+    opted_out: bool = Field(default=False, nullable=False)
+    received_at: datetime = _ts(nullable=False, index=True)
+
+
 class BlockedAddress(SQLModel, table=True):
     """An address the provider refused for good (Twilio 21211 invalid number, 21614 landline): the
     outbox sends nothing more to it, so one bad number fails once instead of at every reminder.

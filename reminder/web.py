@@ -181,9 +181,9 @@ class TwilioWebhooks:
             record_delivery, self.app.engine, self.app.settings, report, self.app.clock.now()
         )
         outcome = await anyio.to_thread.run_sync(record, limiter=self.slots)
-        if outcome is DeliveryOutcome.UNKNOWN:
+        if outcome is DeliveryOutcome.KEPT:
             log.info(
-                "status %s for %s, which names no message sent here",
+                "status %s for %s, which names no message yet: kept until its SID is recorded",
                 report.status,
                 report.provider_id,
             )
