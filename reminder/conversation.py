@@ -87,12 +87,16 @@ def receive(
     channel: Channel = Channel.SMS,
     provider_id: str | None = None,
     raw: str | None = None,
+    received_at: datetime | None = None,
 ) -> Outcome:
     """Store an inbound message raw, then parse and apply it; a provider's retry is applied once.
 
     ``raw``: an email's whole source, stored with it (``body`` is then the reply without quotes).
+    ``received_at``: when it came, for a text kept while the database was away: it is stored and
+    applied as of then ("DONE" is recorded at the time it was written, and answered so), and
+    its answer and any alert, due since then, go out at once.
     """
-    now = clock.now()
+    now = received_at or clock.now()
     address = _storable(normalise_address(sender, settings.file.default_region))[:_SENDER_CHARS]
     body = _storable(body)
     # One statement, so two web processes given the same provider retry store it once, no error.

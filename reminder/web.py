@@ -27,12 +27,13 @@ from starlette.routing import BaseRoute, Route
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from reminder import conversation
 from reminder.answer_sender import AnswerSender
 from reminder.app import App
 from reminder.checkin_form import LinkPages
 from reminder.config import require_twilio
+from reminder.db import describe_failure
 from reminder.delivery import DeliveryOutcome, record_delivery
+from reminder.inbound_spool import Spool, inbound_fields, receive_spooled
 from reminder.models import Heartbeat, Message, MessageStatus
 from reminder.outbox import Outbox
 from reminder.staff.pages import StaffPages
@@ -136,6 +137,12 @@ class TwilioWebhooks:
     briefly down. Answering in the TwiML instead would mark a row sent that Twilio never got
     whenever the webhook's response was lost. A Twilio retry of the same MessageSid is stored
     once and answered once.
+
+    **A text the database cannot take is kept, not refused.** Twilio never retries an inbound
+    webhook, so a 500 would lose the text. It is appended to the inbound spool instead
+    (``reminder.inbound_spool``, fsync'd) and Twilio gets its 200; the spool is replayed into the
+    database, in order, before the next text and at every tick. Only when the spool cannot be
+    written either is the answer 503.
     """
 
     def __init__(self, app: App, answers: AnswerSender) -> None:
@@ -147,28 +154,55 @@ class TwilioWebhooks:
         self.validator = RequestValidator(token.get_secret_value())
         self.public_base_url = app.settings.file.public_base_url.rstrip("/")
         self.slots = anyio.CapacityLimiter(database_slots(app.engine))
+        self.spool = Spool.of(app.settings)
 
     async def inbound_sms(self, request: Request) -> Response:
         form = await self._signed_form(request)
         if isinstance(form, Response):
             return form
-        sender, sid = form.get("From", ""), form.get("MessageSid") or form.get("SmsSid", "")
+        sender, _, sid = inbound_fields(form)
         if not sender or not sid:
             return PlainTextResponse("From and MessageSid are required", 400)
         if len(sid) > MAX_SID_CHARS:
             return PlainTextResponse("MessageSid is not a Twilio message SID", 400)
-        receive = partial(
-            conversation.receive,
-            self.app.engine,
-            self.app.settings,
-            self.app.clock,
-            sender=sender,
-            body=form.get("Body", ""),
-            provider_id=sid,
-        )
-        outcome = await anyio.to_thread.run_sync(receive, limiter=self.slots)
-        self.answers.submit(outcome.send_at_once())
+        try:
+            answers = await anyio.to_thread.run_sync(self._receive, form, limiter=self.slots)
+        except OSError as exc:
+            log.critical(
+                "inbound text %s is lost: the database refused it and the spool %s could not "
+                "keep it (%s)",
+                sid,
+                self.spool.path,
+                type(exc).__name__,
+            )
+            return PlainTextResponse("the text could not be stored", 503)
+        self.answers.submit(answers)
         return Response(EMPTY_TWIML, media_type="application/xml")
+
+    def _receive(self, form: ImmutableMultiDict[str, str]) -> list[int]:
+        """Store and apply an inbound text (after any the spool kept, so they stay in order); the
+        answers to send at once. When the database fails, the text goes to the spool instead
+        (OSError if that fails too), to be stored when the database answers again."""
+        store = receive_spooled(self.app.engine, self.app.settings, self.app.clock)
+        answers = self.spool.replay(store) if self.spool.pending() else []
+        now = self.app.clock.now()
+        if self.spool.pending():  # the database is still away: this text waits behind the rest
+            self.spool.append(now, form)
+            log.error(
+                "inbound text %s kept in the spool behind earlier ones", inbound_fields(form)[2]
+            )
+            return answers
+        try:
+            return answers + store(now, form)
+        except sa.exc.SQLAlchemyError as exc:
+            self.spool.append(now, form)
+            log.error(
+                "inbound text %s kept in the spool %s until the database answers: %s",
+                inbound_fields(form)[2],
+                self.spool.path,
+                describe_failure(exc),
+            )
+            return answers
 
     async def status(self, request: Request) -> Response:
         form = await self._signed_form(request)
