@@ -61,6 +61,11 @@ class Recorder:
     received: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     answer: str | None = None
+    # What QUIT is answered with, after the mail was taken ("221 Bye" when None).
+    quit_answer: str | None = None
+
+    async def handle_QUIT(self, _server: object, _session: object, _envelope: object) -> str:  # noqa: N802
+        return self.quit_answer or "221 Bye"
 
     async def handle_DATA(self, _server: object, _session: object, envelope: object) -> str:  # noqa: N802
         if self.answer is not None:

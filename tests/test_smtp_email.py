@@ -140,6 +140,25 @@ def test_a_5xx_answer_fails_the_message_permanently_and_visibly(
     assert message.attempts == 1 and smtp_server.received == []
 
 
+def test_a_mail_the_server_took_stays_sent_whatever_it_answers_to_quit(
+    engine: Engine,
+    database_url: str,
+    clock: SimulatedClock,
+    tmp_path: Path,
+    smtp_server: SmtpServer,
+) -> None:
+    settings = email_settings(tmp_path, database_url, smtp_server.port)
+    until_reminder(engine, settings, clock, enrol_by_email(engine, settings, clock))
+    smtp_server.recorder.quit_answer = "500 5.0.0 internal error after the mail was queued"
+
+    stats = _outbox(engine, settings, clock).dispatch()
+
+    message = _reminder(engine)
+    assert stats.sent == 1 and message.status == MessageStatus.SENT
+    [mail] = smtp_server.received
+    assert message.provider_id == mail["Message-ID"]
+
+
 def test_a_refused_connection_is_transient(
     engine: Engine, database_url: str, clock: SimulatedClock, tmp_path: Path
 ) -> None:

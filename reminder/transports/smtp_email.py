@@ -87,8 +87,11 @@ class SmtpTransport:
         except TemplateError as exc:  # the operator's to fix; retrying cannot help
             raise TransportError(f"email template error: {exc}"[:300], permanent=True) from None
         try:
-            with self._connect() as client:
+            client = self._connect()
+            try:
                 client.send_message(email)
+            finally:
+                _say_goodbye(client)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             raise _classified(code, reply) from None
@@ -132,6 +135,16 @@ def text_part(body: str, links: Mapping[str, str], words: Environment) -> str:
     (``email/links.txt.j2``)."""
     tail = words.get_template("email/links.txt.j2").render(links=links).strip()
     return f"{body.rstrip()}\n\n{tail}\n" if tail else f"{body.rstrip()}\n"
+
+
+def _say_goodbye(client: smtplib.SMTP) -> None:
+    """QUIT and close. Once the server has taken the mail, what it answers to QUIT (a 5xx, a
+    timeout, a dropped connection) changes nothing: the mail was sent, and failing or retrying
+    it would lose the Message-ID or send the patient a second copy."""
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()
 
 
 def _classified(code: int, reply: bytes | str) -> TransportError:
