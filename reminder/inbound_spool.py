@@ -175,11 +175,31 @@ def inbound_fields(form: Mapping[str, str]) -> tuple[str, str, str]:
     )
 
 
+# Twilio sends at most 10 media items with one MMS.
+MAX_MEDIA = 10
+
+
+def inbound_media(form: Mapping[str, str]) -> str | None:
+    """An MMS's pictures (or other media), one ``MediaContentType MediaUrl`` line each, to be
+    stored with the text (``InboundMessage.raw``): the body of a photo of a swollen injection
+    site is often empty, and the photo is then all the patient said. None for a plain text."""
+    try:
+        count = min(int(form.get("NumMedia") or 0), MAX_MEDIA)
+    except ValueError:
+        count = MAX_MEDIA
+    media = [
+        f"{form.get(f'MediaContentType{index}', '')} {form[f'MediaUrl{index}']}".strip()
+        for index in range(count)
+        if form.get(f"MediaUrl{index}")
+    ]
+    return "\n".join(media) or None
+
+
 def receive_spooled(
     engine: Engine, settings: Settings, clock: Clock
 ) -> Callable[[datetime, Mapping[str, str]], list[int]]:
-    """What ``Spool.replay`` stores each text with: the usual inbound path, the text's own
-    arrival time kept; returns the answers to send at once."""
+    """How an inbound text is stored, by the webhook and by ``Spool.replay``: the usual inbound
+    path, with any MMS media and the text's own arrival time; returns the answers to send."""
 
     def store(received_at: datetime, form: Mapping[str, str]) -> list[int]:
         sender, body, sid = inbound_fields(form)
@@ -190,6 +210,7 @@ def receive_spooled(
             sender=sender,
             body=body,
             provider_id=sid,
+            raw=inbound_media(form),
             received_at=received_at,
         )
         return outcome.send_at_once()

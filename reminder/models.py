@@ -364,7 +364,8 @@ class InboundMessage(SQLModel, table=True):
     dose_id: int | None = Field(default=None, foreign_key="dose.id")
     parsed_as: str | None = Field(default=None, sa_type=sa.String(32))
     outcome: str | None = Field(default=None, sa_type=sa.String(200))
-    # An email's whole source (RFC 5322), as received; ``body`` is the reply without quotes.
+    # An email's whole source (RFC 5322), as received; ``body`` is the reply without quotes. For
+    # an MMS, its media: one "content-type URL" line each.
     raw: str | None = Field(default=None, sa_type=sa.Text)
 
 

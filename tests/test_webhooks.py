@@ -181,6 +181,21 @@ def test_a_twilio_retry_of_the_same_message_is_stored_and_answered_once(
     assert len(fake.messages) == 2  # the reminder and one answer
 
 
+def test_an_mms_photo_without_words_is_stored_with_its_media(
+    client: TestClient, bot: Bot, engine: Engine
+) -> None:
+    sent_reminder(bot)
+    form = inbound_form(ACCOUNT_SID, PHONE, "")
+    photo = f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM1/Media/ME1"
+    form |= {"NumMedia": "2", "MediaUrl0": photo, "MediaContentType0": "image/jpeg"}
+    form |= {"MediaUrl1": photo + "b", "MediaContentType1": "image/png"}
+
+    assert text_us(client, "", form) == (200, EMPTY_TWIML)
+
+    [inbound] = inbox(engine)
+    assert (inbound.body, inbound.raw) == ("", f"image/jpeg {photo}\nimage/png {photo}b")
+
+
 def test_an_unknown_sender_is_stored_and_gets_an_empty_answer(
     client: TestClient, bot: Bot, fake: FakeTwilio, engine: Engine
 ) -> None:
