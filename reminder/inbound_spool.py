@@ -1,9 +1,10 @@
-"""The inbound spool: texts from Twilio's inbound webhook that the database could not take, kept
-in a local file until it can, because Twilio never retries that webhook.
+"""The inbound spool: texts from Twilio's inbound webhook (and its delivery reports) that the
+database could not take, kept in a local file until it can, because Twilio retries neither.
 
-One JSON line per text, ``{"received_at": ISO time, "form": the signed request's fields}``,
-appended and fsync'd before Twilio is answered 200. ``replay`` stores them through the usual
-inbound path (``conversation.receive``), in the order they came, as soon as the database answers
+One JSON line per request, ``{"received_at": ISO time, "path": the webhook's path, "form": the
+signed request's fields}``, appended and fsync'd before Twilio is answered. ``replay`` stores
+them through the usual paths (``conversation.receive``, ``delivery.record_delivery``), in the
+order they came, as soon as the database answers
 again: the web process does so before the next text it takes, and ``reminder run`` / ``serve`` /
 ``worker`` at every tick. That path skips a MessageSid already stored, so a replay cut short
 (the process killed after storing a text but before the file was rewritten) stores nothing
@@ -31,8 +32,13 @@ from reminder import conversation
 from reminder.clock import Clock
 from reminder.config import Settings
 from reminder.db import describe_failure
+from reminder.delivery import record_delivery
+from reminder.transports.twilio_sms import INBOUND_PATH, STATUS_CALLBACK_PATH, delivery_report
 
 log = logging.getLogger("reminder.inbound")
+
+# Stores one spooled request: (when it came, the webhook's path, its form) -> the answers to send.
+Store = Callable[[datetime, str, Mapping[str, str]], list[int]]
 
 # The failures that mean the database is away (unreachable, restarting, locked, no connection
 # free): the texts wait for it. Any other is about the one text.
@@ -58,9 +64,13 @@ class Spool:
         except FileNotFoundError:
             return False
 
-    def append(self, received_at: datetime, form: Mapping[str, str]) -> None:
-        """Keep one text, on disk before this returns; raises OSError when it cannot."""
-        line = json.dumps({"received_at": received_at.isoformat(), "form": dict(form)}) + "\n"
+    def append(
+        self, received_at: datetime, form: Mapping[str, str], path: str = INBOUND_PATH
+    ) -> None:
+        """Keep one request to the webhook at ``path``, on disk before this returns; raises
+        OSError when it cannot."""
+        entry = {"received_at": received_at.isoformat(), "path": path, "form": dict(form)}
+        line = json.dumps(entry) + "\n"
         with self._locked():
             created = not self.path.exists()
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -72,7 +82,7 @@ class Spool:
             if created:
                 self._sync_folder()
 
-    def replay(self, store: Callable[[datetime, Mapping[str, str]], list[int]]) -> list[int]:
+    def replay(self, store: Store) -> list[int]:
         """Hand each spooled text to ``store`` in order, until the database fails again; keep the
         texts not yet stored. Returns what ``store`` returned, joined (the answers to send)."""
         answers: list[int] = []
@@ -154,16 +164,17 @@ class Spool:
             os.close(fd)
 
 
-def _parse(line: bytes) -> tuple[datetime, dict[str, str]] | None:
+def _parse(line: bytes) -> tuple[datetime, str, dict[str, str]] | None:
     try:
         entry = json.loads(line)
         received_at = datetime.fromisoformat(entry["received_at"])
+        path = str(entry.get("path", INBOUND_PATH))
         form = {str(key): str(value) for key, value in entry["form"].items()}
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
-    if received_at.tzinfo is None:
+    if received_at.tzinfo is None or path not in (INBOUND_PATH, STATUS_CALLBACK_PATH):
         return None
-    return received_at, form
+    return received_at, path, form
 
 
 def inbound_fields(form: Mapping[str, str]) -> tuple[str, str, str]:
@@ -195,13 +206,17 @@ def inbound_media(form: Mapping[str, str]) -> str | None:
     return "\n".join(media) or None
 
 
-def receive_spooled(
-    engine: Engine, settings: Settings, clock: Clock
-) -> Callable[[datetime, Mapping[str, str]], list[int]]:
-    """How an inbound text is stored, by the webhook and by ``Spool.replay``: the usual inbound
-    path, with any MMS media and the text's own arrival time; returns the answers to send."""
+def receive_spooled(engine: Engine, settings: Settings, clock: Clock) -> Store:
+    """How a webhook's request is stored, by the webhook and by ``Spool.replay``: an inbound text
+    through the usual inbound path, with any MMS media and the text's own arrival time (returns
+    the answers to send); a delivery report as if it had just come, dated when it came."""
 
-    def store(received_at: datetime, form: Mapping[str, str]) -> list[int]:
+    def store(received_at: datetime, path: str, form: Mapping[str, str]) -> list[int]:
+        if path == STATUS_CALLBACK_PATH:
+            report = delivery_report(form)
+            if report is not None:
+                record_delivery(engine, settings, report, received_at)
+            return []
         sender, body, sid = inbound_fields(form)
         outcome = conversation.receive(
             engine,

@@ -142,7 +142,8 @@ class TwilioWebhooks:
     webhook, so a 500 would lose the text. It is appended to the inbound spool instead
     (``reminder.inbound_spool``, fsync'd) and Twilio gets its 200; the spool is replayed into the
     database, in order, before the next text and at every tick. Only when the spool cannot be
-    written either is the answer 503.
+    written either is the answer 503. A delivery report the database cannot take is kept there
+    too (Twilio does not retry those either).
     """
 
     def __init__(self, app: App, answers: AnswerSender) -> None:
@@ -193,7 +194,7 @@ class TwilioWebhooks:
             )
             return answers
         try:
-            return answers + store(now, form)
+            return answers + store(now, INBOUND_PATH, form)
         except sa.exc.SQLAlchemyError as exc:
             self.spool.append(now, form)
             log.error(
@@ -211,10 +212,33 @@ class TwilioWebhooks:
         report = delivery_report(form)
         if report is None:
             return PlainTextResponse("MessageSid and MessageStatus are required", 400)
-        record = partial(
-            record_delivery, self.app.engine, self.app.settings, report, self.app.clock.now()
-        )
-        outcome = await anyio.to_thread.run_sync(record, limiter=self.slots)
+        now = self.app.clock.now()
+        record = partial(record_delivery, self.app.engine, self.app.settings, report, now)
+        try:
+            outcome = await anyio.to_thread.run_sync(record, limiter=self.slots)
+        except sa.exc.SQLAlchemyError as exc:
+            # Twilio does not retry a status callback either: an "undelivered" lost here would
+            # leave an alert that reached no one looking sent.
+            keep = partial(self.spool.append, now, form, STATUS_CALLBACK_PATH)
+            try:
+                await anyio.to_thread.run_sync(keep)
+            except OSError as spool_error:
+                log.critical(
+                    "status %s for %s is lost: the database refused it and the spool %s could "
+                    "not keep it (%s)",
+                    report.status,
+                    report.provider_id,
+                    self.spool.path,
+                    type(spool_error).__name__,
+                )
+                return PlainTextResponse("the report could not be stored", 503)
+            log.error(
+                "status %s for %s kept in the spool until the database answers: %s",
+                report.status,
+                report.provider_id,
+                describe_failure(exc),
+            )
+            return Response(status_code=204)
         if outcome is DeliveryOutcome.KEPT:
             log.info(
                 "status %s for %s, which names no message yet: kept until its SID is recorded",

@@ -20,11 +20,11 @@ from reminder.config import Settings
 from reminder.daemon import Loop
 from reminder.db import create_db_engine
 from reminder.inbound_spool import Spool
-from reminder.models import DoseStatus, MessageStatus
+from reminder.models import DoseStatus, FailureCode, MessageKind, MessageStatus
 from reminder.web import create_app
 from tests.fake_twilio import ACCOUNT_SID, FakeTwilio, inbound_form, twilio_settings
 from tests.scenario import PHONE, Bot, local
-from tests.test_webhooks import EMPTY_TWIML, inbox, signed_post
+from tests.test_webhooks import EMPTY_TWIML, inbox, message, report, signed_post
 
 
 @pytest.fixture
@@ -211,4 +211,29 @@ def test_a_spooled_text_the_database_refuses_for_itself_does_not_block_those_beh
         assert "edited by hand" in Spool(spool_path).unreadable_path.read_text()
     else:  # SQLite does not hold a string to its column's length
         assert [m.body for m in inbox(engine)] == ["edited by hand", "DONE"]
+    assert not spool_path.exists()
+
+
+def test_a_delivery_report_the_database_cannot_take_is_kept_and_applied_when_it_is_back(
+    bot: Bot,
+    down: TestClient,
+    settings: Settings,
+    engine: Engine,
+    clock: SimulatedClock,
+    spool_path: Path,
+) -> None:
+    bot.enrol()
+    bot.at(local(3, 3, 19, 30))
+    [reminder] = bot.messages(MessageKind.REMINDER)
+
+    assert report(down, reminder.provider_id or "", "undelivered", "30003") == 204
+
+    [line] = spool_path.read_text().splitlines()
+    assert json.loads(line)["path"] == "/twilio/status"
+    assert message(engine, reminder.id or 0).status == MessageStatus.SENT
+    bot.clock.set(local(3, 3, 19, 45))
+    Loop(App(settings, engine, clock), threading.Event())()
+
+    stored = message(engine, reminder.id or 0)
+    assert (stored.status, stored.failure) == (MessageStatus.FAILED, FailureCode.NOT_DELIVERED)
     assert not spool_path.exists()
