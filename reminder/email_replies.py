@@ -76,8 +76,11 @@ _FORWARD = re.compile(
 )
 _OUTLOOK_HEADER = re.compile(r"^\s*(from|von|de|da|van)\s*:\s.+", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
-_BLOCKS = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h\d)\b[^>]*>", re.IGNORECASE)
+_BLOCKS = re.compile(r"<\s*(br|hr|/p|/div|/li|/tr|/h\d)\b[^>]*>", re.IGNORECASE)
 _QUOTED_HTML = re.compile(r"<blockquote\b.*?</blockquote>", re.IGNORECASE | re.DOTALL)
+# Outlook (web and new desktop) quotes in no blockquote: its "From: ... Sent: ..." block, then
+# the whole original, follow the reply in a div of this id.
+_OUTLOOK_QUOTED_HTML = re.compile(r"<div\b[^>]*\bid=[\"']?divRplyFwdMsg\b.*", re.I | re.DOTALL)
 _HIDDEN_HTML = re.compile(r"<(style|script|head)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
 
 
@@ -104,7 +107,7 @@ def strip_quoted(text: str) -> str:
 
 
 def html_to_text(markup: str) -> str:
-    markup = _HIDDEN_HTML.sub("", _QUOTED_HTML.sub("", markup))
+    markup = _HIDDEN_HTML.sub("", _QUOTED_HTML.sub("", _OUTLOOK_QUOTED_HTML.sub("", markup)))
     return html.unescape(_TAGS.sub("", _BLOCKS.sub("\n", markup)))
 
 
