@@ -196,6 +196,33 @@ def test_an_mms_photo_without_words_is_stored_with_its_media(
     assert (inbound.body, inbound.raw) == ("", f"image/jpeg {photo}\nimage/png {photo}b")
 
 
+def test_a_text_stored_but_never_applied_is_applied_when_it_comes_again(
+    client: TestClient, bot: Bot, fake: FakeTwilio, engine: Engine
+) -> None:
+    sent_reminder(bot)
+    form = inbound_form(ACCOUNT_SID, PHONE, "DONE LT")
+    # As a process killed (or a database lost) between storing the text and applying it leaves it.
+    with session_scope(engine) as session:
+        session.add(
+            InboundMessage(
+                sender=PHONE,
+                body="DONE LT",
+                received_at=local(3, 3, 19, 40),
+                provider_id=form["MessageSid"],
+            )
+        )
+    bot.clock.set(local(3, 3, 19, 50))
+
+    assert text_us(client, "DONE LT", form) == (200, EMPTY_TWIML)
+    assert text_us(client, "DONE LT", form) == (200, EMPTY_TWIML)
+
+    [inbound] = inbox(engine)
+    assert inbound.parsed_as is not None
+    [dose] = bot.doses()[:1]
+    assert (dose.status, dose.taken_at) == (DoseStatus.TAKEN, local(3, 3, 19, 40))
+    assert len(bot.replies()) == 1 and len(fake.messages) == 2
+
+
 def test_an_unknown_sender_is_stored_and_gets_an_empty_answer(
     client: TestClient, bot: Bot, fake: FakeTwilio, engine: Engine
 ) -> None:
