@@ -12,6 +12,9 @@ Failures and what follows (the outbox acts on the TransportError raised here):
 4xx reply (greylisting, mailbox busy, 421)  transient: retried with backoff
 5xx reply (no such user, rejected)          permanent: the row ends ``failed`` with the reply
 authentication failed (535)                 transient, so fixing SMTP_PASSWORD drains the queue
+sender refused at MAIL FROM (530, 550, 553)  transient, as that: it is about smtp.from_address or
+                                            smtp.user, not this email, and fixing them drains the
+                                            queue
 connection refused, timeout, disconnected   transient
 ==========================================  ====================================================
 
@@ -20,6 +23,7 @@ The Message-ID returned is what replies name in In-Reply-To, so the IMAP poller 
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
 from collections.abc import Mapping
@@ -32,6 +36,8 @@ from jinja2 import Environment, TemplateError
 from reminder.config import ConfigError, Settings
 from reminder.links import html_templates
 from reminder.transports import Outgoing, TransportError
+
+log = logging.getLogger("reminder.smtp")
 
 
 def require_smtp(settings: Settings) -> None:
@@ -100,6 +106,17 @@ class SmtpTransport:
                 f"SMTP authentication failed ({exc.smtp_code}): check smtp.user and SMTP_PASSWORD",
                 code=str(exc.smtp_code),
             ) from None
+        except smtplib.SMTPSenderRefused as exc:
+            log.error(
+                "the mail server refused the sender (%s): check smtp.from_address and smtp.user",
+                exc.smtp_code,
+            )
+            raise TransportError(
+                f"SMTP {exc.smtp_code}: the server refused the sender: {_text(exc.smtp_error)}"[
+                    :300
+                ],
+                code=str(exc.smtp_code),
+            ) from None
         except smtplib.SMTPResponseException as exc:
             raise _classified(exc.smtp_code, exc.smtp_error) from None
         except (smtplib.SMTPException, OSError) as exc:
@@ -147,7 +164,10 @@ def _say_goodbye(client: smtplib.SMTP) -> None:
         client.close()
 
 
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
 def _classified(code: int, reply: bytes | str) -> TransportError:
-    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
-    message = f"SMTP {code}: {text}"[:300]
+    message = f"SMTP {code}: {_text(reply)}"[:300]
     return TransportError(message, permanent=500 <= code < 600, code=str(code))
