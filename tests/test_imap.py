@@ -101,6 +101,21 @@ def test_an_html_only_outlook_reply_stops_where_its_quoted_original_begins() -> 
     assert reply_text(mail) == "Done, left thigh"
 
 
+def test_an_outlook_header_block_right_under_the_reply_is_cut_when_sent_follows_from() -> None:
+    text = (
+        "Done\nFrom: Your care team <care@clinic.example>\nSent: Tuesday, March 3, 2026 7:30 PM"
+        "\nTo: Ada\n\nTime for your injection at 19:30. Reply SKIP"
+    )
+    assert strip_quoted(text) == "Done"
+    assert strip_quoted("Erledigt\nVon: Team <care@clinic.example>\nGesendet: Dienstag") == (
+        "Erledigt"
+    )
+    # A line that only starts like the header is the patient's own.
+    assert strip_quoted("From: my neurologist: keep going\nDone") == (
+        "From: my neurologist: keep going\nDone"
+    )
+
+
 def test_an_hr_before_an_outlook_header_block_counts_as_the_blank_line_before_it() -> None:
     assert html_to_text("<div>ok 12</div><hr><b>From:</b> Care team<br>Sent: Tuesday") == (
         "ok 12\n\nFrom: Care team\nSent: Tuesday"
