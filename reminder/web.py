@@ -10,6 +10,7 @@ slowing the one that holds it.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -62,9 +63,20 @@ def create_app(app: App, outbox: Outbox | None = None) -> Starlette:
     from a request's. Raises ConfigError when Twilio is chosen but not configured.
     """
     answers = AnswerSender(outbox or app.outbox())
+    twilio = app.settings.file.transport.sms == "twilio"
+    spool = Spool.of(app.settings)
 
-    def healthz(_request: Request) -> JSONResponse:
-        """200 when the database answers and a tick ran recently; 503 otherwise."""
+    def healthz(request: Request) -> JSONResponse:
+        """200 when the database answers and a tick ran recently; 503 otherwise. With Twilio it
+        also says whether inbound texts wait in the spool for the database."""
+        response = database_health(request)
+        if twilio:
+            body = json.loads(response.body)
+            body["inbound_spool"] = "waiting" if spool.pending() else "empty"
+            return JSONResponse(body, response.status_code)
+        return response
+
+    def database_health(_request: Request) -> JSONResponse:
         now = app.clock.now()
         try:
             with app.engine.connect() as connection:
@@ -97,7 +109,7 @@ def create_app(app: App, outbox: Outbox | None = None) -> Starlette:
         routes += LinkPages(app, answers).routes()
         # The staff dashboard, whose set-password links are signed with the same key.
         routes.append(StaffPages(app).mount())
-    if app.settings.file.transport.sms == "twilio":
+    if twilio:
         webhooks = TwilioWebhooks(app, answers)
         routes += [
             Route(INBOUND_PATH, webhooks.inbound_sms, methods=["POST"]),

@@ -112,6 +112,8 @@ def test_texts_the_database_cannot_take_are_kept_then_stored_in_order_when_it_is
 
     assert spooled(spool_path) == ["DONE LT", "feeling feverish and achy tonight"]
     assert inbox(engine) == []
+    health = down.get("/healthz")
+    assert (health.status_code, health.json()["inbound_spool"]) == (503, "waiting")
     assert spool_path.stat().st_mode & 0o777 == 0o600
     bot.clock.set(local(3, 3, 21, 0))
     assert text(up, "HELP") == (200, EMPTY_TWIML)
@@ -133,6 +135,7 @@ def test_texts_the_database_cannot_take_are_kept_then_stored_in_order_when_it_is
     assert all(reply.status == MessageStatus.SENT for reply in bot.replies())
     assert len(fake.messages) == 1 + len(bot.replies())
     assert not spool_path.exists()
+    assert up.get("/healthz").json()["inbound_spool"] == "empty"
     said = " ".join(record.getMessage() for record in caplog.records)
     assert "kept in the spool" in said and "stored 2 text(s)" in said
     assert "DONE LT" not in said and "feverish" not in said and PHONE not in said
