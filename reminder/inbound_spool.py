@@ -110,6 +110,11 @@ class Spool:
                         # Refused for what it is, not because the database is away: it would
                         # block every text behind it for ever.
                         self._set_aside(line, describe_failure(exc))
+                    except Exception as exc:
+                        # A fault in applying it (the text itself was stored first): the texts
+                        # behind it, and the next one to come, must still get in.
+                        log.exception("inbound spool: a spooled request could not be applied")
+                        self._set_aside(line, f"{type(exc).__name__} while applying it")
                 done += 1
             self._keep(lines[done:])
             if done:

@@ -197,9 +197,16 @@ class TwilioWebhooks:
         answers to send at once. When the database fails, the text goes to the spool instead
         (OSError if that fails too), to be stored when the database answers again."""
         store = receive_spooled(self.app.engine, self.app.settings, self.app.clock)
-        answers = self.spool.replay(store) if self.spool.pending() else []
+        answers: list[int] = []
+        behind = False
+        if self.spool.pending():
+            try:
+                answers = self.spool.replay(store)
+                behind = self.spool.pending()  # the database is still away
+            except OSError:  # the spool cannot be read: this text must still get in
+                log.exception("the inbound spool %s could not be replayed", self.spool.path)
         now = self.app.clock.now()
-        if self.spool.pending():  # the database is still away: this text waits behind the rest
+        if behind:  # this text waits behind the rest, to keep their order
             self.spool.append(now, form)
             log.error(
                 "inbound text %s kept in the spool behind earlier ones", inbound_fields(form)[2]
