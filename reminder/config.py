@@ -53,6 +53,8 @@ class FileSettings(Section):
     log_format: Literal["text", "json"] = "text"
     # The address the outside world reaches the web app at (webhooks, links), e.g. https://rem.example.org
     public_base_url: str = Field("", pattern=r"^(https?://[^\s/]+(/[^\s]*)?)?$")
+    # Where Twilio's inbound texts wait while the database cannot take them (reminder.inbound_spool).
+    inbound_spool: str = Field("inbound-spool.jsonl", min_length=1)
     schedule: Schedule = Schedule()
     outbox: Outbox = Outbox()
     transport: Transports = Transports()

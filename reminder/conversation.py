@@ -77,6 +77,15 @@ class Outcome:
         return answer + list(self.urgent_message_ids)
 
 
+_INBOUND: sa.Table = InboundMessage.__table__  # type: ignore[assignment]
+# What a stored text was read as (NULL until it is applied), its row locked.
+_APPLIED_AS = (
+    sa.select(_INBOUND.c.parsed_as)
+    .where(_INBOUND.c.id == sa.bindparam("inbound_id"))
+    .with_for_update()
+)
+
+
 def receive(
     engine: Engine,
     settings: Settings,
@@ -87,12 +96,16 @@ def receive(
     channel: Channel = Channel.SMS,
     provider_id: str | None = None,
     raw: str | None = None,
+    received_at: datetime | None = None,
 ) -> Outcome:
     """Store an inbound message raw, then parse and apply it; a provider's retry is applied once.
 
     ``raw``: an email's whole source, stored with it (``body`` is then the reply without quotes).
+    ``received_at``: when it came, for a text kept while the database was away: it is stored and
+    applied as of then ("DONE" is recorded at the time it was written, and answered so), and
+    its answer and any alert, due since then, go out at once.
     """
-    now = clock.now()
+    now = received_at or clock.now()
     address = _storable(normalise_address(sender, settings.file.default_region))[:_SENDER_CHARS]
     body = _storable(body)
     # One statement, so two web processes given the same provider retry store it once, no error.
@@ -117,10 +130,19 @@ def receive(
                 seen = session.exec(
                     select(InboundMessage).where(InboundMessage.provider_id == provider_id)
                 ).one()
-                return Outcome(seen.id or 0, True, seen.parsed_as, seen.outcome, None)
+                if seen.parsed_as is not None:
+                    return Outcome(seen.id or 0, True, seen.parsed_as, seen.outcome, None)
+                # Stored by an earlier try that never applied it (the database failed, or the
+                # process died, in between): applied now, as of when it came.
+                stored, now = seen, seen.received_at
         # Committed: whatever fails from here on, the text is kept. The INSERT returned the whole
         # row, so applying it starts without reading it again.
         with Session(connection, expire_on_commit=False) as session, session.begin():
+            # Locked first, before the patient, by every try: of two at once the second waits,
+            # then finds the text applied.
+            applied_as = session.execute(_APPLIED_AS, {"inbound_id": stored.id}).scalar_one()
+            if applied_as is not None:
+                return Outcome(stored.id or 0, True, applied_as, None, None)
             session.add(stored)
             applied = Conversation(session, settings, now)
             answer_id = applied.apply(stored)

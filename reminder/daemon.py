@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import UTC
+from datetime import UTC, datetime
 from types import FrameType
 
 import uvicorn
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from reminder import planner
+from reminder import inbound_spool, planner
 from reminder.app import App, Transports
 from reminder.outbox import Outbox
 
@@ -32,6 +32,8 @@ class Loop:
 
     def __call__(self) -> None:
         try:
+            # Texts the web process kept while the database was away come first, in order.
+            replay_spool(self.app, self.outbox, self.stop)
             planned = planner.tick(self.app.engine, self.app.settings, self.app.clock, self.stop)
             sent = self.outbox.dispatch(self.stop)
         except Exception:
@@ -74,6 +76,14 @@ class MailboxLoop:
                 stats.stored,
                 stats.unknown,
             )
+
+
+def replay_spool(app: App, outbox: Outbox, stop: threading.Event) -> None:
+    """Store the inbound texts the spool kept while the database was away; send their answers."""
+    if app.settings.file.transport.sms != "twilio":
+        return
+    answers = inbound_spool.replay(app.engine, app.settings, app.clock)
+    outbox.send_each_now(answers, stop)
 
 
 def stop_on_signals() -> threading.Event:
@@ -168,11 +178,15 @@ def run_daemon(
         log.info("worker started: a tick every %g s", app.settings.daemon.tick_seconds)
 
     web_failed = False
+    replayed_at = app.clock.now()
     while not stop.wait(0.5):
         if server_thread is not None and not server_thread.is_alive():
             log.error("the web server stopped; shutting down")
             web_failed = True
             stop.set()
+        elif loop is None and web_app is not None:
+            # `serve` alone has no tick: it replays its own spool as often as a worker ticks.
+            replayed_at = _replay_when_due(app, outbox, stop, replayed_at)
     if jobs is not None:
         jobs.shutdown(wait=True)  # the running tick sees `stop` and hands back unsent messages
     if server is not None and server_thread is not None:
@@ -182,3 +196,17 @@ def run_daemon(
     if web_failed:
         # A supervisor must see a failure (the port was taken, say), not a clean stop to leave be.
         raise SystemExit(1)
+
+
+def _replay_when_due(
+    app: App, outbox: Outbox, stop: threading.Event, replayed_at: datetime
+) -> datetime:
+    """Replay the spool once a tick interval has passed since ``replayed_at``; the last replay."""
+    now = app.clock.now()
+    if (now - replayed_at).total_seconds() < app.settings.daemon.tick_seconds:
+        return replayed_at
+    try:
+        replay_spool(app, outbox, stop)
+    except Exception:
+        log.exception("replaying the inbound spool failed; retrying at the next interval")
+    return now

@@ -75,9 +75,18 @@ _FORWARD = re.compile(
     re.IGNORECASE,
 )
 _OUTLOOK_HEADER = re.compile(r"^\s*(from|von|de|da|van)\s*:\s.+", re.IGNORECASE)
+# The line after Outlook's "From:" (sent, date, to, in the shipped languages and their kin).
+_OUTLOOK_NEXT = re.compile(
+    r"^\s*(sent|date|to|gesendet|datum|an|envoy[ée]|[àa]|enviado|fecha|para|inviato|data"
+    r"|verzonden|aan)\s*:\s.+",
+    re.IGNORECASE,
+)
 _TAGS = re.compile(r"<[^>]+>")
-_BLOCKS = re.compile(r"<\s*(br|/p|/div|/li|/tr|/h\d)\b[^>]*>", re.IGNORECASE)
+_BLOCKS = re.compile(r"<\s*(br|hr|/p|/div|/li|/tr|/h\d)\b[^>]*>", re.IGNORECASE)
 _QUOTED_HTML = re.compile(r"<blockquote\b.*?</blockquote>", re.IGNORECASE | re.DOTALL)
+# Outlook (web and new desktop) quotes in no blockquote: its "From: ... Sent: ..." block, then
+# the whole original, follow the reply in a div of this id.
+_OUTLOOK_QUOTED_HTML = re.compile(r"<div\b[^>]*\bid=[\"']?divRplyFwdMsg\b.*", re.I | re.DOTALL)
 _HIDDEN_HTML = re.compile(r"<(style|script|head)\b.*?</\1>", re.IGNORECASE | re.DOTALL)
 
 
@@ -97,6 +106,8 @@ def strip_quoted(text: str) -> str:
             break  # "On Tue, 3 Mar 2026 at 19:30, Care team <care@...>" / "wrote:"
         if _OUTLOOK_HEADER.match(line) and kept and not kept[-1].strip():
             break  # Outlook's "From: ..." block under a blank line
+        if _OUTLOOK_HEADER.match(line) and _OUTLOOK_NEXT.match(following):
+            break  # the same block right under the reply: "From: ..." then "Sent: ..."
         if line.lstrip().startswith(">"):
             continue
         kept.append(line)
@@ -104,7 +115,7 @@ def strip_quoted(text: str) -> str:
 
 
 def html_to_text(markup: str) -> str:
-    markup = _HIDDEN_HTML.sub("", _QUOTED_HTML.sub("", markup))
+    markup = _HIDDEN_HTML.sub("", _QUOTED_HTML.sub("", _OUTLOOK_QUOTED_HTML.sub("", markup)))
     return html.unescape(_TAGS.sub("", _BLOCKS.sub("\n", markup)))
 
 

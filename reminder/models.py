@@ -364,8 +364,22 @@ class InboundMessage(SQLModel, table=True):
     dose_id: int | None = Field(default=None, foreign_key="dose.id")
     parsed_as: str | None = Field(default=None, sa_type=sa.String(32))
     outcome: str | None = Field(default=None, sa_type=sa.String(200))
-    # An email's whole source (RFC 5322), as received; ``body`` is the reply without quotes.
+    # An email's whole source (RFC 5322), as received; ``body`` is the reply without quotes. For
+    # an MMS, its media: one "content-type URL" line each.
     raw: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class EarlyDeliveryReport(SQLModel, table=True):
+    """A delivery report that named no message yet: Twilio can call back before the worker has
+    stored the SID its create call returned. Kept until that SID is recorded, then applied (and
+    deleted); one that never matches (another app's message) is deleted after a few days."""
+
+    provider_id: str = Field(sa_type=sa.String(64), primary_key=True)
+    status: str = Field(sa_type=sa.String(16), primary_key=True)
+    error_code: str | None = Field(default=None, sa_type=sa.String(16))
+    meaning: str | None = Field(default=None, sa_type=sa.String(120))
+    opted_out: bool = Field(default=False, nullable=False)
+    received_at: datetime = _ts(nullable=False, index=True)
 
 
 class BlockedAddress(SQLModel, table=True):

@@ -26,6 +26,7 @@ from sqlmodel import Session, col
 from reminder import leases, send_rules
 from reminder.clock import Clock
 from reminder.config import ConfigError, Settings
+from reminder.delivery import apply_early_reports
 from reminder.links import email_links
 from reminder.models import (
     BlockedAddress,
@@ -310,6 +311,14 @@ class Outbox:
             self.outcomes.record(session, [(send.message, answer) for send, answer in done], stats)
             sends = self._begin(session, group, until, stats) if group else []
             session.commit()
+        # Twilio may have reported on a text before its SID was stored just now.
+        sids = [
+            answer.said
+            for send, answer in done
+            if isinstance(answer.said, str) and send.outgoing.channel == Channel.SMS
+        ]
+        if sids:
+            apply_early_reports(connection, self.settings, sids, self.clock.now())
         return sends
 
     def _begin(

@@ -10,6 +10,7 @@ slowing the one that holds it.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,12 +28,13 @@ from starlette.routing import BaseRoute, Route
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from reminder import conversation
 from reminder.answer_sender import AnswerSender
 from reminder.app import App
 from reminder.checkin_form import LinkPages
 from reminder.config import require_twilio
+from reminder.db import describe_failure
 from reminder.delivery import DeliveryOutcome, record_delivery
+from reminder.inbound_spool import Spool, inbound_fields, receive_spooled
 from reminder.models import Heartbeat, Message, MessageStatus
 from reminder.outbox import Outbox
 from reminder.staff.pages import StaffPages
@@ -61,9 +63,20 @@ def create_app(app: App, outbox: Outbox | None = None) -> Starlette:
     from a request's. Raises ConfigError when Twilio is chosen but not configured.
     """
     answers = AnswerSender(outbox or app.outbox())
+    twilio = app.settings.file.transport.sms == "twilio"
+    spool = Spool.of(app.settings)
 
-    def healthz(_request: Request) -> JSONResponse:
-        """200 when the database answers and a tick ran recently; 503 otherwise."""
+    def healthz(request: Request) -> JSONResponse:
+        """200 when the database answers and a tick ran recently; 503 otherwise. With Twilio it
+        also says whether inbound texts wait in the spool for the database."""
+        response = database_health(request)
+        if twilio:
+            body = json.loads(response.body)
+            body["inbound_spool"] = "waiting" if spool.pending() else "empty"
+            return JSONResponse(body, response.status_code)
+        return response
+
+    def database_health(_request: Request) -> JSONResponse:
         now = app.clock.now()
         try:
             with app.engine.connect() as connection:
@@ -96,7 +109,7 @@ def create_app(app: App, outbox: Outbox | None = None) -> Starlette:
         routes += LinkPages(app, answers).routes()
         # The staff dashboard, whose set-password links are signed with the same key.
         routes.append(StaffPages(app).mount())
-    if app.settings.file.transport.sms == "twilio":
+    if twilio:
         webhooks = TwilioWebhooks(app, answers)
         routes += [
             Route(INBOUND_PATH, webhooks.inbound_sms, methods=["POST"]),
@@ -136,6 +149,13 @@ class TwilioWebhooks:
     briefly down. Answering in the TwiML instead would mark a row sent that Twilio never got
     whenever the webhook's response was lost. A Twilio retry of the same MessageSid is stored
     once and answered once.
+
+    **A text the database cannot take is kept, not refused.** Twilio never retries an inbound
+    webhook, so a 500 would lose the text. It is appended to the inbound spool instead
+    (``reminder.inbound_spool``, fsync'd) and Twilio gets its 200; the spool is replayed into the
+    database, in order, before the next text and at every tick. Only when the spool cannot be
+    written either is the answer 503. A delivery report the database cannot take is kept there
+    too (Twilio does not retry those either).
     """
 
     def __init__(self, app: App, answers: AnswerSender) -> None:
@@ -147,28 +167,62 @@ class TwilioWebhooks:
         self.validator = RequestValidator(token.get_secret_value())
         self.public_base_url = app.settings.file.public_base_url.rstrip("/")
         self.slots = anyio.CapacityLimiter(database_slots(app.engine))
+        self.spool = Spool.of(app.settings)
 
     async def inbound_sms(self, request: Request) -> Response:
         form = await self._signed_form(request)
         if isinstance(form, Response):
             return form
-        sender, sid = form.get("From", ""), form.get("MessageSid") or form.get("SmsSid", "")
+        sender, _, sid = inbound_fields(form)
         if not sender or not sid:
             return PlainTextResponse("From and MessageSid are required", 400)
         if len(sid) > MAX_SID_CHARS:
             return PlainTextResponse("MessageSid is not a Twilio message SID", 400)
-        receive = partial(
-            conversation.receive,
-            self.app.engine,
-            self.app.settings,
-            self.app.clock,
-            sender=sender,
-            body=form.get("Body", ""),
-            provider_id=sid,
-        )
-        outcome = await anyio.to_thread.run_sync(receive, limiter=self.slots)
-        self.answers.submit(outcome.send_at_once())
+        try:
+            answers = await anyio.to_thread.run_sync(self._receive, form, limiter=self.slots)
+        except OSError as exc:
+            log.critical(
+                "inbound text %s is lost: the database refused it and the spool %s could not "
+                "keep it (%s)",
+                sid,
+                self.spool.path,
+                type(exc).__name__,
+            )
+            return PlainTextResponse("the text could not be stored", 503)
+        self.answers.submit(answers)
         return Response(EMPTY_TWIML, media_type="application/xml")
+
+    def _receive(self, form: ImmutableMultiDict[str, str]) -> list[int]:
+        """Store and apply an inbound text (after any the spool kept, so they stay in order); the
+        answers to send at once. When the database fails, the text goes to the spool instead
+        (OSError if that fails too), to be stored when the database answers again."""
+        store = receive_spooled(self.app.engine, self.app.settings, self.app.clock)
+        answers: list[int] = []
+        behind = False
+        if self.spool.pending():
+            try:
+                answers = self.spool.replay(store)
+                behind = self.spool.pending()  # the database is still away
+            except OSError:  # the spool cannot be read: this text must still get in
+                log.exception("the inbound spool %s could not be replayed", self.spool.path)
+        now = self.app.clock.now()
+        if behind:  # this text waits behind the rest, to keep their order
+            self.spool.append(now, form)
+            log.error(
+                "inbound text %s kept in the spool behind earlier ones", inbound_fields(form)[2]
+            )
+            return answers
+        try:
+            return answers + store(now, INBOUND_PATH, form)
+        except sa.exc.SQLAlchemyError as exc:
+            self.spool.append(now, form)
+            log.error(
+                "inbound text %s kept in the spool %s until the database answers: %s",
+                inbound_fields(form)[2],
+                self.spool.path,
+                describe_failure(exc),
+            )
+            return answers
 
     async def status(self, request: Request) -> Response:
         form = await self._signed_form(request)
@@ -177,13 +231,36 @@ class TwilioWebhooks:
         report = delivery_report(form)
         if report is None:
             return PlainTextResponse("MessageSid and MessageStatus are required", 400)
-        record = partial(
-            record_delivery, self.app.engine, self.app.settings, report, self.app.clock.now()
-        )
-        outcome = await anyio.to_thread.run_sync(record, limiter=self.slots)
-        if outcome is DeliveryOutcome.UNKNOWN:
+        now = self.app.clock.now()
+        record = partial(record_delivery, self.app.engine, self.app.settings, report, now)
+        try:
+            outcome = await anyio.to_thread.run_sync(record, limiter=self.slots)
+        except sa.exc.SQLAlchemyError as exc:
+            # Twilio does not retry a status callback either: an "undelivered" lost here would
+            # leave an alert that reached no one looking sent.
+            keep = partial(self.spool.append, now, form, STATUS_CALLBACK_PATH)
+            try:
+                await anyio.to_thread.run_sync(keep)
+            except OSError as spool_error:
+                log.critical(
+                    "status %s for %s is lost: the database refused it and the spool %s could "
+                    "not keep it (%s)",
+                    report.status,
+                    report.provider_id,
+                    self.spool.path,
+                    type(spool_error).__name__,
+                )
+                return PlainTextResponse("the report could not be stored", 503)
+            log.error(
+                "status %s for %s kept in the spool until the database answers: %s",
+                report.status,
+                report.provider_id,
+                describe_failure(exc),
+            )
+            return Response(status_code=204)
+        if outcome is DeliveryOutcome.KEPT:
             log.info(
-                "status %s for %s, which names no message sent here",
+                "status %s for %s, which names no message yet: kept until its SID is recorded",
                 report.status,
                 report.provider_id,
             )

@@ -15,7 +15,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -71,6 +71,9 @@ class FakeTwilio:
     _script: deque[Behaviour] = field(default_factory=deque)
     # Errors answered for every message to a number, as Twilio does for a landline or an opt-out.
     refuse: dict[str, int] = field(default_factory=dict)
+    # Called with each accepted message's SID before the create call is answered: Twilio's own
+    # status callbacks can come that early, before the caller has stored the SID.
+    on_accept: Callable[[str], None] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _closing: threading.Event = field(default_factory=threading.Event)
     _server: ThreadingHTTPServer | None = None
@@ -221,6 +224,8 @@ def _handler_for(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
             sid = "SM" + secrets.token_hex(16)
             with fake._lock:
                 fake.messages.append((sid, received))
+            if fake.on_accept is not None:
+                fake.on_accept(sid)
             if behaviour.drop:
                 self.close_connection = True
                 self.connection.shutdown(2)

@@ -16,6 +16,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -61,6 +62,22 @@ class Recorder:
     received: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     answer: str | None = None
+    # What QUIT is answered with, after the mail was taken ("221 Bye" when None).
+    quit_answer: str | None = None
+    # What MAIL FROM is answered with ("250 OK", the sender taken, when None).
+    mail_answer: str | None = None
+
+    async def handle_MAIL(  # noqa: N802
+        self, _server: object, _session: object, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if self.mail_answer is not None:
+            return self.mail_answer
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
+    async def handle_QUIT(self, _server: object, _session: object, _envelope: object) -> str:  # noqa: N802
+        return self.quit_answer or "221 Bye"
 
     async def handle_DATA(self, _server: object, _session: object, envelope: object) -> str:  # noqa: N802
         if self.answer is not None:

@@ -19,7 +19,7 @@ from reminder.clock import SimulatedClock
 from reminder.config import Settings
 from reminder.conversation import receive
 from reminder.db import session_scope
-from reminder.email_replies import poll, strip_quoted
+from reminder.email_replies import html_to_text, poll, reply_text, strip_quoted
 from reminder.enrolment import add_contact
 from reminder.models import (
     Alert,
@@ -82,6 +82,45 @@ def test_an_outlook_reply_stops_at_its_original_message_block() -> None:
     text = "ok 12\n\n-----Original Message-----\nFrom: Care team\nSubject: Alert 12"
     assert strip_quoted(text) == "ok 12"
     assert strip_quoted("ok\n\nFrom: Care team <care@clinic.example>\nSent: Tuesday") == "ok"
+
+
+def test_an_html_only_outlook_reply_stops_where_its_quoted_original_begins() -> None:
+    mail = EmailMessage()
+    mail["From"], mail["Subject"] = "ada@example.org", "RE: Injection reminder"
+    mail.set_content(
+        '<html><body><div dir="ltr">Done, left thigh</div>'
+        '<hr style="display:inline-block;width:98%" tabindex="-1">'
+        '<div id="divRplyFwdMsg" dir="ltr"><font face="Calibri"><b>From:</b> Your care team'
+        " &lt;care@clinic.example&gt;<br><b>Sent:</b> Tuesday, March 3, 2026 7:30 PM<br>"
+        "<b>Subject:</b> Injection reminder</font><div>&nbsp;</div></div>"
+        "<div>Time for your injection at 19:30. Reply DONE when taken, or SKIP.</div>"
+        "</body></html>",
+        subtype="html",
+    )
+
+    assert reply_text(mail) == "Done, left thigh"
+
+
+def test_an_outlook_header_block_right_under_the_reply_is_cut_when_sent_follows_from() -> None:
+    text = (
+        "Done\nFrom: Your care team <care@clinic.example>\nSent: Tuesday, March 3, 2026 7:30 PM"
+        "\nTo: Ada\n\nTime for your injection at 19:30. Reply SKIP"
+    )
+    assert strip_quoted(text) == "Done"
+    assert strip_quoted("Erledigt\nVon: Team <care@clinic.example>\nGesendet: Dienstag") == (
+        "Erledigt"
+    )
+    # A line that only starts like the header is the patient's own.
+    assert strip_quoted("From: my neurologist: keep going\nDone") == (
+        "From: my neurologist: keep going\nDone"
+    )
+
+
+def test_an_hr_before_an_outlook_header_block_counts_as_the_blank_line_before_it() -> None:
+    assert html_to_text("<div>ok 12</div><hr><b>From:</b> Care team<br>Sent: Tuesday") == (
+        "ok 12\n\nFrom: Care team\nSent: Tuesday"
+    )
+    assert strip_quoted(html_to_text("<div>ok 12</div><hr><b>From:</b> Care team")) == "ok 12"
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import random
 import shutil
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -1065,6 +1066,67 @@ def test_the_pacer_books_one_slot_per_interval_for_each_sender(clock: SimulatedC
     assert (other, unpaced, too_late) == (timedelta(0), timedelta(0), None)
     # A refused slot is not booked, and a sender idle for a while starts afresh.
     assert later == timedelta(0)
+
+
+def test_a_clock_stepped_back_an_hour_leaves_the_pace_of_each_sender_as_it_was(
+    clock: SimulatedClock,
+) -> None:
+    pacer = Pacer()
+    before = clock.now()
+    assert [pacer.reserve("sms:+1312", 1, before) for _ in range(2)] == [
+        timedelta(0),
+        timedelta(seconds=1),
+    ]
+
+    after = before - timedelta(hours=1)  # an NTP correction steps the wall clock back
+
+    assert pacer.free_in("sms:+1312", 1, after) == timedelta(seconds=2)
+    assert pacer.reserve("sms:+1312", 1, after, deadline=after + timedelta(seconds=60)) == (
+        timedelta(seconds=2)
+    )
+    # Threads reading the clock a moment apart move nothing.
+    assert pacer.reserve("sms:+1312", 1, after + timedelta(seconds=0.5)) == timedelta(seconds=2.5)
+
+
+@dataclass
+class WallClock:
+    """The system's clock as NTP may leave it: set to any time, earlier ones too."""
+
+    at: datetime
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def test_after_the_clock_steps_back_the_next_message_is_sent_not_held_until_it_catches_up(
+    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int
+) -> None:
+    transport = PacedTransport(1)
+    waits: list[timedelta] = []
+
+    def no_wait(delay: timedelta, _stop: threading.Event | None) -> bool:
+        waits.append(delay)
+        return False
+
+    wall = WallClock(clock.now())  # a SimulatedClock refuses to run backwards; the wall's may
+    outbox = Outbox(
+        engine,
+        settings,
+        wall,
+        {Channel.SMS: transport, Channel.EMAIL: transport},
+        Renderer(),
+        pause=no_wait,
+    )
+    queue(engine, clock, patient_id, "before", kind=MessageKind.REPLY)
+    assert outbox.dispatch().sent == 1
+    wall.at -= timedelta(hours=1)
+    after = queue(engine, SimulatedClock(wall.at), patient_id, "after", kind=MessageKind.REPLY)
+
+    stats = outbox.dispatch()
+
+    assert (stats.sent, stats.released) == (1, 0)
+    assert stored(engine, after).status == MessageStatus.SENT
+    assert waits == [timedelta(seconds=1)]
 
 
 class PacedTransport(RecordingTransport):

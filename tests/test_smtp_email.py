@@ -140,6 +140,50 @@ def test_a_5xx_answer_fails_the_message_permanently_and_visibly(
     assert message.attempts == 1 and smtp_server.received == []
 
 
+def test_a_mail_the_server_took_stays_sent_whatever_it_answers_to_quit(
+    engine: Engine,
+    database_url: str,
+    clock: SimulatedClock,
+    tmp_path: Path,
+    smtp_server: SmtpServer,
+) -> None:
+    settings = email_settings(tmp_path, database_url, smtp_server.port)
+    until_reminder(engine, settings, clock, enrol_by_email(engine, settings, clock))
+    smtp_server.recorder.quit_answer = "500 5.0.0 internal error after the mail was queued"
+
+    stats = _outbox(engine, settings, clock).dispatch()
+
+    message = _reminder(engine)
+    assert stats.sent == 1 and message.status == MessageStatus.SENT
+    [mail] = smtp_server.received
+    assert message.provider_id == mail["Message-ID"]
+
+
+def test_a_refused_sender_is_a_configuration_fault_retried_not_a_failed_email(
+    engine: Engine,
+    database_url: str,
+    clock: SimulatedClock,
+    tmp_path: Path,
+    smtp_server: SmtpServer,
+) -> None:
+    settings = email_settings(tmp_path, database_url, smtp_server.port)
+    until_reminder(engine, settings, clock, enrol_by_email(engine, settings, clock))
+    outbox = _outbox(engine, settings, clock)
+    smtp_server.recorder.mail_answer = "553 5.7.1 Sender address rejected: not owned by user"
+
+    first = outbox.dispatch()
+
+    message = _reminder(engine)
+    assert first.retried == 1 and message.status == MessageStatus.QUEUED
+    assert message.last_error == (
+        "SMTP 553: the server refused the sender: 5.7.1 Sender address rejected: not owned by user"
+    )
+    smtp_server.recorder.mail_answer = None  # the operator fixed smtp.from_address
+    clock.advance(message.next_attempt_at - clock.now())
+    assert outbox.dispatch().sent == 1
+    assert len(smtp_server.received) == 1
+
+
 def test_a_refused_connection_is_transient(
     engine: Engine, database_url: str, clock: SimulatedClock, tmp_path: Path
 ) -> None:

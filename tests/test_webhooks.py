@@ -26,6 +26,7 @@ from reminder.models import (
     AlertKind,
     ContactRole,
     DoseStatus,
+    EarlyDeliveryReport,
     FailureCode,
     InboundMessage,
     Message,
@@ -178,6 +179,48 @@ def test_a_twilio_retry_of_the_same_message_is_stored_and_answered_once(
     assert len(inbox(engine)) == 1
     assert len(bot.replies()) == 1
     assert len(fake.messages) == 2  # the reminder and one answer
+
+
+def test_an_mms_photo_without_words_is_stored_with_its_media(
+    client: TestClient, bot: Bot, engine: Engine
+) -> None:
+    sent_reminder(bot)
+    form = inbound_form(ACCOUNT_SID, PHONE, "")
+    photo = f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/MM1/Media/ME1"
+    form |= {"NumMedia": "2", "MediaUrl0": photo, "MediaContentType0": "image/jpeg"}
+    form |= {"MediaUrl1": photo + "b", "MediaContentType1": "image/png"}
+
+    assert text_us(client, "", form) == (200, EMPTY_TWIML)
+
+    [inbound] = inbox(engine)
+    assert (inbound.body, inbound.raw) == ("", f"image/jpeg {photo}\nimage/png {photo}b")
+
+
+def test_a_text_stored_but_never_applied_is_applied_when_it_comes_again(
+    client: TestClient, bot: Bot, fake: FakeTwilio, engine: Engine
+) -> None:
+    sent_reminder(bot)
+    form = inbound_form(ACCOUNT_SID, PHONE, "DONE LT")
+    # As a process killed (or a database lost) between storing the text and applying it leaves it.
+    with session_scope(engine) as session:
+        session.add(
+            InboundMessage(
+                sender=PHONE,
+                body="DONE LT",
+                received_at=local(3, 3, 19, 40),
+                provider_id=form["MessageSid"],
+            )
+        )
+    bot.clock.set(local(3, 3, 19, 50))
+
+    assert text_us(client, "DONE LT", form) == (200, EMPTY_TWIML)
+    assert text_us(client, "DONE LT", form) == (200, EMPTY_TWIML)
+
+    [inbound] = inbox(engine)
+    assert inbound.parsed_as is not None
+    [dose] = bot.doses()[:1]
+    assert (dose.status, dose.taken_at) == (DoseStatus.TAKEN, local(3, 3, 19, 40))
+    assert len(bot.replies()) == 1 and len(fake.messages) == 2
 
 
 def test_an_unknown_sender_is_stored_and_gets_an_empty_answer(
@@ -351,6 +394,86 @@ def test_a_report_about_a_message_not_sent_from_here_changes_nothing(
     assert signed_post(client, "/twilio/status", params)[0] == 400
 
     assert message(engine, reminder.id or 0).status == MessageStatus.SENT
+
+
+def early_reports(engine: Engine) -> list[EarlyDeliveryReport]:
+    with session_scope(engine) as session:
+        return list(session.exec(select(EarlyDeliveryReport)))
+
+
+def report_before_the_sid_is_stored(
+    fake: FakeTwilio, client: TestClient, engine: Engine, *statuses: tuple[str, str | None]
+) -> list[tuple[int, list[Message]]]:
+    """Have the fake call back with ``statuses`` for each message it accepts before it answers the
+    create call, as Twilio can; each (HTTP status, the rows that had the SID when it came)."""
+    seen: list[tuple[int, list[Message]]] = []
+
+    def call_back(sid: str) -> None:
+        for status, code in statuses:
+            with session_scope(engine) as session:
+                holding = list(session.exec(select(Message).where(Message.provider_id == sid)))
+            seen.append((report(client, sid, status, code), holding))
+
+    fake.on_accept = call_back
+    return seen
+
+
+def test_an_undelivered_report_that_comes_before_the_sid_is_stored_still_fails_the_reminder(
+    client: TestClient, bot: Bot, fake: FakeTwilio, engine: Engine
+) -> None:
+    seen = report_before_the_sid_is_stored(fake, client, engine, ("undelivered", "30003"))
+    bot.enrol()
+    bot.at(local(3, 3, 19, 30))
+
+    [reminder] = bot.messages(MessageKind.REMINDER)
+    assert seen == [(204, [])]  # the report came while no row had the SID
+    stored = message(engine, reminder.id or 0)
+    assert (stored.status, stored.failure, stored.provider_id) == (
+        MessageStatus.FAILED,
+        FailureCode.NOT_DELIVERED,
+        fake.messages[0][0],
+    )
+    assert stored.provider_status == (
+        "undelivered 30003: unreachable destination handset (off or out of coverage)"
+    )
+    assert early_reports(engine) == []
+
+
+def test_early_reports_in_any_order_end_at_the_furthest_state_once_the_sid_is_stored(
+    client: TestClient, bot: Bot, fake: FakeTwilio, engine: Engine
+) -> None:
+    seen = report_before_the_sid_is_stored(
+        fake, client, engine, ("delivered", None), ("queued", None), ("sent", None), ("sent", None)
+    )
+    bot.enrol()
+    bot.at(local(3, 3, 19, 30))
+
+    [reminder] = bot.messages(MessageKind.REMINDER)
+    assert [status for status, _ in seen] == [204] * 4
+    stored = message(engine, reminder.id or 0)
+    assert (stored.status, stored.provider_status, stored.delivered_at) == (
+        MessageStatus.DELIVERED,
+        "delivered",
+        local(3, 3, 19, 30),
+    )
+    assert early_reports(engine) == []
+
+
+def test_a_report_that_never_names_a_message_here_is_dropped_after_three_days(
+    client: TestClient, bot: Bot, fake: FakeTwilio, engine: Engine
+) -> None:
+    bot.enrol()
+    assert report(client, "SM" + "0" * 32, "delivered") == 204
+    assert [row.provider_id for row in early_reports(engine)] == ["SM" + "0" * 32]
+
+    bot.at(local(3, 3, 19, 30))  # a send records its SID: the stranger's report is young yet
+    assert len(early_reports(engine)) == 1
+    bot.at(local(3, 5, 19, 30))
+    sent = len(fake.messages)
+    bot.at(local(3, 7, 19, 30))  # more than three days after the report, another send
+    assert len(fake.messages) > sent
+
+    assert early_reports(engine) == []
 
 
 @pytest.mark.parametrize("change", REFUSALS)

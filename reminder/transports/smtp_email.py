@@ -12,6 +12,9 @@ Failures and what follows (the outbox acts on the TransportError raised here):
 4xx reply (greylisting, mailbox busy, 421)  transient: retried with backoff
 5xx reply (no such user, rejected)          permanent: the row ends ``failed`` with the reply
 authentication failed (535)                 transient, so fixing SMTP_PASSWORD drains the queue
+sender refused at MAIL FROM (530, 550, 553)  transient, as that: it is about smtp.from_address or
+                                            smtp.user, not this email, and fixing them drains the
+                                            queue
 connection refused, timeout, disconnected   transient
 ==========================================  ====================================================
 
@@ -20,6 +23,7 @@ The Message-ID returned is what replies name in In-Reply-To, so the IMAP poller 
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
 from collections.abc import Mapping
@@ -32,6 +36,8 @@ from jinja2 import Environment, TemplateError
 from reminder.config import ConfigError, Settings
 from reminder.links import html_templates
 from reminder.transports import Outgoing, TransportError
+
+log = logging.getLogger("reminder.smtp")
 
 
 def require_smtp(settings: Settings) -> None:
@@ -87,14 +93,28 @@ class SmtpTransport:
         except TemplateError as exc:  # the operator's to fix; retrying cannot help
             raise TransportError(f"email template error: {exc}"[:300], permanent=True) from None
         try:
-            with self._connect() as client:
+            client = self._connect()
+            try:
                 client.send_message(email)
+            finally:
+                _say_goodbye(client)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             raise _classified(code, reply) from None
         except smtplib.SMTPAuthenticationError as exc:
             raise TransportError(
                 f"SMTP authentication failed ({exc.smtp_code}): check smtp.user and SMTP_PASSWORD",
+                code=str(exc.smtp_code),
+            ) from None
+        except smtplib.SMTPSenderRefused as exc:
+            log.error(
+                "the mail server refused the sender (%s): check smtp.from_address and smtp.user",
+                exc.smtp_code,
+            )
+            raise TransportError(
+                f"SMTP {exc.smtp_code}: the server refused the sender: {_text(exc.smtp_error)}"[
+                    :300
+                ],
                 code=str(exc.smtp_code),
             ) from None
         except smtplib.SMTPResponseException as exc:
@@ -134,7 +154,20 @@ def text_part(body: str, links: Mapping[str, str], words: Environment) -> str:
     return f"{body.rstrip()}\n\n{tail}\n" if tail else f"{body.rstrip()}\n"
 
 
+def _say_goodbye(client: smtplib.SMTP) -> None:
+    """QUIT and close. Once the server has taken the mail, what it answers to QUIT (a 5xx, a
+    timeout, a dropped connection) changes nothing: the mail was sent, and failing or retrying
+    it would lose the Message-ID or send the patient a second copy."""
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
 def _classified(code: int, reply: bytes | str) -> TransportError:
-    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
-    message = f"SMTP {code}: {text}"[:300]
+    message = f"SMTP {code}: {_text(reply)}"[:300]
     return TransportError(message, permanent=500 <= code < 600, code=str(code))
