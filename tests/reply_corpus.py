@@ -3349,10 +3349,10 @@ CASES: list[Case] = [
         site_score=1,
         neuro=True,
         symptoms={"numbness"},
-        fever=False,
-        temperature=37.2,
+        fever=True,
+        temperature=38.1,
         temp_unit="C",
-    ),  # unsure: the temperature now is the one kept; the night's fever is in the stored words
+    ),  # a fever overnight is that day's fever: the feverish reading is kept, not the normal one after
     Case(
         "checkin",
         "flu 7/10 site 1/10 I feel like death. no numbness. temperature 39",
@@ -3407,4 +3407,56 @@ CASES: list[Case] = [
     # "dn" is how a tired thumb spells done.
     Case("dose", "dn in rite thigh sorry late", dose="taken", site="right_thigh"),
     Case("dose", "dn", dose="taken"),
+    # ------------------------------------------------------------------ English probe, round 4
+    # Self-harm told by a carer, in the third person: as urgent as the patient's own words.
+    Case("none", "she says she wants to die", self_harm=True),
+    Case("none", "he tried to hurt himself last night", self_harm=True),
+    Case("none", "he said he's going to kill himself", self_harm=True),
+    Case("none", "he took all his pills", self_harm=True),
+    Case("none", "my wife said she wants to end it", self_harm=True),
+    Case("alert", "she's been cutting herself again", self_harm=True),
+    Case("none", "i could kill for a coffee"),
+    Case("dose", "this needle is killing me"),
+    Case("dose", "dying to get this over with"),
+    Case("none", "this heat is killing me"),
+    Case("none", "bored to death"),
+    # A seizure, breathlessness and a sudden worst headache are emergencies.
+    Case("none", "having a seizure", emergency=True),
+    Case("none", "she's having a fit", emergency=True),
+    Case("none", "in fits of laughter at the telly"),
+    Case("dose", "done, breathless though", dose="taken", emergency=True),
+    Case("none", "worst headache of my life", emergency=True),
+    Case("none", "not short of breath, just achy"),
+    # Neurological symptoms in plain words
+    Case("neuro", "foot keeps dragging", neuro=True, symptoms={"weakness"}),
+    Case("none", "my foot keeps dragging since yesterday", neuro=True, symptoms={"weakness"}),
+    Case("none", "help my legs wont work", neuro=True, symptoms={"weakness"}),
+    Case("none", "my vision has gone funny", neuro=True, symptoms={"vision"}),
+    Case("neuro", "my hand's gone clumsy", neuro=True, symptoms={"weakness"}),
+    Case("neuro", "my leg has gone all numb", neuro=True, symptoms={"numbness"}),
+    Case("neuro", "had an accident, couldn't make it to the loo", neuro=True, symptoms={"bladder"}),
+    Case("neuro", "words come out wrong", neuro=True, symptoms={"speech"}),
+    Case("neuro", "one side of my face is numb", neuro=True, symptoms={"face", "numbness"}),
+    # The relapse follow-up: a symptom that came back, or comes with heat, is still there
+    Case("followup", "gone but came back this morning", neuro=True, course="still"),
+    Case("followup", "only when i get overheated", neuro=True, course="still"),
+    Case("followup", "only after a hot shower", neuro=True, course="still"),
+    # A fever that happened is that day's fever, even when it has gone
+    Case("checkin", "fevers gone now", fever=True),
+    Case("checkin", "flu 3 site 2 and fever's gone now", flu=3, site_score=2, fever=True),
+    Case("neuro", "no. my temperature came down overnight", neuro=False, fever=True),
+    Case(
+        "checkin",
+        "temp was 38.6 last night now 37.1",
+        fever=True,
+        temperature=38.6,
+        temp_unit="C",
+    ),
+    # Doses told by a carer, and supply
+    Case("dose", "she's had it, left thigh (her husband here)", dose="taken", site="left_thigh"),
+    Case("dose", "he took his jab", dose="taken"),
+    Case("dose", "I gave him his injection at 8pm", dose="taken", taken_at="20:00"),
+    Case("dose", "im at work will do when i get home", dose="not_yet"),
+    Case("dose", "no vials left", vials=0),
+    Case("alert", "at the hospital with him", ok=True),
 ]

@@ -168,6 +168,10 @@ LEXICON = Lexicon(
         r"\b(?:chest|throat) (?:feels |feel |is |gets |getting |felt )?(?:really |very |so )?(?:tight|tightening)\b",
         r"\bthroat (?:feels |feel )like (?:its |it is )?(?:closing|swelling)\b",
         r"\b(?:fainted|passed out|blacked out|collapsed|lost consciousness)\b",
+        r"\bbreathless\b|\b(?:gasping|fighting) for (?:breath|air)\b",
+        # a seizure, and the sudden "worst headache of my life": the emergency number, not a wait
+        r"\b(?:having|had|has) (?:a )?(?:seizures?|fits?|convulsions?)\b|\bseizing\b|\bconvulsing\b",
+        r"\bworst headache (?:of my life|ever|ive ever had|i have ever had)\b",
     ),
     self_harm=(
         r"\bsuicid",
@@ -224,5 +228,12 @@ LEXICON = Lexicon(
         r"\b(?:feel|feeling|felt) like giving up\b(?! (?:on )?(?:the|my|these|this) (?:injections?|shots?|jabs?"
         r"|meds|medication|treatment|drug))",
         r"\bend(?:ing)? (?:things|everything)\b",
+        # a carer's words about the patient: "she says she wants to die", "he tried to hurt himself"
+        r"\b(?:wants|wanted|wanting|wishes|wished) (?:to )?(?:die|be dead|end it)\b",
+        r"\bkill(?:ing|ed|s)? (?:him|her|them) ?sel(?:f|ves)\b",
+        r"\b(?:hurt|hurting|hurts|harm|harming|harms|cut|cutting|cuts|hang|hanging|drown|shoot)"
+        r" (?:him|her|them) ?sel(?:f|ves)\b"
+        r"(?! (?:shaving|cooking|gardening|by accident|accidentally|on the|in the kitchen))",
+        r"\b(?:take|taking|took|taken|swallow|swallowed) all (?:of )?(?:his|her|their) (?:pills|tablets|meds|medication)\b",
     ),
 )

@@ -64,7 +64,7 @@ PHRASES = (
     (r"(?:about|going|gonna) to (?:do|take) it", "later"),
     (r"(?:will|ill|i will|gonna|going to) (?:do|take) it", "later"),
     # "will do at 9", "ok will do": the dose is still to come
-    (r"(?:ok |okay )?(?:will|ill|i will) do(?= at | around | after | in |$)", "later"),
+    (r"(?:ok |okay )?(?:will|ill|i will) do(?= at | around | after | in | when |$)", "later"),
     (r"not (?:now|just now|right now)", "later"),
     (r"in a (?:bit|while|minute|min|sec|moment)", "later"),
     # "can you remind me in 30 mins", "could u text me again in an hour": a snooze asked for
@@ -97,11 +97,22 @@ PHRASES = (
         r"(?:i )?(?:had|have had|gave myself|got) (?:it done|my (?:shot|injection|jab|dose)|the (?:shot|injection|jab))",
         "done",
     ),
+    # a carer: "she's had it", "he did his injection at 7"
+    (
+        r"(?:shes|hes|she has|he has|theyve|they have) (?:had|done|taken) (?:it|hers|his|theirs"
+        r"|(?:her|his|their) (?:shot|injection|jab|dose))|(?:she|he|they) (?:did|took|had) (?:hers|his|theirs)"
+        r"|(?:did|took|had|done|given|gave (?:her|him|them)) (?:her|his|their) (?:shot|injection|jab|dose)",
+        "done",
+    ),
+    # no vials left: a count, the supply's 0
+    (r"(?:no|zero|none) (?:vials|injections) left", "vials 0"),
     (r"got it done|all done|injection given", "done"),
     (r"(?:bum|butt|bottom) cheek", "bum"),
     (r"(?:belly|tummy) button", "belly"),
     # "the one on my tummy has a blister": a site, not the number one
     (r"(the|that|this|last|other|old|new|previous) one(?= )", r"\1"),
+    # "one side of my face is numb", "blurry in one eye": a part, not a score
+    (r"(?:on |in )?one (side|eye|leg|arm|hand|foot|ear)", r"\1"),
     # a code written with its part, "done lt thigh": the side and the part, as "done l thigh"
     (r"(l|r)t (thighs?|thy|thi|thig|leg)", r"\1 \2"),
     (r"(l|r)a (arms?|triceps?)", r"\1 \2"),
@@ -162,6 +173,7 @@ PHRASES = (
         r"not (?:tonight|today|this time)|(?:cant|cannot|can not|wont|not able to) (?:tonight|today|this time)",
         "skip",
     ),
+    (r"not (?:really|totally|quite|entirely|too) sure", "not sure"),  # a doubt, not a no
     (
         r"not really|(?:i )?dont think so|not that i (?:know of|noticed|can tell)|nothing (?:that )?i (?:can|have) (?:tell|noticed)",
         "no",
@@ -247,6 +259,12 @@ PHRASES = (
         r"|high (?:temp|temperature)|burning up|(?:and|with|plus) a (?:slight |little |mild |high )?(?:temp|temperature)$",
         "fever",
     ),
+    # "my fever broke last night", "fever's gone now": a fever that happened, recorded as one
+    (
+        r"(?:the |my |her |his )?(?:fever|temp|temperature)s? (?:is |has |s )?(?:gone|broke|broken|went|gone down"
+        r"|come down|came down|has come down)(?: now| down| away| overnight| this morning| last night)?",
+        "fever",
+    ),
     (r"degrees?|deg", "deg"),
     # scores
     (r"flu like|flulike|flu ish|fluish|flu symptoms|flu score|flu stuff|flu feeling", "flu"),
@@ -263,7 +281,7 @@ PHRASES = (
         r"(?: now| at (?:the )?(?:hospital|a e|gp|doctors?|clinic|home|er))*$"
         r"|(?:shes|hes|theyre|she is|he is|they are) (?:here )?with (?:me|us)(?: at (?:the )?(?:hospital|a e|gp"
         r"|doctors?|clinic|home|er))?|(?:im|i am|were|we are) (?:at|in) (?:the )?(?:hospital|a e|gp|doctors?|er"
-        r"|emergency|clinic)(?: with (?:her|him|them))?(?: now)?|(?:ill |i will |will )?take care of (?:it|this|that)"
+        r"|emergency|clinic)(?: with (?:her|him|them))?(?: now)?|(?:at|in) (?:the )?(?:hospital|a e|gp|doctors?|er|emergency|clinic) with (?:her|him|them)(?: now)?|(?:ill |i will |will )?take care of (?:it|this|that)"
         r"|(?:ive |i have |i |just |already )*(?:spoken|spoke|talked|talking|speaking) (?:to|with)"
         r" (?:her|him|them)|(?:ive |i have |weve |we have |i )?(?:called|rung|rang|phoned)"
         r" (?:999|911|112|111|an ambulance|the ambulance|(?:her|his|their|the) (?:gp|doctor|neurologist"
