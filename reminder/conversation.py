@@ -233,7 +233,7 @@ class Conversation:
             turn.note("opted_out", "opted out: stored, not answered")
             return None
         if reading.pause is not None:
-            return status_replies.pause(turn, reading.pause)
+            return status_replies.pause(turn, reading.pause, reading.pause_until)
         if reading.resume:
             return status_replies.resume(turn)
         if patient.status == PatientStatus.PAUSED:

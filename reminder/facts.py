@@ -17,6 +17,7 @@ class Facts:
     sites: set[str] = field(default_factory=set)
     snooze: int | None = None
     pause: int | None = None
+    pause_until: str | None = None
     resume: bool = False
     ok: bool = False
     unreached: bool = False  # "I can't reach her": whatever OK was said, nobody has been reached

@@ -12,7 +12,7 @@ import re
 
 from reminder.answer_reading import negatable, read_answers
 from reminder.dose_reading import read_healed, read_not_taken, read_taken, read_time
-from reminder.durations import clamp, minutes
+from reminder.durations import clamp, day_said, minutes
 from reminder.facts import Facts
 from reminder.lexicon import Lexicon
 from reminder.site_reading import is_site_word, read_site
@@ -67,12 +67,10 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
         facts.answers.append(True)  # "yes ok", "yep seen": the yes of a dose, the OK of an alert
         words, first, rest = rest, rest[0], rest[1:]
     if first in lex.pause:
-        # "until the 15th" names a date, not 15 days: the default length, and the answer says
-        # the day it ends, for the patient to correct.
-        dated = any(
-            w in ("st", "nd", "rd", "th") and rest[k - 1].isdigit() for k, w in enumerate(rest) if k
-        )
-        days = None if dated else minutes(rest, 1440, 1440)
+        # "until the 15th" names a date, not 15 days: the pause runs to that day, which only the
+        # conversation, knowing today, can place; the answer says the day it ends.
+        facts.pause_until = day_said(rest)
+        days = None if facts.pause_until else minutes(rest, 1440, 1440)
         facts.pause = clamp(None if days is None else days / 1440, 365) or 0
         return
     if first in lex.resume and all(w in _RESUME_FILLER or w in lex.polite for w in rest):

@@ -66,6 +66,9 @@ class Reading:
     site_text: str | None = None  # words after DONE that name no site, to quote back
     snooze: int | None = None  # minutes asked for (None: the default)
     pause: int | None = None  # PAUSE: days asked for, 0 for the default
+    pause_until: str | None = (
+        None  # PAUSE until a day: "sunday", "tomorrow", "14", "3/6" (day/month)
+    )
     resume: bool = False
     ok: bool = False  # a contact's acknowledgement
     unreached: bool = False  # a contact: "I can't reach her"; never an acknowledgement
@@ -226,6 +229,7 @@ def _reading(facts: Facts, harm: bool, injured: tuple[str, ...]) -> Reading:
         site_text=facts.site_text if dose == "taken" else None,
         snooze=facts.snooze if dose == "not_yet" else None,
         pause=facts.pause,
+        pause_until=facts.pause_until,
         resume=facts.resume,
         ok=facts.ok and not facts.unreached,
         unreached=facts.unreached,

@@ -1563,8 +1563,8 @@ CASES: list[Case] = [
     Case("none", "can i take tylenol with it", question=True),
     Case("none", "PAUSE 3 days", pause=3),
     Case(
-        "none", "pause till monday", pause=0
-    ),  # unsure: a day named, not a length: the default pause
+        "none", "pause till monday", pause=0, pause_until="monday"
+    ),  # a day named, not a length: the pause runs until that day begins
     Case("none", "im in hospital, please pause for a week", pause=7),
     Case("none", "back home now, resume please", resume=True),
     Case("none", "got a new box of vials today", refill=0),
@@ -1696,7 +1696,7 @@ CASES: list[Case] = [
     Case("dose", "done, left bum cheek", dose="taken", site="left_buttock"),
     Case("dose", "done left abdo", dose="taken", site="left_abdomen"),
     # a date is not a number of days: the default pause, whose end the answer names
-    Case("none", "can you pause my reminders until the 15th", pause=0),
+    Case("none", "can you pause my reminders until the 15th", pause=0, pause_until="15"),
     Case("none", "pause for 2 weeks", pause=14),
     Case("none", "I'm back, start the reminders again", resume=True),
     Case("none", "please turn my reminders back on", resume=True),
@@ -3459,4 +3459,14 @@ CASES: list[Case] = [
     Case("dose", "im at work will do when i get home", dose="not_yet"),
     Case("dose", "no vials left", vials=0),
     Case("alert", "at the hospital with him", ok=True),
+    # A pause until a day said runs to that day, which the conversation places
+    Case("dose", "pause until sunday", pause=0, pause_until="sunday"),
+    Case("dose", "stop reminders till the 14th", pause=0, pause_until="14"),
+    Case("none", "hold my reminders till the 20th", pause=0, pause_until="20"),
+    Case("none", "PAUSE til Weds", pause=0, pause_until="wednesday"),
+    Case("none", "pause until tomorrow", pause=0, pause_until="tomorrow"),
+    Case("none", "no texts until the 3rd of january please", pause=0, pause_until="3/1"),
+    Case("none", "please stop texting me for a week", pause=7),
+    Case("none", "no more reminders until I'm home", pause=0),
+    Case("none", "stop messaging me", compliance="stop"),
 ]

@@ -131,6 +131,13 @@ PHRASES = (
         r"(?:can|could|would) you (?:please )?(?:pause|stop) (?:my |the )?(?:reminders|messages|texts)",
         "pause",
     ),
+    # "stop reminders till the 14th", "no texts for a week": a pause, not the carrier's STOP
+    (
+        r"(?:please |pls |can you |could you )?(?:stop|hold|pause|no more|turn off|switch off|no)"
+        r" (?:the |my |all |any )?(?:reminders|messages|texts|texting me|messaging me)"
+        r"(?= (?:until|till|til|for|from now until)\b)",
+        "pause",
+    ),
     # clock times said in words: "half 7" is 7:30 in British English
     (r"half (?:past )?([0-9]{1,2})", r"\1:30"),
     (r"(?:a )?quarter past ([0-9]{1,2})", r"\1:15"),
