@@ -244,7 +244,7 @@ class Conversation:
         elif reading.dose == "skipped":
             dose_replies.skipped(turn)
         elif reading.dose == "not_yet":
-            dose_replies.snoozed(turn, reading.snooze)
+            dose_replies.snoozed(turn, reading.snooze, reading.snooze_at)
         if reading.healed is not None:
             checkin_replies.site_healed(turn, target, reading.healed, reading.site)
         elif prompt == Prompt.PHQ2:

@@ -36,7 +36,9 @@ def interpret(
         if (reading.ok or reading.unreached) and reading.ref is None and len(bare) == 1:
             reading = replace(reading, ref=bare[0])  # "ok, 7"
         # A contact has no dose: "will call him" is no snooze.
-        return _no_yes_and_no(replace(reading, dose=None, snooze=None, taken_at=None))
+        return _no_yes_and_no(
+            replace(reading, dose=None, snooze=None, snooze_at=None, taken_at=None)
+        )
     reading = replace(reading, ok=False, ref=None, unreached=False)
     if reading.dose is None and prompt != Prompt.DOSE:
         reading = replace(reading, taken_at=None, taken_ago=None)  # a time, and no dose to time

@@ -65,6 +65,7 @@ class Reading:
     site: str | None = None  # of regimen.SITES: the dose's site, or the site that healed
     site_text: str | None = None  # words after DONE that name no site, to quote back
     snooze: int | None = None  # minutes asked for (None: the default)
+    snooze_at: str | None = None  # "remind me at 10": the clock time asked for, as taken_at is
     pause: int | None = None  # PAUSE: days asked for, 0 for the default
     pause_until: str | None = (
         None  # PAUSE until a day: "sunday", "tomorrow", "14", "3/6" (day/month)
@@ -228,6 +229,7 @@ def _reading(facts: Facts, harm: bool, injured: tuple[str, ...]) -> Reading:
         site=next(iter(facts.sites)) if len(facts.sites) == 1 else None,
         site_text=facts.site_text if dose == "taken" else None,
         snooze=facts.snooze if dose == "not_yet" else None,
+        snooze_at=facts.snooze_at if dose == "not_yet" else None,
         pause=facts.pause,
         pause_until=facts.pause_until,
         resume=facts.resume,

@@ -82,7 +82,7 @@ CASES: list[Case] = [
         "dose", "snooze 45", dose="not_yet", snooze=45
     ),  # unsure: bare number after SNOOZE read as minutes
     Case("dose", "I'll do it later, in about 2 hours", dose="not_yet", snooze=120),
-    Case("dose", "will do it at 9", dose="not_yet"),
+    Case("dose", "will do it at 9", dose="not_yet", snooze_at="9:00"),
     Case("dose", "after dinner", dose="not_yet"),
     Case("dose", "SKIP", dose="skipped"),
     Case("dose", "skip", dose="skipped"),
@@ -171,7 +171,7 @@ CASES: list[Case] = [
     Case("dose", "not yet, still at work", dose="not_yet"),
     Case("dose", "in 30", dose="not_yet", snooze=30),
     Case("dose", "give me an hour", dose="not_yet", snooze=60),
-    Case("dose", "remind me at 9", dose="not_yet"),
+    Case("dose", "remind me at 9", dose="not_yet", snooze_at="9:00"),
     Case("dose", "going to do it after dinner", dose="not_yet"),
     Case("dose", "will do it when i get home", dose="not_yet"),
     Case("dose", "skipping today, got the flu", dose="skipped"),
@@ -1810,7 +1810,7 @@ CASES: list[Case] = [
         site_words=("spreading",),
     ),
     Case("checkin", "1 1 a little red", flu=1, site_score=1),
-    Case("dose", "ok will do at 9", dose="not_yet"),
+    Case("dose", "ok will do at 9", dose="not_yet", snooze_at="9:00"),
     Case("dose", "will do", dose="not_yet"),
     Case("dose", "ok will do in 20 min", dose="not_yet", snooze=20),
     Case("dose", "done. 7pm", dose="taken", taken_at="19:00"),
@@ -3469,4 +3469,13 @@ CASES: list[Case] = [
     Case("none", "please stop texting me for a week", pause=7),
     Case("none", "no more reminders until I'm home", pause=0),
     Case("none", "stop messaging me", compliance="stop"),
+    # A clock time to be reminded at ("10:00" when am or pm is not said)
+    Case("dose", "remind me at 10", dose="not_yet", snooze_at="10:00"),
+    Case("dose", "remind me at 10 tonight", dose="not_yet", snooze_at="22:00"),
+    Case("dose", "remind me at 9pm", dose="not_yet", snooze_at="21:00"),
+    Case("dose", "can you remind me at 8:30", dose="not_yet", snooze_at="8:30"),
+    Case("dose", "running late will do it at 10", dose="not_yet", snooze_at="10:00"),
+    Case("dose", "later at half 9", dose="not_yet", snooze_at="9:30"),
+    Case("dose", "snooze till 9", dose="not_yet", snooze_at="9:00"),
+    Case("dose", "remind me in 30 min", dose="not_yet", snooze=30),
 ]

@@ -355,8 +355,12 @@ def test_skip_marks_the_dose_skipped_and_the_next_reminder_is_the_following_even
         ("12:00", (3, 3, 12, 10), "snooze 2h", (3, 3, 14, 10)),
         # Two hours after 19:40 is in quiet hours: the re-reminder waits for the morning.
         ("19:30", (3, 3, 19, 40), "SNOOZE 2h", (3, 4, 8, 0)),
+        # A clock time said is when to remind; without am or pm, the first of the two to come.
+        ("19:30", (3, 3, 19, 40), "remind me at 9", (3, 3, 21, 0)),
+        ("12:00", (3, 3, 12, 10), "can you remind me at 3pm", (3, 3, 15, 0)),
+        ("12:00", (3, 3, 12, 10), "snooze till 2", (3, 3, 14, 0)),
     ],
-    ids=["later", "snooze-2h", "snooze-into-quiet-hours"],
+    ids=["later", "snooze-2h", "snooze-into-quiet-hours", "at-9", "at-3pm", "till-2"],
 )
 def test_later_and_snooze_send_the_reminder_again(
     bot: Bot,

@@ -70,7 +70,7 @@ PHRASES = (
     # "can you remind me in 30 mins", "could u text me again in an hour": a snooze asked for
     (
         r"(?:can|could|would|will) (?:you|u) (?:please |pls |plz )?(?:remind|text|message|ping) me"
-        r"(?= (?:again )?(?:in|later|after)\b)",
+        r"(?= (?:again )?(?:in|later|after|at|around|about|tonight|till|until)\b)",
         "remind me",
     ),
     (r"(?:text|message|ping) me again(?= (?:in|later|after)\b)", "remind me"),
@@ -144,6 +144,11 @@ PHRASES = (
     (r"([1-5][0-9]) past ([0-9]{1,2})", r"\2:\1"),  # "10 past 8"
     (r"([1-9]) past ([0-9]{1,2})", r"\2:0\1"),
     (r"at (?:like|about|around) ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),  # "done at like 8"
+    # "snooze till 9" is a clock time, not a wait of nine hours
+    (
+        r"(?:till|until|til) ([0-9]{1,2}(?::[0-9]{2})?)(?! (?:mins?|minutes|hours?|hrs?|h|days?|weeks?))",
+        r"at \1",
+    ),
     (r"at ([0-9]{1,2}) ([0-5][0-9])", r"at \1:\2"),  # "injected at 8 45"
     (r"([0-9]{2,3}) point ([0-9])", r"\1.\2"),  # "38 point 5"
     (
