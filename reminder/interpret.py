@@ -29,6 +29,9 @@ def interpret(
     if prompt == Prompt.PHQ2:
         reading = replace(reading, ok=False, ref=None, unreached=False)
         if items:
+            if reading.problem == Problem.TOO_MANY:
+                # "1) 2 2) 1": four numbers, each answer after its item's; the items count them
+                reading = replace(reading, problem=None, detail="")
             reading = _phq2(replace(reading, course=None), (), (), interest_known)
             return _phq2_labelled(reading, items, interest_known)
         return _phq2(reading, bare, said, interest_known)

@@ -2820,10 +2820,12 @@ CASES: list[Case] = [
     Case("phq2", "Q1 1 Q2 0", phq_interest=1, phq_mood=0),
     Case("phq2", "1st: 2, 2nd: 1", phq_interest=2, phq_mood=1),
     Case("phq2", "first question 1 second question 0", phq_interest=1, phq_mood=0),
-    Case(
-        "phq2", "1) 2 2) 1", problem="too_many"
-    ),  # unsure: item numbers and answers look alike; asked again
-    Case("phq2", "#1 - 0, #2 - 1", problem="too_many"),  # unsure: as above
+    # Four numbers, 1 x 2 y: each answer after its item's number
+    Case("phq2", "1) 2 2) 1", phq_interest=2, phq_mood=1),
+    Case("phq2", "#1 - 0, #2 - 1", phq_interest=0, phq_mood=1),
+    Case("phq2", "1. 0 2. 1", phq_interest=0, phq_mood=1),
+    Case("phq2", "1) 2 2) 4", problem="too_many"),
+    Case("checkin", "1 2 2 1", problem="too_many"),
     Case("phq2", "not at all for both", phq_interest=0, phq_mood=0),
     Case("phq2", "both not at all", phq_interest=0, phq_mood=0),
     Case("phq2", "both 0", phq_interest=0, phq_mood=0),
