@@ -22,9 +22,16 @@ def interpret(
     if prompt == Prompt.NEURO:
         flu_known = site_known = True
     answer, bare, still, said = reading.answer, reading.bare, reading.still, reading.phq_words
-    well, items = reading.site_well, reading.phq_items
+    well, items, unwell = reading.site_well, reading.phq_items, reading.site_unwell
     reading = replace(
-        reading, answer=None, bare=(), still=False, phq_words=(), site_well=None, phq_items=()
+        reading,
+        answer=None,
+        bare=(),
+        still=False,
+        phq_words=(),
+        site_well=None,
+        phq_items=(),
+        site_unwell=False,
     )
     if prompt == Prompt.PHQ2:
         reading = replace(reading, ok=False, ref=None, unreached=False)
@@ -76,6 +83,8 @@ def interpret(
             healed = True
         if healed is None and well is not None:
             healed = True  # "the right arm is fine now"
+        if healed is None and unwell:
+            healed = False  # "its red and swollen", "hot to touch"
         if healed and well:
             reading = replace(reading, site=reading.site or well)
         if healed is None and reading.neuro is False and not reading.denied:

@@ -101,6 +101,7 @@ class Reading:
     still: bool = False  # "still", "worse" or "the same" was said, whatever else was
     phq_words: tuple[int, ...] = ()  # PHQ-2 frequencies said in words ("several days" 1), in order
     site_well: str | None = None  # "fine now", "the right arm is fine now": that site, or ""
+    site_unwell: bool = False  # "red and swollen", "hot to touch": words of a site not healed
     phq_items: tuple[tuple[int, int], ...] = ()  # PHQ-2 (item, value) said with labels: phq_reading
 
     @property
@@ -153,6 +154,13 @@ def _parse(text: str, language: str) -> Reading:
         if words:
             read_clause(words, asked, lexicon, facts)
     reading = replace(_reading(facts, harm, injured), emergency=emergency)
+    unwell = any(
+        w in lexicon.unhealed and not lexicon.negators.intersection(c[:i])
+        for c, _asked in clauses
+        for i, w in enumerate(c)
+    )
+    if unwell:
+        reading = replace(reading, site_unwell=True)
     if compiled.phq is not None and (found := _frequencies(compiled.phq, joined)):
         reading = replace(reading, phq_words=found)
     if compiled.phq is not None and (items := read_phq(joined, compiled.phq, lexicon)):

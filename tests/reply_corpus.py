@@ -3480,4 +3480,14 @@ CASES: list[Case] = [
     Case("dose", "later at half 9", dose="not_yet", snooze_at="9:30"),
     Case("dose", "snooze till 9", dose="not_yet", snooze_at="9:00"),
     Case("dose", "remind me in 30 min", dose="not_yet", snooze=30),
+    # Has the site healed? Words of a site still red, sore or hot say it has not
+    Case("site_heal", "the old spot on my thigh from tuesday is hot and red", healed=False),
+    Case("site_heal", "hot to touch", healed=False),
+    Case("site_heal", "its red and swollen", healed=False),
+    Case("site_heal", "sore", healed=False),
+    Case("site_heal", "scab now", healed=False),
+    Case("site_heal", "its hot and getting bigger", healed=False),
+    Case("site_heal", "scab fell off", healed=True),
+    Case("site_heal", "not sore"),  # unsure: not sore is not healed either; asked again
+    Case("dose", "done. old site is red and swollen", dose="taken"),
 ]

@@ -97,6 +97,7 @@ class Lexicon:
     # injury too, unless denied ("red but not spreading"): a reaction and a spreading word.
     reaction: frozenset[str] = frozenset()  # red redness swollen swelling rash
     spreading: frozenset[str] = frozenset()  # spreading streaks
+    unhealed: frozenset[str] = frozenset()  # red sore hot: to "has it healed?", it has not
     self_harm: tuple[str, ...] = ()  # regular expressions over the words joined by spaces
     # Signs of a medical emergency (a severe allergic reaction, chest pain, fainting): the same.
     emergency: tuple[str, ...] = ()

@@ -135,6 +135,10 @@ LEXICON = Lexicon(
         **dict.fromkeys(words("blister blisters blistered blistering abscess"), "blister"),
     },
     reaction=words("red redness reddish swollen swelling rash inflamed lump"),
+    unhealed=words(
+        "red redness reddish swollen swelling inflamed lump hot sore tender bigger itchy scab"
+        " scabby bruised weepy"
+    ),
     spreading=words("spreading spread spreads streak streaks streaky streaking whole"),
     open_context=words(
         "sore wound skin site spot area patch hole cut lump bump broken burst split"
