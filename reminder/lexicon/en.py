@@ -79,6 +79,7 @@ LEXICON = Lexicon(
     ),
     symptoms=kinds(
         vision="vision visual eyesight sight blurred blurry blury blurring blurriness blurryness blur"
+        " neuritis"
         " double blind"
         " blindness fuzzy hazy dim dimmer",
         numbness="numb numbness numbess numbnes tingling tingly tingle tingles tingleing tinglin"
@@ -125,7 +126,7 @@ LEXICON = Lexicon(
         " neurological also then actually now again there slight slightly mild maybe about"
         " around approx roughly probably say id would be was so just prob sore red swollen itchy"
         " bruise bruised tired the of with or at last night yesterday ish think guess reckon"
-        " she he says said"
+        " she he says said shes hes"
     ),
     injury={
         **dict.fromkeys(words("pus oozing ooze oozes oozy weeping"), "pus"),
@@ -164,7 +165,7 @@ LEXICON = Lexicon(
         r" (?:breathe|breath|catch my breath)\b(?! (?:through|out of) my nose)",
         r"\b(?:trouble|difficulty|problems?|struggling) breathing\b|\bshort(?:ness)? of breath\b",
         r"\b(?:my )?(?:throat|tongue|lips?|face|mouth) (?:is |are |feels |feel |getting |has |keeps )?"
-        r"(?:swelling|swollen|swelled|closing|closing up|puffing up|puffed up)\b",
+        r"(?:[a-z]+ (?:and|&) )?(?:swelling|swollen|swelled|closing|closing up|puffing up|puffed up)\b",
         r"\bswollen (?:throat|tongue|lips|lip|face)\b|\bswelling (?:of|in) (?:my )?(?:throat|tongue|lips?|face)\b",
         r"\b(?:allergic reaction|anaphyla\w*)",
         r"\b(?:rash|hives) (?:all over|everywhere)\b",
@@ -187,6 +188,8 @@ LEXICON = Lexicon(
         r"\b(?:want|wanna|going|ready|plan|planning) to end it\b",
         r"\b(?:want|wanna|wish|wished|going|ready|deserve) (?:to )?(?:die|be dead)\b",
         r"\bwish i (?:was|were) (?:dead|gone|never born)\b",
+        r"\b(?:want|wanna|wish i could|like) to (?:go to )?sleep (?:forever|and never wake up)\b",
+        r"\b(?:im |i am )?(?:going|gonna|about|want|wanna) to jump$",
         r"\bwish i (?:wasnt|werent) (?:here|alive)\b",
         r"\bbetter off (?:dead|without me|gone)\b",
         r"\b(?:better|happier|easier) (?:off )?without me\b",

@@ -76,6 +76,7 @@ PHRASES = (
     (r"(?:text|message|ping) me again(?= (?:in|later|after)\b)", "remind me"),
     (r"remind me(?: again)?", "later"),
     # "give me 10", "in 5": a short wait in minutes (a bare 2 is still two hours)
+    (r"gimme|gimmie", "give me"),
     (r"(give me|in) (5|10)$", r"\1 \2 min"),
     (r"give me", "later"),
     (

@@ -64,6 +64,8 @@ SYMPTOM_PHRASES = (
         "healed",
     ),
     # symptoms said in several words
+    # "missed it, fell asleep": sleep, not a fall
+    (r"(?:fell|fall|falling|falls) (?:back )?(?:asleep|to sleep|off to sleep)", "asleep"),
     # "my vision has gone funny", "my hand's gone clumsy": a symptom that came, not one that went
     (
         r"(vision|eyesight|sight|eyes?) (?:has |have |is |its )?(?:gone|going|went|turned) (?:all )?"
