@@ -18,6 +18,7 @@ from reminder.lexicon import Lexicon
 from reminder.site_reading import is_site_word, read_site
 
 _DOUBT = frozenset("or was it maybe perhaps think not sure".split())
+_IF = frozenset("if when whether unless incase".split())  # a question of what may happen
 _RESUME_FILLER = frozenset("reminders messages texts now again please the them".split())
 _OK_FILLER = frozenset(
     "alert got it thanks thank you ty will call calling her him them now already ok on my way".split()
@@ -48,6 +49,7 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
         return
     if (asked and not _request(words, lex)) or _asks(words, lex):
         facts.question = True
+        _body_in_question(words, lex, facts)
         return
     if "unreached" in words:
         # "no answer from the clinic and my leg is numb": the rest is still read
@@ -149,6 +151,27 @@ def _request(words: list[str], lex: Lexicon) -> bool:
     return words[0] in lex.later and (
         not rest or rest[0] in ("in", "later", "again", "after", "for") or rest[0].isdigit()
     )
+
+
+def _body_in_question(words: list[str], lex: Lexicon, facts: Facts) -> None:
+    """ "is it normal that my leg is numb?", "should I worry my face is drooping": the question
+    is answered with where to ask, and the symptom, fever or "still there" it tells is read too,
+    as a nurse would. Never its numbers as scores, never a course that lowers ("will it go
+    away?"), and nothing of a question about what may happen ("what if I get a fever?")."""
+    if _IF.intersection(words):
+        return
+    said = Facts()
+    read_answers(words, lex, said)
+    facts.symptoms |= said.symptoms
+    facts.courses |= said.courses & {"still", "worse"}
+    if said.measured:
+        facts.temperature, facts.temp_unit, facts.measured = (
+            said.temperature,
+            said.temp_unit,
+            said.measured,
+        )
+    elif said.measured is None:
+        facts.fever += [fever for fever in said.fever if fever]  # "a temp of 37.2?" is none
 
 
 def _asks(words: list[str], lex: Lexicon) -> bool:

@@ -973,7 +973,12 @@ CASES: list[Case] = [
     Case("neuro", "Yes - slurred speech", neuro=True, symptoms={"speech"}),
     Case("neuro", "not really just tired", neuro=False),
     Case(
-        "neuro", "kinda? legs feel a bit weird", neuro=True, symptoms={"numbness"}, question=True
+        "neuro",
+        "kinda? legs feel a bit weird",
+        neuro=True,
+        symptoms={"numbness"},
+        course="still",
+        question=True,
     ),  # unsure: a hedge with a question mark, then a sensory symptom
     Case("neuro", "no numbness no tingling nothing", neuro=False, denied={"numbness"}),
     Case(
@@ -3371,8 +3376,21 @@ CASES: list[Case] = [
         neuro=True,
         symptoms={"numbness", "weakness"},
     ),
-    Case("none", "is it normal to feel numb after the injection?", question=True),
-    Case("none", "should i go to a&e with this tingling?", question=True),
+    # A question that tells a symptom: the symptom is read too, as a nurse would
+    Case(
+        "none",
+        "is it normal to feel numb after the injection?",
+        neuro=True,
+        symptoms={"numbness"},
+        question=True,
+    ),
+    Case(
+        "none",
+        "should i go to a&e with this tingling?",
+        neuro=True,
+        symptoms={"numbness"},
+        question=True,
+    ),
     Case("none", "I have had enough, I want it to end", self_harm=True),
     Case("none", "i took all my pills", self_harm=True),
     Case("none", "i took a few extra paracetamol for the fever", fever=True),
@@ -3748,4 +3766,34 @@ CASES: list[Case] = [
     Case("alert", "I'm with her, she's ok", ok=True),
     Case("none", "i took an overdose", self_harm=True),
     Case("none", "i have a plan to end it", self_harm=True),
+    # Questions that tell a symptom, a fever or that it is still there: read as well
+    Case(
+        "neuro",
+        "is it normal that my leg is numb?",
+        neuro=True,
+        symptoms={"numbness"},
+        question=True,
+    ),
+    Case(
+        "none",
+        "should I be worried my face is drooping",
+        neuro=True,
+        symptoms={"face"},
+        question=True,
+    ),
+    Case(
+        "none",
+        "is it normal to have a fever of 38.5 after the shot?",
+        fever=True,
+        temperature=38.5,
+        temp_unit="C",
+        question=True,
+    ),
+    Case("none", "is it normal to have a temp of 37.2?", question=True),
+    Case("none", "what should I do if I get a fever?", question=True),
+    Case(
+        "followup", "is it normal that its still there?", neuro=True, course="still", question=True
+    ),
+    Case("followup", "will it go away?", question=True),
+    Case("none", "how long does the redness last"),
 ]
