@@ -161,11 +161,19 @@ LEXICON = Lexicon(
     # Signs of a medical emergency, above all a severe allergic reaction to the injection: an
     # urgent alert and the emergency number at once. "no chest pain" is not one.
     emergency=(
-        r"\b(?:cant|cannot|can not|couldnt|hard to|struggling to|struggle to|unable to)"
+        r"\b(?:cant|cannot|can not|couldnt|hard to|struggling to|struggle to|unable to|can barely"
+        r"|can hardly|could barely|could hardly)(?: i| he| she)?"
         r" (?:breathe|breath|catch my breath)\b(?! (?:through|out of) my nose)",
+        r"\b(?:not|isnt|stopped|hasnt been) breathing\b(?! (?:through|out of|thru|well through) )|\bstruggling for (?:breath|air)\b",
+        r"\b(?:unconscious|unresponsive)\b|\b(?:shes|hes|she|he|theyre|they) (?:wont|will not|cant|isnt|is not"
+        r"|not) (?:wake up|waking up|responding)\b",
+        r"\b(?:having|had|has|having had) a stroke\b",
+        r"\btongue (?:feels |is |feel )?(?:thick|big|fat|huge)\b",
         r"\b(?:trouble|difficulty|problems?|struggling) breathing\b|\bshort(?:ness)? of breath\b",
-        r"\b(?:my )?(?:throat|tongue|lips?|face|mouth) (?:is |are |feels |feel |getting |has |keeps )?"
-        r"(?:[a-z]+ (?:and|&) )?(?:swelling|swollen|swelled|closing|closing up|puffing up|puffed up)\b",
+        r"\b(?:my )?(?:throat|tongue|lips?|face|mouth)(?: (?:and|&) (?:my )?(?:throat|tongue|lips?|face"
+        r"|mouth|eyes))? (?:is |are |feels |feel |getting |has |keeps |look |looks |gone |going )?"
+        r"(?:[a-z]+ (?:and|&) )?(?:swelling|swollen|swelled|closing|closing up|puffing up|puffed up"
+        r"|puffy)\b",
         r"\bswollen (?:throat|tongue|lips|lip|face)\b|\bswelling (?:of|in) (?:my )?(?:throat|tongue|lips?|face)\b",
         r"\b(?:allergic reaction|anaphyla\w*)",
         r"\b(?:rash|hives) (?:all over|everywhere)\b",
@@ -218,6 +226,7 @@ LEXICON = Lexicon(
         r"\b(?:pills|tablets|meds|medication) (?:saved|stashed|stockpiled|hoarded)(?: up)?\b",
         r"\bdone with (?:life|living|it all|everything)\b",
         r"\brather (?:be )?dead\b|\brather die\b",
+        r"\bmight as well (?:be dead|die|not be here)\b|\blifes? (?:is )?not worth (?:it|living)\b",
         r"\b(?:dont|do not|didnt) want to (?:live|be alive|be here|exist|wake up|go on)\b",
         r"\b(?:not|isnt|aint) worth living\b|\blife (?:is not|isnt|aint) worth (?:it|living)\b",
         r"\b(?:cant|cannot) (?:go on|do this any ?more|take (?:it|this) any ?more)\b",

@@ -129,7 +129,8 @@ PHRASES = (
     ),
     # "can you pause my reminders": a request, not a question to answer
     (
-        r"(?:can|could|would) you (?:please )?(?:pause|stop) (?:my |the )?(?:reminders|messages|texts)",
+        r"(?:can|could|would) you (?:please )?(?:pause|stop) (?:my |the )?(?:reminders|messages|texts)"
+        r"|(?:can|could|would) you (?:please )?pause(?: (?:them|it|things|everything))?(?: please| pls)?$",
         "pause",
     ),
     # "stop reminders till the 14th", "no texts for a week": a pause, not the carrier's STOP

@@ -83,7 +83,11 @@ SYMPTOM_PHRASES = (
         r"\1",
     ),
     # "it came back this morning": there again, not gone
-    (r"(?:came|come|coming|comes) back(?! from| home| to| in| with| later)|back again", "still"),
+    (
+        r"(?:came|comes|coming) back(?: later(?: on)?)?(?! from| home| to| in| with)|come back(?! from| home| to| in| with"
+        r"| later)|back again",
+        "still",
+    ),
     # Uhthoff: "only when I get overheated", "after a hot shower": there, brought out by heat
     (
         r"(?:only |just )?(?:when|if|after|in) (?:i (?:am |get |feel )?|im (?:too |really )?|its |it is |it gets )?"
