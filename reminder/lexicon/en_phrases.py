@@ -115,7 +115,11 @@ PHRASES = (
     # "one side of my face is numb", "blurry in one eye": a part, not a score
     (r"(?:on |in )?one (side|eye|leg|arm|hand|foot|ear)", r"\1"),
     # a code written with its part, "done lt thigh": the side and the part, as "done l thigh"
-    (r"(l|r)t (thighs?|thy|thi|thig|leg)", r"\1 \2"),
+    (
+        r"(l|r)t (thighs?|thy|thi|thig|leg|arms?|triceps?|abdomen|abdo|belly|stomach|tummy|tum|buttocks?|bum"
+        r"|butt|glutes?|hip)",
+        r"\1 \2",
+    ),  # "rt arm" too: rt is how many write right
     (r"(l|r)a (arms?|triceps?)", r"\1 \2"),
     (r"(l|r)ab (abdomen|abdo|abs?|belly|stomach|tummy|tum)", r"\1 \2"),
     (r"(l|r)b (buttocks?|butt|bum|bottom|glutes?|hip)", r"\1 \2"),
