@@ -3866,4 +3866,18 @@ CASES: list[Case] = [
     Case("neuro", "nothing new, fever though", neuro=False, fever=True),
     Case("followup", "less numb", neuro=True, symptoms={"numbness"}, course="better"),
     Case("followup", "no longer there", neuro=False, course="gone"),
+    # The new words above, where they must not reach
+    Case("dose", "came back late from work, done now", dose="taken"),
+    Case("dose", "done, just came back from the gym", dose="taken"),
+    Case("none", "he wants to die his hair"),
+    Case("none", "feeling fit and well"),
+    Case("dose", "done. its so hot today", dose="taken"),
+    Case("none", "my phone went weird"),
+    Case(
+        "neuro",
+        "no, except when I get hot my legs get tingly",
+        neuro=True,
+        symptoms={"numbness"},
+        course="still",
+    ),
 ]

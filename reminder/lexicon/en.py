@@ -245,7 +245,7 @@ LEXICON = Lexicon(
         r"|meds|medication|treatment|drug))",
         r"\bend(?:ing)? (?:things|everything)\b",
         # a carer's words about the patient: "she says she wants to die", "he tried to hurt himself"
-        r"\b(?:wants|wanted|wanting|wishes|wished) (?:to )?(?:die|be dead|end it)\b",
+        r"\b(?:wants|wanted|wanting|wishes|wished) (?:to )?(?:die|be dead|end it)\b(?! (?:my|his|her|their) hair)",
         r"\bkill(?:ing|ed|s)? (?:him|her|them) ?sel(?:f|ves)\b",
         r"\b(?:hurt|hurting|hurts|harm|harming|harms|cut|cutting|cuts|hang|hanging|drown|shoot)"
         r" (?:him|her|them) ?sel(?:f|ves)\b"

@@ -84,7 +84,8 @@ SYMPTOM_PHRASES = (
     ),
     # "it came back this morning": there again, not gone
     (
-        r"(?:came|comes|coming) back(?: later(?: on)?)?(?! from| home| to| in| with)|come back(?! from| home| to| in| with"
+        r"(?:came|comes|coming) back(?: later(?: on)?)?(?! from| home| to| in| with| late| early| after| up| round"
+        r"| over)|come back(?! from| home| to| in| with"
         r"| later)|back again",
         "still",
     ),
