@@ -159,8 +159,10 @@ def _number_fact(
     in_range = 35 <= value < 43 or 95 <= value < 109
     if unit or in_range or (before in lex.temperature | lex.fever and value > 10):
         unit = unit or ("C" if value < 50 else "F")
-        facts.temperature, facts.temp_unit = value, unit
-        facts.measured = value >= 38.0 if unit == "C" else value >= 100.4
+        fever = value >= 38.0 if unit == "C" else value >= 100.4
+        if facts.measured and not fever:
+            return  # "38.6 last night, 37.1 now": the fever that was, not the normal one after it
+        facts.temperature, facts.temp_unit, facts.measured = value, unit, fever
         return
     labels = lex.flu_labels | lex.site_labels
     label = before if before in labels else None

@@ -256,7 +256,7 @@ class Conversation:
             turn.note("opted_out", "opted out: stored, not answered")
             return None
         if reading.pause is not None:
-            return status_replies.pause(turn, reading.pause)
+            return status_replies.pause(turn, reading.pause, reading.pause_until)
         if reading.resume:
             return status_replies.resume(turn)
         if patient.status == PatientStatus.PAUSED:
@@ -267,7 +267,7 @@ class Conversation:
         elif reading.dose == "skipped":
             dose_replies.skipped(turn)
         elif reading.dose == "not_yet":
-            dose_replies.snoozed(turn, reading.snooze)
+            dose_replies.snoozed(turn, reading.snooze, reading.snooze_at)
         if reading.healed is not None:
             checkin_replies.site_healed(turn, target, reading.healed, reading.site)
         elif prompt == Prompt.PHQ2:

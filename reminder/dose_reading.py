@@ -74,6 +74,7 @@ def read_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
     if in_duration or any(w in future or w in lex.later or w in lex.not_yet for w in rest):
         facts.doses.append("not_yet")
         facts.snooze = clamp(minutes(without_clock_times(rest), 60, 1), 1440)
+        _snooze_at(rest, lex, facts)
         return True
     facts.doses.append("taken")
     rest = _without_moment(_stated_time(rest, lex, facts), lex)
@@ -230,8 +231,19 @@ def read_not_taken(words: list[str], lex: Lexicon, facts: Facts) -> bool:
     # "not done yet, fever of 38.9": a temperature is no wait
     waits = [w for k, w in enumerate(without_clock_times(words)) if not _degrees(words, w, lex)]
     facts.snooze = clamp(minutes(waits, 60, 1), 1440) or facts.snooze
+    _snooze_at(words, lex, facts)
     _unwell(words, lex, facts)
     return True
+
+
+def _snooze_at(words: list[str], lex: Lexicon, facts: Facts) -> None:
+    """ "remind me at 10", "will do it at 9:30pm": the clock time to be reminded at, when no wait
+    was said ("in 20 min at the latest" is the wait)."""
+    if facts.snooze is not None or any(w in lex.ago for w in words):
+        return
+    said = Facts()
+    _stated_time(words, lex, said)
+    facts.snooze_at = said.taken_at
 
 
 def _unwell(words: list[str], lex: Lexicon, facts: Facts) -> None:

@@ -141,15 +141,18 @@ def skipped(turn: Turn) -> None:
     turn.say("skipped", {"next_at": next_at(turn)})
 
 
-def snoozed(turn: Turn, minutes: int | None) -> None:
+def snoozed(turn: Turn, minutes: int | None, at: str | None = None) -> None:
+    """LATER: remind again after ``minutes`` (None: the default), or at the clock time ``at``
+    ("22:00"; "10:00" when am or pm was not said, the first of 10:00 and 22:00 to come)."""
     dose = open_dose(turn.session, turn.patient.id or 0)
     if dose is None or not dose_answerable(turn, dose):
         turn.note("snooze", "no dose open: stored")
         turn.say("no_dose", {"next_at": next_at(turn)})
         return
-    wait = timedelta(minutes=minutes or turn.settings.schedule.snooze_minutes)
     prefs = preferences(turn.patient, turn.settings)
-    until = regimen.outside_quiet_hours(turn.now + wait, prefs)
+    wait = timedelta(minutes=minutes or turn.settings.schedule.snooze_minutes)
+    until = turn.now + wait if at is None else _next_clock_time(turn.now, at, prefs.zone)
+    until = regimen.outside_quiet_hours(until, prefs)
     turn.inbound.dose_id = dose.id
     if until >= dose.window_end:
         turn.note("snooze", "snooze past the dose window: refused")
@@ -162,3 +165,17 @@ def snoozed(turn: Turn, minutes: int | None) -> None:
     turn.note("snooze", f"dose {dose.id} snoozed until {until:%Y-%m-%d %H:%M} UTC")
     turn.replan()
     turn.say("snoozed", {"until": iso(until)})
+
+
+def _next_clock_time(now: datetime, said: str, zone: ZoneInfo) -> datetime:
+    """The first moment after ``now`` whose local time is ``said`` ("22:00"); a time with no am
+    or pm ("10:00", of hours 1-11) is whichever of 10:00 and 22:00 comes first."""
+    hour, minute = (int(part) for part in said.split(":"))
+    hours = (hour, hour + 12) if 1 <= hour <= 11 else (hour,)
+    today = regimen.local_date(now, zone)
+    return min(
+        moment
+        for day in (today, today + timedelta(days=1))
+        for h in hours
+        if (moment := regimen.at_local(day, time(h, minute), zone)) > now
+    )

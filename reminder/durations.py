@@ -1,4 +1,5 @@
-"""Durations and clock times in a reply: "2h", "an hour and a half", "at 7pm", "half 7".
+"""Durations, clock times and days in a reply: "2h", "an hour and a half", "at 7pm", "half 7",
+"until sunday", "till the 14th".
 
 Pure helpers of the clause readers (reading, dose_reading); words like "half an hour" are
 rewritten to "30 min" by the lexicon's phrases before they get here.
@@ -6,7 +7,9 @@ rewritten to "30 min" by the lexicon's phrases before they get here.
 
 from __future__ import annotations
 
+import calendar
 import re
+from datetime import date, timedelta
 
 NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 CLOCK = re.compile(r"([0-9]{1,2}):([0-9]{2})")
@@ -94,3 +97,53 @@ def clamp(value: float | None, top: int) -> int | None:
     if value is None or value <= 0:
         return None
     return max(1, min(top, int(value + 0.5)))
+
+
+WEEKDAYS = {
+    **dict.fromkeys("monday mon".split(), 0),
+    **dict.fromkeys("tuesday tue tues".split(), 1),
+    **dict.fromkeys("wednesday wed weds".split(), 2),
+    **dict.fromkeys("thursday thu thur thurs".split(), 3),
+    **dict.fromkeys("friday fri".split(), 4),
+    **dict.fromkeys("saturday sat".split(), 5),
+    **dict.fromkeys("sunday sun".split(), 6),
+}
+MONTHS = {
+    name: n
+    for n in range(1, 13)
+    for name in (calendar.month_name[n].lower(), calendar.month_abbr[n].lower())
+}
+_ORDINALS = frozenset("st nd rd th".split())
+
+
+def day_said(words: list[str]) -> str | None:
+    """The day a pause runs until, as said: a weekday ("until sunday" is "sunday"), "tomorrow",
+    or a day of the month ("till the 14th" is "14", "until 3rd june" is "3/6"); None if none is."""
+    for k, word in enumerate(words):
+        if word in WEEKDAYS:
+            return calendar.day_name[WEEKDAYS[word]].lower()
+        if word == "tomorrow":
+            return word
+        if word in _ORDINALS and k and words[k - 1].isdigit() and 1 <= int(words[k - 1]) <= 31:
+            month = next((MONTHS[w] for w in words[k + 1 : k + 3] if w in MONTHS), None)
+            return words[k - 1] if month is None else f"{int(words[k - 1])}/{month}"
+    return None
+
+
+def next_day(today: date, said: str) -> date:
+    """The first date after ``today`` that is the day ``said`` (of day_said): next Sunday, the
+    14th of this month or, once past, of the next one; a day a month lacks is its last day."""
+    if said == "tomorrow":
+        return today + timedelta(days=1)
+    if said in WEEKDAYS:
+        return today + timedelta(days=(WEEKDAYS[said] - today.weekday() - 1) % 7 + 1)
+    day, _, month_said = said.partition("/")
+    year, month = today.year, int(month_said) if month_said else today.month
+    for _ in range(13):
+        found = date(year, month, min(int(day), calendar.monthrange(year, month)[1]))
+        if found > today:
+            return found
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        if month_said:
+            year, month = today.year + 1, int(month_said)
+    return today + timedelta(days=1)

@@ -16,7 +16,9 @@ class Facts:
     site_text: str | None = None
     sites: set[str] = field(default_factory=set)
     snooze: int | None = None
+    snooze_at: str | None = None
     pause: int | None = None
+    pause_until: str | None = None
     resume: bool = False
     ok: bool = False
     unreached: bool = False  # "I can't reach her": whatever OK was said, nobody has been reached

@@ -26,13 +26,23 @@ def interpret(
     if prompt == Prompt.NEURO:
         flu_known = site_known = True
     answer, bare, still, said = reading.answer, reading.bare, reading.still, reading.phq_words
-    well, items = reading.site_well, reading.phq_items
+    well, items, unwell = reading.site_well, reading.phq_items, reading.site_unwell
     reading = replace(
-        reading, answer=None, bare=(), still=False, phq_words=(), site_well=None, phq_items=()
+        reading,
+        answer=None,
+        bare=(),
+        still=False,
+        phq_words=(),
+        site_well=None,
+        phq_items=(),
+        site_unwell=False,
     )
     if prompt == Prompt.PHQ2:
         reading = replace(reading, ok=False, ref=None, unreached=False)
         if items:
+            if reading.problem == Problem.TOO_MANY:
+                # "1) 2 2) 1": four numbers, each answer after its item's; the items count them
+                reading = replace(reading, problem=None, detail="")
             reading = _phq2(replace(reading, course=None), (), (), interest_known)
             return _phq2_labelled(reading, items, interest_known)
         return _phq2(reading, bare, said, interest_known)
@@ -40,7 +50,9 @@ def interpret(
         if (reading.ok or reading.unreached) and reading.ref is None and len(bare) == 1:
             reading = replace(reading, ref=bare[0])  # "ok, 7"
         # A contact has no dose: "will call him" is no snooze.
-        return _no_yes_and_no(replace(reading, dose=None, snooze=None, taken_at=None))
+        return _no_yes_and_no(
+            replace(reading, dose=None, snooze=None, snooze_at=None, taken_at=None)
+        )
     reading = replace(reading, ok=False, ref=None, unreached=False)
     if reading.dose is None and prompt != Prompt.DOSE:
         reading = replace(reading, taken_at=None, taken_ago=None)  # a time, and no dose to time
@@ -84,6 +96,8 @@ def interpret(
             healed = True
         if healed is None and well is not None:
             healed = True  # "the right arm is fine now"
+        if healed is None and unwell:
+            healed = False  # "its red and swollen", "hot to touch"
         if healed and well:
             reading = replace(reading, site=reading.site or well)
         if healed is None and reading.neuro is False and not reading.denied:

@@ -37,6 +37,10 @@ def read_phq(
 ) -> tuple[tuple[int, int], ...]:
     """(item, value) pairs, item 1 or 2, BOTH, or 0 when unlabelled; () when the text labels
     nothing and restates nothing."""
+    words = joined.split()
+    if len(words) == 4 and words[::2] == ["1", "2"] and all(w in "0123" for w in words[1::2]):
+        # "1) 2 2) 1", "1. 0 2. 1": each answer after its item's number
+        return ((1, int(words[1])), (2, int(words[3])))
     tokens = _tokens(joined, frequencies, lex)
     values = [i for i, token in enumerate(tokens) if token[0] in ("number", "said")]
     said = [i for i in values if tokens[i][0] == "said"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from reminder.answer_reading import negatable, read_answers, symptom_kind
+from reminder.answer_reading import negatable, read_answers
 from reminder.dose_reading import read_healed, read_not_taken, read_taken, read_time
-from reminder.durations import clamp, minutes
+from reminder.durations import clamp, day_said, minutes
 from reminder.facts import Facts
 from reminder.lexicon import Lexicon
 from reminder.site_reading import is_site_word, read_site
@@ -49,21 +49,7 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
     if (asked and not _request(words, lex)) or _asks(words, lex):
         facts.question = True
         facts.about_schedule |= not lex.schedule.isdisjoint(words)
-        if not _tells(words, lex):
-            return
-        # "why is my vision blurry", "is it normal that my leg is numb?": a question, and the
-        # patient's own symptom told in it, which the relapse screen must not lose.
-        told = Facts()
-        read_answers([w for w in words if w not in lex.normal], lex, told)
-        facts.symptoms |= told.symptoms
-        facts.courses |= told.courses
-        facts.fever += [f for f in told.fever if f]
-        if told.measured:
-            facts.temperature, facts.temp_unit, facts.measured = (
-                told.temperature,
-                told.temp_unit,
-                told.measured,
-            )
+        _body_in_question(words, lex, facts)
         return
     if "unreached" in words:
         # "no answer from the clinic and my leg is numb": the rest is still read
@@ -83,12 +69,10 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
         facts.answers.append(True)  # "yes ok", "yep seen": the yes of a dose, the OK of an alert
         words, first, rest = rest, rest[0], rest[1:]
     if first in lex.pause:
-        # "until the 15th" names a date, not 15 days: the default length, and the answer says
-        # the day it ends, for the patient to correct.
-        dated = any(
-            w in ("st", "nd", "rd", "th") and rest[k - 1].isdigit() for k, w in enumerate(rest) if k
-        )
-        days = None if dated else minutes(rest, 1440, 1440)
+        # "until the 15th" names a date, not 15 days: the pause runs to that day, which only the
+        # conversation, knowing today, can place; the answer says the day it ends.
+        facts.pause_until = day_said(rest)
+        days = None if facts.pause_until else minutes(rest, 1440, 1440)
         facts.pause = clamp(None if days is None else days / 1440, 365) or 0
         return
     if first in lex.resume and all(w in _RESUME_FILLER or w in lex.polite for w in rest):
@@ -169,14 +153,30 @@ def _request(words: list[str], lex: Lexicon) -> bool:
     )
 
 
-def _tells(words: list[str], lex: Lexicon) -> bool:
-    """Whether a question tells of the patient's own symptom: "why is my vision blurry", "is it
-    normal to feel numb". Not "should I inject if I get a fever", nor "is numbness a side effect"."""
-    if lex.conditional.intersection(words) or lex.first_person.isdisjoint(words):
-        return False
-    return any(
-        symptom_kind(w, lex) is not None or w in lex.fever or w in lex.temperature for w in words
-    )
+def _body_in_question(words: list[str], lex: Lexicon, facts: Facts) -> None:
+    """ "is it normal that my leg is numb?", "should I worry my face is drooping": the question
+    is answered with where to ask, and the symptom, fever or "still there" the patient tells of
+    their own is read too, as a nurse would. Never its numbers as scores, never a course that
+    lowers ("will it go away?"), and nothing of a question about what may happen ("what if I get
+    a fever?", "should I inject if I have a fever?") or of the drug in general ("is numbness a
+    side effect?": no word of the first person)."""
+    if lex.conditional.intersection(words):
+        return
+    said = Facts()
+    read_answers([w for w in words if w not in lex.normal], lex, said)
+    facts.courses |= said.courses & {"still", "worse"}  # "is it normal that it's still there?"
+    if lex.first_person.isdisjoint(words):
+        return
+    facts.symptoms |= said.symptoms
+    if said.measured:
+        facts.temperature, facts.temp_unit, facts.measured = (
+            said.temperature,
+            said.temp_unit,
+            said.measured,
+        )
+    elif said.measured is None and "when" not in words:
+        # "a temp of 37.2?" is none, and "what do I do when I get a fever?" tells of none
+        facts.fever += [fever for fever in said.fever if fever]
 
 
 def _asks(words: list[str], lex: Lexicon) -> bool:

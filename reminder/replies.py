@@ -65,7 +65,11 @@ class Reading:
     site: str | None = None  # of regimen.SITES: the dose's site, or the site that healed
     site_text: str | None = None  # words after DONE that name no site, to quote back
     snooze: int | None = None  # minutes asked for (None: the default)
+    snooze_at: str | None = None  # "remind me at 10": the clock time asked for, as taken_at is
     pause: int | None = None  # PAUSE: days asked for, 0 for the default
+    pause_until: str | None = (
+        None  # PAUSE until a day: "sunday", "tomorrow", "14", "3/6" (day/month)
+    )
     resume: bool = False
     ok: bool = False  # a contact's acknowledgement
     unreached: bool = False  # a contact: "I can't reach her"; never an acknowledgement
@@ -98,6 +102,7 @@ class Reading:
     still: bool = False  # "still", "worse" or "the same" was said, whatever else was
     phq_words: tuple[int, ...] = ()  # PHQ-2 frequencies said in words ("several days" 1), in order
     site_well: str | None = None  # "fine now", "the right arm is fine now": that site, or ""
+    site_unwell: bool = False  # "red and swollen", "hot to touch": words of a site not healed
     phq_items: tuple[tuple[int, int], ...] = ()  # PHQ-2 (item, value) said with labels: phq_reading
 
     @property
@@ -152,6 +157,13 @@ def _parse(text: str, language: str) -> Reading:
         if words:
             read_clause(words, asked, lexicon, facts)
     reading = replace(_reading(facts, harm, injured), emergency=emergency)
+    unwell = any(
+        w in lexicon.unhealed and not lexicon.negators.intersection(c[:i])
+        for c, _asked in clauses
+        for i, w in enumerate(c)
+    )
+    if unwell:
+        reading = replace(reading, site_unwell=True)
     if compiled.phq is not None and (found := _frequencies(compiled.phq, joined)):
         reading = replace(reading, phq_words=found)
     if compiled.phq is not None and (items := read_phq(joined, compiled.phq, lexicon)):
@@ -228,7 +240,9 @@ def _reading(facts: Facts, harm: bool, injured: tuple[str, ...]) -> Reading:
         site=next(iter(facts.sites)) if len(facts.sites) == 1 else None,
         site_text=facts.site_text if dose == "taken" else None,
         snooze=facts.snooze if dose == "not_yet" else None,
+        snooze_at=facts.snooze_at if dose == "not_yet" else None,
         pause=facts.pause,
+        pause_until=facts.pause_until,
         resume=facts.resume,
         ok=facts.ok and not facts.unreached,
         unreached=facts.unreached,

@@ -3,17 +3,24 @@ PAUSE stops reminders for some days, RESUME starts them again. What each cancels
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
-from reminder import dose_replies, lifecycle
+from reminder import dose_replies, lifecycle, regimen
+from reminder.doses import preferences
+from reminder.durations import next_day
 from reminder.models import PatientStatus
 from reminder.turn import Turn, iso
 
 
-def pause(turn: Turn, days: int) -> None:
-    """PAUSE, for ``days`` or, for 0, the configured default."""
-    length = timedelta(days=days or turn.settings.schedule.default_pause_days)
-    lifecycle.pause(turn.session, turn.patient, turn.now + length, turn.now)
+def pause(turn: Turn, days: int, until_day: str | None = None) -> None:
+    """PAUSE, for ``days`` or, for 0, the configured default; "until sunday" (``until_day``, of
+    durations.day_said) to the start of that day where the patient lives."""
+    until = turn.now + timedelta(days=days or turn.settings.schedule.default_pause_days)
+    if until_day is not None:
+        zone = preferences(turn.patient, turn.settings).zone
+        day = next_day(regimen.local_date(turn.now, zone), until_day)
+        until = regimen.at_local(day, time(0, 0), zone)
+    lifecycle.pause(turn.session, turn.patient, until, turn.now)
     turn.note("pause", f"paused until {turn.patient.paused_until:%Y-%m-%d %H:%M} UTC")
     turn.say("paused", {"until": iso(turn.patient.paused_until)})
 

@@ -1396,14 +1396,14 @@ CASES: list[Case] = [
     Case("none", "die Kopfschmerzen bringen mich um"),
     Case("none", "ich bin hundemüde"),
     Case("none", "Quaddeln am ganzen Körper und der Hals kratzt", emergency=True),
-    Case("none", "pause bis zum 15.", pause=0),
+    Case("none", "pause bis zum 15.", pause=0, pause_until="15"),
     Case("none", "Pause 2 Wochen bitte, bin im Krankenhaus", pause=14),
     Case("none", "weiter bitte", resume=True),
     Case("alert", "gesehen, danke", ok=True),
     Case("alert", "ich erreiche sie nicht", unreached=True),
     Case("phq2", "an einzelnen tagen die erste, gar nicht die zweite", phq_interest=1, phq_mood=0),
     Case("phq2", "die erste gar nicht, die zweite an einzelnen tagen", phq_interest=0, phq_mood=1),
-    Case("none", "pause bis 15.12.", pause=0),
+    Case("none", "pause bis 15.12.", pause=0, pause_until="15"),
     Case(
         "checkin",
         "2 1 fieber 38 komma 6",
@@ -1413,7 +1413,7 @@ CASES: list[Case] = [
         temperature=38.6,
         temp_unit="C",
     ),
-    Case("dose", "erinnere mich bis 21 uhr", dose="not_yet"),  # a clock time, not a date
+    Case("dose", "erinnere mich bis 21 uhr", dose="not_yet", snooze_at="21:00"),  # a clock time
     # the fourth probe, third pass: crisis and emergencies in indirect words, sight lost, legs that
     # do not answer, bladder accidents (never a dose 'done'), relapse answers in a word
     Case("dose", "hab die Spritze gesetzt", dose="taken"),

@@ -1391,7 +1391,7 @@ CASES: list[Case] = [
     Case("none", "ce mal de tête me tue"),
     Case("none", "je suis crevée"),
     Case("none", "des plaques partout sur le corps et la gorge qui gratte", emergency=True),
-    Case("none", "pause jusqu'au 15", pause=0),
+    Case("none", "pause jusqu'au 15", pause=0, pause_until="15"),
     Case("none", "pause 2 semaines svp, je suis à l'hôpital", pause=14),
     Case("none", "reprise svp", resume=True),
     Case("phq2", "2 et 3", phq_interest=2, phq_mood=3),
@@ -1399,7 +1399,7 @@ CASES: list[Case] = [
     Case("alert", "j'arrive pas à la joindre", unreached=True),
     Case("phq2", "plusieurs jours la première, jamais la deuxième", phq_interest=1, phq_mood=0),
     Case("phq2", "la première jamais, la deuxième plusieurs jours", phq_interest=0, phq_mood=1),
-    Case("none", "pause jusqu'au 15/12", pause=0),
+    Case("none", "pause jusqu'au 15/12", pause=0, pause_until="15"),
     Case(
         "checkin",
         "2 1 fièvre 38 virgule 6",

@@ -355,8 +355,12 @@ def test_skip_marks_the_dose_skipped_and_the_next_reminder_is_the_following_even
         ("12:00", (3, 3, 12, 10), "snooze 2h", (3, 3, 14, 10)),
         # Two hours after 19:40 is in quiet hours: the re-reminder waits for the morning.
         ("19:30", (3, 3, 19, 40), "SNOOZE 2h", (3, 4, 8, 0)),
+        # A clock time said is when to remind; without am or pm, the first of the two to come.
+        ("19:30", (3, 3, 19, 40), "remind me at 9", (3, 3, 21, 0)),
+        ("12:00", (3, 3, 12, 10), "can you remind me at 3pm", (3, 3, 15, 0)),
+        ("12:00", (3, 3, 12, 10), "snooze till 2", (3, 3, 14, 0)),
     ],
-    ids=["later", "snooze-2h", "snooze-into-quiet-hours"],
+    ids=["later", "snooze-2h", "snooze-into-quiet-hours", "at-9", "at-3pm", "till-2"],
 )
 def test_later_and_snooze_send_the_reminder_again(
     bot: Bot,
@@ -432,6 +436,32 @@ def test_pause_7_holds_everything_and_resume_plans_the_next_dose(bot: Bot, patie
     assert "back on. Next injection: Fri 6 Mar at 19:30" in body_of(bot.last_reply())
     bot.run_until(local(3, 6, 19, 30))
     assert bot.messages(MessageKind.REMINDER)[-1].sent_at == local(3, 6, 19, 30)
+
+
+def test_pause_until_a_day_holds_reminders_until_that_day_begins(bot: Bot, patient_id: int) -> None:
+    bot.run_until(local(3, 3, 19, 40))  # a Tuesday
+
+    bot.say("pause until sunday")
+
+    patient = bot.patient(patient_id)
+    assert (patient.status, patient.paused_until) == (PatientStatus.PAUSED, local(3, 8, 0, 0))
+    assert "paused until Sun 8 Mar" in body_of(bot.last_reply())
+    bot.run_until(local(3, 7, 23, 59))
+    assert [m.kind for m in bot.messages()] == [MessageKind.REMINDER, MessageKind.REPLY]
+    bot.run_until(local(3, 8, 19, 31))
+    assert bot.messages(MessageKind.REMINDER)[-1].sent_at == local(3, 8, 19, 30)
+
+
+def test_stop_reminders_till_a_date_is_a_pause_to_that_date_not_an_opt_out(
+    bot: Bot, patient_id: int
+) -> None:
+    bot.run_until(local(3, 3, 19, 40))
+
+    bot.say("stop reminders till the 14th please")
+
+    patient = bot.patient(patient_id)
+    assert (patient.status, patient.paused_until) == (PatientStatus.PAUSED, local(3, 14, 0, 0))
+    assert "paused until Sat 14 Mar" in body_of(bot.last_reply())
 
 
 def test_stop_opts_out_at_once_and_start_opts_back_in(bot: Bot, patient_id: int) -> None:

@@ -32,3 +32,11 @@ def test_a_label_before_or_for_names_the_item() -> None:
 def test_a_restated_number_to_the_second_question_is_the_mood() -> None:
     reading = interpret(parse("1 - several days"), Prompt.PHQ2, interest_known=True)
     assert (reading.phq_interest, reading.phq_mood) == (None, 1)
+
+
+def test_answers_numbered_by_their_items_are_read_on_those_items() -> None:
+    for text, interest, mood in (("1) 2 2) 1", 2, 1), ("1. 0 2. 1", 0, 1), ("1) 3, 2) 3", 3, 3)):
+        reading = interpret(parse(text), Prompt.PHQ2)
+        assert (reading.phq_interest, reading.phq_mood, reading.problem) == (interest, mood, None)
+    assert interpret(parse("a) several days b) not at all"), Prompt.PHQ2).phq_mood == 0
+    assert interpret(parse("1 2 2 1"), Prompt.CHECKIN).problem == "too_many"

@@ -89,7 +89,7 @@ class Lexicon:
     # next shot"): its answer gives the next dose, its time and site, as the reminder would.
     schedule: frozenset[str] = frozenset()
     # A question that tells of the patient's own symptom ("why is my leg numb") has a word of the
-    # first person and no conditional ("should I inject if I get a fever" tells of none).
+    # first person (or "is it normal ...") and no conditional ("should I inject if I get a fever").
     first_person: frozenset[str] = frozenset()
     conditional: frozenset[str] = frozenset()
     # Numbness at the injection spot ("the site is numb", "numb where I injected") is the skin's,
@@ -113,6 +113,7 @@ class Lexicon:
     # Eye words: "black" beside one is sight lost ("todo negro de un ojo"), not a black site.
     eyes: frozenset[str] = frozenset()
     spreading: frozenset[str] = frozenset()  # spreading streaks
+    unhealed: frozenset[str] = frozenset()  # red sore hot: to "has it healed?", it has not
     self_harm: tuple[str, ...] = ()  # regular expressions over the words joined by spaces
     # Signs of a medical emergency (a severe allergic reaction, chest pain, fainting): the same.
     emergency: tuple[str, ...] = ()

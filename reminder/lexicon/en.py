@@ -85,6 +85,7 @@ LEXICON = Lexicon(
     ),
     symptoms=kinds(
         vision="vision visual eyesight sight blurred blurry blury blurring blurriness blurryness blur"
+        " neuritis"
         " double blind"
         " blindness fuzzy hazy dim dimmer",
         numbness="numb numbness numbess numbnes tingling tingly tingle tingles tingleing tinglin"
@@ -110,8 +111,9 @@ LEXICON = Lexicon(
         "can could should shall may do does did is are am will would what how why have has wonder"
         " who whos whens wheres which"
     ),
-    first_person=words("i im ive id my me mine myself feel feeling feels"),
-    conditional=words("if unless suppose incase"),
+    # "is it normal to have a fever of 38.5?" asks of the one who has it
+    first_person=words("i im ive id my me mine myself feel feeling feels have normal"),
+    conditional=words("if unless suppose incase whether"),
     at_spot=(
         "site",
         "where i injected",
@@ -147,7 +149,7 @@ LEXICON = Lexicon(
         " neurological also then actually now again there slight slightly mild maybe about"
         " around approx roughly probably say id would be was so just prob sore red swollen itchy"
         " bruise bruised tired the of with or at last night yesterday ish think guess reckon"
-        " she he says said"
+        " she he says said shes hes"
     ),
     injury={
         **dict.fromkeys(words("pus oozing ooze oozes oozy weeping"), "pus"),
@@ -157,6 +159,10 @@ LEXICON = Lexicon(
         **dict.fromkeys(words("blister blisters blistered blistering abscess"), "blister"),
     },
     reaction=words("red redness reddish swollen swelling rash inflamed lump"),
+    unhealed=words(
+        "red redness reddish swollen swelling inflamed lump hot sore tender bigger itchy scab"
+        " scabby bruised weepy"
+    ),
     spreading=words("spreading spread spreads streak streaks streaky streaking whole"),
     open_context=words(
         "sore wound skin site spot area patch hole cut lump bump broken burst split"
@@ -178,11 +184,19 @@ LEXICON = Lexicon(
     # Signs of a medical emergency, above all a severe allergic reaction to the injection: an
     # urgent alert and the emergency number at once. "no chest pain" is not one.
     emergency=(
-        r"\b(?:cant|cannot|can not|couldnt|hard to|struggling to|struggle to|unable to)"
+        r"\b(?:cant|cannot|can not|couldnt|hard to|struggling to|struggle to|unable to|can barely"
+        r"|can hardly|could barely|could hardly)(?: i| he| she)?"
         r" (?:breathe|breath|catch my breath)\b(?! (?:through|out of) my nose)",
+        r"\b(?:not|isnt|stopped|hasnt been) breathing\b(?! (?:through|out of|thru|well through) )|\bstruggling for (?:breath|air)\b",
+        r"\b(?:unconscious|unresponsive)\b|\b(?:shes|hes|she|he|theyre|they) (?:wont|will not|cant|isnt|is not"
+        r"|not) (?:wake up|waking up|responding)\b",
+        r"\b(?:having|had|has|having had) a stroke\b",
+        r"\btongue (?:feels |is |feel )?(?:thick|big|fat|huge)\b",
         r"\b(?:trouble|difficulty|problems?|struggling) breathing\b|\bshort(?:ness)? of breath\b",
-        r"\b(?:my )?(?:throat|tongue|lips?|face|mouth) (?:is |are |feels |feel |getting |has |keeps )?"
-        r"(?:swelling|swollen|swelled|closing|closing up|puffing up|puffed up)\b",
+        r"\b(?:my )?(?:throat|tongue|lips?|face|mouth)(?: (?:and|&) (?:my )?(?:throat|tongue|lips?|face"
+        r"|mouth|eyes))? (?:is |are |feels |feel |getting |has |keeps |look |looks |gone |going )?"
+        r"(?:[a-z]+ (?:and|&) )?(?:swelling|swollen|swelled|closing|closing up|puffing up|puffed up"
+        r"|puffy)\b",
         r"\bswollen (?:throat|tongue|lips|lip|face)\b|\bswelling (?:of|in) (?:my )?(?:throat|tongue|lips?|face)\b",
         r"\b(?:allergic reaction|anaphyla\w*)",
         r"\b(?:rash|hives) (?:all over|everywhere)\b",
@@ -190,6 +204,10 @@ LEXICON = Lexicon(
         r"\b(?:chest|throat) (?:feels |feel |is |gets |getting |felt )?(?:really |very |so )?(?:tight|tightening)\b",
         r"\bthroat (?:feels |feel )like (?:its |it is )?(?:closing|swelling)\b",
         r"\b(?:fainted|passed out|blacked out|collapsed|lost consciousness)\b",
+        r"\bbreathless\b|\b(?:gasping|fighting) for (?:breath|air)\b",
+        # a seizure, and the sudden "worst headache of my life": the emergency number, not a wait
+        r"\b(?:having|had|has) (?:a )?(?:seizures?|fits?|convulsions?)\b|\bseizing\b|\bconvulsing\b",
+        r"\bworst headache (?:of my life|ever|ive ever had|i have ever had)\b",
     ),
     self_harm=(
         r"\bsuicid",
@@ -201,6 +219,8 @@ LEXICON = Lexicon(
         r"\b(?:want|wanna|going|ready|plan|planning) to end it\b",
         r"\b(?:want|wanna|wish|wished|going|ready|deserve) (?:to )?(?:die|be dead)\b",
         r"\bwish i (?:was|were) (?:dead|gone|never born)\b",
+        r"\b(?:want|wanna|wish i could|like) to (?:go to )?sleep (?:forever|and never wake up)\b",
+        r"\b(?:im |i am )?(?:going|gonna|about|want|wanna) to jump$",
         r"\bwish i (?:wasnt|werent) (?:here|alive)\b",
         r"\bbetter off (?:dead|without me|gone)\b",
         r"\b(?:better|happier|easier) (?:off )?without me\b",
@@ -229,6 +249,7 @@ LEXICON = Lexicon(
         r"\b(?:pills|tablets|meds|medication) (?:saved|stashed|stockpiled|hoarded)(?: up)?\b",
         r"\bdone with (?:life|living|it all|everything)\b",
         r"\brather (?:be )?dead\b|\brather die\b",
+        r"\bmight as well (?:be dead|die|not be here)\b|\blifes? (?:is )?not worth (?:it|living)\b",
         r"\b(?:dont|do not|didnt) want to (?:live|be alive|be here|exist|wake up|go on)\b",
         r"\b(?:not|isnt|aint) worth living\b|\blife (?:is not|isnt|aint) worth (?:it|living)\b",
         r"\b(?:cant|cannot) (?:go on|do this any ?more|take (?:it|this) any ?more)\b",
@@ -246,5 +267,12 @@ LEXICON = Lexicon(
         r"\b(?:feel|feeling|felt) like giving up\b(?! (?:on )?(?:the|my|these|this) (?:injections?|shots?|jabs?"
         r"|meds|medication|treatment|drug))",
         r"\bend(?:ing)? (?:things|everything)\b",
+        # a carer's words about the patient: "she says she wants to die", "he tried to hurt himself"
+        r"\b(?:wants|wanted|wanting|wishes|wished) (?:to )?(?:die|be dead|end it)\b(?! (?:my|his|her|their) hair)",
+        r"\bkill(?:ing|ed|s)? (?:him|her|them) ?sel(?:f|ves)\b",
+        r"\b(?:hurt|hurting|hurts|harm|harming|harms|cut|cutting|cuts|hang|hanging|drown|shoot)"
+        r" (?:him|her|them) ?sel(?:f|ves)\b"
+        r"(?! (?:shaving|cooking|gardening|by accident|accidentally|on the|in the kitchen))",
+        r"\b(?:take|taking|took|taken|swallow|swallowed) all (?:of )?(?:his|her|their) (?:pills|tablets|meds|medication)\b",
     ),
 )

@@ -76,18 +76,19 @@ PHRASES = (
     (r"(?:about|going|gonna) to (?:do|take) it", "later"),
     (r"(?:will|ill|i will|gonna|going to) (?:do|take) it", "later"),
     # "will do at 9", "ok will do": the dose is still to come
-    (r"(?:ok |okay )?(?:will|ill|i will) do(?= at | around | after | in |$)", "later"),
+    (r"(?:ok |okay )?(?:will|ill|i will) do(?= at | around | after | in | when |$)", "later"),
     (r"not (?:now|just now|right now)", "later"),
     (r"in a (?:bit|while|minute|min|sec|moment)", "later"),
     # "can you remind me in 30 mins", "could u text me again in an hour": a snooze asked for
     (
         r"(?:can|could|would|will) (?:you|u) (?:please |pls |plz )?(?:remind|text|message|ping) me"
-        r"(?= (?:again )?(?:in|later|after)\b)",
+        r"(?= (?:again )?(?:in|later|after|at|around|about|tonight|till|until)\b)",
         "remind me",
     ),
     (r"(?:text|message|ping) me again(?= (?:in|later|after)\b)", "remind me"),
     (r"remind me(?: again)?", "later"),
     # "give me 10", "in 5": a short wait in minutes (a bare 2 is still two hours)
+    (r"gimme|gimmie", "give me"),
     (r"(give me|in) (5|10)$", r"\1 \2 min"),
     (r"give me", "later"),
     (
@@ -109,13 +110,28 @@ PHRASES = (
         r"(?:i )?(?:had|have had|gave myself|got) (?:it done|my (?:shot|injection|jab|dose)|the (?:shot|injection|jab))",
         "done",
     ),
+    # a carer: "she's had it", "he did his injection at 7"
+    (
+        r"(?:shes|hes|she has|he has|theyve|they have) (?:had|done|taken) (?:it|hers|his|theirs"
+        r"|(?:her|his|their) (?:shot|injection|jab|dose))|(?:she|he|they) (?:did|took|had) (?:hers|his|theirs)"
+        r"|(?:did|took|had|done|given|gave (?:her|him|them)) (?:her|his|their) (?:shot|injection|jab|dose)",
+        "done",
+    ),
+    # no vials left: a count, the supply's 0
+    (r"(?:no|zero|none) (?:vials|injections) left", "vials 0"),
     (r"got it done|all done|injection given", "done"),
     (r"(?:bum|butt|bottom) cheek", "bum"),
     (r"(?:belly|tummy) button", "belly"),
     # "the one on my tummy has a blister": a site, not the number one
     (r"(the|that|this|last|other|old|new|previous) one(?= )", r"\1"),
+    # "one side of my face is numb", "blurry in one eye": a part, not a score
+    (r"(?:on |in )?one (side|eye|leg|arm|hand|foot|ear)", r"\1"),
     # a code written with its part, "done lt thigh": the side and the part, as "done l thigh"
-    (r"(l|r)t (thighs?|thy|thi|thig|leg)", r"\1 \2"),
+    (
+        r"(l|r)t (thighs?|thy|thi|thig|leg|arms?|triceps?|abdomen|abdo|belly|stomach|tummy|tum|buttocks?|bum"
+        r"|butt|glutes?|hip)",
+        r"\1 \2",
+    ),  # "rt arm" too: rt is how many write right
     (r"(l|r)a (arms?|triceps?)", r"\1 \2"),
     (r"(l|r)ab (abdomen|abdo|abs?|belly|stomach|tummy|tum)", r"\1 \2"),
     (r"(l|r)b (buttocks?|butt|bum|bottom|glutes?|hip)", r"\1 \2"),
@@ -129,7 +145,15 @@ PHRASES = (
     ),
     # "can you pause my reminders": a request, not a question to answer
     (
-        r"(?:can|could|would) you (?:please )?(?:pause|stop) (?:my |the )?(?:reminders|messages|texts)",
+        r"(?:can|could|would) you (?:please )?(?:pause|stop) (?:my |the )?(?:reminders|messages|texts)"
+        r"|(?:can|could|would) you (?:please )?pause(?: (?:them|it|things|everything))?(?: please| pls)?$",
+        "pause",
+    ),
+    # "stop reminders till the 14th", "no texts for a week": a pause, not the carrier's STOP
+    (
+        r"(?:please |pls |can you |could you )?(?:stop|hold|pause|no more|turn off|switch off|no)"
+        r" (?:the |my |all |any )?(?:reminders|messages|texts|texting me|messaging me)"
+        r"(?= (?:until|till|til|for|from now until)\b)",
         "pause",
     ),
     # clock times said in words: "half 7" is 7:30 in British English
@@ -138,6 +162,11 @@ PHRASES = (
     (r"([1-5][0-9]) past ([0-9]{1,2})", r"\2:\1"),  # "10 past 8"
     (r"([1-9]) past ([0-9]{1,2})", r"\2:0\1"),
     (r"at (?:like|about|around) ([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),  # "done at like 8"
+    # "snooze till 9" is a clock time, not a wait of nine hours
+    (
+        r"(?:till|until|til) ([0-9]{1,2}(?::[0-9]{2})?)(?! (?:mins?|minutes|hours?|hrs?|h|days?|weeks?))",
+        r"at \1",
+    ),
     (r"at ([0-9]{1,2}) ([0-5][0-9])", r"at \1:\2"),  # "injected at 8 45"
     (r"([0-9]{2,3}) point ([0-9])", r"\1.\2"),  # "38 point 5"
     (
@@ -174,6 +203,7 @@ PHRASES = (
         r"not (?:tonight|today|this time)|(?:cant|cannot|can not|wont|not able to) (?:tonight|today|this time)",
         "skip",
     ),
+    (r"not (?:really|totally|quite|entirely|too) sure", "not sure"),  # a doubt, not a no
     (
         r"not really|(?:i )?dont think so|not that i (?:know of|noticed|can tell)|nothing (?:that )?i (?:can|have) (?:tell|noticed)",
         "no",
@@ -259,6 +289,12 @@ PHRASES = (
         r"|high (?:temp|temperature)|burning up|(?:and|with|plus) a (?:slight |little |mild |high )?(?:temp|temperature)$",
         "fever",
     ),
+    # "my fever broke last night", "fever's gone now": a fever that happened, recorded as one
+    (
+        r"(?:the |my |her |his )?(?:fever|temp|temperature)s? (?:is |has |s )?(?:gone|broke|broken|went|gone down"
+        r"|come down|came down|has come down)(?: now| down| away| overnight| this morning| last night)?",
+        "fever",
+    ),
     (r"degrees?|deg", "deg"),
     # scores
     (r"flu like|flulike|flu ish|fluish|flu symptoms|flu score|flu stuff|flu feeling", "flu"),
@@ -275,7 +311,7 @@ PHRASES = (
         r"(?: now| at (?:the )?(?:hospital|a e|gp|doctors?|clinic|home|er))*$"
         r"|(?:shes|hes|theyre|she is|he is|they are) (?:here )?with (?:me|us)(?: at (?:the )?(?:hospital|a e|gp"
         r"|doctors?|clinic|home|er))?|(?:im|i am|were|we are) (?:at|in) (?:the )?(?:hospital|a e|gp|doctors?|er"
-        r"|emergency|clinic)(?: with (?:her|him|them))?(?: now)?|(?:ill |i will |will )?take care of (?:it|this|that)"
+        r"|emergency|clinic)(?: with (?:her|him|them))?(?: now)?|(?:at|in) (?:the )?(?:hospital|a e|gp|doctors?|er|emergency|clinic) with (?:her|him|them)(?: now)?|(?:ill |i will |will )?take care of (?:it|this|that)"
         r"|(?:ive |i have |i |just |already )*(?:spoken|spoke|talked|talking|speaking) (?:to|with)"
         r" (?:her|him|them)|(?:ive |i have |weve |we have |i )?(?:called|rung|rang|phoned)"
         r" (?:999|911|112|111|an ambulance|the ambulance|(?:her|his|their|the) (?:gp|doctor|neurologist"

@@ -64,6 +64,46 @@ SYMPTOM_PHRASES = (
         "healed",
     ),
     # symptoms said in several words
+    # "missed it, fell asleep": sleep, not a fall
+    (r"(?:fell|fall|falling|falls) (?:back )?(?:asleep|to sleep|off to sleep)", "asleep"),
+    # "my vision has gone funny", "my hand's gone clumsy": a symptom that came, not one that went
+    (
+        r"(vision|eyesight|sight|eyes?) (?:has |have |is |its )?(?:gone|going|went|turned) (?:all )?"
+        r"(?:weird|strange|funny|odd|blurry|fuzzy|dim|hazy|misty|cloudy)",
+        "blurry",
+    ),
+    (
+        r"(hands?|arms?|legs?|foot|feet|face|fingers|toes) (?:has |have |is |are |s )?(?:gone|going|went|turned)"
+        r" (?:all )?(?:weird|strange|funny|odd)",
+        r"\1 numb",
+    ),
+    (
+        r"(?:has |have |is |are |s )?(?:gone|going|went|turned) (?:all )?(blurry|fuzzy|numb|dead|wobbly|clumsy"
+        r"|weak|tingly|double|heavy|floppy)",
+        r"\1",
+    ),
+    # "it came back this morning": there again, not gone
+    (
+        r"(?:came|comes|coming) back(?: later(?: on)?)?(?! from| home| to| in| with| late| early| after| up| round"
+        r"| over)|come back(?! from| home| to| in| with"
+        r"| later)|back again",
+        "still",
+    ),
+    # Uhthoff: "only when I get overheated", "after a hot shower": there, brought out by heat
+    (
+        r"(?:only |just )?(?:when|if|after|in) (?:i (?:am |get |feel )?|im (?:too |really )?|its |it is |it gets )?"
+        r"(?:hot|warm|overheated|too hot|the heat|a hot (?:bath|shower|day)|hot (?:baths?|showers?|weather|days?))",
+        "still",
+    ),
+    (
+        r"(?:cant|cannot|couldnt|could not|didnt|did not) make it to the (?:loo|toilet|bathroom)",
+        "bladder",
+    ),
+    (r"words (?:come|coming|came) out (?:wrong|jumbled|muddled|all wrong)", "slurred"),
+    (
+        r"(?:legs?|arms?|hands?) (?:wont|wouldnt|will not|dont|do not|didnt) (?:work|move|hold me up)",
+        "weak",
+    ),
     (r"pins (?:and|&|n) needles", "tingling"),
     (
         # "I can't see the point" is despair, not the eyes
@@ -81,7 +121,8 @@ SYMPTOM_PHRASES = (
     (r"(?:giving|gave|gives|give) (?:way|out)", "weak unsteady"),
     (r"(?:dragging|drag|drags) (?:my |the )?(?:left |right )?(?:foot|leg)", "unsteady"),
     (
-        r"(?:my |the )?(?:left |right )?(?:foot|leg) (?:dragged|drags|dragging|is dragging)|foot drop",
+        r"(?:my |the )?(?:left |right )?(?:foot|leg) (?:dragged|drags|dragging|is dragging|keeps dragging|keep dragging)"
+        r"|foot drop",
         "weak",
     ),
     (
