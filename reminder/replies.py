@@ -157,6 +157,8 @@ def _parse(text: str, language: str) -> Reading:
         if words:
             read_clause(words, asked, lexicon, facts)
     reading = replace(_reading(facts, harm, injured), emergency=emergency)
+    if emergency or harm:
+        reading = replace(reading, site_text=None)  # "done, now I feel faint": not a site's name
     unwell = any(
         w in lexicon.unhealed and not lexicon.negators.intersection(c[:i])
         for c, _asked in clauses

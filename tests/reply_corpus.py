@@ -3461,6 +3461,13 @@ CASES: list[Case] = [
     Case("none", "the site is fine but my leg is numb", neuro=True, symptoms={"numbness"}),
     Case("none", "my leg has been numb since the injection", neuro=True, symptoms={"numbness"}),
     Case("checkin", "3 0 N site a bit numb", flu=3, site_score=0, neuro=False),
+    # About to faint, or saying it is an emergency: the emergency answer and the urgent alert
+    Case("dose", "done and now i feel faint", dose="taken", emergency=True),
+    Case("none", "feeling a bit faint after the shot", emergency=True),
+    Case("none", "emergency", emergency=True),
+    Case("none", "its an emergency, she collapsed", emergency=True),
+    Case("none", "faint redness at the site"),
+    Case("none", "is this an emergency?", question=True),
     # A question of what might happen, or of the drug in general, tells of nothing.
     Case("dose", "should i inject if i have a fever?", question=True),
     Case("none", "is numbness a side effect?", question=True),

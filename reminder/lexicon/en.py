@@ -208,6 +208,9 @@ LEXICON = Lexicon(
         # a seizure, and the sudden "worst headache of my life": the emergency number, not a wait
         r"\b(?:having|had|has) (?:a )?(?:seizures?|fits?|convulsions?)\b|\bseizing\b|\bconvulsing\b",
         r"\bworst headache (?:of my life|ever|ive ever had|i have ever had)\b",
+        # about to faint, and a text that says it is an emergency
+        r"\b(?:feel|feeling|felt|going to|gonna|about to) (?:really |very |so |a bit )?faint\b",
+        r"^(?:help )?emergency\b|\b(?:its|it is|this is) an emergency\b|\bmedical emergency\b",
     ),
     self_harm=(
         r"\bsuicid",
