@@ -151,8 +151,8 @@ def snoozed(turn: Turn, minutes: int | None, at: str | None = None) -> None:
         return
     prefs = preferences(turn.patient, turn.settings)
     wait = timedelta(minutes=minutes or turn.settings.schedule.snooze_minutes)
-    until = turn.now + wait if at is None else _next_clock_time(turn.now, at, prefs.zone)
-    until = regimen.outside_quiet_hours(until, prefs)
+    asked = turn.now + wait if at is None else _next_clock_time(turn.now, at, prefs.zone)
+    until = regimen.outside_quiet_hours(asked, prefs)
     turn.inbound.dose_id = dose.id
     if until >= dose.window_end:
         turn.note("snooze", "snooze past the dose window: refused")
@@ -164,7 +164,9 @@ def snoozed(turn: Turn, minutes: int | None, at: str | None = None) -> None:
     cancel_queued(turn.session, reason="snoozed", code=FailureCode.ANSWERED, dose_id=dose.id)
     turn.note("snooze", f"dose {dose.id} snoozed until {until:%Y-%m-%d %H:%M} UTC")
     turn.replan()
-    turn.say("snoozed", {"until": iso(until)})
+    # Held past quiet hours, the answer says so and names the day: "at 08:00" alone would read
+    # as a broken promise to one who asked for 22:00.
+    turn.say("snoozed", {"until": iso(until), "held": until != asked})
 
 
 def _next_clock_time(now: datetime, said: str, zone: ZoneInfo) -> datetime:

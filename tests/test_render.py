@@ -128,6 +128,7 @@ REPLY_VARIANTS: list[tuple[str, dict[str, Any]]] = [
     ),
     ("question", {"help_contact": "call 555 0100"}),
     ("question", {"next_at": None}),
+    ("snoozed", {"until": NEXT, "held": True}),
     ("question", {"next_at": NEXT, "volume_ml": 1.0, "site": None, "due_now": True}),
     ("noted", {"alerted": False}),
     ("already_taken", {"taken_at": EVENING, "next_at": None}),
