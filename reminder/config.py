@@ -82,6 +82,15 @@ class FileSettings(Section):
                     f"{self.outbox.lease_seconds} s is too short for twilio.timeout_seconds = "
                     f"{self.twilio.timeout_seconds:g}: at least {needed:g} s",
                 )
+        if self.transport.email == "smtp":
+            # smtp.timeout_seconds bounds the whole send, connect to QUIT (transports.smtp_email).
+            needed = 2 * self.smtp.timeout_seconds
+            if self.outbox.lease_seconds < needed:
+                raise KeyedError(
+                    "outbox.lease_seconds",
+                    f"{self.outbox.lease_seconds} s is too short for smtp.timeout_seconds = "
+                    f"{self.smtp.timeout_seconds:g}: at least {needed:g} s",
+                )
         return self
 
 

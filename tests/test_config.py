@@ -295,6 +295,22 @@ def test_settings_cannot_be_changed_after_loading(tmp_path: Path) -> None:
         settings.file.log_level = "DEBUG"  # type: ignore[misc]
 
 
+def test_a_claim_lease_shorter_than_an_smtp_send_is_refused(tmp_path: Path) -> None:
+    path = write_config(
+        tmp_path,
+        '[transport]\nemail = "smtp"\n[outbox]\nlease_seconds = 100\n[smtp]\ntimeout_seconds = 60\n',
+    )
+
+    message = config_error(path)
+
+    assert message == (
+        f"{path}: outbox.lease_seconds: 100 s is too short for smtp.timeout_seconds = 60: "
+        "at least 120 s"
+    )
+    write_config(tmp_path, '[transport]\nemail = "console"\n[smtp]\ntimeout_seconds = 300\n')
+    assert load_settings({"REMINDER_CONFIG": str(path)}).file.smtp.timeout_seconds == 300
+
+
 def test_a_claim_lease_shorter_than_a_twilio_send_is_refused(tmp_path: Path) -> None:
     path = write_config(
         tmp_path,
