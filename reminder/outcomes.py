@@ -94,6 +94,8 @@ class Outcomes:
         after a sweep took its row over (a takeover, perhaps already sent again by another worker)
         leaves the row to that worker: its provider id and status are not overwritten, and the log
         names the id this late send got."""
+        if not done:
+            return
         ids = [message.id for message, _ in done]
         held = set(
             session.connection().execute(_STILL_HELD, {"ids": ids, "until": until}).scalars()
