@@ -82,6 +82,15 @@ class FileSettings(Section):
                     f"{self.outbox.lease_seconds} s is too short for twilio.timeout_seconds = "
                     f"{self.twilio.timeout_seconds:g}: at least {needed:g} s",
                 )
+        if self.transport.email == "smtp":
+            # smtp.timeout_seconds bounds the whole send, connect to QUIT (transports.smtp_email).
+            needed = 2 * self.smtp.timeout_seconds
+            if self.outbox.lease_seconds < needed:
+                raise KeyedError(
+                    "outbox.lease_seconds",
+                    f"{self.outbox.lease_seconds} s is too short for smtp.timeout_seconds = "
+                    f"{self.smtp.timeout_seconds:g}: at least {needed:g} s",
+                )
         return self
 
 
@@ -147,12 +156,33 @@ class Settings(BaseModel):
         return ZoneInfo(self.schedule.default_timezone)
 
 
+# Keys a secret is often put under in the file by mistake, and where it belongs instead. The
+# message names the variable, never the value.
+_SECRET_KEYS = {
+    "twilio_auth_token": "TWILIO_AUTH_TOKEN",
+    "twilio.auth_token": "TWILIO_AUTH_TOKEN",
+    "twilio.token": "TWILIO_AUTH_TOKEN",
+    "smtp_password": "SMTP_PASSWORD",
+    "smtp.password": "SMTP_PASSWORD",
+    "imap_password": "IMAP_PASSWORD",
+    "imap.password": "IMAP_PASSWORD",
+    "secret_key": "REMINDER_SECRET_KEY",
+    "staff.secret_key": "REMINDER_SECRET_KEY",
+}
+
+
 def _describe(error: Mapping[str, object]) -> tuple[str, str]:
     loc = ".".join(str(part) for part in error.get("loc", ()) if part != "__root__")
     cause = (error.get("ctx") or {}).get("error")  # type: ignore[union-attr]
     if isinstance(cause, KeyedError):
         return f"{loc}.{cause.key}" if loc else cause.key, str(cause)
     if error.get("type") == "extra_forbidden":
+        secret = _SECRET_KEYS.get(loc.lower())
+        if secret:
+            return (
+                loc,
+                f"unknown key: secrets are read only from the environment, give it as {secret}",
+            )
         return loc, "unknown key"
     message = str(error.get("msg", "invalid value"))
     message = message.removeprefix("Value error, ")

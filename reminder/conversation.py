@@ -291,6 +291,9 @@ class Conversation:
             )
             return turn.say("question", upcoming)
         if not turn.parts and not (reading.self_harm or reading.emergency or reading.site_words):
+            if _has_media(turn.inbound):  # a photo of the site, perhaps: say pictures go unread
+                turn.note("unknown", "a picture, not understood: stored, answered to say so")
+                return turn.say("picture", {"question": _question(prompt)})
             turn.note("unknown", "not understood: stored, answered with help")
             turn.say("not_understood", {"question": _question(prompt)})
         elif not turn.parts:
@@ -386,6 +389,11 @@ def _storable(text: str) -> str:
     """The text with NUL as U+FFFD: PostgreSQL text cannot hold NUL, and refusing the row would lose
     the message (and a provider would retry it for ever)."""
     return text.replace("\x00", "\ufffd")
+
+
+def _has_media(inbound: InboundMessage) -> bool:
+    """Whether an MMS came with pictures (or other media), kept in ``raw`` one line each."""
+    return inbound.channel == Channel.SMS and bool(inbound.raw)
 
 
 def _question(prompt: Prompt) -> str | None:

@@ -94,8 +94,8 @@ class Spool:
             done = 0
             for line in lines:
                 text = _parse(line)
-                if text is None:
-                    self._set_aside(line, "not a spooled text")
+                if isinstance(text, str):
+                    self._set_aside(line, text)
                 else:
                     try:
                         answers += store(*text)
@@ -169,16 +169,23 @@ class Spool:
             os.close(fd)
 
 
-def _parse(line: bytes) -> tuple[datetime, str, dict[str, str]] | None:
+def _parse(line: bytes) -> tuple[datetime, str, dict[str, str]] | str:
+    """A spooled request, or why the line is none: an inbound text must name its sender and
+    MessageSid, as the webhook requires (a line edited by hand may not; stored, it would be a
+    text from "" that no one can be answered at)."""
     try:
         entry = json.loads(line)
         received_at = datetime.fromisoformat(entry["received_at"])
         path = str(entry.get("path", INBOUND_PATH))
         form = {str(key): str(value) for key, value in entry["form"].items()}
     except (ValueError, KeyError, TypeError, AttributeError):
-        return None
+        return "not a spooled text"
     if received_at.tzinfo is None or path not in (INBOUND_PATH, STATUS_CALLBACK_PATH):
-        return None
+        return "not a spooled text"
+    if path == INBOUND_PATH:
+        sender, _, sid = inbound_fields(form)
+        if not sender.strip() or not sid.strip():
+            return "an inbound text without From or MessageSid"
     return received_at, path, form
 
 

@@ -308,7 +308,9 @@ class Outbox:
         if not done and not group:
             return []
         with Session(connection, expire_on_commit=False) as session:
-            self.outcomes.record(session, [(send.message, answer) for send, answer in done], stats)
+            self.outcomes.record(
+                session, [(send.message, answer) for send, answer in done], until, stats
+            )
             sends = self._begin(session, group, until, stats) if group else []
             session.commit()
         # Twilio may have reported on a text before its SID was stored just now.

@@ -21,11 +21,25 @@ from reminder.transports import TransportError
 
 log = logging.getLogger("reminder.outbox")  # the outbox's log: operators filter on it
 
-# Built once: the rows the provider accepted, all marked sent in one executemany.
+# Built once: the rows the provider accepted, all marked sent in one executemany; only a row still
+# held under the claim's lease (a row a sweep took over is the next worker's to record).
 _MESSAGE: sa.Table = Message.__table__  # type: ignore[assignment]
+_STILL_HELD = (
+    sa.select(_MESSAGE.c.id)
+    .where(
+        _MESSAGE.c.id.in_(sa.bindparam("ids", expanding=True)),
+        _MESSAGE.c.status == MessageStatus.SENDING,
+        _MESSAGE.c.claimed_until == sa.bindparam("until"),
+    )
+    .with_for_update()
+)  # so a sweep cannot take a row over between this check and its update
 _SENT = (
     sa.update(_MESSAGE)
-    .where(_MESSAGE.c.id == sa.bindparam("sent_id"))
+    .where(
+        _MESSAGE.c.id == sa.bindparam("sent_id"),
+        _MESSAGE.c.status == MessageStatus.SENDING,
+        _MESSAGE.c.claimed_until == sa.bindparam("until"),
+    )
     .values(
         status=MessageStatus.SENT,
         claimed_until=None,
@@ -68,11 +82,35 @@ class Outcomes:
         )
 
     def record(
-        self, session: Session, done: list[tuple[Message, Answer]], stats: DispatchStats
+        self,
+        session: Session,
+        done: list[tuple[Message, Answer]],
+        until: datetime,
+        stats: DispatchStats,
     ) -> None:
-        """What the provider answered: the sent rows in one statement, each failure as it says."""
+        """What the provider answered: the sent rows in one statement, each failure as it says.
+
+        Only rows still held under the lease ending ``until`` are touched. A send that came back
+        after a sweep took its row over (a takeover, perhaps already sent again by another worker)
+        leaves the row to that worker: its provider id and status are not overwritten, and the log
+        names the id this late send got."""
+        if not done:
+            return
+        ids = [message.id for message, _ in done]
+        held = set(
+            session.connection().execute(_STILL_HELD, {"ids": ids, "until": until}).scalars()
+        )
+        for message, answer in done:
+            if message.id not in held:
+                log.warning(
+                    "message %s: a send came back (%s) after its lease was taken over; "
+                    "not recorded, the row is another worker's now",
+                    message.id,
+                    answer.said,
+                )
+        done = [(message, answer) for message, answer in done if message.id in held]
         sent = [
-            {"sent_id": message.id or 0, "answer": answer.said, "at": answer.at}
+            {"sent_id": message.id or 0, "answer": answer.said, "at": answer.at, "until": until}
             for message, answer in done
             if isinstance(answer.said, str)
         ]

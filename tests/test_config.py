@@ -295,6 +295,43 @@ def test_settings_cannot_be_changed_after_loading(tmp_path: Path) -> None:
         settings.file.log_level = "DEBUG"  # type: ignore[misc]
 
 
+@pytest.mark.parametrize(
+    ("text", "key", "variable"),
+    [
+        ('twilio_auth_token = "abc123secret"\n', "twilio_auth_token", "TWILIO_AUTH_TOKEN"),
+        ('[twilio]\nauth_token = "abc123secret"\n', "twilio.auth_token", "TWILIO_AUTH_TOKEN"),
+        ('[smtp]\npassword = "abc123secret"\n', "smtp.password", "SMTP_PASSWORD"),
+        ('[imap]\npassword = "abc123secret"\n', "imap.password", "IMAP_PASSWORD"),
+        ('secret_key = "abc123secret"\n', "secret_key", "REMINDER_SECRET_KEY"),
+    ],
+)
+def test_a_secret_in_the_file_is_refused_naming_its_variable_never_its_value(
+    tmp_path: Path, text: str, key: str, variable: str
+) -> None:
+    message = config_error(write_config(tmp_path, text))
+
+    assert message.endswith(
+        f"{key}: unknown key: secrets are read only from the environment, give it as {variable}"
+    )
+    assert "abc123secret" not in message
+
+
+def test_a_claim_lease_shorter_than_an_smtp_send_is_refused(tmp_path: Path) -> None:
+    path = write_config(
+        tmp_path,
+        '[transport]\nemail = "smtp"\n[outbox]\nlease_seconds = 100\n[smtp]\ntimeout_seconds = 60\n',
+    )
+
+    message = config_error(path)
+
+    assert message == (
+        f"{path}: outbox.lease_seconds: 100 s is too short for smtp.timeout_seconds = 60: "
+        "at least 120 s"
+    )
+    write_config(tmp_path, '[transport]\nemail = "console"\n[smtp]\ntimeout_seconds = 300\n')
+    assert load_settings({"REMINDER_CONFIG": str(path)}).file.smtp.timeout_seconds == 300
+
+
 def test_a_claim_lease_shorter_than_a_twilio_send_is_refused(tmp_path: Path) -> None:
     path = write_config(
         tmp_path,

@@ -198,6 +198,22 @@ def test_a_spool_line_cut_short_is_set_aside_and_the_texts_around_it_are_stored(
     assert unreadable.read_text() == '{"received_at": "2026-03-03T01:00:00+00:00", "form": {"Bo\n'
 
 
+def test_a_spooled_text_without_a_sender_is_set_aside_not_stored_from_nobody(
+    bot: Bot, up: TestClient, engine: Engine, spool_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot.enrol()
+    form = inbound_form(ACCOUNT_SID, PHONE, "edited by hand")
+    del form["From"]
+    Spool(spool_path).append(bot.clock.now(), form)
+
+    assert text(up, "DONE") == (200, EMPTY_TWIML)
+
+    assert [(m.sender, m.body) for m in inbox(engine)] == [(PHONE, "DONE")]
+    assert "edited by hand" in Spool(spool_path).unreadable_path.read_text()
+    assert "without From or MessageSid" in caplog.text
+    assert not spool_path.exists()
+
+
 def test_a_spooled_text_the_database_refuses_for_itself_does_not_block_those_behind_it(
     bot: Bot, up: TestClient, engine: Engine, spool_path: Path, database_url: str
 ) -> None:

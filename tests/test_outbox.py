@@ -760,6 +760,38 @@ def test_dispatch_sends_what_a_dead_worker_held_but_not_what_a_live_one_holds(
     assert stored(engine, busy).status == MessageStatus.SENDING
 
 
+class OvertakenTransport(RecordingTransport):
+    """A first worker's send that outlasts its lease: while it is on the wire, the clock passes the
+    lease and a second worker sweeps the row and sends it again."""
+
+    def __init__(self, engine: Engine, settings: Settings, clock: SimulatedClock) -> None:
+        super().__init__()
+        self.engine, self.settings, self.clock = engine, settings, clock
+        self.second = RecordingTransport()
+
+    def send(self, outgoing: Outgoing) -> str:
+        self.clock.advance(timedelta(seconds=self.settings.outbox.lease_seconds + 1))
+        make_outbox(self.engine, self.settings, self.clock, self.second).dispatch()
+        return f"SM-late-{super().send(outgoing)}"
+
+
+def test_a_send_back_after_a_takeover_leaves_the_row_to_the_worker_that_took_it_over(
+    engine: Engine, settings: Settings, clock: SimulatedClock, patient_id: int, tmp_path: Path
+) -> None:
+    settings = with_concurrency(settings, tmp_path, 1)
+    message_id = queue(engine, clock, patient_id, "slow", kind=MessageKind.REPLY)
+    first = OvertakenTransport(engine, settings, clock)
+
+    stats = make_outbox(engine, settings, clock, first).dispatch()
+
+    assert [o.message_id for o in first.sent] == [o.message_id for o in first.second.sent]
+    assert stats.sent == 0
+    row = stored(engine, message_id)
+    assert row.status == MessageStatus.SENT
+    assert row.provider_id == f"SM{message_id:04d}-1"  # the second worker's, not "SM-late-..."
+    assert row.claimed_until is None
+
+
 # --- stopping ---------------------------------------------------------------------------------
 
 

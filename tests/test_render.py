@@ -31,6 +31,7 @@ REPLY_CONTEXTS: dict[str, dict[str, Any]] = {
     "opted_in": {"sender_name": "Your care team"},
     "help": {"question": "dose"},
     "not_understood": {"question": "dose"},
+    "picture": {"question": "dose"},
     "checkin_recorded": {
         "flu": 3,
         "site_score": 1,
@@ -138,7 +139,12 @@ REPLY_VARIANTS: list[tuple[str, dict[str, Any]]] = [
     ("not_paused", {"next_at": None}),
     ("help", {"question": None, "help_contact": "call 555 0100"}),
     ("not_understood", {"question": None}),
-    *[(answer, {"question": q}) for answer in ("help", "not_understood") for q in QUESTIONS],
+    ("picture", {"question": None}),
+    *[
+        (answer, {"question": q})
+        for answer in ("help", "not_understood", "picture")
+        for q in QUESTIONS
+    ],
     (
         "checkin_recorded",
         {

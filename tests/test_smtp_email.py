@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 import random
+import shutil
 import smtplib
+import socket
+import ssl
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -12,6 +22,7 @@ from sqlmodel import select
 
 from reminder.app import App, Transports
 from reminder.clock import SimulatedClock
+from reminder.config import Settings
 from reminder.db import session_scope
 from reminder.models import Message, MessageKind, MessageStatus, Patient
 from reminder.outbox import Outbox
@@ -195,6 +206,138 @@ def test_a_refused_connection_is_transient(
     message = _reminder(engine)
     assert stats.retried == 1 and message.status == MessageStatus.QUEUED
     assert message.last_error is not None and "SMTP connection failed" in message.last_error
+
+
+@contextmanager
+def slow_smtp_server(delay: float) -> Iterator[int]:
+    """A real SMTP server on loopback that answers every command right, but each only after
+    ``delay`` seconds: well within a per-step timeout, many times it for the whole send.
+    Yields its port."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(10)
+
+    def serve() -> None:
+        try:
+            connection, _ = listener.accept()
+        except OSError:
+            return
+        with connection, connection.makefile("rb") as lines:
+
+            def answer(reply: str) -> None:
+                time.sleep(delay)  # the server being slow, not the test waiting
+                connection.sendall(reply.encode() + b"\r\n")
+
+            try:
+                answer("220 slow.example ESMTP")
+                for line in lines:
+                    command = line[:4].upper()
+                    if command == b"DATA":
+                        answer("354 go on")
+                        for body_line in lines:
+                            if body_line == b".\r\n":
+                                break
+                        answer("250 queued")
+                    elif command == b"QUIT":
+                        answer("221 bye")
+                        return
+                    else:
+                        answer("250 ok")
+            except OSError:  # the client cut the connection
+                return
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+        thread.join(10)
+
+
+def test_a_server_slow_at_every_step_is_cut_off_at_the_timeout_for_the_whole_send(
+    engine: Engine, database_url: str, clock: SimulatedClock, tmp_path: Path
+) -> None:
+    # Seven answers (greeting, EHLO, MAIL, RCPT, DATA, end of data, QUIT) 0.4 s apart: 2.8 s in
+    # all, each step well within the 1 s timeout. A send that long could outlast its lease.
+    with slow_smtp_server(delay=0.4) as port:
+        settings = with_smtp(email_settings(tmp_path, database_url, port), timeout_seconds=1.0)
+        until_reminder(engine, settings, clock, enrol_by_email(engine, settings, clock))
+        started = time.monotonic()
+
+        stats = _outbox(engine, settings, clock).dispatch()
+
+        took = time.monotonic() - started
+    message = _reminder(engine)
+    assert (stats.sent, stats.retried, message.status) == (0, 1, MessageStatus.QUEUED)
+    assert message.last_error is not None
+    assert "longer than smtp.timeout_seconds = 1" in message.last_error
+    assert took < 2.5
+
+
+def with_smtp(settings: Settings, **changes: object) -> Settings:
+    smtp = settings.file.smtp.model_copy(update=changes)
+    return settings.model_copy(update={"file": settings.file.model_copy(update={"smtp": smtp})})
+
+
+class Received:
+    """An aiosmtpd handler that keeps the recipients of each mail it takes."""
+
+    def __init__(self) -> None:
+        self.recipients: list[list[str]] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        self.recipients.append(list(envelope.rcpt_tos))
+        return "250 OK"
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+@pytest.mark.parametrize("security", ["tls", "starttls"])
+def test_tls_and_starttls_send_to_a_server_whose_certificate_names_the_host(
+    engine: Engine,
+    database_url: str,
+    clock: SimulatedClock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    security: str,
+) -> None:
+    from aiosmtpd.controller import Controller
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"]
+        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=localhost"]
+        + ["-addext", "subjectAltName=DNS:localhost"],
+        check=True,
+        capture_output=True,
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts this certificate alone
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    handler, port = Received(), free_port()
+    tls = {"ssl_context": context} if security == "tls" else {"tls_context": context}
+    server = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        server_hostname="localhost",
+        require_starttls=security == "starttls",
+        **tls,
+    )
+    server.start()
+    try:
+        settings = email_settings(tmp_path, database_url, port)
+        until_reminder(engine, settings, clock, enrol_by_email(engine, settings, clock))
+        # By its address, the server's certificate (for "localhost") does not match: refused.
+        by_address = with_smtp(settings, host="127.0.0.1", security=security)
+        refused = _outbox(engine, by_address, clock).dispatch()
+        clock.advance(timedelta(hours=1))
+        sent = _outbox(engine, with_smtp(settings, host="localhost", security=security), clock)
+        stats = sent.dispatch()
+    finally:
+        server.stop()
+    assert refused.retried == 1 and stats.sent == 1
+    assert handler.recipients == [[PATIENT_EMAIL]]
+    assert _reminder(engine).status == MessageStatus.SENT
 
 
 def test_a_refused_recipient_is_classified_by_its_code() -> None:

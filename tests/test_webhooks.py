@@ -196,6 +196,38 @@ def test_an_mms_photo_without_words_is_stored_with_its_media(
     assert (inbound.body, inbound.raw) == ("", f"image/jpeg {photo}\nimage/png {photo}b")
 
 
+def mms(body: str, sid: str) -> dict[str, str]:
+    form = inbound_form(ACCOUNT_SID, PHONE, body)
+    photo = f"https://api.twilio.com/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/{sid}/Media/ME1"
+    form |= {"MessageSid": sid, "NumMedia": "1", "MediaUrl0": photo}
+    return form | {"MediaContentType0": "image/jpeg"}
+
+
+def test_a_photo_the_bot_cannot_read_is_answered_that_pictures_go_unread_not_with_help(
+    client: TestClient, bot: Bot, engine: Engine
+) -> None:
+    sent_reminder(bot)
+    bot.clock.set(local(3, 3, 19, 40))
+
+    assert text_us(client, "", mms("", "MM" + "1" * 32)) == (200, EMPTY_TWIML)
+    assert text_us(client, "look at this", mms("look at this", "MM" + "2" * 32))[0] == 200
+    assert text_us(client, "DONE LT", mms("DONE LT", "MM" + "3" * 32))[0] == 200
+
+    photo, words, done = inbox(engine)
+    assert (photo.parsed_as, words.parsed_as) == ("unknown", "unknown")
+    answers = [(m.context["answer"], m.body) for m in bot.replies()]
+    assert answers[:2] == 2 * [
+        (
+            "picture",
+            "Sorry, I can't see pictures, I can only read text. Please tell me in words: reply "
+            "DONE when taken, LATER or SKIP. If your injection site is very red, swollen or "
+            "painful, call your doctor.",
+        )
+    ]
+    assert answers[2][0] == "taken"  # words that say something still act, photo or not
+    assert bot.doses()[0].status == DoseStatus.TAKEN
+
+
 def test_a_text_stored_but_never_applied_is_applied_when_it_comes_again(
     client: TestClient, bot: Bot, fake: FakeTwilio, engine: Engine
 ) -> None:

@@ -16,16 +16,26 @@ sender refused at MAIL FROM (530, 550, 553)  transient, as that: it is about smt
                                             smtp.user, not this email, and fixing them drains the
                                             queue
 connection refused, timeout, disconnected   transient
+the whole send past smtp.timeout_seconds    transient (the connection is cut)
 ==========================================  ====================================================
+
+**One deadline for the whole send.** ``smtp.timeout_seconds`` bounds the send from connect to QUIT,
+not each step: a server that answers every command just in time (greeting, EHLO, STARTTLS, AUTH,
+MAIL, RCPT, DATA, each up to the timeout) would otherwise hold a send for many times it, past the
+outbox lease (``outbox.lease_seconds``, which must be at least twice the timeout), and a sweep
+would hand the email to another worker while this one still sends it: a second copy.
 
 The Message-ID returned is what replies name in In-Reply-To, so the IMAP poller can match them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
+import socket
 import ssl
+import threading
 from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
@@ -123,18 +133,18 @@ class SmtpTransport:
             raise TransportError(f"SMTP connection failed: {exc!r}"[:300]) from None
         return str(email["Message-ID"])
 
-    def _connect(self) -> smtplib.SMTP:
+    def _connect(self) -> _Client:
         config = self.config
         if config.security == "tls":
-            client: smtplib.SMTP = smtplib.SMTP_SSL(
-                config.host,
-                config.port,
-                timeout=config.timeout_seconds,
-                context=ssl.create_default_context(),
+            client: _Client = _TlsClient(
+                timeout=config.timeout_seconds, context=ssl.create_default_context()
             )
         else:
-            client = smtplib.SMTP(config.host, config.port, timeout=config.timeout_seconds)
+            client = _PlainClient(timeout=config.timeout_seconds)
+        client._host = config.host  # what TLS checks the certificate against (as SMTP(host) sets)
+        client.deadline.start()
         try:
+            client.connect(config.host, config.port)
             if config.security == "starttls":
                 client.starttls(context=ssl.create_default_context())
             if config.user:
@@ -145,6 +155,71 @@ class SmtpTransport:
             client.close()
             raise
         return client
+
+
+class _Deadline:
+    """Cuts a client's connection once ``seconds`` have passed since ``start``: a blocked read or
+    write then fails at once, and every later command is refused before it is sent."""
+
+    def __init__(self, client: smtplib.SMTP, seconds: float) -> None:
+        self.client = client
+        self.seconds = seconds
+        self.expired = threading.Event()
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def check(self) -> None:
+        if self.expired.is_set():
+            raise smtplib.SMTPServerDisconnected(
+                f"the send took longer than smtp.timeout_seconds = {self.seconds:g}; cut off"
+            )
+
+    def _cut(self) -> None:
+        self.expired.set()
+        sock = self.client.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):  # closed meanwhile
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Client(smtplib.SMTP):
+    """An SMTP client whose whole conversation is held to one deadline (``_Deadline``)."""
+
+    deadline: _Deadline
+
+    def send(self, s: bytes | str) -> None:
+        self.deadline.check()
+        super().send(s)
+
+    def getreply(self) -> tuple[int, bytes]:
+        self.deadline.check()
+        try:
+            return super().getreply()
+        except (OSError, smtplib.SMTPServerDisconnected):
+            self.deadline.check()  # a read the deadline cut short says so, not "connection closed"
+            raise
+
+    def close(self) -> None:
+        self.deadline.cancel()
+        super().close()
+
+
+class _PlainClient(_Client):
+    def __init__(self, *, timeout: float) -> None:
+        self.deadline = _Deadline(self, timeout)
+        super().__init__(timeout=timeout)
+
+
+class _TlsClient(_Client, smtplib.SMTP_SSL):
+    def __init__(self, *, timeout: float, context: ssl.SSLContext) -> None:
+        self.deadline = _Deadline(self, timeout)
+        smtplib.SMTP_SSL.__init__(self, timeout=timeout, context=context)
 
 
 def text_part(body: str, links: Mapping[str, str], words: Environment) -> str:
