@@ -136,7 +136,26 @@ def run_demo(
     first_day = start.astimezone(zone).date()
     start = _local(first_day, time(9, 0), zone)
     # The demo prints messages and alerts itself; the operator's log lines would repeat them.
-    logging.getLogger("reminder").setLevel(logging.ERROR)
+    # The level is put back after, for a process (a test run) that goes on logging.
+    operator_log = logging.getLogger("reminder")
+    level = operator_log.level
+    operator_log.setLevel(logging.ERROR)
+    try:
+        _play(start, first_day, zone, zone_name, crisis_text, echo, days, language)
+    finally:
+        operator_log.setLevel(level)
+
+
+def _play(
+    start: datetime,
+    first_day: date,
+    zone: ZoneInfo,
+    zone_name: str,
+    crisis_text: str | None,
+    echo: Callable[[str], None],
+    days: int,
+    language: str,
+) -> None:
     with tempfile.TemporaryDirectory(prefix="reminder-demo-") as folder:
         messages = {language: {"crisis_text": crisis_text}} if crisis_text else {}
         settings = Settings(
