@@ -1466,4 +1466,21 @@ CASES: list[Case] = [
         symptoms={"vision"},
     ),
     Case("alert", "bin jetzt bei ihm im Spital", ok=True),
+    # round 5: a relative's fever when the writer says they are well is not the patient's; a
+    # carer's "hat Fieber" alone is the patient's
+    Case("checkin", "meine Tochter hat Fieber, mir gehts gut", neuro=False),
+    Case("checkin", "meine Tochter hat Fieber, ich nicht"),
+    Case("checkin", "meine Tochter hat Fieber", fever=True),
+    Case("checkin", "mein Mann hat Fieber und ich auch", fever=True),
+    # the usual, unchanged symptom is not new or worse (as es "lo de siempre")
+    Case("neuro", "ja aber wie immer", neuro=False),
+    Case("neuro", "ja, das übliche", neuro=False),
+    # PHQ-2: rarely is some days; "keine" alone is none
+    Case("phq2", "eher selten", phq_interest=1),
+    Case("phq2", "selten und nie", phq_interest=1, phq_mood=0),
+    Case("phq2", "keine", phq_interest=0),
+    # therapy stopped: a dose not taken, never a snooze or a symptom gone
+    Case("dose", "ich spritze nicht mehr", dose="skipped"),
+    Case("dose", "hab die Therapie abgebrochen", dose="skipped"),
+    Case("dose", "ich setze das Betaferon ab", dose="skipped"),
 ]

@@ -1039,7 +1039,8 @@ CASES: list[Case] = [
     Case("phq2", "interes 2 animo 3", phq_interest=2, phq_mood=3),
     Case("phq2", "ambas 0", phq_interest=0, phq_mood=0),
     Case("phq2", "tres y tres, ya no quiero vivir", self_harm=True, phq_interest=3, phq_mood=3),
-    Case("phq2", "la verdad ando muy bajoneada casi todos los dias", phq_interest=3),
+    # down is the mood item (item 2), not interest
+    Case("phq2", "la verdad ando muy bajoneada casi todos los dias", phq_mood=3),
     Case("checkin", "ya no tengo fiebre", course="gone", fever=False),
     Case("checkin", "2 1 ya no tengo fiebre", flu=2, site_score=1, fever=False),
     Case("checkin", "tuve fiebre ayer pero ya se me quito", course="gone", fever=True),
@@ -1485,4 +1486,33 @@ CASES: list[Case] = [
     Case("followup", "ya se acabó", neuro=False, course="gone"),
     Case("followup", "ya terminó", neuro=False, course="gone"),
     Case("followup", "se me terminó ayer", neuro=False, course="gone"),
+    # round 5: a relative's fever when the writer says they are well is not the patient's; a
+    # carer's "tiene fiebre" alone is the patient's
+    Case("checkin", "mi hija tiene fiebre, yo estoy bien", neuro=False),
+    Case("checkin", "mi hija tiene fiebre y yo estoy bien", neuro=False),
+    Case("checkin", "mi hija tiene 39 de fiebre, yo bien, 1 0", flu=1, site_score=0),
+    Case("checkin", "mi hijo tiene fiebre, yo no"),
+    Case("checkin", "mi hija tiene fiebre", fever=True),
+    Case("checkin", "mi hija tiene fiebre y yo tambien", fever=True),
+    Case(
+        "checkin",
+        "mi hija tiene fiebre, yo estoy bien pero tengo 38",
+        neuro=False,
+        fever=True,
+        temperature=38.0,
+        temp_unit="C",
+    ),
+    # the usual, unchanged symptom is not new or worse
+    Case("neuro", "si pero es lo de siempre", neuro=False),
+    # PHQ-2: hardly ever is some days; down is mood
+    Case("phq2", "casi nunca", phq_interest=1),
+    Case("phq2", "casi nunca las dos", phq_interest=1, phq_mood=1),
+    Case("phq2", "rara vez", phq_interest=1),
+    Case("phq2", "todos los días me siento triste", phq_mood=3),
+    Case("phq2", "triste a veces, interes nada", phq_interest=0, phq_mood=1),
+    # therapy stopped: a dose not taken, never a snooze
+    Case("dose", "ya no me pongo las inyecciones", dose="skipped"),
+    Case("dose", "ya no me inyecto", dose="skipped"),
+    Case("dose", "deje el tratamiento hace una semana", dose="skipped"),
+    Case("checkin", "he dejado el tratamiento", dose="skipped"),
 ]

@@ -1456,4 +1456,31 @@ CASES: list[Case] = [
     ),
     Case("none", "ça marche mal ce truc"),  # a thing that works badly, not a gait
     Case("site_heal", "ça suinte encore", site_words=("pus",), healed=False),
+    # round 5: a relative's fever when the writer says they are well is not the patient's; a
+    # carer's "a de la fièvre" alone is the patient's
+    Case("checkin", "ma fille a de la fièvre, moi ça va"),
+    Case("checkin", "moi ça va mais ma fille a 39 de fièvre"),
+    Case("checkin", "ma fille a de la fièvre", fever=True),
+    Case("checkin", "ma fille a de la fièvre et moi aussi", fever=True),
+    # the usual, unchanged symptom is not new or worse (as es "lo de siempre")
+    Case("neuro", "oui mais comme d'habitude", neuro=False),
+    Case("neuro", "oui comme d'hab", neuro=False),
+    # PHQ-2: "un" beside another number is one; rarely is some days; "aucun" alone is none
+    Case("phq2", "zéro et un", phq_interest=0, phq_mood=1),
+    Case("phq2", "un et zéro", phq_interest=1, phq_mood=0),
+    Case("phq2", "aucun", phq_interest=0),
+    Case("phq2", "rarement", phq_interest=1),
+    Case("phq2", "presque jamais", phq_interest=1),
+    # English in a French text reads as English: "trouble" here is no blurred sight
+    Case("neuro", "no trouble breathing", neuro=False),
+    Case("checkin", "I have trouble breathing", emergency=True),
+    Case("neuro", "la vue trouble", neuro=True, symptoms={"vision"}),
+    # a contact's acknowledgement; a thing that does not work is none
+    Case("alert", "ok ça marche", ok=True),
+    Case("alert", "ça marche", ok=True),
+    Case("alert", "ça marche pas"),
+    # therapy stopped: a dose not taken, never a snooze
+    Case("dose", "j'ai arrêté le traitement", dose="skipped"),
+    Case("dose", "j'arrête les injections", dose="skipped"),
+    Case("dose", "je ne me pique plus", dose="skipped"),
 ]

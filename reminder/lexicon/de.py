@@ -13,6 +13,15 @@ _LABEL_AFTER = r"(?=$| (?:und )?(?:phq)?[0-9] (?:for )?(?:für |fuer |bei )?(?:d
 # Patients without an umlaut key write "ae", "oe", "ue": those spellings are listed too. Order
 # matters: a phrase that holds another comes first.
 _PHRASES = (
+    # therapy stopped: today's dose is not taken and will not be, never a snooze or a symptom
+    # gone; the skip counts as missed, so the missed-dose rules tell the care team
+    (
+        r"(?:ich )?spritze (?:mich |es |sie )?nicht mehr|(?:ich )?(?:habe |hab )?(?:die |das |mit der |mit dem |mit den )?"
+        r"(?:therapie|behandlung|spritzen|betaferon|medikament|interferon) (?:abgebrochen|abgesetzt|aufgehört"
+        r"|aufgehoert|beendet|gestoppt)|(?:ich )?(?:setze|breche) (?:die |das )?(?:therapie|behandlung|medikament"
+        r"|spritzen|betaferon) ab",
+        "skip",
+    ),
     (
         r"(?:ich )?(?:kümmere|kuemmere|kummere) mich(?: (?:darum|drum))?|(?:ich )?(?:bin )?dran",
         "ack",
@@ -269,6 +278,11 @@ _PHRASES = (
         r"(?:hab |habe )?(?:zu nichts|auf nichts) (?:mehr )?lust",
         "",
     ),  # how they feel, not nothing new
+    # "ja aber wie immer": the usual, unchanged symptom is not new or worse (as es, en)
+    (
+        r"(?:so )?wie (?:immer|sonst|gehabt|üblich|ueblich)|das (?:übliche|uebliche|alte)",
+        "nothingnew",
+    ),
     # nothing new
     (
         r"(?:nichts|nix|keine) (?:neues|neuen|neue|anderen)(?: symptome| beschwerden| probleme)?|keine (?:beschwerden|symptome|probleme)|alles (?:gut|ok|okay|prima|bestens|in ordnung|normal)|(?:mir geht es|mir gehts|es geht mir|geht mir) (?:gut|prima|bestens)"
@@ -386,14 +400,28 @@ LEXICON = Lexicon(
     open_context=words(
         "stelle einstichstelle spritzstelle haut wunde fleck bauch oberschenkel oberarm po gesäß"
     ),
+    others_ill=(
+        r"\b(?:mein|meine|meinem|meiner|unser|unsere|unserem) (?:tochter|sohn|kind|kinder|kleine"
+        r"|kleiner|mann|frau|partner|partnerin|freund|freundin|mutter|mama|vater|papa|schwester"
+        r"|bruder|enkel|enkelin|oma|opa)\b(?:(?! ich | mir ).)*?\b(?:fieber|temperatur)\b",
+    ),
+    me_well=(
+        r"\bmir (?:selbst )?(?:gehts|geht es|gehts aber|geht es aber|geht s) (?:gut|prima|bestens|ok|okay)\b"
+        r"|\bich (?:selbst )?(?:bin|fühle mich) (?:ok|okay|gesund|fit)\b|\b(?:ich|mir) (?:selbst )?nicht\b",
+    ),
     emergency=EMERGENCY,
     self_harm=SELF_HARM,
     refill=words("nachschub nachgefullt aufgefullt"),
     refill_not=words("brauche brauchen benötige bestellen bestelle bestellt"),
     vials=words("ampulle ampullen"),
     phq_frequencies=(
-        (r"u(?:e)?berhaupt nicht|gar nicht|nie", 0),
-        (r"an einzelnen tagen|(?:an )?einigen tagen|einige tage|ein paar tage|manchmal", 1),
+        (r"u(?:e)?berhaupt nicht|gar nicht|nie|^keine$|^keins$|^nein keine$", 0),
+        # "eher selten", "selten": rarely is some days, not none
+        (
+            r"an einzelnen tagen|(?:an )?einigen tagen|einige tage|ein paar tage|manchmal"
+            r"|(?:eher |ziemlich )?selten|fast nie",
+            1,
+        ),
         (r"(?:an )?mehr als (?:der|die) ha(?:e)?lfte(?: der tage)?", 2),
         (r"beinahe jeden tag|fast jeden tag|jeden tag|fast immer", 3),
     ),

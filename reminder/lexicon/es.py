@@ -13,6 +13,16 @@ _LABEL_AFTER = r"(?=$| (?:y |e )?(?:phq)?[0-9] (?:for )?(?:para |en )?(?:la |el 
 # the reply, so "sí" and "si", "mareo" and "maréo" match alike. Order matters: a phrase that holds
 # another comes first.
 _PHRASES = (
+    # therapy stopped: today's dose is not taken and will not be, never a snooze; the skip
+    # counts as missed, so the missed-dose rules tell the care team
+    (
+        r"ya no me (?:pongo|inyecto|pincho|aplico) (?:las |la |mis |mi )?(?:inyecciones|inyección|medicación"
+        r"|medicina|betaferon|interferón|interferon)|ya no me (?:inyecto|pincho)$"
+        r"|(?:ya )?(?:dejé|he dejado|abandoné|he abandonado|suspendí|he suspendido) (?:el |la |las |los |mi |mis )?"
+        r"(?:tratamiento|medicación|inyecciones|betaferon|interferón|interferon|medicina)"
+        r"|(?:ya )?(?:dejé|he dejado) de (?:inyectarme|pincharme|ponerme (?:las inyecciones|la inyección))",
+        "skip",
+    ),
     (r"(?:me )?da vueltas la cabeza|(?:todo )?me da vueltas", "mareo"),
     (r"(?:yo )?me (?:encargo|ocupo)|(?:ya )?lo (?:gestiono|veo)", "ack"),
     (
@@ -400,6 +410,15 @@ LEXICON = Lexicon(
     eyes=words("ojo ojos vista"),
     opened=words("abierta abierto"),
     open_context=words("zona herida piel sitio punto pinchazo costra"),
+    others_ill=(
+        r"\b(?:mi|mis) (?:hija|hijo|hijas|hijos|nena|nene|bebé|niña|niño|niños|esposo|esposa|marido"
+        r"|mujer|pareja|novio|novia|mamá|mama|madre|papá|papa|padre|hermana|hermano|nieta|nieto"
+        r"|suegra|suegro)\b(?:(?! yo ).)*?\b(?:fiebre|calentura|temperatura)\b(?: de [0-9.]+)?",
+    ),
+    me_well=(
+        r"\byo (?:estoy |ando |me siento |sigo |me encuentro )?(?:bien|perfecta|perfecto|normal)\b"
+        r"|\b(?:yo|a mi|a mí) no\b",
+    ),
     emergency=EMERGENCY,
     self_harm=SELF_HARM,
     refill=words("recarga recargar recargue repuesto"),
@@ -407,7 +426,11 @@ LEXICON = Lexicon(
     vials=words("vial viales"),
     phq_frequencies=(
         (r"nada|ningun dia|para nada|nunca|^ninguna$|^ninguno$", 0),
-        (r"varios dias|algunos dias|unos dias|pocos dias|a veces", 1),
+        # "casi nunca", "rara vez": hardly ever is some days, not none
+        (
+            r"varios dias|algunos dias|unos dias|pocos dias|a veces|casi nunca|rara vez|pocas veces",
+            1,
+        ),
         (r"mas de la mitad de los dias|mas de la mitad", 2),
         (r"casi todos los dias|casi cada dia|todos los dias|casi siempre", 3),
     ),
@@ -432,5 +455,10 @@ LEXICON = Lexicon(
         (r"(?:la |el )?(?:segunda|segundo)(?: pregunta)?", "second"),
         (r"(?:el )?(?:interés|ganas)", "interest"),
         (r"(?:el )?(?:ánimo|animo)|(?:la )?tristeza", "mood"),
+        # "todos los dias me siento triste": the feeling names the item, down is mood
+        (
+            r"(?:me siento |estoy |ando )?(?:triste|deprimida|deprimido|decaída|decaído|bajoneada|bajoneado)",
+            "for mood",
+        ),
     ),
 )

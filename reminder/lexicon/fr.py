@@ -13,6 +13,20 @@ _LABEL_AFTER = r"(?=$| (?:et )?(?:phq)?[0-9] (?:for )?(?:la )?(?:première|1ere|
 # "n'ai" "ne ai"), so the phrases below spell them out. Order matters: a phrase that holds another
 # comes first.
 _PHRASES = (
+    # therapy stopped: today's dose is not taken and will not be, never a snooze; the skip
+    # counts as missed, so the missed-dose rules tell the care team
+    (
+        r"(?:je )?(?:ai )?(?:arrêté|arrête|stoppé|abandonné) (?:le |mon |les |mes )?(?:traitement|injections"
+        r"|piqûres|betaferon|interféron)|(?:je )?(?:ne )?(?:me )?(?:pique|fais|injecte) plus (?:mes |les )?"
+        r"(?:injections|piqûres)|(?:je )?(?:ne )?(?:me )?(?:pique|injecte) plus$",
+        "skip",
+    ),
+    # English "no trouble breathing" is English: "trouble" alone is French for blurred sight
+    (
+        r"trouble(?= (?:breathing|walking|swallowing|speaking|talking|seeing|sleeping)(?!\S))",
+        "difficulty",
+    ),
+    (r"(?:ok |okay )?(?:ça|ca) marche(?! pas| mal| plus| bof)", "ack"),  # a contact: "ok ça marche"
     (r"(?:la )?tete qui tourne|tout tourne", "vertige"),
     (r"(?:je )?(?:me )?en occupe|je gere|(?:ce est |cest )?(?:bien )?note", "ack"),
     (
@@ -192,8 +206,8 @@ _PHRASES = (
     (r"([0-9]{2,3}) virgule ([0-9])", r"\1.\2"),  # dictated: "38 virgule 5"
     (r"(?:presque|quasiment|pratiquement) plus rien", "mieux encore"),  # nearly gone: still there
     # "deux un": two scores; "un" alone is an article, beside another number a one
-    (r"(zéro|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|[0-9]+) un$", r"\1 1"),
-    (r"^un (zéro|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|[0-9]+)$", r"1 \1"),
+    (r"(zéro|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|[0-9]+)(?: et| puis|,)? un$", r"\1 1"),
+    (r"^un(?: et| puis|,)? (zéro|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|[0-9]+)$", r"1 \1"),
     (r"inchangée?|(?:ça |ce )?(?:ne )?a pas changé|rien (?:ne )?a changé|pas changé", "still"),
     (r"(?:ce est |cest |c )?finie? (?:dieu merci|heureusement|ouf)", "disparu"),  # a symptom over
     (r"(?:je )?(?:ai )?(?:fait|fais) un malaise", ""),  # fainted: an emergency, not the dose
@@ -252,6 +266,11 @@ _PHRASES = (
     (
         r"(?:ce est|cest|c) bon (?:ce est |cest |c )?(?:fait|faite|fini)|(?:ce est|cest|c) (?:fait|faite|fini)|(?:ce est|cest|c) bon$|(?:je )?me (?:la |le )?suis (?:fait|faite|injecté|injectée|piqué|piquée)|(?:je )?(?:le |la )?ai (?:fait|faite)|injection faite|piqûre faite",
         "done",
+    ),
+    # "oui mais comme d'habitude": the usual, unchanged symptom is not new or worse (as es, en)
+    (
+        r"comme (?:de habitude|dhabitude|de hab|dhab|toujours)|(?:ce est |cest )?(?:le |la )?même chose que (?:de habitude|dhabitude|dhab|toujours)",
+        "nothingnew",
     ),
     # nothing new
     (
@@ -373,6 +392,14 @@ LEXICON = Lexicon(
     open_context=words("point plaie peau zone endroit site piqûre cuisse ventre bras fesse"),
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. Written
     # over the reply's words with elisions spelt out ("je en ai marre" for "j'en ai marre").
+    others_ill=(
+        r"\b(?:mon|ma|mes|notre) (?:fille|fils|enfant|enfants|bébé|petite|petit|mari|femme|conjoint"
+        r"|conjointe|compagnon|compagne|copain|copine|mère|maman|père|papa|sœur|soeur|frère"
+        r"|petite fille|petit fils)\b(?:(?! moi | je ).)*?\b(?:fièvre|température|fébrile)\b",
+    ),
+    me_well=(
+        r"\bmoi (?:ça va|ca va|je vais bien|rien|non|pas|ça va bien|je suis bien)\b|\bpas moi\b",
+    ),
     emergency=(
         r"\b(?:ne )?(?:peux|arrive|parviens) (?:pas|plus) (?:a )?respirer\b|\b(?:ne )?respire (?:pas|plus)\b|\bmal a respirer\b|\bje etouffe\b"
         r"|\bdifficultes? (?:a|pour) respirer\b",
@@ -414,8 +441,9 @@ LEXICON = Lexicon(
     refill_not=words("besoin faut commander commande"),
     vials=words("flacon flacons seringue seringues"),
     phq_frequencies=(
-        (r"jamais|pas du tout", 0),
-        (r"plusieurs jours|quelques jours|certains jours|parfois", 1),
+        (r"jamais|pas du tout|^aucun$|^aucune$", 0),
+        # "presque jamais", "rarement": hardly ever is some days, not none
+        (r"plusieurs jours|quelques jours|certains jours|parfois|presque jamais|rarement", 1),
         (r"plus de la moitie du temps|plus de la moitie des jours|plus de la moitie", 2),
         (
             r"presque tous les jours|quasiment tous les jours|tous les jours"
