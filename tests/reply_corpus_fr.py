@@ -1370,7 +1370,7 @@ CASES: list[Case] = [
         neuro=True,
         symptoms={"numbness"},
     ),
-    Case("neuro", "ni fourmillements ni vertiges", denied={"numbness", "balance"}),
+    Case("neuro", "ni fourmillements ni vertiges", neuro=False, denied={"numbness", "balance"}),
     Case("neuro", "oui, la jambe gauche est très faible", neuro=True, symptoms={"weakness"}),
     Case("followup", "je vois toujours flou", neuro=True, symptoms={"vision"}, course="still"),
     Case(
@@ -1483,4 +1483,25 @@ CASES: list[Case] = [
     Case("dose", "j'ai arrêté le traitement", dose="skipped"),
     Case("dose", "j'arrête les injections", dose="skipped"),
     Case("dose", "je ne me pique plus", dose="skipped"),
+    # a burning chest is chest pain until a nurse hears otherwise
+    Case("checkin", "ça me brûle dans la poitrine", emergency=True),
+    # the fever of last night is gone by now
+    Case(
+        "followup",
+        "hier soir 38,4, ce matin plus rien",
+        neuro=False,
+        course="gone",
+        fever=True,
+        temperature=38.4,
+        temp_unit="C",
+    ),
+    Case("followup", "ce matin plus rien", neuro=False, course="gone"),
+    Case("followup", "ni mieux ni pire", neuro=True, course="still"),
+    Case(
+        "checkin",
+        "2 1 ni fourmillements ni vertiges",
+        flu=2,
+        site_score=1,
+        denied={"numbness", "balance"},
+    ),
 ]

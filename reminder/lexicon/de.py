@@ -13,6 +13,20 @@ _LABEL_AFTER = r"(?=$| (?:und )?(?:phq)?[0-9] (?:for )?(?:für |fuer |bei )?(?:d
 # Patients without an umlaut key write "ae", "oe", "ue": those spellings are listed too. Order
 # matters: a phrase that holds another comes first.
 _PHRASES = (
+    # a limb that does not do what it is told, speech or swallowing hard: symptoms
+    (r"(?:bein|beine|arm|arme|hand|hände|haende) (?:will|wollen) (?:nicht|nicht mehr)$", "schwach"),
+    (
+        r"(?:das )?(?:sprechen|reden) fällt (?:mir )?schwer|(?:das )?(?:sprechen|reden) faellt (?:mir )?schwer",
+        "sprachstörung",
+    ),
+    (r"(?:das )?schlucken f(?:ä|ae)llt (?:mir )?schwer", "schluckbeschwerden"),
+    (r"nich", "nicht"),  # "noch nich"
+    (r"^nix$", "nothingnew"),
+    # a contact who reached the patient
+    (
+        r"(?:hab|habe) (?:mit )?(?:ihr|ihm) gesprochen|(?:hab|habe) (?:sie|ihn) erreicht|alles klar",
+        "ack",
+    ),
     # therapy stopped: today's dose is not taken and will not be, never a snooze or a symptom
     # gone; the skip counts as missed, so the missed-dose rules tell the care team
     (
@@ -37,7 +51,10 @@ _PHRASES = (
         "ack",
     ),
     # "weder Kribbeln noch Schwindel": both denied ("noch" is no "still" here)
+    (r"^weder (\S+) noch (\S+)$", r"kein \1 kein \2 nothingnew"),  # alone: nothing new either
     (r"weder (\S+) noch (\S+)", r"kein \1 kein \2"),
+    # "alles gleich" to a follow-up: the same, still there ("gleich" alone may be "soon")
+    (r"^(?:immer )?noch gleich$|^alles (?:noch )?gleich$", "unverändert"),
     (r"noch nicht (?:ganz |völlig |komplett )?(?:weg|vorbei|verschwunden)", "still"),
     (r"^(?:es ist )?(?:nichts|nix) mehr(?: da)?$", "weg"),
     # a hedged answer alone, "so halb": there still, a little
@@ -101,6 +118,26 @@ _PHRASES = (
     *((rf"halb {word}", f"{hour - 1 or 12}:30") for hour, word in enumerate(_NUMBERS, 1)),
     (r"halb elf", "10:30"),
     (r"halb (?:zwölf|zwoelf)", "11:30"),
+    # a temperature in words: "achtunddreißig komma fünf" is 38.5
+    *(
+        (rf"{word}(?: komma| punkt) (?:fünf|fuenf|5)", f"{n}.5")
+        for n, word in (
+            (36, "sechsunddreißig"),
+            (37, "siebenunddreißig"),
+            (38, "achtunddreißig"),
+            (39, "neununddreißig"),
+        )
+    ),
+    *(
+        (word, str(n))
+        for n, word in (
+            (36, "sechsunddreißig"),
+            (37, "siebenunddreißig"),
+            (38, "achtunddreißig"),
+            (39, "neununddreißig"),
+            (40, "vierzig"),
+        )
+    ),
     (r"([0-9]{2,3}) komma ([0-9])", r"\1.\2"),  # dictated: "37 Komma 5"
     (r"(?:so )?(?:gegen|circa|ca|etwa) (?:um )?([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),  # about 9
     *((rf"um {word}(?= |$)", f"at {n}") for n, word in enumerate(_NUMBERS, 1)),
@@ -269,6 +306,12 @@ _PHRASES = (
     (r"(?:die )?spritze (?:ist )?(?:gesetzt|drin)|^(?:sie |es )?ist drin$|^drin$", "done"),
     # a caregiver: "hab ihr die Spritze gegeben"
     (r"(?:habe |hab )?(?:ihr|ihm) (?:die spritze|die injektion|sie|es) gegeben", "done"),
+    # "mein Mann hat mir die Spritze gegeben": done, by a carer
+    (
+        r"(?:mein (?:mann|sohn|partner|freund|vater|papa) |meine (?:frau|tochter|partnerin|freundin|mutter|mama) |er |sie )?"
+        r"(?:hat|haben) mir (?:die spritze|die injektion|sie|es) gegeben",
+        "done",
+    ),
     # the participle last, as German puts it: "gestern um 22 gespritzt", "Bauch links gemacht"
     (
         r"^(?!(?:ja|jo|jep|jap|genau|ok|okay) +\S+$)((?:\S+ +){1,10})(gespritzt|gemacht|erledigt|gesetzt)$",
@@ -291,6 +334,10 @@ _PHRASES = (
     ),
     # fever and scores
     (r"erhöhte temperatur|erhoehte temperatur", "fever"),
+    (
+        r"(?:grad|grade)(?= (?:eben|gemacht|erledigt|gespritzt|fertig)(?!\S))",
+        "",
+    ),  # "gerade": just now
     (r"grad", "deg"),
     (r"grippeähnlich|grippeaehnlich|grippesymptome|grippe symptome|gliederschmerzen", "flu"),
     (r"(?:die )?einstichstelle|(?:die )?spritzstelle|(?:die )?haut", "site"),
@@ -318,7 +365,7 @@ LEXICON = Lexicon(
         r"(?:bitte )?(?:hören sie|hort|hoert|hören) auf(?: mir)? zu (?:schreiben|simsen)(?: bitte)?",
         r"(?:bitte )?(?:ich möchte |ich mochte |ich will )?(?:mich )?abmelden(?: bitte)?",
     ),
-    yes=words("ja j jap jep jo jawohl genau"),
+    yes=words("ja j jap jep jo jawohl genau jup jepp"),
     no=words("nein n ne nee nö noe"),
     stop_filler=_POLITE | words("keine nachrichten mehr sms senden schicken mir"),
     polite=_POLITE,
@@ -445,6 +492,13 @@ LEXICON = Lexicon(
         (r"(?:die |der )?(?:erste|ersten)(?: frage)?", "first"),
         (r"(?:die |der )?(?:zweite|zweiten)(?: frage)?", "second"),
         (r"(?:das )?interesse|(?:die )?freude", "interest"),
-        (r"(?:die )?stimmung|niedergeschlagen", "mood"),
+        (r"(?:die )?stimmung", "mood"),
+        # "manchmal niedergeschlagen": the feeling names the item, down is mood
+        # at the end it labels the value before it, else the one after
+        (
+            r"(?:fühle mich |fuehle mich |bin )?(?:niedergeschlagen|traurig|deprimiert|down)$",
+            "for mood",
+        ),
+        (r"(?:fühle mich |fuehle mich |bin )?(?:niedergeschlagen|traurig|deprimiert|down)", "mood"),
     ),
 )

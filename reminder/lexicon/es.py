@@ -13,6 +13,17 @@ _LABEL_AFTER = r"(?=$| (?:y |e )?(?:phq)?[0-9] (?:for )?(?:para |en )?(?:la |el 
 # the reply, so "sí" and "si", "mareo" and "maréo" match alike. Order matters: a phrase that holds
 # another comes first.
 _PHRASES = (
+    # a limb that does not obey is weakness (before "no me responde", a contact unreached)
+    (
+        r"(?:la |las |el |los |mi |mis )?(?:pierna|piernas|brazo|brazos|mano|manos) no me"
+        r" (?:responde|responden|obedece|obedecen|funciona|funcionan)",
+        "debilidad",
+    ),
+    # "ni hormigueo ni mareo" alone: both denied, nothing new either
+    (
+        r"^ni (?!mejor |peor |idea |nada |bien |mal )(\S+) ni (?!nada$)(\S+)$",
+        r"ni \1 ni \2 nothingnew",
+    ),
     # therapy stopped: today's dose is not taken and will not be, never a snooze; the skip
     # counts as missed, so the missed-dose rules tell the care team
     (
@@ -61,7 +72,8 @@ _PHRASES = (
         "labdone",
     ),
     (
-        r"(?:caja|envase|paquete) nuevo|nuevo (?:envase|paquete)|recogi (?:la receta|los viales|la medicacion)",
+        r"(?:caja|envase|paquete) nuevo|nuevo (?:envase|paquete)|recogi (?:la receta|los viales|la medicacion)"
+        r"|(?:ya )?(?:me )?(?:llegaron|trajeron|mandaron) (?:los viales|la medicacion|el pedido)",
         "refill",
     ),
     # "pausa hasta el 15": a date, not 15 days (the pause takes its default length, and says when)
@@ -285,7 +297,32 @@ _PHRASES = (
     (r"(?:no tengo )?ganas de nada|sentido a nada", ""),  # how they feel; no answer "nothing new"
     (r"(?:no tengo )?nada de (?:eso|esto)", "nothingnew"),  # "no tengo nada de eso": none of it
     (r"nada de", "sin"),  # "nada de hormigueo"
-    (r"casi (?:curad[oa]|sanad[oa]|cicatrizad[oa])", "no curado"),  # nearly healed is not healed
+    (
+        r"casi (?:curad[oa]|sanad[oa]|cicatrizad[oa])|^(?:ya )?casi$",
+        "no curado",
+    ),  # nearly is not healed
+    # just done: "me la acabo de poner"
+    (
+        r"(?:me la |me lo |se la )?acabo de (?:poner|ponérmela|inyectar|inyectarme|pincharme)",
+        "listo",
+    ),
+    (
+        r"se me escapa (?:la )?(?:pipí|pipi|pis|orina)|se me sale (?:la )?(?:pipí|pipi|pis|orina)",
+        "incontinencia",
+    ),
+    (r"^(?:tengo|tiene) (?:algo de |un poco de )?temperatura$", "fiebre"),  # colloquial: a fever
+    # a temperature in words: "treinta y ocho y medio" is 38.5
+    *(
+        (
+            rf"treinta y {word} y medio|treinta y {word} punto cinco|treinta y {word} con cinco",
+            f"{n}.5",
+        )
+        for n, word in ((36, "seis"), (37, "siete"), (38, "ocho"), (39, "nueve"))
+    ),
+    *(
+        (rf"treinta y {word}", str(n))
+        for n, word in ((36, "seis"), (37, "siete"), (38, "ocho"), (39, "nueve"))
+    ),
     # what negates: "no tengo fiebre" is "no fiebre"
     (
         r"no (?:tengo|tiene|tuve|he tenido|hay|noto|noté|siento|sentí|presento|me (?:duele|pica))",
@@ -324,7 +361,7 @@ LEXICON = Lexicon(
         r"(?:por favor )?no me (?:manden|mandes|envies|envien|escriban|escribas) (?:mas|mas mensajes)(?: por favor)?",
         r"(?:quiero )?darme de baja(?: por favor)?",
     ),
-    yes=words("sí si s claro correcto afirmativo sip simón"),
+    yes=words("sí si s claro correcto afirmativo sip simón sii siii"),
     no=words("no n nop negativo"),
     stop_filler=_POLITE | words("mensajes mensaje ya de enviar envíen más los me recordatorios"),
     polite=_POLITE,
@@ -425,7 +462,8 @@ LEXICON = Lexicon(
     refill_not=words("necesito necesita pedir pido falta faltan"),
     vials=words("vial viales"),
     phq_frequencies=(
-        (r"nada|ningun dia|para nada|nunca|^ninguna$|^ninguno$", 0),
+        # "no tengo ganas de nada": the interest item, not a "nada"
+        (r"(?<!ganas de )nada|ningun dia|para nada|nunca|^ninguna$|^ninguno$", 0),
         # "casi nunca", "rara vez": hardly ever is some days, not none
         (
             r"varios dias|algunos dias|unos dias|pocos dias|a veces|casi nunca|rara vez|pocas veces",
@@ -453,12 +491,18 @@ LEXICON = Lexicon(
         (r"(?:para |en |a )(?:la |el )?(?:segunda|segundo)(?: pregunta)?", "for second"),
         (r"(?:la |el )?(?:primera|primero)(?: pregunta)?", "first"),
         (r"(?:la |el )?(?:segunda|segundo)(?: pregunta)?", "second"),
+        (r"(?:no tengo |sin )?ganas de nada", "interest"),
         (r"(?:el )?(?:interés|ganas)", "interest"),
         (r"(?:el )?(?:ánimo|animo)|(?:la )?tristeza", "mood"),
         # "todos los dias me siento triste": the feeling names the item, down is mood
+        # at the end it labels the value before it, else the one after
         (
-            r"(?:me siento |estoy |ando )?(?:triste|deprimida|deprimido|decaída|decaído|bajoneada|bajoneado)",
+            r"(?:me siento |estoy |ando )?(?:muy )?(?:triste|deprimida|deprimido|decaída|decaído|bajoneada|bajoneado)$",
             "for mood",
+        ),
+        (
+            r"(?:me siento |estoy |ando )?(?:muy )?(?:triste|deprimida|deprimido|decaída|decaído|bajoneada|bajoneado)",
+            "mood",
         ),
     ),
 )

@@ -203,6 +203,14 @@ _PHRASES = (
         "toujours",
     ),
     (r"^(?:il y a |y a |ya )?plus rien$", "disparu"),  # nothing left
+    # "hier soir 38,4, ce matin plus rien": gone by now
+    (
+        r"^(?:ce matin|aujourd hui|aujourdhui|maintenant|depuis ce matin) (?:il y a |y a )?plus rien$",
+        "disparu",
+    ),
+    # "ni fourmillements ni vertiges" alone: both denied, nothing new
+    (r"ni mieux ni pire|ni pire ni mieux|ni mieux ni moins bien", "toujours"),  # the same: still
+    (r"^ni (?!mieux |pire |bien |mal )(\S+) ni (?!rien$)(\S+)$", r"ni \1 ni \2 rien"),
     (r"([0-9]{2,3}) virgule ([0-9])", r"\1.\2"),  # dictated: "38 virgule 5"
     (r"(?:presque|quasiment|pratiquement) plus rien", "mieux encore"),  # nearly gone: still there
     # "deux un": two scores; "un" alone is an article, beside another number a one
@@ -410,6 +418,7 @@ LEXICON = Lexicon(
         r"\bdouleurs? (?:dans la poitrine|a la poitrine|thoraciques?)\b|\bevanoui\w*|\bperdu connaissance\b",
         r"\bmal (?:a|dans) la poitrine\b|\b(?:fait|fais|faire|eu) un malaise\b"
         r"|\btomber dans les pommes\b|\boppression (?:dans la|a la) poitrine\b"
+        r"|\b(?:brule|brulure|brulures) (?:dans la|a la) poitrine\b|\bla poitrine (?:me )?brule\b"
         r"|\b(?:levres?|langue|gorge|visage) (?:est |sont )?(?:gonfle|gonflee|gonflees|gonfles|enfle|enflee|enflees)\b",
     ),
     self_harm=(
