@@ -13,6 +13,37 @@ _LABEL_AFTER = r"(?=$| (?:et )?(?:phq)?[0-9] (?:for )?(?:la )?(?:première|1ere|
 # "n'ai" "ne ai"), so the phrases below spell them out. Order matters: a phrase that holds another
 # comes first.
 _PHRASES = (
+    # a temperature in words: "trente-huit cinq", "trente huit et demi" is 38.5
+    *(
+        (rf"trente {word}(?: et demi| virgule cinq| cinq)", f"{n}.5")
+        for n, word in ((36, "six"), (37, "sept"), (38, "huit"), (39, "neuf"))
+    ),
+    *(
+        (rf"trente {word}", str(n))
+        for n, word in ((36, "six"), (37, "sept"), (38, "huit"), (39, "neuf"))
+    ),
+    # symptoms said in several words
+    (
+        r"(?:je )?(?:ne )?sens plus (?:ma |mon |mes |la |le |les )?(?:jambe|jambes|bras|main|mains|pied|pieds)",
+        "engourdi",
+    ),
+    (
+        r"(?:du )?mal à (?:marcher|tenir debout)|difficultés? à marcher|(?:du )?mal à la marche",
+        "équilibre",
+    ),
+    (
+        r"(?:jambe|jambes|bras|main|mains) (?:ne )?(?:veut|veulent) (?:pas|plus)(?: avancer| bouger)?",
+        "faible",
+    ),
+    # just done: "je viens de la faire"
+    (
+        r"(?:je )?viens de (?:la faire|le faire|me piquer|me la faire|me injecter|faire (?:ma |mon |la |le )?(?:injection|piqûre))",
+        "fait",
+    ),
+    (r"(?:il )?y a(?= (?:[0-9]+|une|un|deux|trois|quelques)(?!\S))", "ago"),  # "fait y a 30 min"
+    (r"encor", "encore"),
+    (r"^presque plus$", "mieux encore"),  # nearly gone: still there
+    (r"(?:je )?lui ai parlé|(?:je )?(?:le |la )?ai eue? au tel(?:éphone)?", "ack"),  # a contact
     # therapy stopped: today's dose is not taken and will not be, never a snooze; the skip
     # counts as missed, so the missed-dose rules tell the care team
     (
@@ -59,7 +90,7 @@ _PHRASES = (
     # a caregiver: "mon mari l'a faite", "je lui ai fait l'injection"
     (
         r"(?:mon (?:mari|fils|copain|conjoint|compagnon) |ma (?:femme|fille|mère|copine|compagne) |il |elle )?"
-        r"(?:le|la) a (?:fait|faite|injectée?)|(?:je )?lui ai (?:fait|faite)(?: (?:le|la|sa|son) (?:injection|piqûre))?",
+        r"(?:me |lui )?(?:le|la) a (?:fait|faite|injectée?)|(?:je )?lui ai (?:fait|faite)(?: (?:le|la|sa|son) (?:injection|piqûre))?",
         "done",
     ),
     # a hedged answer alone, "un peu": there still, a little
@@ -419,7 +450,8 @@ LEXICON = Lexicon(
         r"\bmal (?:a|dans) la poitrine\b|\b(?:fait|fais|faire|eu) un malaise\b"
         r"|\btomber dans les pommes\b|\boppression (?:dans la|a la) poitrine\b"
         r"|\b(?:brule|brulure|brulures) (?:dans la|a la) poitrine\b|\bla poitrine (?:me )?brule\b"
-        r"|\b(?:levres?|langue|gorge|visage) (?:est |sont )?(?:gonfle|gonflee|gonflees|gonfles|enfle|enflee|enflees)\b",
+        r"|\b(?:levres?|langue|gorge|visage) (?:est |sont )?(?:gonfle|gonflee|gonflees|gonfles|enfle|enflee|enflees)\b"
+        r"|\b(?:levres?|langue|gorge|visage) (?:qui )?(?:gonflent|enflent|se gonflent)\b",
     ),
     self_harm=(
         r"\b(?:je )?veux mourir\b|\benvie de mourir\b|\bvoudrais mourir\b|\baimerais mourir\b",
@@ -479,5 +511,11 @@ LEXICON = Lexicon(
         (r"(?:la )?(?:deuxième|seconde|2e|2eme)(?: question)?", "second"),
         (r"(?:le )?(?:intérêt|plaisir)", "interest"),
         (r"(?:le |la )?(?:humeur|moral)", "mood"),
+        # "parfois déprimée": the feeling names the item; at the end it labels the value before
+        (
+            r"(?:je me sens |je suis |me sens )?(?:triste|déprimée?|deprimée?|cafard|à plat)$",
+            "for mood",
+        ),
+        (r"(?:je me sens |je suis |me sens )?(?:triste|déprimée?|deprimée?|cafard|à plat)", "mood"),
     ),
 )
