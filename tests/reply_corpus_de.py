@@ -1560,4 +1560,9 @@ CASES: list[Case] = [
     Case("alert", "geht nicht ran", unreached=True),
     Case("none", "neue packung abgeholt", refill=0),
     Case("none", "bin umgekippt", emergency=True),
+    # round 5 probe, carers and English mixed in: already read right
+    Case("dose", "done aber fever 38,6", dose="taken", fever=True, temperature=38.6, temp_unit="C"),
+    Case("checkin", "sie ist heute zweimal hingefallen", neuro=True, symptoms={"balance"}),
+    Case("none", "mein Sohn sagt er will sich umbringen", self_harm=True),
+    Case("none", "meine Frau ist ohnmächtig", emergency=True),
 ]

@@ -1602,4 +1602,30 @@ CASES: list[Case] = [
     Case("none", "me quedan 3 viales", vials=3),
     Case("none", "quisiera desaparecer", self_harm=True),
     Case("none", "me desmaye", emergency=True),
+    # round 5 probe: a carer's words, a fall
+    Case("none", "mi hijo dice que se quiere matar", self_harm=True),
+    Case("checkin", "se cayo dos veces hoy", neuro=True, symptoms={"balance"}),
+    Case("checkin", "me cai en la calle", neuro=True, symptoms={"balance"}),
+    Case("dose", "se me cayo el vial"),
+    # round 5 probe, English mixed in: already read right
+    Case(
+        "dose",
+        "done pero tengo fever 38.6",
+        dose="taken",
+        fever=True,
+        temperature=38.6,
+        temp_unit="C",
+    ),
+    Case(
+        "checkin",
+        "2 1, numbness en la pierna",
+        flu=2,
+        site_score=1,
+        neuro=True,
+        symptoms={"numbness"},
+    ),
+    Case(
+        "checkin", "mi papa no puede hablar bien desde esta mañana", neuro=True, symptoms={"speech"}
+    ),
+    Case("dose", "ya, y tengo ronchas por todo el cuerpo", dose="taken", emergency=True),
 ]

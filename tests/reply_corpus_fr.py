@@ -1582,4 +1582,9 @@ CASES: list[Case] = [
     Case("none", "il me reste 3 flacons", vials=3),
     Case("none", "je me suis scarifiée", self_harm=True),
     Case("none", "je me suis évanouie", emergency=True),
+    # round 5 probe, carers and English mixed in: already read right
+    Case("dose", "done mais fever 38,6", dose="taken", fever=True, temperature=38.6, temp_unit="C"),
+    Case("checkin", "elle est tombée deux fois aujourd'hui", neuro=True, symptoms={"balance"}),
+    Case("none", "mon fils dit qu'il veut se tuer", self_harm=True),
+    Case("none", "ma femme a perdu connaissance", emergency=True),
 ]

@@ -13,6 +13,12 @@ _LABEL_AFTER = r"(?=$| (?:y |e )?(?:phq)?[0-9] (?:for )?(?:para |en )?(?:la |el 
 # the reply, so "sí" and "si", "mareo" and "maréo" match alike. Order matters: a phrase that holds
 # another comes first.
 _PHRASES = (
+    (r"(?:dos|tres|cuatro|cinco|[0-9]+) veces", ""),  # "dos veces": how often, never a score
+    # a fall: "se cayo dos veces", "me caí" (not "se me cayo" something)
+    (
+        r"(?<!se me )(?:se cayó|se cayo|me caí|me cai|me he caído|me he caido|se ha caído|se ha caido)",
+        "caída",
+    ),
     # a limb that does not obey is weakness (before "no me responde", a contact unreached)
     (
         r"(?:la |las |el |los |mi |mis )?(?:pierna|piernas|brazo|brazos|mano|manos) no me"

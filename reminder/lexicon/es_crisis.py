@@ -41,7 +41,8 @@ SELF_HARM = (
     r"\bno (?:quiero|puedo) seguir(?: asi| adelante| mas| con esto)?$|\bme corte$|\b(?:ya )?no (?:puedo|aguanto) mas$",
     r"\bquitarme de en medio\b|\b(?:quiero|quisiera|ojala) (?:dormir(?:me)? y )?no despertar",
     r"\b(?:hart[oa]s?|cansad[oa]s?) de (?:vivir|la vida|estar viv[oa])\b",
-    r"\bquiere (?:morir(?:se)?|matarse|suicidarse|quitarse la vida)\b|\bno quiere (?:vivir|seguir viviendo)\b",
+    r"\bquiere (?:morir(?:se)?|matarse|suicidarse|quitarse la vida)\b"
+    r"|\bse (?:quiere|va a) (?:matar|suicidar|quitar la vida)\b|\bno quiere (?:vivir|seguir viviendo)\b",
     r"\b(?:no|ya no) (?:le )?(?:encuentro|veo|tiene) sentido (?:a nada|a la vida|a vivir|a seguir)\b"
     r"|\bnada tiene sentido\b",
     r"\b(?:seria|estaria) (?:mas facil|mejor) (?:no estar|no existir|desaparecer)\b|\bmejor no estar\b",
