@@ -1628,4 +1628,5 @@ CASES: list[Case] = [
         "checkin", "mi papa no puede hablar bien desde esta mañana", neuro=True, symptoms={"speech"}
     ),
     Case("dose", "ya, y tengo ronchas por todo el cuerpo", dose="taken", emergency=True),
+    Case("followup", "ya casi", course="better", problem="still_there"),
 ]

@@ -13,6 +13,7 @@ _LABEL_AFTER = r"(?=$| (?:y |e )?(?:phq)?[0-9] (?:for )?(?:para |en )?(?:la |el 
 # the reply, so "sí" and "si", "mareo" and "maréo" match alike. Order matters: a phrase that holds
 # another comes first.
 _PHRASES = (
+    (r"^ya casi$", "casi"),  # "ya" here is no yes: nearly, not yet
     (r"(?:dos|tres|cuatro|cinco|[0-9]+) veces", ""),  # "dos veces": how often, never a score
     # a fall: "se cayo dos veces", "me caí" (not "se me cayo" something)
     (
@@ -303,10 +304,7 @@ _PHRASES = (
     (r"(?:no tengo )?ganas de nada|sentido a nada", ""),  # how they feel; no answer "nothing new"
     (r"(?:no tengo )?nada de (?:eso|esto)", "nothingnew"),  # "no tengo nada de eso": none of it
     (r"nada de", "sin"),  # "nada de hormigueo"
-    (
-        r"casi (?:curad[oa]|sanad[oa]|cicatrizad[oa])|^(?:ya )?casi$",
-        "no curado",
-    ),  # nearly is not healed
+    (r"casi (?:curad[oa]|sanad[oa]|cicatrizad[oa])", "no curado"),  # nearly healed is not healed
     # just done: "me la acabo de poner"
     (
         r"(?:me la |me lo |se la )?acabo de (?:poner|ponérmela|inyectar|inyectarme|pincharme)",
