@@ -2,12 +2,10 @@
 
 from reminder.lexicon import Lexicon, kinds, words
 from reminder.lexicon.es_crisis import EMERGENCY, SELF_HARM
+from reminder.lexicon.es_phq import PHQ_FREQUENCIES, PHQ_LABELS
 
 _POLITE = words("gracias muchas por favor porfa porfavor xfa saludos besos bendiciones mil")
 _NUMBERS = "uno dos tres cuatro cinco seis siete ocho nueve diez".split()
-# A PHQ-2 label said after its value ("varios dias la primera, nada la segunda"): it ends the
-# text or another value and label follow; else it is the label of the value after it.
-_LABEL_AFTER = r"(?=$| (?:y |e )?(?:phq)?[0-9] (?:for )?(?:para |en )?(?:la |el )?(?:primera|primero|segunda|segundo|first|second))"
 
 # Written with accents, as Spanish spells them; the parser folds accents out of both the lexicon and
 # the reply, so "sí" and "si", "mareo" and "maréo" match alike. Order matters: a phrase that holds
@@ -465,48 +463,6 @@ LEXICON = Lexicon(
     refill=words("recarga recargar recargue repuesto"),
     refill_not=words("necesito necesita pedir pido falta faltan"),
     vials=words("vial viales"),
-    phq_frequencies=(
-        # "no tengo ganas de nada": the interest item, not a "nada"
-        (r"(?<!ganas de )nada|ningun dia|para nada|nunca|^ninguna$|^ninguno$", 0),
-        # "casi nunca", "rara vez": hardly ever is some days, not none
-        (
-            r"varios dias|algunos dias|unos dias|pocos dias|a veces|casi nunca|rara vez|pocas veces",
-            1,
-        ),
-        (r"mas de la mitad de los dias|mas de la mitad", 2),
-        (r"casi todos los dias|casi cada dia|todos los dias|casi siempre", 3),
-    ),
-    phq_labels=(
-        (r"ninguna de las dos|ninguno de los dos|ni una ni otra|ni uno ni otro", "phq0 both"),
-        # "varios dias la primera": the value said before its label
-        (
-            r"((?:phq)?[0-9]) (?:para |en )?(?:la |el )?(?:primera|primero)(?: pregunta)?"
-            + _LABEL_AFTER,
-            r"\1 for first",
-        ),
-        (
-            r"((?:phq)?[0-9]) (?:para |en )?(?:la |el )?(?:segunda|segundo)(?: pregunta)?"
-            + _LABEL_AFTER,
-            r"\1 for second",
-        ),
-        (r"(?:para |en |a )(?:las dos|los dos|ambas|ambos)", "for both"),
-        (r"las dos|los dos|ambas|ambos|en las dos|en ambas", "both"),
-        (r"(?:para |en |a )(?:la |el )?(?:primera|primero)(?: pregunta)?", "for first"),
-        (r"(?:para |en |a )(?:la |el )?(?:segunda|segundo)(?: pregunta)?", "for second"),
-        (r"(?:la |el )?(?:primera|primero)(?: pregunta)?", "first"),
-        (r"(?:la |el )?(?:segunda|segundo)(?: pregunta)?", "second"),
-        (r"(?:no tengo |sin )?ganas de nada", "interest"),
-        (r"(?:el )?(?:interés|ganas)", "interest"),
-        (r"(?:el )?(?:ánimo|animo)|(?:la )?tristeza", "mood"),
-        # "todos los dias me siento triste": the feeling names the item, down is mood
-        # at the end it labels the value before it, else the one after
-        (
-            r"(?:me siento |estoy |ando )?(?:muy )?(?:triste|deprimida|deprimido|decaída|decaído|bajoneada|bajoneado)$",
-            "for mood",
-        ),
-        (
-            r"(?:me siento |estoy |ando )?(?:muy )?(?:triste|deprimida|deprimido|decaída|decaído|bajoneada|bajoneado)",
-            "mood",
-        ),
-    ),
+    phq_frequencies=PHQ_FREQUENCIES,
+    phq_labels=PHQ_LABELS,
 )

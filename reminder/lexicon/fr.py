@@ -1,12 +1,11 @@
 """French reply words, merged over English: dose words, sites, symptoms with negation, self-harm."""
 
 from reminder.lexicon import Lexicon, kinds, words
+from reminder.lexicon.fr_crisis import EMERGENCY, SELF_HARM
+from reminder.lexicon.fr_phq import PHQ_FREQUENCIES, PHQ_LABELS
 
 _POLITE = words("merci beaucoup svp stp plait bisous cordialement bonne soirée journée")
 _NUMBERS = "un deux trois quatre cinq six sept huit neuf dix".split()
-# A PHQ-2 label said after its value ("varios dias la primera, nada la segunda"): it ends the
-# text or another value and label follow; else it is the label of the value after it.
-_LABEL_AFTER = r"(?=$| (?:et )?(?:phq)?[0-9] (?:for )?(?:la )?(?:première|1ere|1re|deuxième|seconde|2e|2eme|first|second))"
 
 # Written with accents; the parser folds them out of lexicon and reply alike ("fièvre", "fievre").
 # Elisions are read as two words ("d'engourdissement" is "de engourdissement", "c'est" "ce est",
@@ -439,83 +438,11 @@ LEXICON = Lexicon(
     me_well=(
         r"\bmoi (?:ça va|ca va|je vais bien|rien|non|pas|ça va bien|je suis bien)\b|\bpas moi\b",
     ),
-    emergency=(
-        r"\b(?:ne )?(?:peux|arrive|parviens) (?:pas|plus) (?:a )?respirer\b|\b(?:ne )?respire (?:pas|plus)\b|\bmal a respirer\b|\bje etouffe\b"
-        r"|\bdifficultes? (?:a|pour) respirer\b",
-        r"\b(?:gorge|langue|levres?|visage) (?:qui )?(?:gonfle|gonflee|gonflees|enfle|enflee|se serre)\b"
-        r"|\b(?:gorge|langue|levres?|visage)\b(?: \S+){0,3} (?:gonfle|enfle)\b",
-        r"\b(?:plaques|urticaire) (?:partout|sur tout le corps)\b",
-        r"\b(?:reaction allergique|anaphyla\w*)",
-        r"\bdouleurs? (?:dans la poitrine|a la poitrine|thoraciques?)\b|\bevanoui\w*|\bperdu connaissance\b",
-        r"\bmal (?:a|dans) la poitrine\b|\b(?:fait|fais|faire|eu) un malaise\b"
-        r"|\btomber dans les pommes\b|\boppression (?:dans la|a la) poitrine\b"
-        r"|\b(?:brule|brulure|brulures) (?:dans la|a la) poitrine\b|\bla poitrine (?:me )?brule\b"
-        r"|\b(?:levres?|langue|gorge|visage) (?:est |sont )?(?:gonfle|gonflee|gonflees|gonfles|enfle|enflee|enflees)\b"
-        r"|\b(?:levres?|langue|gorge|visage) (?:qui )?(?:gonflent|enflent|se gonflent)\b",
-    ),
-    self_harm=(
-        r"\b(?:je )?veux mourir\b|\benvie de mourir\b|\bvoudrais mourir\b|\baimerais mourir\b",
-        r"\ben finir\b",
-        r"\bme suicider\b|\b(?<!\bva )(?<!\bvont )me tuer\b|\bme foutre en le air\b",
-        r"\bme faire du mal\b|\bme blesser exprès\b",
-        r"\b(?:plus|pas) envie de vivre\b|\b(?:ne )?(?:veux|veut) plus vivre\b",
-        r"\bmettre fin à (?:mes jours|ma vie)\b|\bmettre fin a (?:mes jours|ma vie)\b",
-        r"\bmieux sans moi\b|\bmieux mort(?:e)?\b|\bpréfér(?:erais|e) (?:être )?mort",
-        r"\bme (?:scarifier|scarifie|couper|taillader|pendre)\b|\bscarif",
-        r"\b(?:avaler|prendre) tous (?:mes|les) (?:médicaments|cachets|comprimés)\b|\bsurdose\b",
-        r"\bplus (?:la )?force de (?:vivre|continuer)\b",
-        r"\b(?:ne )?plus me réveiller\b|\bpas me réveiller\b",
-        r"\bla vie ne vaut (?:pas|plus) la peine\b|\bplus de raison de vivre\b",
-        r"\b(?:ne|je) en peux plus\b|\bmarre de (?:vivre|la vie)\b",
-        r"\bsi je (?:ne )?(?:etais|serais) plus (?:la|ici|en vie)\b",
-        r"\bveut (?:mourir|se tuer|se suicider|en finir)\b",
-        r"\b(?:plus|pas) (?:aucun )?(?:de )?sens (?:a|à) (?:rien|la vie|vivre)\b|\bla vie (?:ne )?a (?:plus )?(?:aucun )?sens\b",
-        r"\bde (?:ne )?plus etre (?:la|ici|en vie)\b|\bpartir pour toujours\b",
-        r"\b(?:cachets|comprimes|medicaments|pilules) de cote\b",
-        r"\b(?:sauter|me jeter) (?:du|de la|par la|de le|sous le|sous un) (?:balcon|pont|fenetre|toit|immeuble|train)\b",
-        r"\bdisparaître pour toujours\b|\bdisparaitre pour toujours\b",
-        r"\b(?:envie de|veux|voudrais|aimerais) (?:juste |simplement |bien )?disparaître\b",
-        r"\b(?:ferais|ferait) mieux de mourir\b|\ba quoi bon (?:continuer|vivre)\b",
-        r"\b(?:plus|pas) envie de etre (?:la|ici)\b|\bplus envie de exister\b",
-    ),
+    emergency=EMERGENCY,
+    self_harm=SELF_HARM,
     refill=words("recharge recharger rechargee"),
     refill_not=words("besoin faut commander commande"),
     vials=words("flacon flacons seringue seringues"),
-    phq_frequencies=(
-        (r"jamais|pas du tout|^aucun$|^aucune$", 0),
-        # "presque jamais", "rarement": hardly ever is some days, not none
-        (r"plusieurs jours|quelques jours|certains jours|parfois|presque jamais|rarement", 1),
-        (r"plus de la moitie du temps|plus de la moitie des jours|plus de la moitie", 2),
-        (
-            r"presque tous les jours|quasiment tous les jours|tous les jours"
-            r"|presque tout le temps|quasiment tout le temps",
-            3,
-        ),
-    ),
-    phq_labels=(
-        (r"aucun des deux|aucune des deux|ni le un ni le autre|ni lun ni lautre", "phq0 both"),
-        # "plusieurs jours la première": the value said before its label
-        (
-            r"((?:phq)?[0-9]) (?:la )?(?:première|1ere|1re)(?: question)?" + _LABEL_AFTER,
-            r"\1 for first",
-        ),
-        (
-            r"((?:phq)?[0-9]) (?:la )?(?:deuxième|seconde|2e|2eme)(?: question)?" + _LABEL_AFTER,
-            r"\1 for second",
-        ),
-        (r"(?:pour|à) (?:les deux|tous les deux|toutes les deux)", "for both"),
-        (r"les deux|tous les deux|toutes les deux", "both"),
-        (r"(?:pour|à) (?:la )?(?:première|1ere|1re)(?: question)?", "for first"),
-        (r"(?:pour|à) (?:la )?(?:deuxième|seconde|2e|2eme)(?: question)?", "for second"),
-        (r"(?:la )?(?:première|1ere|1re)(?: question)?", "first"),
-        (r"(?:la )?(?:deuxième|seconde|2e|2eme)(?: question)?", "second"),
-        (r"(?:le )?(?:intérêt|plaisir)", "interest"),
-        (r"(?:le |la )?(?:humeur|moral)", "mood"),
-        # "parfois déprimée": the feeling names the item; at the end it labels the value before
-        (
-            r"(?:je me sens |je suis |me sens )?(?:triste|déprimée?|deprimée?|cafard|à plat)$",
-            "for mood",
-        ),
-        (r"(?:je me sens |je suis |me sens )?(?:triste|déprimée?|deprimée?|cafard|à plat)", "mood"),
-    ),
+    phq_frequencies=PHQ_FREQUENCIES,
+    phq_labels=PHQ_LABELS,
 )
