@@ -153,7 +153,7 @@ def _parse(text: str, language: str) -> Reading:
         )
     facts = Facts()
     for words, asked in join_clauses(clauses, lexicon):
-        words = rewrite(words, compiled)
+        words = rewrite(_not_the_patients(words, joined, lexicon), compiled)
         if words:
             read_clause(words, asked, lexicon, facts)
     reading = replace(_reading(facts, harm, injured), emergency=emergency)
@@ -171,6 +171,17 @@ def _parse(text: str, language: str) -> Reading:
     if compiled.phq is not None and (items := read_phq(joined, compiled.phq, lexicon)):
         reading = replace(reading, phq_items=items)
     return reading
+
+
+def _not_the_patients(words: list[str], joined: str, lexicon: Lexicon) -> list[str]:
+    """The clause without a relative's illness, when the writer says they are well themselves:
+    "mi hija tiene fiebre, yo estoy bien" has no fever of the patient's."""
+    if not lexicon.others_ill or not any(re.search(p, joined) for p in lexicon.me_well):
+        return words
+    clause = " ".join(words)
+    for pattern in lexicon.others_ill:
+        clause = re.sub(pattern, " ", clause)
+    return clause.split()
 
 
 def _frequencies(pattern: re.Pattern[str], joined: str) -> tuple[int, ...]:

@@ -115,6 +115,11 @@ class Lexicon:
     spreading: frozenset[str] = frozenset()  # spreading streaks
     unhealed: frozenset[str] = frozenset()  # red sore hot: to "has it healed?", it has not
     self_harm: tuple[str, ...] = ()  # regular expressions over the words joined by spaces
+    # A relative's illness ("mi hija tiene fiebre") in a text whose writer says they are well ("yo
+    # estoy bien"): not the patient's, so those words are not read. Without the writer's own
+    # "I'm fine" a carer's "mi hija tiene fiebre" is about the patient and is read.
+    others_ill: tuple[str, ...] = ()  # regular expressions over a clause's words
+    me_well: tuple[str, ...] = ()  # regular expressions over the whole text's words
     # Signs of a medical emergency (a severe allergic reaction, chest pain, fainting): the same.
     emergency: tuple[str, ...] = ()
     # Supply and lab words: REFILL [N] adds vials, VIALS N counts them; phrases make "lab done".

@@ -2,17 +2,38 @@
 
 from reminder.lexicon import Lexicon, kinds, words
 from reminder.lexicon.de_crisis import EMERGENCY, SELF_HARM
+from reminder.lexicon.de_phq import PHQ_FREQUENCIES, PHQ_LABELS
 
 _POLITE = words("danke bitte vielen dank lg gruss grüße grüsse liebe viele schönen")
 _NUMBERS = "eins zwei drei vier fünf sechs sieben acht neun zehn".split()
-# A PHQ-2 label said after its value ("varios dias la primera, nada la segunda"): it ends the
-# text or another value and label follow; else it is the label of the value after it.
-_LABEL_AFTER = r"(?=$| (?:und )?(?:phq)?[0-9] (?:for )?(?:für |fuer |bei )?(?:die |der )?(?:erste|ersten|zweite|zweiten|first|second))"
 
 # Written with umlauts; the parser folds them out of lexicon and reply alike ("später", "spater").
 # Patients without an umlaut key write "ae", "oe", "ue": those spellings are listed too. Order
 # matters: a phrase that holds another comes first.
 _PHRASES = (
+    # a limb that does not do what it is told, speech or swallowing hard: symptoms
+    (r"(?:bein|beine|arm|arme|hand|hände|haende) (?:will|wollen) (?:nicht|nicht mehr)$", "schwach"),
+    (
+        r"(?:das )?(?:sprechen|reden) fällt (?:mir )?schwer|(?:das )?(?:sprechen|reden) faellt (?:mir )?schwer",
+        "sprachstörung",
+    ),
+    (r"(?:das )?schlucken f(?:ä|ae)llt (?:mir )?schwer", "schluckbeschwerden"),
+    (r"nich", "nicht"),  # "noch nich"
+    (r"^nix$", "nothingnew"),
+    # a contact who reached the patient
+    (
+        r"(?:hab|habe) (?:mit )?(?:ihr|ihm) gesprochen|(?:hab|habe) (?:sie|ihn) erreicht|alles klar",
+        "ack",
+    ),
+    # therapy stopped: today's dose is not taken and will not be, never a snooze or a symptom
+    # gone; the skip counts as missed, so the missed-dose rules tell the care team
+    (
+        r"(?:ich )?spritze (?:mich |es |sie )?nicht mehr|(?:ich )?(?:habe |hab )?(?:die |das |mit der |mit dem |mit den )?"
+        r"(?:therapie|behandlung|spritzen|betaferon|medikament|interferon) (?:abgebrochen|abgesetzt|aufgehört"
+        r"|aufgehoert|beendet|gestoppt)|(?:ich )?(?:setze|breche) (?:die |das )?(?:therapie|behandlung|medikament"
+        r"|spritzen|betaferon) ab",
+        "skip",
+    ),
     (
         r"(?:ich )?(?:kümmere|kuemmere|kummere) mich(?: (?:darum|drum))?|(?:ich )?(?:bin )?dran",
         "ack",
@@ -28,7 +49,10 @@ _PHRASES = (
         "ack",
     ),
     # "weder Kribbeln noch Schwindel": both denied ("noch" is no "still" here)
+    (r"^weder (\S+) noch (\S+)$", r"kein \1 kein \2 nothingnew"),  # alone: nothing new either
     (r"weder (\S+) noch (\S+)", r"kein \1 kein \2"),
+    # "alles gleich" to a follow-up: the same, still there ("gleich" alone may be "soon")
+    (r"^(?:immer )?noch gleich$|^alles (?:noch )?gleich$", "unverändert"),
     (r"noch nicht (?:ganz |völlig |komplett )?(?:weg|vorbei|verschwunden)", "still"),
     (r"^(?:es ist )?(?:nichts|nix) mehr(?: da)?$", "weg"),
     # a hedged answer alone, "so halb": there still, a little
@@ -92,6 +116,26 @@ _PHRASES = (
     *((rf"halb {word}", f"{hour - 1 or 12}:30") for hour, word in enumerate(_NUMBERS, 1)),
     (r"halb elf", "10:30"),
     (r"halb (?:zwölf|zwoelf)", "11:30"),
+    # a temperature in words: "achtunddreißig komma fünf" is 38.5
+    *(
+        (rf"{word}(?: komma| punkt) (?:fünf|fuenf|5)", f"{n}.5")
+        for n, word in (
+            (36, "sechsunddreißig"),
+            (37, "siebenunddreißig"),
+            (38, "achtunddreißig"),
+            (39, "neununddreißig"),
+        )
+    ),
+    *(
+        (word, str(n))
+        for n, word in (
+            (36, "sechsunddreißig"),
+            (37, "siebenunddreißig"),
+            (38, "achtunddreißig"),
+            (39, "neununddreißig"),
+            (40, "vierzig"),
+        )
+    ),
     (r"([0-9]{2,3}) komma ([0-9])", r"\1.\2"),  # dictated: "37 Komma 5"
     (r"(?:so )?(?:gegen|circa|ca|etwa) (?:um )?([0-9]{1,2}(?::[0-9]{2})?)", r"at \1"),  # about 9
     *((rf"um {word}(?= |$)", f"at {n}") for n, word in enumerate(_NUMBERS, 1)),
@@ -260,6 +304,12 @@ _PHRASES = (
     (r"(?:die )?spritze (?:ist )?(?:gesetzt|drin)|^(?:sie |es )?ist drin$|^drin$", "done"),
     # a caregiver: "hab ihr die Spritze gegeben"
     (r"(?:habe |hab )?(?:ihr|ihm) (?:die spritze|die injektion|sie|es) gegeben", "done"),
+    # "mein Mann hat mir die Spritze gegeben": done, by a carer
+    (
+        r"(?:mein (?:mann|sohn|partner|freund|vater|papa) |meine (?:frau|tochter|partnerin|freundin|mutter|mama) |er |sie )?"
+        r"(?:hat|haben) mir (?:die spritze|die injektion|sie|es) gegeben",
+        "done",
+    ),
     # the participle last, as German puts it: "gestern um 22 gespritzt", "Bauch links gemacht"
     (
         r"^(?!(?:ja|jo|jep|jap|genau|ok|okay) +\S+$)((?:\S+ +){1,10})(gespritzt|gemacht|erledigt|gesetzt)$",
@@ -269,6 +319,11 @@ _PHRASES = (
         r"(?:hab |habe )?(?:zu nichts|auf nichts) (?:mehr )?lust",
         "",
     ),  # how they feel, not nothing new
+    # "ja aber wie immer": the usual, unchanged symptom is not new or worse (as es, en)
+    (
+        r"(?:so )?wie (?:immer|sonst|gehabt|üblich|ueblich)|das (?:übliche|uebliche|alte)",
+        "nothingnew",
+    ),
     # nothing new
     (
         r"(?:nichts|nix|keine) (?:neues|neuen|neue|anderen)(?: symptome| beschwerden| probleme)?|keine (?:beschwerden|symptome|probleme)|alles (?:gut|ok|okay|prima|bestens|in ordnung|normal)|(?:mir geht es|mir gehts|es geht mir|geht mir) (?:gut|prima|bestens)"
@@ -277,6 +332,10 @@ _PHRASES = (
     ),
     # fever and scores
     (r"erhöhte temperatur|erhoehte temperatur", "fever"),
+    (
+        r"(?:grad|grade)(?= (?:eben|gemacht|erledigt|gespritzt|fertig)(?!\S))",
+        "",
+    ),  # "gerade": just now
     (r"grad", "deg"),
     (r"grippeähnlich|grippeaehnlich|grippesymptome|grippe symptome|gliederschmerzen", "flu"),
     (r"(?:die )?einstichstelle|(?:die )?spritzstelle|(?:die )?haut", "site"),
@@ -304,7 +363,7 @@ LEXICON = Lexicon(
         r"(?:bitte )?(?:hören sie|hort|hoert|hören) auf(?: mir)? zu (?:schreiben|simsen)(?: bitte)?",
         r"(?:bitte )?(?:ich möchte |ich mochte |ich will )?(?:mich )?abmelden(?: bitte)?",
     ),
-    yes=words("ja j jap jep jo jawohl genau"),
+    yes=words("ja j jap jep jo jawohl genau jup jepp"),
     no=words("nein n ne nee nö noe"),
     stop_filler=_POLITE | words("keine nachrichten mehr sms senden schicken mir"),
     polite=_POLITE,
@@ -386,37 +445,20 @@ LEXICON = Lexicon(
     open_context=words(
         "stelle einstichstelle spritzstelle haut wunde fleck bauch oberschenkel oberarm po gesäß"
     ),
+    others_ill=(
+        r"\b(?:mein|meine|meinem|meiner|unser|unsere|unserem) (?:tochter|sohn|kind|kinder|kleine"
+        r"|kleiner|mann|frau|partner|partnerin|freund|freundin|mutter|mama|vater|papa|schwester"
+        r"|bruder|enkel|enkelin|oma|opa)\b(?:(?! ich | mir ).)*?\b(?:fieber|temperatur)\b",
+    ),
+    me_well=(
+        r"\bmir (?:selbst )?(?:gehts|geht es|gehts aber|geht es aber|geht s) (?:gut|prima|bestens|ok|okay)\b"
+        r"|\bich (?:selbst )?(?:bin|fühle mich) (?:ok|okay|gesund|fit)\b|\b(?:ich|mir) (?:selbst )?nicht\b",
+    ),
     emergency=EMERGENCY,
     self_harm=SELF_HARM,
     refill=words("nachschub nachgefullt aufgefullt"),
     refill_not=words("brauche brauchen benötige bestellen bestelle bestellt"),
     vials=words("ampulle ampullen"),
-    phq_frequencies=(
-        (r"u(?:e)?berhaupt nicht|gar nicht|nie", 0),
-        (r"an einzelnen tagen|(?:an )?einigen tagen|einige tage|ein paar tage|manchmal", 1),
-        (r"(?:an )?mehr als (?:der|die) ha(?:e)?lfte(?: der tage)?", 2),
-        (r"beinahe jeden tag|fast jeden tag|jeden tag|fast immer", 3),
-    ),
-    phq_labels=(
-        (r"keins von beiden|keine von beiden|beides nicht|beide nicht", "phq0 both"),
-        # "an einzelnen Tagen die erste": the value said before its label
-        (
-            r"((?:phq)?[0-9]) (?:für |fuer |bei )?(?:die |der )?(?:erste|ersten)(?: frage)?"
-            + _LABEL_AFTER,
-            r"\1 for first",
-        ),
-        (
-            r"((?:phq)?[0-9]) (?:für |fuer |bei )?(?:die |der )?(?:zweite|zweiten)(?: frage)?"
-            + _LABEL_AFTER,
-            r"\1 for second",
-        ),
-        (r"(?:für|fuer|bei) (?:beide|beides|beiden)", "for both"),
-        (r"beide|beides|beiden", "both"),
-        (r"(?:für|fuer|bei) (?:die |der )?(?:erste|ersten)(?: frage)?", "for first"),
-        (r"(?:für|fuer|bei) (?:die |der )?(?:zweite|zweiten)(?: frage)?", "for second"),
-        (r"(?:die |der )?(?:erste|ersten)(?: frage)?", "first"),
-        (r"(?:die |der )?(?:zweite|zweiten)(?: frage)?", "second"),
-        (r"(?:das )?interesse|(?:die )?freude", "interest"),
-        (r"(?:die )?stimmung|niedergeschlagen", "mood"),
-    ),
+    phq_frequencies=PHQ_FREQUENCIES,
+    phq_labels=PHQ_LABELS,
 )

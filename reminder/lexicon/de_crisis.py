@@ -5,7 +5,7 @@ the reply's words joined by spaces (umlauts folded). Part of reminder.lexicon.de
 # and the emergency number at once. "keine Atemnot" is not one.
 EMERGENCY = (
     r"\b(?:kann|konnte) (?:kaum|nicht) (?:mehr )?atmen\b|\batemnot\b"
-    r"|\b(?:kriege|bekomme|kriegt|bekommt|kriegen|bekommen) (?:keine|kaum|schlecht|schwer) luft\b",
+    r"|\b(?:kriege|krieg|bekomme|bekomm|kriegt|bekommt|kriegen|bekommen)(?: ich| sie| er)? (?:keine|kaum|schlecht|schwer) luft\b",
     r"\b(?:hals|zunge|lippen?|gesicht) (?:ist |sind )?(?:geschwollen|schwillt (?:an|zu))\b"
     r"|\bgeschwollene (?:zunge|lippen|gesicht|hals)\b"
     r"|\b(?:hals|zunge|lippen?|gesicht)\b(?: \S+){0,3} (?:schwillt|schwellen) (?:an|zu)\b",
@@ -14,6 +14,8 @@ EMERGENCY = (
     r"\b(?:quaddeln|nesselsucht|ausschlag) (?:am ganzen körper|überall)\b",
     r"\bschwarz vor (?:den )?augen\b|\bdruck auf der brust\b|\bengegefuhl in der brust\b"
     r"|\bbrustschmerz\w*|\bschmerzen in der brust\b|\bohnmachtig\b|\bin ohnmacht\b|\bbewusstlos\b",
+    # a burning chest is chest pain until a nurse hears it is heartburn
+    r"\b(?:brennt|brennen) (?:mir )?(?:die|in der) brust\b|\bbrennen in der brust\b",
     r"\b(?:bin|ist|sind|war) (?:\S+ ){0,4}?(?:umgekippt|zusammengebrochen|kollabiert|zusammengeklappt)\b",
 )
 
@@ -25,7 +27,7 @@ SELF_HARM = (
     r"\bmich umbringen\b|\bbring(?:e)? mich um\b|\bumbringen\b|\bmich umzubringen\b",
     r"\bsuizid|\bselbstmord|\bfreitod\b",
     r"\bmir (?:etwas|was|etwas an|was an) ?tun\b|\bmir das leben (?:zu )?nehmen\b|\bdas leben nehmen\b",
-    r"\bmich (?:ritzen|ritze|selbst verletzen|verletzen)\b|\britze mich\b|\bselbstverletz",
+    r"\bmich (?:ritzen|ritze|selbst verletzen|verletzen|geritzt|selbst verletzt)\b|\britze mich\b|\bselbstverletz",
     r"\b(?:lieber|besser) tot\b|\bbesser ohne mich\b|\bam besten (?:wäre|waere|bin) ich tot\b"
     r"|\bohne mich besser dran\b|\bwozu (?:noch )?(?:weitermachen|weiterleben|leben)\b|\balles (?:ist )?sinnlos\b",
     r"\b(?:nehme|schlucke|nehmen|schlucken) (?:alle|meine ganzen) (?:tabletten|pillen|medikamente)\b",

@@ -2,17 +2,43 @@
 
 from reminder.lexicon import Lexicon, kinds, words
 from reminder.lexicon.es_crisis import EMERGENCY, SELF_HARM
+from reminder.lexicon.es_phq import PHQ_FREQUENCIES, PHQ_LABELS
 
 _POLITE = words("gracias muchas por favor porfa porfavor xfa saludos besos bendiciones mil")
 _NUMBERS = "uno dos tres cuatro cinco seis siete ocho nueve diez".split()
-# A PHQ-2 label said after its value ("varios dias la primera, nada la segunda"): it ends the
-# text or another value and label follow; else it is the label of the value after it.
-_LABEL_AFTER = r"(?=$| (?:y |e )?(?:phq)?[0-9] (?:for )?(?:para |en )?(?:la |el )?(?:primera|primero|segunda|segundo|first|second))"
 
 # Written with accents, as Spanish spells them; the parser folds accents out of both the lexicon and
 # the reply, so "sí" and "si", "mareo" and "maréo" match alike. Order matters: a phrase that holds
 # another comes first.
 _PHRASES = (
+    (r"^ya casi$", "casi"),  # "ya" here is no yes: nearly, not yet
+    (r"(?:dos|tres|cuatro|cinco|[0-9]+) veces", ""),  # "dos veces": how often, never a score
+    # a fall: "se cayo dos veces", "me caí" (not "se me cayo" something)
+    (
+        r"(?<!se me )(?:se cayó|se cayo|me caí|me cai|me he caído|me he caido|se ha caído|se ha caido)",
+        "caída",
+    ),
+    # a limb that does not obey is weakness (before "no me responde", a contact unreached)
+    (
+        r"(?:la |las |el |los |mi |mis )?(?:pierna|piernas|brazo|brazos|mano|manos) no me"
+        r" (?:responde|responden|obedece|obedecen|funciona|funcionan)",
+        "debilidad",
+    ),
+    # "ni hormigueo ni mareo" alone: both denied, nothing new either
+    (
+        r"^ni (?!mejor |peor |idea |nada |bien |mal )(\S+) ni (?!nada$)(\S+)$",
+        r"ni \1 ni \2 nothingnew",
+    ),
+    # therapy stopped: today's dose is not taken and will not be, never a snooze; the skip
+    # counts as missed, so the missed-dose rules tell the care team
+    (
+        r"ya no me (?:pongo|inyecto|pincho|aplico) (?:las |la |mis |mi )?(?:inyecciones|inyección|medicación"
+        r"|medicina|betaferon|interferón|interferon)|ya no me (?:inyecto|pincho)$"
+        r"|(?:ya )?(?:dejé|he dejado|abandoné|he abandonado|suspendí|he suspendido) (?:el |la |las |los |mi |mis )?"
+        r"(?:tratamiento|medicación|inyecciones|betaferon|interferón|interferon|medicina)"
+        r"|(?:ya )?(?:dejé|he dejado) de (?:inyectarme|pincharme|ponerme (?:las inyecciones|la inyección))",
+        "skip",
+    ),
     (r"(?:me )?da vueltas la cabeza|(?:todo )?me da vueltas", "mareo"),
     (r"(?:yo )?me (?:encargo|ocupo)|(?:ya )?lo (?:gestiono|veo)", "ack"),
     (
@@ -51,7 +77,8 @@ _PHRASES = (
         "labdone",
     ),
     (
-        r"(?:caja|envase|paquete) nuevo|nuevo (?:envase|paquete)|recogi (?:la receta|los viales|la medicacion)",
+        r"(?:caja|envase|paquete) nuevo|nuevo (?:envase|paquete)|recogi (?:la receta|los viales|la medicacion)"
+        r"|(?:ya )?(?:me )?(?:llegaron|trajeron|mandaron) (?:los viales|la medicacion|el pedido)",
         "refill",
     ),
     # "pausa hasta el 15": a date, not 15 days (the pause takes its default length, and says when)
@@ -276,6 +303,28 @@ _PHRASES = (
     (r"(?:no tengo )?nada de (?:eso|esto)", "nothingnew"),  # "no tengo nada de eso": none of it
     (r"nada de", "sin"),  # "nada de hormigueo"
     (r"casi (?:curad[oa]|sanad[oa]|cicatrizad[oa])", "no curado"),  # nearly healed is not healed
+    # just done: "me la acabo de poner"
+    (
+        r"(?:me la |me lo |se la )?acabo de (?:poner|ponérmela|inyectar|inyectarme|pincharme)",
+        "listo",
+    ),
+    (
+        r"se me escapa (?:la )?(?:pipí|pipi|pis|orina)|se me sale (?:la )?(?:pipí|pipi|pis|orina)",
+        "incontinencia",
+    ),
+    (r"^(?:tengo|tiene) (?:algo de |un poco de )?temperatura$", "fiebre"),  # colloquial: a fever
+    # a temperature in words: "treinta y ocho y medio" is 38.5
+    *(
+        (
+            rf"treinta y {word} y medio|treinta y {word} punto cinco|treinta y {word} con cinco",
+            f"{n}.5",
+        )
+        for n, word in ((36, "seis"), (37, "siete"), (38, "ocho"), (39, "nueve"))
+    ),
+    *(
+        (rf"treinta y {word}", str(n))
+        for n, word in ((36, "seis"), (37, "siete"), (38, "ocho"), (39, "nueve"))
+    ),
     # what negates: "no tengo fiebre" is "no fiebre"
     (
         r"no (?:tengo|tiene|tuve|he tenido|hay|noto|noté|siento|sentí|presento|me (?:duele|pica))",
@@ -314,7 +363,7 @@ LEXICON = Lexicon(
         r"(?:por favor )?no me (?:manden|mandes|envies|envien|escriban|escribas) (?:mas|mas mensajes)(?: por favor)?",
         r"(?:quiero )?darme de baja(?: por favor)?",
     ),
-    yes=words("sí si s claro correcto afirmativo sip simón"),
+    yes=words("sí si s claro correcto afirmativo sip simón sii siii"),
     no=words("no n nop negativo"),
     stop_filler=_POLITE | words("mensajes mensaje ya de enviar envíen más los me recordatorios"),
     polite=_POLITE,
@@ -400,37 +449,20 @@ LEXICON = Lexicon(
     eyes=words("ojo ojos vista"),
     opened=words("abierta abierto"),
     open_context=words("zona herida piel sitio punto pinchazo costra"),
+    others_ill=(
+        r"\b(?:mi|mis) (?:hija|hijo|hijas|hijos|nena|nene|bebé|niña|niño|niños|esposo|esposa|marido"
+        r"|mujer|pareja|novio|novia|mamá|mama|madre|papá|papa|padre|hermana|hermano|nieta|nieto"
+        r"|suegra|suegro)\b(?:(?! yo ).)*?\b(?:fiebre|calentura|temperatura)\b(?: de [0-9.]+)?",
+    ),
+    me_well=(
+        r"\byo (?:estoy |ando |me siento |sigo |me encuentro )?(?:bien|perfecta|perfecto|normal)\b"
+        r"|\b(?:yo|a mi|a mí) no\b",
+    ),
     emergency=EMERGENCY,
     self_harm=SELF_HARM,
     refill=words("recarga recargar recargue repuesto"),
     refill_not=words("necesito necesita pedir pido falta faltan"),
     vials=words("vial viales"),
-    phq_frequencies=(
-        (r"nada|ningun dia|para nada|nunca|^ninguna$|^ninguno$", 0),
-        (r"varios dias|algunos dias|unos dias|pocos dias|a veces", 1),
-        (r"mas de la mitad de los dias|mas de la mitad", 2),
-        (r"casi todos los dias|casi cada dia|todos los dias|casi siempre", 3),
-    ),
-    phq_labels=(
-        (r"ninguna de las dos|ninguno de los dos|ni una ni otra|ni uno ni otro", "phq0 both"),
-        # "varios dias la primera": the value said before its label
-        (
-            r"((?:phq)?[0-9]) (?:para |en )?(?:la |el )?(?:primera|primero)(?: pregunta)?"
-            + _LABEL_AFTER,
-            r"\1 for first",
-        ),
-        (
-            r"((?:phq)?[0-9]) (?:para |en )?(?:la |el )?(?:segunda|segundo)(?: pregunta)?"
-            + _LABEL_AFTER,
-            r"\1 for second",
-        ),
-        (r"(?:para |en |a )(?:las dos|los dos|ambas|ambos)", "for both"),
-        (r"las dos|los dos|ambas|ambos|en las dos|en ambas", "both"),
-        (r"(?:para |en |a )(?:la |el )?(?:primera|primero)(?: pregunta)?", "for first"),
-        (r"(?:para |en |a )(?:la |el )?(?:segunda|segundo)(?: pregunta)?", "for second"),
-        (r"(?:la |el )?(?:primera|primero)(?: pregunta)?", "first"),
-        (r"(?:la |el )?(?:segunda|segundo)(?: pregunta)?", "second"),
-        (r"(?:el )?(?:interés|ganas)", "interest"),
-        (r"(?:el )?(?:ánimo|animo)|(?:la )?tristeza", "mood"),
-    ),
+    phq_frequencies=PHQ_FREQUENCIES,
+    phq_labels=PHQ_LABELS,
 )

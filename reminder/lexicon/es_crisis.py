@@ -12,6 +12,8 @@ EMERGENCY = (
     r"\b(?:reaccion alergica|anafila\w*)",
     r"\b(?:ronchas|urticaria|sarpullido) (?:por todo el cuerpo|en todo el cuerpo|por todas partes)\b",
     r"\b(?:me voy a|me fuera a|como si me fuera a|a punto de) desmayar\b|\bme duele (?:mucho )?el pecho\b|\bdolor (?:en el|de) pecho\b|\bme (?:desmaye|he desmayado)\b|\bse (?:desmayo|ha desmayado)\b|\bperdi el conocimiento\b",
+    # a burning chest is chest pain until a nurse hears it is heartburn
+    r"\bme (?:arde|quema) (?:mucho )?el pecho\b|\bardor (?:en el|de) pecho\b",
 )
 
 # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. A negation
@@ -36,10 +38,11 @@ SELF_HARM = (
     r"|\bnada vale la pena\b",
     r"\bmejor no despertar(?:me)?\b|\b(?:quiero|quisiera|me gustaria|deseo) desaparecer\b",
     r"\bautolesi",
-    r"\bno (?:quiero|puedo) seguir(?: asi| adelante| mas)?$|\b(?:ya )?no (?:puedo|aguanto) mas$",
+    r"\bno (?:quiero|puedo) seguir(?: asi| adelante| mas| con esto)?$|\bme corte$|\b(?:ya )?no (?:puedo|aguanto) mas$",
     r"\bquitarme de en medio\b|\b(?:quiero|quisiera|ojala) (?:dormir(?:me)? y )?no despertar",
     r"\b(?:hart[oa]s?|cansad[oa]s?) de (?:vivir|la vida|estar viv[oa])\b",
-    r"\bquiere (?:morir(?:se)?|matarse|suicidarse|quitarse la vida)\b|\bno quiere (?:vivir|seguir viviendo)\b",
+    r"\bquiere (?:morir(?:se)?|matarse|suicidarse|quitarse la vida)\b"
+    r"|\bse (?:quiere|va a) (?:matar|suicidar|quitar la vida)\b|\bno quiere (?:vivir|seguir viviendo)\b",
     r"\b(?:no|ya no) (?:le )?(?:encuentro|veo|tiene) sentido (?:a nada|a la vida|a vivir|a seguir)\b"
     r"|\bnada tiene sentido\b",
     r"\b(?:seria|estaria) (?:mas facil|mejor) (?:no estar|no existir|desaparecer)\b|\bmejor no estar\b",

@@ -1,18 +1,62 @@
 """French reply words, merged over English: dose words, sites, symptoms with negation, self-harm."""
 
 from reminder.lexicon import Lexicon, kinds, words
+from reminder.lexicon.fr_crisis import EMERGENCY, SELF_HARM
+from reminder.lexicon.fr_phq import PHQ_FREQUENCIES, PHQ_LABELS
 
 _POLITE = words("merci beaucoup svp stp plait bisous cordialement bonne soirée journée")
 _NUMBERS = "un deux trois quatre cinq six sept huit neuf dix".split()
-# A PHQ-2 label said after its value ("varios dias la primera, nada la segunda"): it ends the
-# text or another value and label follow; else it is the label of the value after it.
-_LABEL_AFTER = r"(?=$| (?:et )?(?:phq)?[0-9] (?:for )?(?:la )?(?:première|1ere|1re|deuxième|seconde|2e|2eme|first|second))"
 
 # Written with accents; the parser folds them out of lexicon and reply alike ("fièvre", "fievre").
 # Elisions are read as two words ("d'engourdissement" is "de engourdissement", "c'est" "ce est",
 # "n'ai" "ne ai"), so the phrases below spell them out. Order matters: a phrase that holds another
 # comes first.
 _PHRASES = (
+    # a temperature in words: "trente-huit cinq", "trente huit et demi" is 38.5
+    *(
+        (rf"trente {word}(?: et demi| virgule cinq| cinq)", f"{n}.5")
+        for n, word in ((36, "six"), (37, "sept"), (38, "huit"), (39, "neuf"))
+    ),
+    *(
+        (rf"trente {word}", str(n))
+        for n, word in ((36, "six"), (37, "sept"), (38, "huit"), (39, "neuf"))
+    ),
+    # symptoms said in several words
+    (
+        r"(?:je )?(?:ne )?sens plus (?:ma |mon |mes |la |le |les )?(?:jambe|jambes|bras|main|mains|pied|pieds)",
+        "engourdi",
+    ),
+    (
+        r"(?:du )?mal à (?:marcher|tenir debout)|difficultés? à marcher|(?:du )?mal à la marche",
+        "équilibre",
+    ),
+    (
+        r"(?:jambe|jambes|bras|main|mains) (?:ne )?(?:veut|veulent) (?:pas|plus)(?: avancer| bouger)?",
+        "faible",
+    ),
+    # just done: "je viens de la faire"
+    (
+        r"(?:je )?viens de (?:la faire|le faire|me piquer|me la faire|me injecter|faire (?:ma |mon |la |le )?(?:injection|piqûre))",
+        "fait",
+    ),
+    (r"(?:il )?y a(?= (?:[0-9]+|une|un|deux|trois|quelques)(?!\S))", "ago"),  # "fait y a 30 min"
+    (r"encor", "encore"),
+    (r"^presque plus$", "mieux encore"),  # nearly gone: still there
+    (r"(?:je )?lui ai parlé|(?:je )?(?:le |la )?ai eue? au tel(?:éphone)?", "ack"),  # a contact
+    # therapy stopped: today's dose is not taken and will not be, never a snooze; the skip
+    # counts as missed, so the missed-dose rules tell the care team
+    (
+        r"(?:je )?(?:ai )?(?:arrêté|arrête|stoppé|abandonné) (?:le |mon |les |mes )?(?:traitement|injections"
+        r"|piqûres|betaferon|interféron)|(?:je )?(?:ne )?(?:me )?(?:pique|fais|injecte) plus (?:mes |les )?"
+        r"(?:injections|piqûres)|(?:je )?(?:ne )?(?:me )?(?:pique|injecte) plus$",
+        "skip",
+    ),
+    # English "no trouble breathing" is English: "trouble" alone is French for blurred sight
+    (
+        r"trouble(?= (?:breathing|walking|swallowing|speaking|talking|seeing|sleeping)(?!\S))",
+        "difficulty",
+    ),
+    (r"(?:ok |okay )?(?:ça|ca) marche(?! pas| mal| plus| bof)", "ack"),  # a contact: "ok ça marche"
     (r"(?:la )?tete qui tourne|tout tourne", "vertige"),
     (r"(?:je )?(?:me )?en occupe|je gere|(?:ce est |cest )?(?:bien )?note", "ack"),
     (
@@ -45,7 +89,7 @@ _PHRASES = (
     # a caregiver: "mon mari l'a faite", "je lui ai fait l'injection"
     (
         r"(?:mon (?:mari|fils|copain|conjoint|compagnon) |ma (?:femme|fille|mère|copine|compagne) |il |elle )?"
-        r"(?:le|la) a (?:fait|faite|injectée?)|(?:je )?lui ai (?:fait|faite)(?: (?:le|la|sa|son) (?:injection|piqûre))?",
+        r"(?:me |lui )?(?:le|la) a (?:fait|faite|injectée?)|(?:je )?lui ai (?:fait|faite)(?: (?:le|la|sa|son) (?:injection|piqûre))?",
         "done",
     ),
     # a hedged answer alone, "un peu": there still, a little
@@ -189,11 +233,19 @@ _PHRASES = (
         "toujours",
     ),
     (r"^(?:il y a |y a |ya )?plus rien$", "disparu"),  # nothing left
+    # "hier soir 38,4, ce matin plus rien": gone by now
+    (
+        r"^(?:ce matin|aujourd hui|aujourdhui|maintenant|depuis ce matin) (?:il y a |y a )?plus rien$",
+        "disparu",
+    ),
+    # "ni fourmillements ni vertiges" alone: both denied, nothing new
+    (r"ni mieux ni pire|ni pire ni mieux|ni mieux ni moins bien", "toujours"),  # the same: still
+    (r"^ni (?!mieux |pire |bien |mal )(\S+) ni (?!rien$)(\S+)$", r"ni \1 ni \2 rien"),
     (r"([0-9]{2,3}) virgule ([0-9])", r"\1.\2"),  # dictated: "38 virgule 5"
     (r"(?:presque|quasiment|pratiquement) plus rien", "mieux encore"),  # nearly gone: still there
     # "deux un": two scores; "un" alone is an article, beside another number a one
-    (r"(zéro|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|[0-9]+) un$", r"\1 1"),
-    (r"^un (zéro|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|[0-9]+)$", r"1 \1"),
+    (r"(zéro|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|[0-9]+)(?: et| puis|,)? un$", r"\1 1"),
+    (r"^un(?: et| puis|,)? (zéro|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|[0-9]+)$", r"1 \1"),
     (r"inchangée?|(?:ça |ce )?(?:ne )?a pas changé|rien (?:ne )?a changé|pas changé", "still"),
     (r"(?:ce est |cest |c )?finie? (?:dieu merci|heureusement|ouf)", "disparu"),  # a symptom over
     (r"(?:je )?(?:ai )?(?:fait|fais) un malaise", ""),  # fainted: an emergency, not the dose
@@ -252,6 +304,11 @@ _PHRASES = (
     (
         r"(?:ce est|cest|c) bon (?:ce est |cest |c )?(?:fait|faite|fini)|(?:ce est|cest|c) (?:fait|faite|fini)|(?:ce est|cest|c) bon$|(?:je )?me (?:la |le )?suis (?:fait|faite|injecté|injectée|piqué|piquée)|(?:je )?(?:le |la )?ai (?:fait|faite)|injection faite|piqûre faite",
         "done",
+    ),
+    # "oui mais comme d'habitude": the usual, unchanged symptom is not new or worse (as es, en)
+    (
+        r"comme (?:de habitude|dhabitude|de hab|dhab|toujours)|(?:ce est |cest )?(?:le |la )?même chose que (?:de habitude|dhabitude|dhab|toujours)",
+        "nothingnew",
     ),
     # nothing new
     (
@@ -373,74 +430,19 @@ LEXICON = Lexicon(
     open_context=words("point plaie peau zone endroit site piqûre cuisse ventre bras fesse"),
     # Vetted with the English list's shapes: wishes to die, plans, self-injury, hopelessness. Written
     # over the reply's words with elisions spelt out ("je en ai marre" for "j'en ai marre").
-    emergency=(
-        r"\b(?:ne )?(?:peux|arrive|parviens) (?:pas|plus) (?:a )?respirer\b|\b(?:ne )?respire (?:pas|plus)\b|\bmal a respirer\b|\bje etouffe\b"
-        r"|\bdifficultes? (?:a|pour) respirer\b",
-        r"\b(?:gorge|langue|levres?|visage) (?:qui )?(?:gonfle|gonflee|gonflees|enfle|enflee|se serre)\b"
-        r"|\b(?:gorge|langue|levres?|visage)\b(?: \S+){0,3} (?:gonfle|enfle)\b",
-        r"\b(?:plaques|urticaire) (?:partout|sur tout le corps)\b",
-        r"\b(?:reaction allergique|anaphyla\w*)",
-        r"\bdouleurs? (?:dans la poitrine|a la poitrine|thoraciques?)\b|\bevanoui\w*|\bperdu connaissance\b",
-        r"\bmal (?:a|dans) la poitrine\b|\b(?:fait|fais|faire|eu) un malaise\b"
-        r"|\btomber dans les pommes\b|\boppression (?:dans la|a la) poitrine\b"
-        r"|\b(?:levres?|langue|gorge|visage) (?:est |sont )?(?:gonfle|gonflee|gonflees|gonfles|enfle|enflee|enflees)\b",
+    others_ill=(
+        r"\b(?:mon|ma|mes|notre) (?:fille|fils|enfant|enfants|bébé|petite|petit|mari|femme|conjoint"
+        r"|conjointe|compagnon|compagne|copain|copine|mère|maman|père|papa|sœur|soeur|frère"
+        r"|petite fille|petit fils)\b(?:(?! moi | je ).)*?\b(?:fièvre|température|fébrile)\b",
     ),
-    self_harm=(
-        r"\b(?:je )?veux mourir\b|\benvie de mourir\b|\bvoudrais mourir\b|\baimerais mourir\b",
-        r"\ben finir\b",
-        r"\bme suicider\b|\b(?<!\bva )(?<!\bvont )me tuer\b|\bme foutre en le air\b",
-        r"\bme faire du mal\b|\bme blesser exprès\b",
-        r"\b(?:plus|pas) envie de vivre\b|\b(?:ne )?(?:veux|veut) plus vivre\b",
-        r"\bmettre fin à (?:mes jours|ma vie)\b|\bmettre fin a (?:mes jours|ma vie)\b",
-        r"\bmieux sans moi\b|\bmieux mort(?:e)?\b|\bpréfér(?:erais|e) (?:être )?mort",
-        r"\bme (?:scarifier|scarifie|couper|taillader|pendre)\b|\bscarif",
-        r"\b(?:avaler|prendre) tous (?:mes|les) (?:médicaments|cachets|comprimés)\b|\bsurdose\b",
-        r"\bplus (?:la )?force de (?:vivre|continuer)\b",
-        r"\b(?:ne )?plus me réveiller\b|\bpas me réveiller\b",
-        r"\bla vie ne vaut (?:pas|plus) la peine\b|\bplus de raison de vivre\b",
-        r"\b(?:ne|je) en peux plus\b|\bmarre de (?:vivre|la vie)\b",
-        r"\bsi je (?:ne )?(?:etais|serais) plus (?:la|ici|en vie)\b",
-        r"\bveut (?:mourir|se tuer|se suicider|en finir)\b",
-        r"\b(?:plus|pas) (?:aucun )?(?:de )?sens (?:a|à) (?:rien|la vie|vivre)\b|\bla vie (?:ne )?a (?:plus )?(?:aucun )?sens\b",
-        r"\bde (?:ne )?plus etre (?:la|ici|en vie)\b|\bpartir pour toujours\b",
-        r"\b(?:cachets|comprimes|medicaments|pilules) de cote\b",
-        r"\b(?:sauter|me jeter) (?:du|de la|par la|de le|sous le|sous un) (?:balcon|pont|fenetre|toit|immeuble|train)\b",
-        r"\bdisparaître pour toujours\b|\bdisparaitre pour toujours\b",
-        r"\b(?:envie de|veux|voudrais|aimerais) (?:juste |simplement |bien )?disparaître\b",
-        r"\b(?:ferais|ferait) mieux de mourir\b|\ba quoi bon (?:continuer|vivre)\b",
-        r"\b(?:plus|pas) envie de etre (?:la|ici)\b|\bplus envie de exister\b",
+    me_well=(
+        r"\bmoi (?:ça va|ca va|je vais bien|rien|non|pas|ça va bien|je suis bien)\b|\bpas moi\b",
     ),
+    emergency=EMERGENCY,
+    self_harm=SELF_HARM,
     refill=words("recharge recharger rechargee"),
     refill_not=words("besoin faut commander commande"),
     vials=words("flacon flacons seringue seringues"),
-    phq_frequencies=(
-        (r"jamais|pas du tout", 0),
-        (r"plusieurs jours|quelques jours|certains jours|parfois", 1),
-        (r"plus de la moitie du temps|plus de la moitie des jours|plus de la moitie", 2),
-        (
-            r"presque tous les jours|quasiment tous les jours|tous les jours"
-            r"|presque tout le temps|quasiment tout le temps",
-            3,
-        ),
-    ),
-    phq_labels=(
-        (r"aucun des deux|aucune des deux|ni le un ni le autre|ni lun ni lautre", "phq0 both"),
-        # "plusieurs jours la première": the value said before its label
-        (
-            r"((?:phq)?[0-9]) (?:la )?(?:première|1ere|1re)(?: question)?" + _LABEL_AFTER,
-            r"\1 for first",
-        ),
-        (
-            r"((?:phq)?[0-9]) (?:la )?(?:deuxième|seconde|2e|2eme)(?: question)?" + _LABEL_AFTER,
-            r"\1 for second",
-        ),
-        (r"(?:pour|à) (?:les deux|tous les deux|toutes les deux)", "for both"),
-        (r"les deux|tous les deux|toutes les deux", "both"),
-        (r"(?:pour|à) (?:la )?(?:première|1ere|1re)(?: question)?", "for first"),
-        (r"(?:pour|à) (?:la )?(?:deuxième|seconde|2e|2eme)(?: question)?", "for second"),
-        (r"(?:la )?(?:première|1ere|1re)(?: question)?", "first"),
-        (r"(?:la )?(?:deuxième|seconde|2e|2eme)(?: question)?", "second"),
-        (r"(?:le )?(?:intérêt|plaisir)", "interest"),
-        (r"(?:le |la )?(?:humeur|moral)", "mood"),
-    ),
+    phq_frequencies=PHQ_FREQUENCIES,
+    phq_labels=PHQ_LABELS,
 )
