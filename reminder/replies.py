@@ -152,10 +152,22 @@ def _parse(text: str, language: str) -> Reading:
             compliance=compliance, self_harm=harm, emergency=emergency, site_words=injured
         )
     facts = Facts()
+    usual: set[str] = set()  # kinds the person said they always have
+    added: set[str] = set()
     for words, asked in join_clauses(clauses, lexicon):
         words = rewrite(words, compiled)
+        marked = "usual" in words or "usualforme" in words
+        words = [w for w in words if w not in ("usual", "usualforme")]
+        before = set(facts.symptoms)
         if words:
             read_clause(words, asked, lexicon, facts)
+        new = facts.symptoms - before
+        if marked and not _returned(words, lexicon):
+            usual |= new or added  # "numb feet, but that's normal for me": the clause before
+        added = new
+    if usual and (facts.symptoms - usual or "worse" not in facts.courses):
+        facts.symptoms -= usual
+        facts.nothing_new = facts.nothing_new or not facts.symptoms
     reading = replace(_reading(facts, harm, injured), emergency=emergency)
     if emergency or harm:
         reading = replace(reading, site_text=None)  # "done, now I feel faint": not a site's name
@@ -171,6 +183,13 @@ def _parse(text: str, language: str) -> Reading:
     if compiled.phq is not None and (items := read_phq(joined, compiled.phq, lexicon)):
         reading = replace(reading, phq_items=items)
     return reading
+
+
+def _returned(words: list[str], lexicon: Lexicon) -> bool:
+    """ "my usual numbness is back", "usual tingling but worse": a usual symptom come back."""
+    return not lexicon.worse.isdisjoint(words) or not {"back", "again", "new", "more"}.isdisjoint(
+        words
+    )
 
 
 def _frequencies(pattern: re.Pattern[str], joined: str) -> tuple[int, ...]:

@@ -149,7 +149,7 @@ LEXICON = Lexicon(
         " neurological also then actually now again there slight slightly mild maybe about"
         " around approx roughly probably say id would be was so just prob sore red swollen itchy"
         " bruise bruised tired the of with or at last night yesterday ish think guess reckon"
-        " she he says said shes hes"
+        " she he says said shes hes mum mom dad honestly tbh um umm erm hmm"
     ),
     injury={
         **dict.fromkeys(words("pus oozing ooze oozes oozy weeping"), "pus"),
