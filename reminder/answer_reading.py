@@ -247,8 +247,8 @@ def _negated(words: list[str], i: int, lex: Lexicon) -> bool:
     for j in range(i - 1, max(i - 1 - _NEGATION_REACH, -1), -1):
         if words[j] in lex.coordinators or words[j] in lex.still:
             return False
-        if words[j] in lex.negators:
-            return True
+        if words[j] in lex.negators or words[j] in lex.nothing_new:
+            return True  # "no new numbness" ("nothingnew numbness" by then)
     return False
 
 

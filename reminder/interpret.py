@@ -185,7 +185,7 @@ def _followup(reading: Reading, answer: bool | None, still: bool) -> Reading:
     elif neuro is None and course == "better" and still:
         neuro = True  # "better but still there"
     elif neuro is None and answer is not None:
-        neuro = answer
+        neuro = answer or still  # "no it's still there": the no denies it has gone
         course = course or ("still" if answer else "gone")
     elif neuro is None and course in ("still", "worse"):
         neuro = True

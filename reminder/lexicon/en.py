@@ -10,7 +10,7 @@ _POLITE = words(
 LEXICON = Lexicon(
     phrases=PHRASES,
     taken=words(
-        "done taken injected jabbed did took dun dn dne donee doen finished completed complete"
+        "done taken injected jabbed did took dun dn dne donee doen donr dunn finished completed complete"
     ),
     taken_subject=words(
         "i ive have it is its my shot injection jab dose just all already now so ok finally finaly"

@@ -46,6 +46,8 @@ CONTEXT_PHRASES = (
         rf"(?:(?:ive|i have|i|weve|we have|shes|she has|she|hes|he has|he) )?(?:{_QUIT})"
         rf"(?: (?:taking|doing|using|having|on))? (?:{_DRUG})"
         rf"|(?:im|i am|shes|she is|hes|he is|were|we are) (?:now )?off (?:{_DRUG})"
+        rf"|(?:dont|do not) want to (?:do|take|have) (?:{_DRUG}|these|them|it) any ?more"
+        rf"|(?:im|i am) (?:done|finished) with (?:{_DRUG})"
         rf"|(?:not|no longer|never) (?:taking|doing|using|having|going to (?:take|do)) (?:{_DRUG})"
         rf" (?:any ?more|ever again|again|for good|altogether)"
         rf"|(?:{_QUIT}) (?:(?:taking|doing|using|having) )?(?:it|them|these|this)"
@@ -66,7 +68,8 @@ CONTEXT_PHRASES = (
     (
         r"(?:(?:im|i am|ill be|i will be|will be|were|we are|well be|shes|she is|hes|he is) )?(?:in hospital"
         r"|in the hospital|in a hospital|hospital|admitted|on holiday|on hols|on vacation|away|travelling|traveling"
-        r"|abroad|out of the country)(?: for (?:a bit|a while|some time))?(?= (?:until|till|til|untill) )",
+        r"|abroad|out of the country)(?: (?:in|at|to|with) [a-z]+(?: [a-z]+)?)?(?: for (?:a bit|a while"
+        r"|some time))?(?= (?:until|till|til|untill) )",
         "unreached pause",
     ),
     (r"(?:im|i am) in (?:the )?hospital(?= (?:can|could|so|please|pls) (?:you )?pause)", ""),
@@ -91,6 +94,13 @@ CONTEXT_PHRASES = (
     (
         r"(?:my |the |same )?(?:usual|same old|everyday|baseline)(?= [a-z])|my (?:normal|regular|old)(?= [a-z])",
         "usual",
+    ),
+    # not tonight, said of the dose to come: a skip, not a snooze
+    (
+        r"(?:im |i am )?(?:not|never) (?:going to|gonna) (?:do|take) (?:it|mine)(?: tonight| today)?"
+        r"|(?:refused|refuses|wont let me do|wouldnt let me do|wont have|wouldnt have)"
+        r"(?: it| (?:his|her|their|the|my) (?:injection|shot|jab|dose))?",
+        "skip",
     ),
     # another does it: "wife did it for me", "mum's had hers"; a nurse on a ward does them now
     (

@@ -222,7 +222,7 @@ PHRASES = (
         r"|(?:only |just )?(?:every )?now and (?:then|again)|^(?:only |just )?(?:sometimes|at times|occasionally)$",
         "yes",
     ),
-    (r"(?:same as|as) (?:usual|always|normal)|usual self", "nothingnew"),
+    (r"(?:same as|as) (?:usual|always|normal)|usual self|not new", "nothingnew usualforme"),
     (r"better off", "betteroff"),
     (r"(?:want|need|wanted) to know|wondering|dying to know", "wonder"),
     # "did it now in the right side of my tummy": the site of the dose, not a symptom moved there
@@ -287,7 +287,7 @@ PHRASES = (
     (
         r"^(?:(?:im|i am|its|it is|all|everything|everything is|feeling|feel|it feels|yeah|yes) )?"
         r"(?:back to normal|normal again|all normal|fine now|ok now|okay now|all clear(?: now)?|clear now"
-        r"|good now|all good again)(?: (?:thanks|thank you|thx|ty|ta|cheers|x|xx))?$",
+        r"|good now|all good again|normal now)(?: now)?(?: (?:thanks|thank you|thx|ty|ta|cheers|x|xx))?$",
         "gone",
     ),
     (r"back to normal|normal again|all normal|fine now|ok now|okay now", "normal"),
