@@ -98,6 +98,10 @@ def read_answers(words: list[str], lex: Lexicon, facts: Facts) -> None:
             denied = _negated(words, i, lex) or _followed_by(words, i, lex.normal, lex)
             if denied and not _was_feverish(words, facts):
                 facts.fever.append(False)
+        elif word in lex.relapse:
+            # not "no relapse", nor "what if I have a relapse"
+            said = not _negated(words, i, lex) and lex.conditional.isdisjoint(words)
+            facts.relapse = facts.relapse or said
         elif word in lex.nothing_new:
             facts.nothing_new = True
         elif word in lex.yes and score_like and not _joins(words, i, lex):

@@ -225,8 +225,8 @@ def _reading(facts: Facts, harm: bool, injured: tuple[str, ...]) -> Reading:
     present = frozenset(facts.symptoms)
     denied = frozenset(facts.denied) - present
     neuro: bool | None = None
-    if present:
-        neuro = True
+    if present or facts.relapse:
+        neuro = True  # "in hospital with a relapse": new, whatever its kind
     elif facts.resolved - present or facts.nothing_new:
         neuro = False
     answers = set(facts.answers)

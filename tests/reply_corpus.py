@@ -4586,4 +4586,15 @@ CASES: list[Case] = [
     Case("site_heal", "redness gone", healed=True),
     Case("site_heal", "swelling gone but still a bit sore", healed=False),
     Case("site_heal", "No still a lump", healed=False),
+    # a relapse said to be happening now is a new symptom; one asked about, denied or past is not
+    Case("none", "in hospital with a relapse", neuro=True),
+    Case("none", "off to hospital, having a relapse I think", neuro=True),
+    Case("none", "I think I'm having a relapse", neuro=True),
+    Case("checkin", "3 1 y, think its a relapse", flu=3, site_score=1, neuro=True),
+    Case("checkin", "2 1 n no relapse", flu=2, site_score=1, neuro=False),
+    Case("none", "is this a relapse?", question=True),
+    Case("none", "what if I have a relapse"),
+    Case("none", "my last relapse was 2 years ago"),
+    Case("none", "not having a relapse, just tired"),
+    Case("followup", "still there, neuro says its a relapse", neuro=True, course="still"),
 ]

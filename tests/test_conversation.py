@@ -544,6 +544,15 @@ def test_a_symptom_told_in_a_question_starts_the_relapse_screen(bot: Bot, patien
     assert reply.context["symptoms"] == ["vision"] and reply.context["followup_at"]
 
 
+def test_a_relapse_told_starts_the_relapse_screen(bot: Bot, patient_id: int) -> None:
+    bot.clock.set(local(3, 3, 12, 0))
+    bot.say("in hospital with a relapse")
+
+    (reply,) = bot.replies()
+    assert reply.context["answer"] == "symptom_reported"
+    assert reply.context["followup_at"]
+
+
 def test_gibberish_is_stored_and_answered_with_help_that_fits_the_open_question(
     bot: Bot, patient_id: int
 ) -> None:

@@ -107,6 +107,7 @@ LEXICON = Lexicon(
     better=words("better improving improved easing eased milder fading less almost nearly"),
     worse=words("worse worsening increased"),
     nothing_new=words("nothingnew"),
+    relapse=words("relapsenow"),
     question_starts=words(
         "can could should shall may do does did is are am will would what how why have has wonder"
         " who whos whens wheres which"

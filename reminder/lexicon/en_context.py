@@ -137,6 +137,13 @@ CONTEXT_PHRASES = (
         for m, mins in _MINUTE_WORDS
         for n, word in enumerate(_HOURS, 1)
     ),
+    # a relapse now (not one asked about or past): a new symptom for the nurse
+    (
+        r"(?:having|had|have|got|with|in|think im having|think i am having|think its|think this is|its"
+        r"|it is|another|new|starting|going through)(?: an?| another)? (?:ms )?(?:relapse|flare up"
+        r"|flareup|flare|ms attack|exacerbation)",
+        "relapsenow",
+    ),
     # "about 50/50": part better, part still there
     (r"50 50|fifty fifty", "better still"),
     # a temperature said in words: "thirty eight point five"
