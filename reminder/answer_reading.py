@@ -91,13 +91,22 @@ def read_answers(words: list[str], lex: Lexicon, facts: Facts) -> None:
             else:
                 # "no fever", and "the fever is gone": no fever now
                 gone = _followed_by(words, i, lex.gone, lex)
-                facts.fever.append(not _negated(words, i, lex) and not gone)
+                fever = not _negated(words, i, lex) and not gone
+                if fever or not _was_feverish(words, facts):
+                    facts.fever.append(fever)
         elif word in lex.temperature:
-            if _negated(words, i, lex) or _followed_by(words, i, lex.normal, lex):
+            denied = _negated(words, i, lex) or _followed_by(words, i, lex.normal, lex)
+            if denied and not _was_feverish(words, facts):
                 facts.fever.append(False)
+        elif word in lex.relapse:
+            # not "no relapse", nor "what if I have a relapse"
+            said = not _negated(words, i, lex) and lex.conditional.isdisjoint(words)
+            facts.relapse = facts.relapse or said
         elif word in lex.nothing_new:
             facts.nothing_new = True
         elif word in lex.yes and score_like and not _joins(words, i, lex):
+            if len(word) > 1 and i + 1 < len(words) and words[i + 1] in lex.fever | lex.temperature:
+                continue  # "5 4 yes fever 38": the yes is the fever's; a bare Y still answers
             facts.answers.append(True)
         elif (
             word in lex.no
@@ -113,6 +122,12 @@ def read_answers(words: list[str], lex: Lexicon, facts: Facts) -> None:
             facts.courses.add("better")
         elif short and word in lex.gone:
             facts.courses.add("gone")
+
+
+def _was_feverish(words: list[str], facts: Facts) -> bool:
+    """ "felt feverish overnight but no temp now": a fever said, then none now; the fever that
+    was is that day's fever, as a temperature taken and then a normal one is."""
+    return any(facts.fever) and "now" in words
 
 
 def _clock_time(words: list[str], i: int) -> bool:
@@ -236,8 +251,8 @@ def _negated(words: list[str], i: int, lex: Lexicon) -> bool:
     for j in range(i - 1, max(i - 1 - _NEGATION_REACH, -1), -1):
         if words[j] in lex.coordinators or words[j] in lex.still:
             return False
-        if words[j] in lex.negators:
-            return True
+        if words[j] in lex.negators or words[j] in lex.nothing_new:
+            return True  # "no new numbness" ("nothingnew numbness" by then)
     return False
 
 

@@ -32,6 +32,7 @@ class Facts:
     resolved: set[str] = field(default_factory=set)  # denied by "gone" or "fine", not by "no"
     courses: set[str] = field(default_factory=set)
     nothing_new: bool = False
+    relapse: bool = False  # "having a relapse": a new symptom, its kind not said
     fever: list[bool] = field(default_factory=list)
     temperature: float | None = None
     temp_unit: str | None = None

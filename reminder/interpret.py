@@ -49,9 +49,17 @@ def interpret(
     if prompt == Prompt.ALERT:
         if (reading.ok or reading.unreached) and reading.ref is None and len(bare) == 1:
             reading = replace(reading, ref=bare[0])  # "ok, 7"
-        # A contact has no dose: "will call him" is no snooze.
+        # A contact has no dose: "will call him" is no snooze, "I'm away until friday" no pause.
         return _no_yes_and_no(
-            replace(reading, dose=None, snooze=None, snooze_at=None, taken_at=None)
+            replace(
+                reading,
+                dose=None,
+                snooze=None,
+                snooze_at=None,
+                taken_at=None,
+                pause=None,
+                pause_until=None,
+            )
         )
     reading = replace(reading, ok=False, ref=None, unreached=False)
     if reading.dose is None and prompt != Prompt.DOSE:
@@ -177,7 +185,7 @@ def _followup(reading: Reading, answer: bool | None, still: bool) -> Reading:
     elif neuro is None and course == "better" and still:
         neuro = True  # "better but still there"
     elif neuro is None and answer is not None:
-        neuro = answer
+        neuro = answer or still  # "no it's still there": the no denies it has gone
         course = course or ("still" if answer else "gone")
     elif neuro is None and course in ("still", "worse"):
         neuro = True

@@ -24,6 +24,10 @@ _OK_FILLER = frozenset(
 )
 _YES_FILLER = frozenset("i did have am it ok okay sure".split())
 _THIS_TIME = frozenset("this time tonight today again instead".split())  # "left tummy this time"
+_SITE_CLEAR = frozenset(
+    "or and nor now nomore at all left there any more red redness swelling swollen sore hot lump"
+    " bruise bruising pain itching itchy".split()
+)
 # What may stand beside a site said to be well: "the lump on my right arm has gone now".
 _WELL_SUBJECTS = frozenset("site skin lump bump bruise spot swelling it its one".split())
 _WELL_FILLER = _WELL_SUBJECTS | frozenset(
@@ -45,6 +49,11 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
     while words and words[0] in lex.polite:
         words = words[1:]
     if not words:
+        return
+    if "stoppedtherapy" in words:
+        # "I've stopped taking it": no dose to come and no snooze; the text is kept and answered
+        # with where to ask, as a question is, for the nurse must hear of it
+        facts.question = True
         return
     if (asked and not _request(words, lex)) or _asks(words, lex):
         facts.question = True
@@ -91,6 +100,15 @@ def read_clause(words: list[str], asked: bool, lex: Lexicon, facts: Facts) -> No
             facts.ref = int(refs[0]) if refs else facts.ref
             return
         words, first, rest = rest, rest[0], rest[1:]
+    if (
+        first in lex.no
+        and rest
+        and (rest[0] in lex.unhealed or (rest[0] == "site" and len(rest) > 1))
+        and _SITE_CLEAR.issuperset(rest[1:])
+    ):
+        # "no redness or swelling now" ("redness" is "site" by then): the site is well, no N
+        facts.site_well = ""
+        return
     if first in lex.yes:
         facts.answers.append(True)
         words = [w for w in rest if w not in _YES_FILLER and w not in lex.polite]

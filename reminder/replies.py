@@ -152,10 +152,22 @@ def _parse(text: str, language: str) -> Reading:
             compliance=compliance, self_harm=harm, emergency=emergency, site_words=injured
         )
     facts = Facts()
+    usual: set[str] = set()  # kinds the person said they always have
+    added: set[str] = set()
     for words, asked in join_clauses(clauses, lexicon):
         words = rewrite(_not_the_patients(words, joined, lexicon), compiled)
+        marked = "usual" in words or "usualforme" in words
+        words = [w for w in words if w not in ("usual", "usualforme")]
+        before = set(facts.symptoms)
         if words:
             read_clause(words, asked, lexicon, facts)
+        new = facts.symptoms - before
+        if marked and not _returned(words, lexicon):
+            usual |= new or added  # "numb feet, but that's normal for me": the clause before
+        added = new
+    if usual and (facts.symptoms - usual or "worse" not in facts.courses):
+        facts.symptoms -= usual
+        facts.nothing_new = facts.nothing_new or not facts.symptoms
     reading = replace(_reading(facts, harm, injured), emergency=emergency)
     if emergency or harm:
         reading = replace(reading, site_text=None)  # "done, now I feel faint": not a site's name
@@ -182,6 +194,13 @@ def _not_the_patients(words: list[str], joined: str, lexicon: Lexicon) -> list[s
     for pattern in lexicon.others_ill:
         clause = re.sub(pattern, " ", clause)
     return clause.split()
+
+
+def _returned(words: list[str], lexicon: Lexicon) -> bool:
+    """ "my usual numbness is back", "usual tingling but worse": a usual symptom come back."""
+    return not lexicon.worse.isdisjoint(words) or not {"back", "again", "new", "more"}.isdisjoint(
+        words
+    )
 
 
 def _frequencies(pattern: re.Pattern[str], joined: str) -> tuple[int, ...]:
@@ -217,8 +236,8 @@ def _reading(facts: Facts, harm: bool, injured: tuple[str, ...]) -> Reading:
     present = frozenset(facts.symptoms)
     denied = frozenset(facts.denied) - present
     neuro: bool | None = None
-    if present:
-        neuro = True
+    if present or facts.relapse:
+        neuro = True  # "in hospital with a relapse": new, whatever its kind
     elif facts.resolved - present or facts.nothing_new:
         neuro = False
     answers = set(facts.answers)

@@ -24,6 +24,7 @@ PURE_CORES = [
     "durations.py",
     "lexicon/__init__.py",
     "lexicon/en.py",
+    "lexicon/en_context.py",
     "lexicon/en_phrases.py",
     "lexicon/en_symptoms.py",
     "lexicon/de_crisis.py",

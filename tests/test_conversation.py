@@ -520,6 +520,23 @@ def test_a_question_about_the_schedule_is_answered_with_the_next_dose(
     assert bot.doses()[0].status == DoseStatus.TAKEN  # the questions changed nothing
 
 
+@pytest.mark.parametrize(
+    "body", ["I've stopped taking it", "not doing these injections anymore", "quit betaseron"]
+)
+def test_therapy_stopped_is_kept_and_answered_with_where_to_ask_never_a_snooze(
+    bot: Bot, patient_id: int, body: str
+) -> None:
+    bot.run_until(local(3, 3, 19, 35))
+
+    outcome = bot.say(body)
+
+    assert outcome.parsed_as == "question"
+    assert "ask your nurse" in body_of(bot.last_reply())
+    (dose,) = bot.doses()
+    assert (dose.status, dose.snoozed_until, dose.snooze_count) == (DoseStatus.PENDING, None, 0)
+    assert [i.body for i in bot.inbox()] == [body]
+
+
 def test_a_symptom_told_in_a_question_starts_the_relapse_screen(bot: Bot, patient_id: int) -> None:
     bot.clock.set(local(3, 3, 12, 0))
     bot.say("why is my vision so blurry today??")
@@ -527,6 +544,15 @@ def test_a_symptom_told_in_a_question_starts_the_relapse_screen(bot: Bot, patien
     (reply,) = bot.replies()
     assert reply.context["answer"] == "symptom_reported"
     assert reply.context["symptoms"] == ["vision"] and reply.context["followup_at"]
+
+
+def test_a_relapse_told_starts_the_relapse_screen(bot: Bot, patient_id: int) -> None:
+    bot.clock.set(local(3, 3, 12, 0))
+    bot.say("in hospital with a relapse")
+
+    (reply,) = bot.replies()
+    assert reply.context["answer"] == "symptom_reported"
+    assert reply.context["followup_at"]
 
 
 def test_gibberish_is_stored_and_answered_with_help_that_fits_the_open_question(

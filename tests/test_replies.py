@@ -891,3 +891,20 @@ def test_numbness_where_the_needle_went_in_is_no_neurological_symptom(
 ) -> None:
     reading = interpret(parse(text, language), Prompt.NONE)
     assert reading.neuro is None and not reading.symptoms
+
+
+@pytest.mark.parametrize(
+    ("text", "neuro"),
+    [
+        ("0 0 Y FEVER", True),  # the keywords: Y to the symptom question, and FEVER
+        ("2 1 y fever 38", True),
+        ("5 4 yes fever 38", None),  # "yes, fever 38": the yes is the fever's
+        ("3 and 1 and yes fever 38.3", None),
+    ],
+)
+def test_a_bare_y_answers_the_symptom_question_and_a_yes_with_the_fever_is_the_fevers(
+    text: str, neuro: bool | None
+) -> None:
+    # English only: in Spanish a lone "y" before a word is "and"
+    reading = interpret(parse(text), Prompt.CHECKIN)
+    assert reading.fever is True and reading.neuro is neuro

@@ -81,6 +81,7 @@ class Lexicon:
     better: frozenset[str] = frozenset()
     worse: frozenset[str] = frozenset()
     nothing_new: frozenset[str] = frozenset()  # canonical words for "no new symptoms"
+    relapse: frozenset[str] = frozenset()  # a relapse said to be happening now: a new symptom
     # A clause that opens with one of these and then one of the subjects asks a question, with or
     # without its question mark: "can I have a glass of wine tonight".
     question_starts: frozenset[str] = frozenset()

@@ -10,7 +10,7 @@ _POLITE = words(
 LEXICON = Lexicon(
     phrases=PHRASES,
     taken=words(
-        "done taken injected jabbed did took dun dn dne donee doen finished completed complete"
+        "done taken injected jabbed did took dun dn dne donee doen donr dunn finished completed complete"
     ),
     taken_subject=words(
         "i ive have it is its my shot injection jab dose just all already now so ok finally finaly"
@@ -107,6 +107,7 @@ LEXICON = Lexicon(
     better=words("better improving improved easing eased milder fading less almost nearly"),
     worse=words("worse worsening increased"),
     nothing_new=words("nothingnew"),
+    relapse=words("relapsenow"),
     question_starts=words(
         "can could should shall may do does did is are am will would what how why have has wonder"
         " who whos whens wheres which"
@@ -149,7 +150,7 @@ LEXICON = Lexicon(
         " neurological also then actually now again there slight slightly mild maybe about"
         " around approx roughly probably say id would be was so just prob sore red swollen itchy"
         " bruise bruised tired the of with or at last night yesterday ish think guess reckon"
-        " she he says said shes hes"
+        " she he says said shes hes mum mom dad honestly tbh um umm erm hmm"
     ),
     injury={
         **dict.fromkeys(words("pus oozing ooze oozes oozy weeping"), "pus"),

@@ -2,10 +2,12 @@
 clause is read ("forgot to text" to nothing, "on my way" to "ack", "no more" to "nomore").
 
 English is the base every language merges over, and its phrases are long enough for files of
-their own: the symptoms said in several words are in reminder.lexicon.en_symptoms, the rest of the
-English lexicon in reminder.lexicon.en.
+their own: the symptoms said in several words are in reminder.lexicon.en_symptoms, the phrases
+of a reply's situation (times in words, therapy stopped, away until a day) in
+reminder.lexicon.en_context, the rest of the English lexicon in reminder.lexicon.en.
 """
 
+from reminder.lexicon.en_context import CONTEXT_PHRASES
 from reminder.lexicon.en_symptoms import SYMPTOM_PHRASES
 
 # Phrases first: several words that mean one thing become that one word. Order matters where one
@@ -25,6 +27,7 @@ PHRASES = (
         r"(?:i )?(?:had|did|got|have had) (?:(?:my |the )(?:labs?|lab tests?|lab work|blood tests?|blood work|bloods)|labs|lab tests?|lab work|blood tests?|blood work|bloods)(?: done| taken)?|(?:(?:my |the )?(?:labs?|lab tests?|lab work|blood tests?|blood work|bloods) (?:are |is |was |were )?(?:done|taken|finished|complete|completed))",
         "labdone",
     ),
+    *CONTEXT_PHRASES,
     (
         r"new (?:box|pack|packet|supply)|(?:picked up|collected) (?:my |the )?(?:prescription|meds|medication)",
         "refill",
@@ -135,6 +138,12 @@ PHRASES = (
     (r"(l|r)a (arms?|triceps?)", r"\1 \2"),
     (r"(l|r)ab (abdomen|abdo|abs?|belly|stomach|tummy|tum)", r"\1 \2"),
     (r"(l|r)b (buttocks?|butt|bum|bottom|glutes?|hip)", r"\1 \2"),
+    # "can you restart the reminders": a resume asked for, not a question
+    (
+        r"(?:can|could|would) (?:you|u) (?:please |pls )?((?:restart|resume|unpause|start|turn on|switch on)"
+        r" (?:the |my )?(?:reminders|messages|texts))",
+        r"\1",
+    ),
     # "start the reminders again": back from a pause, not the carrier's START
     (
         r"(?:please |you can |can you |could you )?(?:start|turn on|switch on|put on|send me)"
@@ -213,7 +222,7 @@ PHRASES = (
         r"|(?:only |just )?(?:every )?now and (?:then|again)|^(?:only |just )?(?:sometimes|at times|occasionally)$",
         "yes",
     ),
-    (r"(?:same as|as) (?:usual|always|normal)|usual self", "nothingnew"),
+    (r"(?:same as|as) (?:usual|always|normal)|usual self|not new", "nothingnew usualforme"),
     (r"better off", "betteroff"),
     (r"(?:want|need|wanted) to know|wondering|dying to know", "wonder"),
     # "did it now in the right side of my tummy": the site of the dose, not a symptom moved there
@@ -274,6 +283,13 @@ PHRASES = (
     (r"no more", "nomore"),
     # "nope all good now" to "is it still there?": the no answers, the rest says it has gone
     (r"(no|nope|nah) all (?:good|fine|ok|okay)(?: now)?", r"\1 normal"),
+    # the whole answer to "is it still there?": "back to normal", "all clear now", "fine now thanks"
+    (
+        r"^(?:(?:im|i am|its|it is|all|everything|everything is|feeling|feel|it feels|yeah|yes) )?"
+        r"(?:back to normal|normal again|all normal|fine now|ok now|okay now|all clear(?: now)?|clear now"
+        r"|good now|all good again|normal now)(?: now)?(?: (?:thanks|thank you|thx|ty|ta|cheers|x|xx))?$",
+        "gone",
+    ),
     (r"back to normal|normal again|all normal|fine now|ok now|okay now", "normal"),
     (r"no longer|^not any ?more$", "nomore"),
     (r"not any more|not anymore", "not"),
