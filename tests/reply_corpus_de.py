@@ -1479,10 +1479,10 @@ CASES: list[Case] = [
     Case("phq2", "eher selten", phq_interest=1),
     Case("phq2", "selten und nie", phq_interest=1, phq_mood=0),
     Case("phq2", "keine", phq_interest=0),
-    # therapy stopped: a dose not taken, never a snooze or a symptom gone
-    Case("dose", "ich spritze nicht mehr", dose="skipped"),
-    Case("dose", "hab die Therapie abgebrochen", dose="skipped"),
-    Case("dose", "ich setze das Betaferon ab", dose="skipped"),
+    # therapy stopped: kept and answered with where to ask (the dose stays due), never a snooze
+    Case("dose", "ich spritze nicht mehr", question=True),
+    Case("dose", "hab die Therapie abgebrochen", question=True),
+    Case("dose", "ich setze das Betaferon ab", question=True),
     # a burning chest is chest pain until a nurse hears otherwise
     Case("checkin", "mir brennt die Brust", emergency=True),
     Case("followup", "alles gleich", neuro=True, course="still"),

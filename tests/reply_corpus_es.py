@@ -1510,11 +1510,11 @@ CASES: list[Case] = [
     Case("phq2", "rara vez", phq_interest=1),
     Case("phq2", "todos los días me siento triste", phq_mood=3),
     Case("phq2", "triste a veces, interes nada", phq_interest=0, phq_mood=1),
-    # therapy stopped: a dose not taken, never a snooze
-    Case("dose", "ya no me pongo las inyecciones", dose="skipped"),
-    Case("dose", "ya no me inyecto", dose="skipped"),
-    Case("dose", "deje el tratamiento hace una semana", dose="skipped"),
-    Case("checkin", "he dejado el tratamiento", dose="skipped"),
+    # therapy stopped: kept and answered with where to ask (the dose stays due), never a snooze
+    Case("dose", "ya no me pongo las inyecciones", question=True),
+    Case("dose", "ya no me inyecto", question=True),
+    Case("dose", "deje el tratamiento hace una semana", question=True),
+    Case("checkin", "he dejado el tratamiento", question=True),
     # a burning chest is chest pain until a nurse hears otherwise
     Case("checkin", "me arde el pecho", emergency=True),
     Case("checkin", "ardor en el pecho desde anoche", emergency=True),

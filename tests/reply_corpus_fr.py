@@ -1479,10 +1479,10 @@ CASES: list[Case] = [
     Case("alert", "ok ça marche", ok=True),
     Case("alert", "ça marche", ok=True),
     Case("alert", "ça marche pas"),
-    # therapy stopped: a dose not taken, never a snooze
-    Case("dose", "j'ai arrêté le traitement", dose="skipped"),
-    Case("dose", "j'arrête les injections", dose="skipped"),
-    Case("dose", "je ne me pique plus", dose="skipped"),
+    # therapy stopped: kept and answered with where to ask (the dose stays due), never a snooze
+    Case("dose", "j'ai arrêté le traitement", question=True),
+    Case("dose", "j'arrête les injections", question=True),
+    Case("dose", "je ne me pique plus", question=True),
     # a burning chest is chest pain until a nurse hears otherwise
     Case("checkin", "ça me brûle dans la poitrine", emergency=True),
     # the fever of last night is gone by now

@@ -25,14 +25,14 @@ _PHRASES = (
         r"(?:hab|habe) (?:mit )?(?:ihr|ihm) gesprochen|(?:hab|habe) (?:sie|ihn) erreicht|alles klar",
         "ack",
     ),
-    # therapy stopped: today's dose is not taken and will not be, never a snooze or a symptom
-    # gone; the skip counts as missed, so the missed-dose rules tell the care team
+    # therapy stopped: no dose to come and never a snooze; stored and answered with where to
+    # ask, as in English (reminder.reading), for the nurse must hear of it
     (
         r"(?:ich )?spritze (?:mich |es |sie )?nicht mehr|(?:ich )?(?:habe |hab )?(?:die |das |mit der |mit dem |mit den )?"
         r"(?:therapie|behandlung|spritzen|betaferon|medikament|interferon) (?:abgebrochen|abgesetzt|aufgehört"
         r"|aufgehoert|beendet|gestoppt)|(?:ich )?(?:setze|breche) (?:die |das )?(?:therapie|behandlung|medikament"
         r"|spritzen|betaferon) ab",
-        "skip",
+        "stoppedtherapy",
     ),
     (
         r"(?:ich )?(?:kümmere|kuemmere|kummere) mich(?: (?:darum|drum))?|(?:ich )?(?:bin )?dran",

@@ -29,15 +29,15 @@ _PHRASES = (
         r"^ni (?!mejor |peor |idea |nada |bien |mal )(\S+) ni (?!nada$)(\S+)$",
         r"ni \1 ni \2 nothingnew",
     ),
-    # therapy stopped: today's dose is not taken and will not be, never a snooze; the skip
-    # counts as missed, so the missed-dose rules tell the care team
+    # therapy stopped: no dose to come and never a snooze; stored and answered with where to
+    # ask, as in English (reminder.reading), for the nurse must hear of it
     (
         r"ya no me (?:pongo|inyecto|pincho|aplico) (?:las |la |mis |mi )?(?:inyecciones|inyección|medicación"
         r"|medicina|betaferon|interferón|interferon)|ya no me (?:inyecto|pincho)$"
         r"|(?:ya )?(?:dejé|he dejado|abandoné|he abandonado|suspendí|he suspendido) (?:el |la |las |los |mi |mis )?"
         r"(?:tratamiento|medicación|inyecciones|betaferon|interferón|interferon|medicina)"
         r"|(?:ya )?(?:dejé|he dejado) de (?:inyectarme|pincharme|ponerme (?:las inyecciones|la inyección))",
-        "skip",
+        "stoppedtherapy",
     ),
     (r"(?:me )?da vueltas la cabeza|(?:todo )?me da vueltas", "mareo"),
     (r"(?:yo )?me (?:encargo|ocupo)|(?:ya )?lo (?:gestiono|veo)", "ack"),

@@ -43,13 +43,13 @@ _PHRASES = (
     (r"encor", "encore"),
     (r"^presque plus$", "mieux encore"),  # nearly gone: still there
     (r"(?:je )?lui ai parlé|(?:je )?(?:le |la )?ai eue? au tel(?:éphone)?", "ack"),  # a contact
-    # therapy stopped: today's dose is not taken and will not be, never a snooze; the skip
-    # counts as missed, so the missed-dose rules tell the care team
+    # therapy stopped: no dose to come and never a snooze; stored and answered with where to
+    # ask, as in English (reminder.reading), for the nurse must hear of it
     (
         r"(?:je )?(?:ai )?(?:arrêté|arrête|stoppé|abandonné) (?:le |mon |les |mes )?(?:traitement|injections"
         r"|piqûres|betaferon|interféron)|(?:je )?(?:ne )?(?:me )?(?:pique|fais|injecte) plus (?:mes |les )?"
         r"(?:injections|piqûres)|(?:je )?(?:ne )?(?:me )?(?:pique|injecte) plus$",
-        "skip",
+        "stoppedtherapy",
     ),
     # English "no trouble breathing" is English: "trouble" alone is French for blurred sight
     (
